@@ -1,0 +1,365 @@
+/* cfg.c -- parse (libinih) and validate an architecture file plus -D overrides.
+ *
+ * Every key is described once in `keys` below: section, name, kind, legal
+ * range, default and where it lands in struct tf_config. Messages have the
+ * shape  FILE:LINE: section.key = value: what is wrong (legal: ...). */
+#include "tforge.h"
+
+#include <ini.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum key_kind { K_INT, K_BOOL, K_DATAFLOW, K_IDENT };
+
+struct key {
+    const char *section, *name;
+    enum key_kind kind;
+    long lo, hi;         /* K_INT range */
+    int required;
+    const char *dflt;    /* default as text (applied through the same parser) */
+    size_t off;          /* offset of the int / const char * field */
+    size_t ooff;         /* offset of its struct cfg_origin */
+    const char *meaning;
+};
+
+#define F(f) offsetof(struct tf_config, f), offsetof(struct tf_config, o_##f)
+
+static const struct key keys[] = {
+    {"design", "name", K_IDENT, 1, 32, 1, NULL, F(name),
+     "design name: prefix of every generated module and file"},
+    {"array", "rows", K_INT, 1, 64, 1, NULL, F(rows), "PE rows R of the systolic array"},
+    {"array", "cols", K_INT, 1, 64, 1, NULL, F(cols), "PE columns C of the systolic array"},
+    {"array", "dataflow", K_DATAFLOW, 0, 0, 0, "os", F(dataflow),
+     "os = output-stationary, ws = weight-stationary"},
+    {"array", "operand_bits", K_INT, 4, 16, 0, "8", F(operand_bits),
+     "width of the signed A and B operands"},
+    {"gemm", "max_m", K_INT, 1, 4096, 0, "64", F(max_m), "largest M (rows of A and C)"},
+    {"gemm", "max_k", K_INT, 1, 4096, 0, "64", F(max_k), "largest K (the reduction length)"},
+    {"gemm", "max_n", K_INT, 1, 4096, 0, "64", F(max_n), "largest N (columns of B and C)"},
+    {"gemm", "requant", K_BOOL, 0, 1, 0, "true", F(requant),
+     "build the per-column requantization stage"},
+    {"gemm", "requant_bits", K_INT, 2, 16, 0, "8", F(requant_bits),
+     "width of a requantized output element"},
+};
+#define NKEYS ((int)(sizeof keys / sizeof keys[0]))
+
+static const char *const sections = "design, array, gemm";
+
+/* Total operand and accumulator buffer storage a config may ask for. */
+#define TF_MAX_BUFFER_BITS (64LL * 1024 * 1024)
+
+const struct cfg_key_doc cfg_key_docs[] = {
+    {"design", "name", "[a-z][a-z0-9_]*, 1..32 chars", "(required)", "design name"},
+    {"array", "rows", "1..64", "(required)", "PE rows"},
+    {"array", "cols", "1..64", "(required)", "PE columns"},
+    {"array", "dataflow", "os | ws", "os", "dataflow"},
+    {"array", "operand_bits", "4..16", "8", "operand width"},
+    {"gemm", "max_m", "1..4096", "64", "largest M"},
+    {"gemm", "max_k", "1..4096", "64", "largest K"},
+    {"gemm", "max_n", "1..4096", "64", "largest N"},
+    {"gemm", "requant", "true | false", "true", "requantization stage"},
+    {"gemm", "requant_bits", "2..16", "8", "requantized width"},
+};
+const int cfg_key_ndocs = (int)(sizeof cfg_key_docs / sizeof cfg_key_docs[0]);
+
+/* One "section.key = value" as read, in file order. */
+struct entry {
+    struct entry *next;
+    const char *section, *name, *value;
+    struct cfg_origin at;
+};
+
+struct parse_state {
+    const char *path;
+    struct arena *a;
+    struct entry *head, **tail;
+    int line;        /* lines handed to libinih so far */
+    const char *text; /* cfg_load_string: remaining text */
+    FILE *fp;
+};
+
+static void legal_text(const struct key *k, char *buf, size_t n)
+{
+    switch (k->kind) {
+    case K_INT: snprintf(buf, n, "%ld..%ld", k->lo, k->hi); break;
+    case K_BOOL: snprintf(buf, n, "true, false"); break;
+    case K_DATAFLOW: snprintf(buf, n, "os, ws"); break;
+    case K_IDENT: snprintf(buf, n, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi); break;
+    }
+}
+
+static const char *where(const struct cfg_origin *o, char *buf, size_t n)
+{
+    if (o->line > 0)
+        snprintf(buf, n, "%s:%d", o->file, o->line);
+    else
+        snprintf(buf, n, "%s", o->file);
+    return buf;
+}
+
+TF_NORETURN static void bad_value(struct diag *d, const struct key *k, const struct entry *e,
+                                  const char *what)
+{
+    char legal[128], w[512];
+    legal_text(k, legal, sizeof legal);
+    tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: %s (legal: %s)", where(&e->at, w, sizeof w),
+            k->section, k->name, e->value, what, legal);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse_state *ps = user;
+    struct entry *e = arena_alloc(ps->a, sizeof *e);
+    e->section = arena_strdup(ps->a, section);
+    e->name = arena_strdup(ps->a, name);
+    e->value = arena_strdup(ps->a, value);
+    e->at.file = ps->path;
+    e->at.line = ps->line;
+    *ps->tail = e;
+    ps->tail = &e->next;
+    return 1;
+}
+
+/* Readers that count lines, so each entry knows where it stood. */
+static char *read_file_line(char *str, int num, void *stream)
+{
+    struct parse_state *ps = stream;
+    char *r = fgets(str, num, ps->fp);
+    if (r)
+        ps->line++;
+    return r;
+}
+
+static char *read_string_line(char *str, int num, void *stream)
+{
+    struct parse_state *ps = stream;
+    if (!*ps->text)
+        return NULL;
+    int n = 0;
+    while (n < num - 1 && ps->text[n]) {
+        str[n] = ps->text[n];
+        n++;
+        if (str[n - 1] == '\n')
+            break;
+    }
+    str[n] = '\0';
+    ps->text += n;
+    ps->line++;
+    return str;
+}
+
+static const struct key *find_key(const char *section, const char *name)
+{
+    for (int i = 0; i < NKEYS; i++)
+        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
+            return &keys[i];
+    return NULL;
+}
+
+static int known_section(const char *s)
+{
+    for (int i = 0; i < NKEYS; i++)
+        if (!strcmp(keys[i].section, s))
+            return 1;
+    return 0;
+}
+
+static void set_value(struct tf_config *cfg, const struct key *k, const struct entry *e,
+                      struct arena *a, struct diag *d)
+{
+    char *base = (char *)cfg;
+    const char *v = e->value;
+    switch (k->kind) {
+    case K_INT: {
+        if (!*v)
+            bad_value(d, k, e, "empty value");
+        char *end;
+        errno = 0;
+        int hex = (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'));
+        if (!(hex ? v[2] != '\0' : (v[0] >= '0' && v[0] <= '9')))
+            bad_value(d, k, e, "not a number");
+        long n = strtol(v, &end, hex ? 16 : 10);
+        if (*end != '\0')
+            bad_value(d, k, e, "not a number");
+        if (errno == ERANGE || n < k->lo || n > k->hi)
+            bad_value(d, k, e, "out of range");
+        *(int *)(base + k->off) = (int)n;
+        break;
+    }
+    case K_BOOL:
+        if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"))
+            *(int *)(base + k->off) = 1;
+        else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
+            *(int *)(base + k->off) = 0;
+        else
+            bad_value(d, k, e, "not a boolean");
+        break;
+    case K_DATAFLOW:
+        if (!strcmp(v, "os"))
+            *(int *)(base + k->off) = TF_OS;
+        else if (!strcmp(v, "ws"))
+            *(int *)(base + k->off) = TF_WS;
+        else
+            bad_value(d, k, e, "unknown dataflow");
+        break;
+    case K_IDENT: {
+        size_t n = strlen(v);
+        if (n < (size_t)k->lo || n > (size_t)k->hi)
+            bad_value(d, k, e, "bad length");
+        if (!(v[0] >= 'a' && v[0] <= 'z'))
+            bad_value(d, k, e, "must start with a lower-case letter");
+        for (size_t i = 0; i < n; i++)
+            if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '_'))
+                bad_value(d, k, e, "bad character");
+        *(const char **)(base + k->off) = arena_strdup(a, v);
+        break;
+    }
+    }
+    *(struct cfg_origin *)(base + k->ooff) = e->at;
+}
+
+static void apply(struct tf_config *cfg, const struct entry *e, int from_file, struct arena *a,
+                  struct diag *d)
+{
+    char w[512];
+    if (!*e->section)
+        tf_fail(d, TF_EXIT_INPUT, "%s: %s = %s: key outside any section (legal sections: %s)",
+                where(&e->at, w, sizeof w), e->name, e->value, sections);
+    if (!known_section(e->section))
+        tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: unknown section [%s] (legal: %s)",
+                where(&e->at, w, sizeof w), e->section, e->name, e->value, e->section, sections);
+    const struct key *k = find_key(e->section, e->name);
+    if (!k) {
+        char legal[256] = "";
+        for (int i = 0; i < NKEYS; i++) {
+            if (strcmp(keys[i].section, e->section))
+                continue;
+            if (*legal)
+                strncat(legal, ", ", sizeof legal - strlen(legal) - 1);
+            strncat(legal, keys[i].name, sizeof legal - strlen(legal) - 1);
+        }
+        tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: unknown key in [%s] (legal: %s)",
+                where(&e->at, w, sizeof w), e->section, e->name, e->value, e->section, legal);
+    }
+    const struct cfg_origin *prev = (const struct cfg_origin *)((const char *)cfg + k->ooff);
+    if (from_file && prev->line > 0 && !strcmp(prev->file, e->at.file))
+        tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: duplicate key, first set at line %d (legal: once per file)",
+                where(&e->at, w, sizeof w), k->section, k->name, e->value, prev->line);
+    set_value(cfg, k, e, a, d);
+}
+
+/* Cross-key rules, checked after every key is known. */
+static void check_consistency(struct tf_config *cfg, struct diag *d)
+{
+    char w[512];
+    if (!cfg->requant && cfg->o_requant_bits.line > 0)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: gemm.requant_bits = %d: set, but gemm.requant = false (legal: drop the key, "
+                "or set gemm.requant = true)",
+                where(&cfg->o_requant_bits, w, sizeof w), cfg->requant_bits);
+    if (cfg->requant && cfg->requant_bits > cfg->operand_bits * 2)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: gemm.requant_bits = %d: wider than a product of two %d-bit operands "
+                "(legal: 2..%d)",
+                where(&cfg->o_requant_bits, w, sizeof w), cfg->requant_bits, cfg->operand_bits,
+                cfg->operand_bits * 2);
+    long long r = cfg->rows, c = cfg->cols, ob = cfg->operand_bits;
+    long long mt = (cfg->max_m + r - 1) / r, nt = (cfg->max_n + c - 1) / c;
+    long long kt = (cfg->max_k + r - 1) / r;
+    long long a_bits = (cfg->dataflow == TF_OS ? mt * r * cfg->max_k : kt * r * cfg->max_m) * ob;
+    long long b_bits = nt * c * cfg->max_k * ob;
+    long long acc = 2 * ob + 13; /* upper bound of the accumulator width */
+    long long acc_bits = cfg->dataflow == TF_WS ? (long long)cfg->max_m * c * acc : 0;
+    long long total = a_bits + b_bits + acc_bits;
+    if (total > TF_MAX_BUFFER_BITS)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: gemm.max_m = %d, gemm.max_k = %d, gemm.max_n = %d: the operand buffers "
+                "would hold %lld bits (legal: at most %lld bits; lower the maxima)",
+                where(&cfg->o_max_m, w, sizeof w), cfg->max_m, cfg->max_k, cfg->max_n, total,
+                TF_MAX_BUFFER_BITS);
+}
+
+static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
+                        const char *const *defs, int ndefs, struct diag *d)
+{
+    struct arena *a = ps->a;
+    if (rc > 0)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s:%d: syntax error (legal: '[section]', 'key = value', '; comment', "
+                "lines of at most 199 characters)",
+                ps->path, rc);
+
+    memset(cfg, 0, sizeof *cfg);
+    cfg->path = ps->path;
+    /* defaults, through the same parser, with line 0 */
+    for (int i = 0; i < NKEYS; i++) {
+        struct cfg_origin *o = (struct cfg_origin *)((char *)cfg + keys[i].ooff);
+        o->file = ps->path;
+        if (!keys[i].dflt)
+            continue;
+        struct entry e = {NULL, keys[i].section, keys[i].name, keys[i].dflt, {"(default)", 0}};
+        set_value(cfg, &keys[i], &e, a, d);
+        o->file = ps->path;
+        o->line = 0;
+    }
+    for (const struct entry *e = ps->head; e; e = e->next)
+        apply(cfg, e, 1, a, d);
+    for (int i = 0; i < ndefs; i++) {
+        const char *def = defs[i];
+        const char *dot = strchr(def, '.');
+        const char *eq = strchr(def, '=');
+        if (!dot || !eq || dot > eq || dot == def || eq == dot + 1)
+            tf_fail(d, TF_EXIT_INPUT,
+                    "-D:%d: '%s': malformed override (legal: -D section.key=value)", i + 1, def);
+        struct entry e;
+        e.next = NULL;
+        e.section = arena_printf(a, "%.*s", (int)(dot - def), def);
+        e.name = arena_printf(a, "%.*s", (int)(eq - dot - 1), dot + 1);
+        e.value = arena_strdup(a, eq + 1);
+        e.at.file = "-D";
+        e.at.line = i + 1;
+        apply(cfg, &e, 0, a, d);
+    }
+    for (int i = 0; i < NKEYS; i++) {
+        const struct cfg_origin *o = (const struct cfg_origin *)((const char *)cfg + keys[i].ooff);
+        if (keys[i].required && o->line == 0) {
+            char legal[128];
+            legal_text(&keys[i], legal, sizeof legal);
+            tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s: required key is missing (legal: %s)", ps->path,
+                    keys[i].section, keys[i].name, legal);
+        }
+    }
+    check_consistency(cfg, d);
+}
+
+void cfg_load(struct tf_config *cfg, const char *path, const char *const *defs, int ndefs,
+              struct arena *a, struct diag *d)
+{
+    struct parse_state ps = {0};
+    ps.path = path;
+    ps.a = a;
+    ps.tail = &ps.head;
+    ps.fp = fopen(path, "r");
+    if (!ps.fp)
+        tf_fail(d, TF_EXIT_INPUT, "%s: cannot read: %s (legal: a readable INI file)", path,
+                strerror(errno));
+    int rc = ini_parse_stream(read_file_line, &ps, handler, &ps);
+    int rerr = ferror(ps.fp);
+    fclose(ps.fp);
+    if (rerr)
+        tf_fail(d, TF_EXIT_INPUT, "%s: read error (legal: a readable INI file)", path);
+    load_common(cfg, &ps, rc, defs, ndefs, d);
+}
+
+void cfg_load_string(struct tf_config *cfg, const char *path, const char *text,
+                     const char *const *defs, int ndefs, struct arena *a, struct diag *d)
+{
+    struct parse_state ps = {0};
+    ps.path = path;
+    ps.a = a;
+    ps.tail = &ps.head;
+    ps.text = text;
+    int rc = ini_parse_stream(read_string_line, &ps, handler, &ps);
+    load_common(cfg, &ps, rc, defs, ndefs, d);
+}

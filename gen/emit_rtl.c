@@ -1,0 +1,454 @@
+/* emit_rtl.c -- write the Verilog of a design: fixed-text templates copied with
+ * a header, the unrolled PE mesh, the GEMM engine assembled from engine
+ * fragments, and the top. Reads only the plan. */
+#include "tforge.h"
+
+#include <string.h>
+
+static const char *df_name(const struct tf_plan *p) { return p->dataflow == TF_OS ? "os" : "ws"; }
+
+/* Fixed-text modules this design uses, leaves first. */
+static int template_modules(const struct tf_plan *p, const char **out)
+{
+    int n = 0;
+    out[n++] = p->dataflow == TF_OS ? "tf_pe_os" : "tf_pe_ws";
+    out[n++] = "tf_delay";
+    out[n++] = "tf_ram_1r1w";
+    out[n++] = "tf_skid";
+    if (p->requant)
+        out[n++] = "tf_requant";
+    return n;
+}
+
+int rtl_files(const struct tf_plan *p, const char **out, int max, struct arena *a)
+{
+    const char *mods[8];
+    int nm = template_modules(p, mods);
+    int n = 0;
+    for (int i = 0; i < nm && n < max; i++)
+        out[n++] = arena_printf(a, "%s.v", mods[i]);
+    const char *gen[] = {"mesh", "gemm", "top"};
+    for (int i = 0; i < 3 && n < max; i++)
+        out[n++] = arena_printf(a, "%s_%s.v", p->name, gen[i]);
+    return n;
+}
+
+static void emit_copy(const struct tf_plan *p, const char *dir, const char *mod, struct diag *d)
+{
+    struct emitter e;
+    char file[128], tname[128];
+    snprintf(file, sizeof file, "%s.v", mod);
+    snprintf(tname, sizeof tname, "%s.v", mod);
+    emit_begin(&e, dir, file, d);
+    emit_vheader(&e, p, "Fixed-text module, copied from templates/ unchanged.");
+    emit_template(&e, p, tname, NULL, 0);
+    emit_end(&e);
+}
+
+/* ---- mesh ---------------------------------------------------------------- */
+
+static void mesh_os(struct emitter *e, const struct tf_plan *p)
+{
+    int R = p->rows, C = p->cols;
+    emit_open(e, "module %s_mesh (", p->name);
+    emit_line(e, "input  wire                  clk_i,");
+    emit_line(e, "input  wire                  rst_ni,");
+    emit_line(e, "input  wire                  en_i,");
+    emit_line(e, "input  wire [%d:0] a_i,", R * p->op_bits - 1);
+    emit_line(e, "input  wire [%d:0] vld_i,", R - 1);
+    emit_line(e, "input  wire [%d:0] first_i,", R - 1);
+    emit_line(e, "input  wire [%d:0] last_i,", R - 1);
+    emit_line(e, "input  wire [%d:0] b_i,", C * p->op_bits - 1);
+    emit_line(e, "output wire [%d:0] res_o", R * C * p->acc_bits - 1);
+    emit_close(e, ");");
+    emit_blank(e);
+    e->indent++;
+    int W = p->op_bits;
+    for (int i = 0; i < R; i++) {
+        for (int j = 0; j < C; j++) {
+            const char *u = j == C - 1 ? "unused_" : "";
+            emit_line(e, "wire [%d:0] %sa_r%d_c%d;", W - 1, u, i, j);
+            emit_line(e, "wire %svld_r%d_c%d, %sfirst_r%d_c%d, %slast_r%d_c%d;", u, i, j, u, i, j,
+                      u, i, j);
+            emit_line(e, "wire [%d:0] %sb_r%d_c%d;", W - 1, i == R - 1 ? "unused_" : "", i, j);
+        }
+    }
+    emit_blank(e);
+    for (int i = 0; i < R; i++) {
+        for (int j = 0; j < C; j++) {
+            char a_in[96], v_in[96], f_in[96], l_in[96], b_in[96];
+            if (j == 0) {
+                snprintf(a_in, sizeof a_in, "a_i[%d +: %d]", i * W, W);
+                snprintf(v_in, sizeof v_in, "vld_i[%d]", i);
+                snprintf(f_in, sizeof f_in, "first_i[%d]", i);
+                snprintf(l_in, sizeof l_in, "last_i[%d]", i);
+            } else {
+                snprintf(a_in, sizeof a_in, "a_r%d_c%d", i, j - 1);
+                snprintf(v_in, sizeof v_in, "vld_r%d_c%d", i, j - 1);
+                snprintf(f_in, sizeof f_in, "first_r%d_c%d", i, j - 1);
+                snprintf(l_in, sizeof l_in, "last_r%d_c%d", i, j - 1);
+            }
+            if (i == 0)
+                snprintf(b_in, sizeof b_in, "b_i[%d +: %d]", j * W, W);
+            else
+                snprintf(b_in, sizeof b_in, "b_r%d_c%d", i - 1, j);
+            const char *u = j == C - 1 ? "unused_" : "";
+            emit_open(e, "tf_pe_os #(");
+            emit_line(e, ".OpW  (%d),", W);
+            emit_line(e, ".AccW (%d)", p->acc_bits);
+            emit_close(e, ") u_pe_r%d_c%d (", i, j);
+            e->indent++;
+            emit_line(e, ".clk_i   (clk_i),");
+            emit_line(e, ".rst_ni  (rst_ni),");
+            emit_line(e, ".en_i    (en_i),");
+            emit_line(e, ".a_i     (%s),", a_in);
+            emit_line(e, ".vld_i   (%s),", v_in);
+            emit_line(e, ".first_i (%s),", f_in);
+            emit_line(e, ".last_i  (%s),", l_in);
+            emit_line(e, ".b_i     (%s),", b_in);
+            emit_line(e, ".a_o     (%sa_r%d_c%d),", u, i, j);
+            emit_line(e, ".vld_o   (%svld_r%d_c%d),", u, i, j);
+            emit_line(e, ".first_o (%sfirst_r%d_c%d),", u, i, j);
+            emit_line(e, ".last_o  (%slast_r%d_c%d),", u, i, j);
+            emit_line(e, ".b_o     (%sb_r%d_c%d),", i == R - 1 ? "unused_" : "", i, j);
+            emit_line(e, ".res_o   (res_o[%d +: %d])", (i * C + j) * p->acc_bits, p->acc_bits);
+            emit_close(e, ");");
+        }
+    }
+    e->indent--;
+    emit_blank(e);
+    emit_line(e, "endmodule");
+}
+
+static void mesh_ws(struct emitter *e, const struct tf_plan *p)
+{
+    int R = p->rows, C = p->cols, W = p->op_bits, A = p->acc_bits, RW = p->rowsel_w;
+    emit_open(e, "module %s_mesh (", p->name);
+    emit_line(e, "input  wire                  clk_i,");
+    emit_line(e, "input  wire                  rst_ni,");
+    emit_line(e, "input  wire                  en_i,");
+    emit_line(e, "input  wire [%d:0] a_i,", R * W - 1);
+    emit_line(e, "input  wire [%d:0] bank_i,", R - 1);
+    emit_line(e, "input  wire [%d:0] wv_i,", C - 1);
+    emit_line(e, "input  wire [%d:0] wrow_i,", C * RW - 1);
+    emit_line(e, "input  wire [%d:0] wbank_i,", C - 1);
+    emit_line(e, "input  wire [%d:0] w_i,", C * W - 1);
+    emit_line(e, "output wire [%d:0] psum_o", C * A - 1);
+    emit_close(e, ");");
+    emit_blank(e);
+    e->indent++;
+    for (int i = 0; i < R; i++) {
+        for (int j = 0; j < C; j++) {
+            const char *u = j == C - 1 ? "unused_" : "";
+            emit_line(e, "wire [%d:0] %sa_r%d_c%d;", W - 1, u, i, j);
+            emit_line(e, "wire %sbank_r%d_c%d;", u, i, j);
+            if (i < R - 1)
+                emit_line(e, "wire [%d:0] psum_r%d_c%d;", A - 1, i, j);
+        }
+    }
+    emit_blank(e);
+    for (int i = 0; i < R; i++) {
+        for (int j = 0; j < C; j++) {
+            char a_in[96], k_in[96], p_in[96], p_out[96];
+            if (j == 0) {
+                snprintf(a_in, sizeof a_in, "a_i[%d +: %d]", i * W, W);
+                snprintf(k_in, sizeof k_in, "bank_i[%d]", i);
+            } else {
+                snprintf(a_in, sizeof a_in, "a_r%d_c%d", i, j - 1);
+                snprintf(k_in, sizeof k_in, "bank_r%d_c%d", i, j - 1);
+            }
+            if (i == 0)
+                snprintf(p_in, sizeof p_in, "{%d{1'b0}}", A);
+            else
+                snprintf(p_in, sizeof p_in, "psum_r%d_c%d", i - 1, j);
+            if (i == R - 1)
+                snprintf(p_out, sizeof p_out, "psum_o[%d +: %d]", j * A, A);
+            else
+                snprintf(p_out, sizeof p_out, "psum_r%d_c%d", i, j);
+            const char *u = j == C - 1 ? "unused_" : "";
+            emit_open(e, "tf_pe_ws #(");
+            emit_line(e, ".OpW    (%d),", W);
+            emit_line(e, ".AccW   (%d),", A);
+            emit_line(e, ".RowW   (%d),", RW);
+            emit_line(e, ".RowIdx (%d'd%d)", RW, i);
+            emit_close(e, ") u_pe_r%d_c%d (", i, j);
+            e->indent++;
+            emit_line(e, ".clk_i   (clk_i),");
+            emit_line(e, ".rst_ni  (rst_ni),");
+            emit_line(e, ".en_i    (en_i),");
+            emit_line(e, ".a_i     (%s),", a_in);
+            emit_line(e, ".bank_i  (%s),", k_in);
+            emit_line(e, ".psum_i  (%s),", p_in);
+            emit_line(e, ".wv_i    (wv_i[%d]),", j);
+            emit_line(e, ".wrow_i  (wrow_i[%d +: %d]),", j * RW, RW);
+            emit_line(e, ".wbank_i (wbank_i[%d]),", j);
+            emit_line(e, ".w_i     (w_i[%d +: %d]),", j * W, W);
+            emit_line(e, ".a_o     (%sa_r%d_c%d),", u, i, j);
+            emit_line(e, ".bank_o  (%sbank_r%d_c%d),", u, i, j);
+            emit_line(e, ".psum_o  (%s)", p_out);
+            emit_close(e, ");");
+        }
+    }
+    e->indent--;
+    emit_blank(e);
+    emit_line(e, "endmodule");
+}
+
+static void emit_mesh(const struct tf_plan *p, const char *dir, struct diag *d)
+{
+    struct emitter e;
+    char file[128];
+    snprintf(file, sizeof file, "%s_mesh.v", p->name);
+    emit_begin(&e, dir, file, d);
+    emit_vheader(&e, p, "");
+    emit_line(&e, "// %s_mesh -- %d x %d %s systolic array of tf_pe_%s, unrolled.", p->name,
+              p->rows, p->cols, p->dataflow == TF_OS ? "output-stationary" : "weight-stationary",
+              df_name(p));
+    if (p->dataflow == TF_OS) {
+        emit_line(&e, "// Row i takes its A operand and flags at a_i/vld_i/first_i/last_i[i]; they move");
+        emit_line(&e, "// right one PE per cycle. Column j takes B at b_i[j]; it moves down one PE per");
+        emit_line(&e, "// cycle. res_o[(i*C+j)] is PE(i,j)'s last finished dot product.");
+    } else {
+        emit_line(&e, "// Row i takes A and its weight-bank tag at a_i/bank_i[i]; they move right one PE");
+        emit_line(&e, "// per cycle. Partial sums move down; psum_o[j] leaves the bottom of column j.");
+        emit_line(&e, "// Column j's weight bus (wv/wrow/wbank/w) is broadcast to its rows; PE(i,j)");
+        emit_line(&e, "// takes the weight whose wrow equals i into bank wbank.");
+    }
+    emit_line(&e, "// Handshake: none; advances when en_i is high. Latency: one cycle per PE hop.");
+    emit_line(&e, "`default_nettype none");
+    emit_blank(&e);
+    if (p->dataflow == TF_OS)
+        mesh_os(&e, p);
+    else
+        mesh_ws(&e, p);
+    emit_blank(&e);
+    emit_line(&e, "`default_nettype wire");
+    emit_end(&e);
+}
+
+/* ---- engine -------------------------------------------------------------- */
+
+static void lp_int(struct emitter *e, const char *name, long long v)
+{
+    emit_line(e, "localparam integer %s = %lld;", name, v);
+}
+
+static void lp_sized(struct emitter *e, const char *name, int w, long long v)
+{
+    emit_line(e, "localparam [%d:0] %s = %d'd%lld;", w - 1, name, w, v & ((1LL << w) - 1));
+}
+
+static void hook_mesh(struct emitter *e, const struct tf_plan *p)
+{
+    e->indent = 1;
+    emit_open(e, "%s_mesh u_mesh (", p->name);
+    emit_line(e, ".clk_i   (clk_i),");
+    emit_line(e, ".rst_ni  (rst_ni),");
+    emit_line(e, ".en_i    (en),");
+    if (p->dataflow == TF_OS) {
+        emit_line(e, ".a_i     (mesh_a),");
+        emit_line(e, ".vld_i   (mesh_vld),");
+        emit_line(e, ".first_i (mesh_first),");
+        emit_line(e, ".last_i  (mesh_last),");
+        emit_line(e, ".b_i     (mesh_b),");
+        emit_line(e, ".res_o   (mesh_res)");
+    } else {
+        emit_line(e, ".a_i     (mesh_a),");
+        emit_line(e, ".bank_i  (mesh_bank),");
+        emit_line(e, ".wv_i    (mesh_wv),");
+        emit_line(e, ".wrow_i  (mesh_wrow),");
+        emit_line(e, ".wbank_i (mesh_wbank),");
+        emit_line(e, ".w_i     (mesh_w),");
+        emit_line(e, ".psum_o  (mesh_psum)");
+    }
+    emit_close(e, ");");
+    e->indent = 0;
+}
+
+static void engine_ports(struct emitter *e, const struct tf_plan *p)
+{
+    int dw = p->dim_w;
+    emit_open(e, "module %s_gemm (", p->name);
+    emit_line(e, "input  wire        clk_i,");
+    emit_line(e, "input  wire        rst_ni,");
+    emit_line(e, "// command: 0 LOAD_A, 1 LOAD_B, 2 LOAD_RQ, 3 GEMM");
+    emit_line(e, "input  wire        cmd_valid_i,");
+    emit_line(e, "output wire        cmd_ready_o,");
+    emit_line(e, "input  wire [1:0]  cmd_op_i,");
+    emit_line(e, "input  wire [%d:0] cmd_m_i,", dw - 1);
+    emit_line(e, "input  wire [%d:0] cmd_k_i,", dw - 1);
+    emit_line(e, "input  wire [%d:0] cmd_n_i,", dw - 1);
+    emit_line(e, "input  wire        cmd_requant_i,");
+    emit_line(e, "// operand elements for LOAD_A / LOAD_B, row-major");
+    emit_line(e, "input  wire        in_valid_i,");
+    emit_line(e, "output wire        in_ready_o,");
+    emit_line(e, "input  wire [%d:0] in_data_i,", p->op_bits - 1);
+    emit_line(e, "// requantization entries for LOAD_RQ, column 0 first");
+    emit_line(e, "input  wire        rq_valid_i,");
+    emit_line(e, "output wire        rq_ready_o,");
+    emit_line(e, "input  wire [30:0] rq_mult_i,");
+    emit_line(e, "input  wire [4:0]  rq_shift_i,");
+    emit_line(e, "// results: one row of %d lanes per beat", p->cols);
+    emit_line(e, "output wire        c_valid_o,");
+    emit_line(e, "input  wire        c_ready_i,");
+    emit_line(e, "output wire [%d:0] c_data_o,", p->out_data_bits - 1);
+    emit_line(e, "output wire [%d:0] c_row_o,", p->row_idx_w - 1);
+    emit_line(e, "output wire [%d:0] c_col_o,", p->col_idx_w - 1);
+    emit_line(e, "output wire        c_last_o,");
+    emit_line(e, "output wire        busy_o,");
+    emit_line(e, "output wire        err_o,");
+    emit_line(e, "output wire [%d:0] stat_cycles_o,", p->cnt_w - 1);
+    emit_line(e, "output wire [%d:0] stat_stall_o", p->cnt_w - 1);
+    emit_close(e, ");");
+}
+
+static void engine_localparams(struct emitter *e, const struct tf_plan *p)
+{
+    e->indent = 1;
+    emit_line(e, "// Derived by the plan (tforge check %s prints them all).", p->config_path);
+    lp_int(e, "R", p->rows);
+    lp_int(e, "C", p->cols);
+    lp_int(e, "OpW", p->op_bits);
+    lp_int(e, "AccW", p->acc_bits);
+    lp_int(e, "MMax", p->max_m);
+    lp_int(e, "KMax", p->max_k);
+    lp_int(e, "NMax", p->max_n);
+    lp_int(e, "DimW", p->dim_w);
+    lp_int(e, "MW", p->dim_w);
+    lp_int(e, "KW", p->dim_w);
+    lp_int(e, "NW", p->dim_w);
+    lp_int(e, "PhW", p->dim_w);
+    lp_int(e, "AW", p->addr_w);
+    int os = p->dataflow == TF_OS, ws = !os, rq = p->requant;
+    if (os)
+        lp_int(e, "MtW", p->mt_w);
+    lp_int(e, "NtW", p->nt_w);
+    lp_int(e, "LaneW", p->lane_w);
+    lp_int(e, "RowSelW", p->rowsel_w);
+    lp_int(e, "RowIdxW", p->row_idx_w);
+    lp_int(e, "ColIdxW", p->col_idx_w);
+    lp_int(e, "CntW", p->cnt_w);
+    if (os)
+        lp_int(e, "MaxRC", p->max_rc);
+    if (rq)
+        lp_int(e, "NTMax", p->nt_max);
+    lp_int(e, "ADepth", p->a_depth);
+    lp_int(e, "AAW", p->a_addr_w);
+    lp_int(e, "BDepth", p->b_depth);
+    lp_int(e, "BAW", p->b_addr_w);
+    if (ws) {
+        lp_int(e, "AccDepth", p->acc_depth);
+        lp_int(e, "CAW", p->acc_addr_w);
+        lp_int(e, "MinPeriod", p->min_period);
+    }
+    lp_int(e, "ALaneOnCol", p->a_lane_on_col);
+    lp_int(e, "HasRq", p->requant);
+    if (rq) {
+        lp_int(e, "RqOutW", p->rq_bits);
+        lp_int(e, "RqLat", p->lat_rq);
+    }
+    lp_sized(e, "AStride", p->addr_w, p->a_stride);
+    lp_sized(e, "BStride", p->addr_w, p->b_stride);
+    lp_sized(e, "ALanesM1", p->lane_w, p->rows - 1);
+    lp_sized(e, "BLanesM1", p->lane_w, p->cols - 1);
+    lp_sized(e, "CLanesM1", p->lane_w, p->cols - 1);
+    lp_sized(e, "RV_M", p->dim_w, p->rows);
+    lp_sized(e, "CV_N", p->dim_w, p->cols);
+    if (os)
+        lp_sized(e, "RV_Row", p->row_idx_w, p->rows);
+    lp_sized(e, "CV_Col", p->col_idx_w, p->cols);
+    emit_blank(e);
+    e->indent = 0;
+}
+
+static void emit_engine(const struct tf_plan *p, const char *dir, struct diag *d)
+{
+    struct emitter e;
+    char file[128];
+    snprintf(file, sizeof file, "%s_gemm.v", p->name);
+    emit_begin(&e, dir, file, d);
+    emit_vheader(&e, p, "");
+    emit_line(&e, "// %s_gemm -- tiled GEMM engine C[MxN] = A[MxK] * B[KxN] on a %d x %d %s array.",
+              p->name, p->rows, p->cols, p->dataflow == TF_OS ? "output-stationary" : "weight-stationary");
+    emit_line(&e, "// Load A and B into the on-chip buffers (LOAD_A, LOAD_B, row-major on in_*),");
+    emit_line(&e, "// optionally the per-column requantization entries (LOAD_RQ on rq_*), then issue");
+    emit_line(&e, "// GEMM. Results leave on c_* one row of C lanes per beat (lanes at or beyond N");
+    emit_line(&e, "// are zero), tile by tile; c_row_o is the row m, c_col_o the first column n.");
+    emit_line(&e, "// Every stream is valid/ready. stat_cycles_o counts the cycles of the last GEMM,");
+    emit_line(&e, "// stat_stall_o those of them lost to c_ready_i back-pressure.");
+    emit_line(&e, "// Assembled from templates/engine/head.vt, sched_%s.vt and tail.vt.", df_name(p));
+    emit_line(&e, "`default_nettype none");
+    emit_blank(&e);
+    engine_ports(&e, p);
+    emit_blank(&e);
+    engine_localparams(&e, p);
+    static const struct emit_hook hooks[] = {{"MESH_INSTANCE", hook_mesh}};
+    emit_template(&e, p, "engine/head.vt", hooks, 1);
+    emit_template(&e, p, p->dataflow == TF_OS ? "engine/sched_os.vt" : "engine/sched_ws.vt",
+                  hooks, 1);
+    emit_template(&e, p, "engine/tail.vt", hooks, 1);
+    emit_line(&e, "endmodule");
+    emit_blank(&e);
+    emit_line(&e, "`default_nettype wire");
+    emit_end(&e);
+}
+
+/* ---- top ----------------------------------------------------------------- */
+
+static void emit_top(const struct tf_plan *p, const char *dir, struct diag *d)
+{
+    static const char *const ports[][2] = {
+        {"clk_i", "in"}, {"rst_ni", "in"}, {"cmd_valid_i", "in"}, {"cmd_ready_o", "out"},
+        {"cmd_op_i", "in"}, {"cmd_m_i", "in"}, {"cmd_k_i", "in"}, {"cmd_n_i", "in"},
+        {"cmd_requant_i", "in"}, {"in_valid_i", "in"}, {"in_ready_o", "out"},
+        {"in_data_i", "in"}, {"rq_valid_i", "in"}, {"rq_ready_o", "out"}, {"rq_mult_i", "in"},
+        {"rq_shift_i", "in"}, {"c_valid_o", "out"}, {"c_ready_i", "in"}, {"c_data_o", "out"},
+        {"c_row_o", "out"}, {"c_col_o", "out"}, {"c_last_o", "out"}, {"busy_o", "out"},
+        {"err_o", "out"}, {"stat_cycles_o", "out"}, {"stat_stall_o", "out"},
+    };
+    int widths[] = {1, 1, 1, 1, 2, p->dim_w, p->dim_w, p->dim_w, 1, 1, 1, p->op_bits, 1, 1, 31, 5,
+                    1, 1, p->out_data_bits, p->row_idx_w, p->col_idx_w, 1, 1, 1, p->cnt_w, p->cnt_w};
+    int n = (int)(sizeof ports / sizeof ports[0]);
+    struct emitter e;
+    char file[128];
+    snprintf(file, sizeof file, "%s_top.v", p->name);
+    emit_begin(&e, dir, file, d);
+    emit_vheader(&e, p, "");
+    emit_line(&e, "// %s_top -- the accelerator top. Today it holds the GEMM engine (%s_gemm);", p->name,
+              p->name);
+    emit_line(&e, "// its ports are the engine's, documented there and in docs/architecture.md.");
+    emit_line(&e, "`default_nettype none");
+    emit_blank(&e);
+    emit_open(&e, "module %s_top (", p->name);
+    for (int i = 0; i < n; i++) {
+        const char *dir_kw = !strcmp(ports[i][1], "in") ? "input " : "output";
+        char range[32] = "";
+        if (widths[i] > 1)
+            snprintf(range, sizeof range, "[%d:0] ", widths[i] - 1);
+        emit_line(&e, "%s wire %s%s%s", dir_kw, range, ports[i][0], i + 1 < n ? "," : "");
+    }
+    emit_close(&e, ");");
+    emit_blank(&e);
+    e.indent++;
+    emit_open(&e, "%s_gemm u_gemm (", p->name);
+    for (int i = 0; i < n; i++)
+        emit_line(&e, ".%s (%s)%s", ports[i][0], ports[i][0], i + 1 < n ? "," : "");
+    emit_close(&e, ");");
+    e.indent--;
+    emit_blank(&e);
+    emit_line(&e, "endmodule");
+    emit_blank(&e);
+    emit_line(&e, "`default_nettype wire");
+    emit_end(&e);
+}
+
+void emit_rtl(const struct tf_plan *p, const char *dir, struct diag *d)
+{
+    const char *mods[8];
+    int nm = template_modules(p, mods);
+    for (int i = 0; i < nm; i++)
+        emit_copy(p, dir, mods[i], d);
+    emit_mesh(p, dir, d);
+    emit_engine(p, dir, d);
+    emit_top(p, dir, d);
+}

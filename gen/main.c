@@ -1,0 +1,160 @@
+/* main.c -- tforge: parse -> validate -> plan -> emit -> commit. */
+#include "tforge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: tforge <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  gen CONFIG -o DIR [-D section.key=value]...   write the design into DIR\n"
+    "  check CONFIG [-D section.key=value]...        validate and print the derived plan\n"
+    "  keys                                          list every config key, range, default\n"
+    "\n"
+    "options:\n"
+    "  -h, --help      help (also after a command: tforge gen --help)\n"
+    "  -V, --version   print the version\n"
+    "\n"
+    "Exit status: 0 success, 2 bad input (config, -D, arguments), 3 internal error.\n";
+
+static const char usage_gen[] =
+    "usage: tforge gen CONFIG -o DIR [-D section.key=value]... [--plan]\n"
+    "\n"
+    "Reads the INI architecture file CONFIG, applies the -D overrides in order, derives\n"
+    "the plan and writes into DIR: one Verilog-2005 module per file, <name>_params.h\n"
+    "(C) and <name>_params.vh (Verilog), <name>.f (file list, leaves first),\n"
+    "<name>_synth.ys and <name>_lint.ys (Yosys), <name>_plan.txt.\n"
+    "DIR is replaced whole or left untouched: files are written into a temporary\n"
+    "directory that takes DIR's place only when everything succeeded. An existing DIR\n"
+    "is replaced only if tforge wrote it.\n"
+    "  --plan   also print the plan on standard output\n";
+
+static const char usage_check[] =
+    "usage: tforge check CONFIG [-D section.key=value]... [--name]\n"
+    "\n"
+    "Validates CONFIG and prints the derived plan: every width, depth, count and latency.\n"
+    "  --name   print only the design name (for scripts)\n";
+
+struct args {
+    const char *cmd;
+    const char *config;
+    const char *out;
+    const char **defs;
+    int ndefs;
+    int print_plan;
+    int print_name;
+};
+
+static int cmd_keys(void)
+{
+    printf("%-8s %-14s %-32s %-11s %s\n", "section", "key", "legal", "default", "meaning");
+    for (int i = 0; i < cfg_key_ndocs; i++)
+        printf("%-8s %-14s %-32s %-11s %s\n", cfg_key_docs[i].section, cfg_key_docs[i].key,
+               cfg_key_docs[i].legal, cfg_key_docs[i].dflt, cfg_key_docs[i].meaning);
+    return 0;
+}
+
+static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, struct diag *d)
+{
+    a->defs = arena_alloc(ar, sizeof(char *) * (size_t)(argc + 1));
+    for (int i = 2; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "-D")) {
+            if (i + 1 >= argc)
+                tf_fail(d, TF_EXIT_INPUT, "tforge %s: -D needs section.key=value", a->cmd);
+            a->defs[a->ndefs++] = argv[++i];
+        } else if (!strncmp(s, "-D", 2)) {
+            a->defs[a->ndefs++] = s + 2;
+        } else if (!strcmp(s, "-o") && !strcmp(a->cmd, "gen")) {
+            if (i + 1 >= argc)
+                tf_fail(d, TF_EXIT_INPUT, "tforge gen: -o needs a directory");
+            a->out = argv[++i];
+        } else if (!strcmp(s, "--plan") && !strcmp(a->cmd, "gen")) {
+            a->print_plan = 1;
+        } else if (!strcmp(s, "--name") && !strcmp(a->cmd, "check")) {
+            a->print_name = 1;
+        } else if (s[0] == '-' && s[1]) {
+            tf_fail(d, TF_EXIT_INPUT, "tforge %s: unknown option '%s' (legal: %s)", a->cmd, s,
+                    !strcmp(a->cmd, "gen") ? "-o DIR, -D section.key=value, --plan, --help"
+                                           : "-D section.key=value, --name, --help");
+        } else if (!a->config) {
+            a->config = s;
+        } else {
+            tf_fail(d, TF_EXIT_INPUT, "tforge %s: unexpected argument '%s' (legal: one CONFIG)",
+                    a->cmd, s);
+        }
+    }
+    if (!a->config)
+        tf_fail(d, TF_EXIT_INPUT, "tforge %s: missing CONFIG (see tforge %s --help)", a->cmd, a->cmd);
+    if (!strcmp(a->cmd, "gen") && !a->out)
+        tf_fail(d, TF_EXIT_INPUT, "tforge gen: missing -o DIR (see tforge gen --help)");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return TF_EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+        printf("tforge %s\n", TF_VERSION);
+        return 0;
+    }
+    int is_gen = !strcmp(cmd, "gen"), is_check = !strcmp(cmd, "check");
+    if (!strcmp(cmd, "keys"))
+        return cmd_keys();
+    if (!is_gen && !is_check) {
+        fprintf(stderr, "tforge: unknown command '%s' (legal: gen, check, keys, --help, --version)\n",
+                cmd);
+        return TF_EXIT_INPUT;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(is_gen ? usage_gen : usage_check, stdout);
+            return 0;
+        }
+    }
+
+    struct arena arena = {0};
+    struct diag d;
+    struct args a = {0};
+    struct tf_config cfg;
+    struct tf_plan plan;
+    char *volatile tmp = NULL;
+    a.cmd = cmd;
+    if (setjmp(d.jb)) {
+        if (tmp)
+            outdir_abort(tmp);
+        fprintf(stderr, "%s\n", d.msg);
+        arena_free(&arena);
+        return d.status;
+    }
+    parse_args(&a, argc, argv, &arena, &d);
+    cfg_load(&cfg, a.config, a.defs, a.ndefs, &arena, &d);
+    plan_derive(&plan, &cfg, &d);
+    if (is_check) {
+        if (a.print_name)
+            printf("%s\n", plan.name);
+        else
+            plan_print(&plan, stdout);
+        arena_free(&arena);
+        return 0;
+    }
+    tmp = outdir_begin(a.out, &arena, &d);
+    emit_rtl(&plan, tmp, &d);
+    emit_aux(&plan, tmp, &d);
+    outdir_commit(tmp, a.out, &arena, &d);
+    tmp = NULL;
+    if (a.print_plan)
+        plan_print(&plan, stdout);
+    printf("tforge: wrote %s (%s_top, %d x %d %s array)\n", a.out, plan.name, plan.rows, plan.cols,
+           plan.dataflow == TF_OS ? "OS" : "WS");
+    arena_free(&arena);
+    return 0;
+}

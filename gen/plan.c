@@ -1,0 +1,122 @@
+/* plan.c -- derive every width, depth, count and latency of a design, once.
+ * Emitters, the C params header and the docs read only this. */
+#include "tforge.h"
+
+static int imax(int a, int b) { return a > b ? a : b; }
+static int cdiv(int a, int b) { return (a + b - 1) / b; }
+
+/* Smallest signed width b with K * 2^(2W-2) <= 2^(b-1) - 1: a sum of K products
+ * of two W-bit signed numbers, each at most (-2^(W-1))^2, never overflows. */
+static int acc_width(int w, int kmax)
+{
+    int b = 2 * w;
+    while ((long long)kmax * (1LL << (2 * w - 2)) > (1LL << (b - 1)) - 1)
+        b++;
+    return b;
+}
+
+void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
+{
+    *p = (struct tf_plan){0};
+    p->name = cfg->name;
+    p->config_path = cfg->path;
+    p->rows = cfg->rows;
+    p->cols = cfg->cols;
+    p->dataflow = cfg->dataflow;
+    p->op_bits = cfg->operand_bits;
+    p->max_m = cfg->max_m;
+    p->max_k = cfg->max_k;
+    p->max_n = cfg->max_n;
+    p->requant = cfg->requant;
+    p->rq_bits = cfg->requant ? cfg->requant_bits : 0;
+    p->acc_bits = acc_width(p->op_bits, p->max_k);
+    if (p->acc_bits > 63)
+        tf_unreachable(d); /* the key ranges keep it below 45 */
+
+    int r = p->rows, c = p->cols;
+    p->mt_max = cdiv(p->max_m, r);
+    p->nt_max = cdiv(p->max_n, c);
+    p->kt_max = cdiv(p->max_k, r);
+    p->max_rc = imax(r, c);
+
+    int dims = imax(imax(imax(p->max_m, p->max_k), imax(p->max_n, p->max_rc)), 2);
+    p->dim_w = tf_clog2(dims + 1);
+    p->mt_w = imax(tf_clog2(p->mt_max), 1);
+    p->nt_w = imax(tf_clog2(p->nt_max), 1);
+    p->kt_w = imax(tf_clog2(p->kt_max), 1);
+    p->lane_w = imax(tf_clog2(p->max_rc), 1);
+    p->rowsel_w = imax(tf_clog2(r), 1);
+    p->row_idx_w = imax(tf_clog2(p->max_m), p->rowsel_w);
+    p->col_idx_w = imax(tf_clog2(p->max_n), 1);
+    p->cnt_w = 48;
+
+    if (p->dataflow == TF_OS) {
+        p->a_depth = p->mt_max * p->max_k; /* lane i, word mt*KMax + k = A[mt*R+i][k] */
+        p->a_stride = p->max_k;
+        p->a_lane_on_col = 0;
+        p->acc_depth = 0;
+    } else {
+        p->a_depth = p->kt_max * p->max_m; /* lane i, word kt*MMax + m = A[m][kt*R+i] */
+        p->a_stride = p->max_m;
+        p->a_lane_on_col = 1;
+        p->acc_depth = p->max_m;
+    }
+    p->b_depth = p->nt_max * p->max_k; /* lane j, word nt*KMax + k = B[k][nt*C+j] */
+    p->b_stride = p->max_k;
+    p->addr_w = imax(imax(tf_clog2(p->a_depth), tf_clog2(p->b_depth)),
+                     imax(tf_clog2(p->acc_depth), p->dim_w));
+    p->addr_w = imax(p->addr_w, 1);
+    p->a_addr_w = imax(tf_clog2(p->a_depth), 1);
+    p->b_addr_w = imax(tf_clog2(p->b_depth), 1);
+    p->acc_addr_w = imax(tf_clog2(p->acc_depth), 1);
+
+    p->lat_read = 1;
+    p->lat_feed = p->dataflow == TF_WS ? 1 : 0;
+    p->lat_beat = 1;
+    p->lat_rq = p->requant ? 2 : 0;
+    p->min_period = p->dataflow == TF_WS ? 2 : 1;
+
+    p->a_buf_bits = (long long)r * p->a_depth * p->op_bits;
+    p->b_buf_bits = (long long)c * p->b_depth * p->op_bits;
+    p->acc_buf_bits = (long long)c * p->acc_depth * p->acc_bits;
+    p->rq_prm_bits = p->requant ? (long long)c * p->nt_max * 36 : 0;
+    p->out_data_bits = c * p->acc_bits;
+}
+
+void plan_print(const struct tf_plan *p, FILE *f)
+{
+    fprintf(f, "design            %s (from %s)\n", p->name, p->config_path);
+    fprintf(f, "array             %d x %d PEs, %s\n", p->rows, p->cols,
+            p->dataflow == TF_OS ? "output-stationary" : "weight-stationary");
+    fprintf(f, "operands          signed %d-bit\n", p->op_bits);
+    fprintf(f, "accumulator       signed %d-bit (no overflow for K <= %d)\n", p->acc_bits, p->max_k);
+    fprintf(f, "gemm maxima       M <= %d, K <= %d, N <= %d\n", p->max_m, p->max_k, p->max_n);
+    fprintf(f, "tiles at maxima   M/R = %d, N/C = %d, K/R = %d\n", p->mt_max, p->nt_max, p->kt_max);
+    if (p->requant)
+        fprintf(f, "requantization    per column, to signed %d-bit, %d-cycle stage\n", p->rq_bits,
+                p->lat_rq);
+    else
+        fprintf(f, "requantization    none\n");
+    fprintf(f, "A buffer          %d lanes x %d words x %d bits = %lld bits\n", p->rows, p->a_depth,
+            p->op_bits, p->a_buf_bits);
+    fprintf(f, "B buffer          %d lanes x %d words x %d bits = %lld bits\n", p->cols, p->b_depth,
+            p->op_bits, p->b_buf_bits);
+    if (p->acc_depth)
+        fprintf(f, "accumulator buf   %d lanes x %d words x %d bits = %lld bits\n", p->cols,
+                p->acc_depth, p->acc_bits, p->acc_buf_bits);
+    if (p->requant)
+        fprintf(f, "requant params    %d lanes x %d entries x 36 bits = %lld bits\n", p->cols,
+                p->nt_max, p->rq_prm_bits);
+    fprintf(f, "widths            dim %d, addr %d, lane %d, row idx %d, col idx %d, counters %d\n",
+            p->dim_w, p->addr_w, p->lane_w, p->row_idx_w, p->col_idx_w, p->cnt_w);
+    fprintf(f, "output beat       %d lanes x %d bits = %d bits\n", p->cols, p->acc_bits,
+            p->out_data_bits);
+    fprintf(f, "latencies         read %d, feed %d, beat %d, requant %d; min tile period %d\n",
+            p->lat_read, p->lat_feed, p->lat_beat, p->lat_rq, p->min_period);
+    if (p->dataflow == TF_OS)
+        fprintf(f, "cycle model       (T-1)*max(K,R,C) + K + C + Rlast + %d, T = ceil(M/R)*ceil(N/C)\n",
+                p->lat_read + p->lat_beat + p->lat_rq - 1);
+    else
+        fprintf(f, "cycle model       (T-1)*max(M,R,%d) + M + R + C + %d, T = ceil(N/C)*ceil(K/R)\n",
+                p->min_period, p->lat_read + p->lat_feed + p->lat_beat + p->lat_rq - 1);
+}

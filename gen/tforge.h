@@ -1,0 +1,186 @@
+/* tforge.h -- shared types of the generator: diagnostics, config, plan, emitter.
+ *
+ * The pipeline is parse (cfg.c) -> validate (cfg.c) -> derive one plan (plan.c)
+ * -> emitters that only read the plan (emit_*.c) -> commit the output
+ * directory whole (outdir.c). No global mutable state: everything a stage
+ * needs is passed in. */
+#ifndef TFORGE_H
+#define TFORGE_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define TF_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define TF_NORETURN __attribute__((noreturn))
+#define TF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TF_NORETURN
+#define TF_PRINTF(f, a)
+#endif
+
+/* ---- diagnostics ------------------------------------------------------ */
+
+/* Exit status for bad user input (config, -D, CLI). Internal errors use 3. */
+enum { TF_EXIT_INPUT = 2, TF_EXIT_INTERNAL = 3 };
+
+struct diag {
+    jmp_buf jb;      /* where tf_fail() returns to */
+    int status;      /* exit status the failure asks for */
+    char msg[1024];  /* the complete message, no trailing newline */
+};
+
+/* Format msg, then longjmp to d->jb. The caller prints d->msg. */
+TF_NORETURN void tf_fail(struct diag *d, int status, const char *fmt, ...) TF_PRINTF(3, 4);
+/* An internal bug: names the source file and line. */
+#define tf_unreachable(d) tf_fail((d), TF_EXIT_INTERNAL, "internal error at %s:%d", __FILE__, __LINE__)
+
+/* ---- arena: one per run, freed once ----------------------------------- */
+
+struct arena {
+    struct arena_block *head;
+};
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...) TF_PRINTF(2, 3);
+void arena_free(struct arena *a);
+
+/* ---- config (cfg.c) ---------------------------------------------------- */
+
+enum tf_dataflow { TF_OS = 0, TF_WS = 1 };
+
+/* Where a value came from, for error messages. */
+struct cfg_origin {
+    const char *file; /* config path, or "-D" */
+    int line;         /* line in the file, or index of the -D option (1-based) */
+};
+
+struct tf_config {
+    const char *path;
+    const char *name;
+    int rows, cols;
+    enum tf_dataflow dataflow;
+    int operand_bits;
+    int max_m, max_k, max_n;
+    int requant;
+    int requant_bits;
+    /* origin of each key that was set; line 0 = default */
+    struct cfg_origin o_name, o_rows, o_cols, o_dataflow, o_operand_bits;
+    struct cfg_origin o_max_m, o_max_k, o_max_n, o_requant, o_requant_bits;
+};
+
+/* Parse and validate CONFIG with the -D overrides applied in order.
+ * On any error calls tf_fail(d, TF_EXIT_INPUT, ...). */
+void cfg_load(struct tf_config *cfg, const char *path, const char *const *defs, int ndefs,
+              struct arena *a, struct diag *d);
+/* Parse from a string (tests); path is only used in messages. */
+void cfg_load_string(struct tf_config *cfg, const char *path, const char *text,
+                     const char *const *defs, int ndefs, struct arena *a, struct diag *d);
+
+/* The table of keys, for docs and --help: section, key, range, default, meaning. */
+struct cfg_key_doc {
+    const char *section, *key, *legal, *dflt, *meaning;
+};
+extern const struct cfg_key_doc cfg_key_docs[];
+extern const int cfg_key_ndocs;
+
+/* ---- plan (plan.c) ---------------------------------------------------- */
+
+/* Every width, depth, count and latency of one design, computed once. */
+struct tf_plan {
+    const char *name;
+    const char *config_path;
+    int rows, cols;
+    enum tf_dataflow dataflow;
+    int op_bits;
+    int acc_bits;        /* accumulator: no overflow for any K <= max_k */
+    int max_m, max_k, max_n;
+    int requant, rq_bits;
+
+    int mt_max, nt_max, kt_max; /* tile counts at the maxima */
+    int dim_w;           /* width of every dimension port and counter */
+    int addr_w;          /* width of every buffer address counter */
+    int a_addr_w, b_addr_w, acc_addr_w; /* address port of each lane memory */
+    int mt_w, nt_w, kt_w;
+    int lane_w;          /* lane index (max(rows, cols) lanes) */
+    int rowsel_w;        /* row index inside the array */
+    int row_idx_w;       /* c_row_o width (an M index) */
+    int col_idx_w;       /* c_col_o width (an N index) */
+    int cnt_w;           /* statistics counters */
+    int max_rc;
+
+    int a_depth, b_depth, acc_depth; /* words per lane memory */
+    int a_stride, b_stride;          /* address step per tile */
+    int a_lane_on_col;               /* 1: A lane = column index mod R (WS) */
+
+    /* pipeline latencies used by the RTL and the cycle model */
+    int lat_read;        /* operand buffer read */
+    int lat_feed;        /* extra feed register in front of the WS array */
+    int lat_beat;        /* beat register behind the array */
+    int lat_rq;          /* requantization stage (0 when absent) */
+    int min_period;      /* smallest tile period (WS accumulator read-modify-write) */
+
+    /* storage, in bits */
+    long long a_buf_bits, b_buf_bits, acc_buf_bits, rq_prm_bits;
+    int out_data_bits;   /* c_data_o width */
+};
+
+void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d);
+void plan_print(const struct tf_plan *p, FILE *f);
+int tf_clog2(long long v); /* ceil(log2(v)), 0 for v <= 1 */
+
+/* ---- emitter (emit.c) ------------------------------------------------- */
+
+struct emitter {
+    FILE *f;
+    int indent;
+    struct diag *d;
+    const char *path;
+};
+
+void emit_begin(struct emitter *e, const char *dir, const char *file, struct diag *d);
+void emit_end(struct emitter *e);
+void emit_line(struct emitter *e, const char *fmt, ...) TF_PRINTF(2, 3);
+void emit_open(struct emitter *e, const char *fmt, ...) TF_PRINTF(2, 3);
+void emit_close(struct emitter *e, const char *fmt, ...) TF_PRINTF(2, 3);
+void emit_blank(struct emitter *e);
+/* Copy a template, replacing each line "//%% NAME" by the output of the
+ * matching callback; an unknown NAME is an internal error. */
+struct emit_hook {
+    const char *name;
+    void (*fn)(struct emitter *e, const struct tf_plan *p);
+};
+void emit_template(struct emitter *e, const struct tf_plan *p, const char *tmpl_name,
+                   const struct emit_hook *hooks, int nhooks);
+void emit_vheader(struct emitter *e, const struct tf_plan *p, const char *what);
+
+/* ---- embedded templates (build/templates.c, made by gen/embed.c) ------ */
+
+struct tf_template {
+    const char *name;
+    const char *text;
+};
+extern const struct tf_template tf_templates[];
+extern const int tf_ntemplates;
+const char *template_text(const char *name); /* NULL if absent */
+
+/* ---- emitters --------------------------------------------------------- */
+
+/* Write every artifact of the plan into dir (which must exist). */
+void emit_rtl(const struct tf_plan *p, const char *dir, struct diag *d);
+void emit_aux(const struct tf_plan *p, const char *dir, struct diag *d);
+/* Names of the Verilog files in dependency order (leaves first). */
+int rtl_files(const struct tf_plan *p, const char **out, int max, struct arena *a);
+
+/* ---- output directory (outdir.c) -------------------------------------- */
+
+/* Make a fresh temporary directory beside final_dir. */
+char *outdir_begin(const char *final_dir, struct arena *a, struct diag *d);
+/* Replace final_dir by tmp in one step; refuse to replace a directory that
+ * tforge did not write. */
+void outdir_commit(const char *tmp, const char *final_dir, struct arena *a, struct diag *d);
+void outdir_abort(const char *tmp);
+
+#endif

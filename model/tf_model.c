@@ -1,0 +1,111 @@
+/* tf_model.c -- tforge golden model and analytic cycle model. */
+#include "tf_model.h"
+
+static long long cdiv(long long a, long long b) { return (a + b - 1) / b; }
+static long long lmax(long long a, long long b) { return a > b ? a : b; }
+
+int tfm_acc_bits(int op_bits, int max_k)
+{
+    int b = 2 * op_bits;
+    while ((long long)max_k * (1LL << (2 * op_bits - 2)) > (1LL << (b - 1)) - 1)
+        b++;
+    return b;
+}
+
+int32_t tfm_op_min(int op_bits) { return -(int32_t)(1u << (op_bits - 1)); }
+int32_t tfm_op_max(int op_bits) { return (int32_t)(1u << (op_bits - 1)) - 1; }
+
+void tfm_gemm(int m, int k, int n, const int32_t *a, const int32_t *b, int64_t *c)
+{
+    for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+            int64_t s = 0;
+            for (int q = 0; q < k; q++)
+                s += (int64_t)a[i * k + q] * b[q * n + j];
+            c[i * n + j] = s;
+        }
+    }
+}
+
+int64_t tfm_requant(int64_t acc, uint32_t mult, int shift, int out_bits)
+{
+    /* x = floor((acc * mult + 2^30) / 2^31): the product needs up to 76 bits. */
+    __extension__ typedef __int128 i128;
+    i128 prod = (i128)acc * (i128)(mult & 0x7fffffffu) + ((i128)1 << 30);
+    /* >> of a negative value is an arithmetic shift (floor) with gcc and clang,
+     * the compilers this model supports; it is what the RTL's >>> does. */
+    i128 x = prod >> 31;
+    int64_t xv = (int64_t)x;
+    /* RoundingDivideByPOT(x, shift) */
+    int64_t mask = shift ? (int64_t)((1ULL << shift) - 1) : 0;
+    int64_t rem = xv & mask;
+    int64_t threshold = (mask >> 1) + (xv < 0 ? 1 : 0);
+    int64_t y = (xv >> shift) + (rem > threshold ? 1 : 0);
+    int64_t hi = ((int64_t)1 << (out_bits - 1)) - 1, lo = -((int64_t)1 << (out_bits - 1));
+    return y > hi ? hi : (y < lo ? lo : y);
+}
+
+long long tfm_tiles(const struct tfm_arch *a, int m, int k, int n)
+{
+    if (a->dataflow == TFM_OS)
+        return cdiv(m, a->rows) * cdiv(n, a->cols);
+    return cdiv(n, a->cols) * cdiv(k, a->rows);
+}
+
+long long tfm_period(const struct tfm_arch *a, int m, int k, int n)
+{
+    (void)n;
+    if (a->dataflow == TFM_OS)
+        return lmax(k, lmax(a->rows, a->cols));
+    return lmax(m, lmax(a->rows, a->min_period));
+}
+
+long long tfm_cycles(const struct tfm_arch *a, int m, int k, int n)
+{
+    long long t = tfm_tiles(a, m, k, n), p = tfm_period(a, m, k, n);
+    if (a->dataflow == TFM_OS) {
+        /* last tile's last k issues at (T-1)P + K; its row r leaves the array
+         * C-1+r cycles after the buffer read, then beat and requant stages. */
+        long long rlast = m - (cdiv(m, a->rows) - 1) * a->rows;
+        return (t - 1) * p + k + a->cols + rlast + a->lat_read + a->lat_beat + a->lat_rq - 1;
+    }
+    /* last tile's last row issues at (T-1)P + M; it crosses the feed register,
+     * R rows and C columns (skew + de-skew), the accumulate, beat and requant stages. */
+    return (t - 1) * p + m + a->rows + a->cols + a->lat_read + a->lat_feed + a->lat_beat +
+           a->lat_rq - 1;
+}
+
+long long tfm_cycles_scalesim(int dataflow, int rows, int cols, int m, int k, int n)
+{
+    if (dataflow == TFM_OS)
+        return cdiv(m, rows) * cdiv(n, cols) * (long long)(k + rows + cols - 2);
+    return cdiv(k, rows) * cdiv(n, cols) * (long long)(2 * rows + cols + m - 2);
+}
+
+long long tfm_cycles_ideal(int rows, int cols, int m, int k, int n)
+{
+    return cdiv((long long)m * k * n, (long long)rows * cols);
+}
+
+int tfm_beat_count(const struct tfm_arch *a, int m, int n)
+{
+    return (int)(m * cdiv(n, a->cols));
+}
+
+void tfm_beat_at(const struct tfm_arch *a, int m, int n, int i, int *row, int *col)
+{
+    int nt_count = (int)cdiv(n, a->cols);
+    if (a->dataflow == TFM_WS) {
+        /* column tiles outer, rows inner */
+        *col = (i / m) * a->cols;
+        *row = i % m;
+        return;
+    }
+    /* OS: row tiles outer, column tiles inner, the tile's valid rows innermost */
+    int per_mt_full = a->rows * nt_count;
+    int mt = i / per_mt_full;
+    int rows_here = m - mt * a->rows < a->rows ? m - mt * a->rows : a->rows;
+    int rest = i - mt * per_mt_full;
+    *col = (rest / rows_here) * a->cols;
+    *row = mt * a->rows + rest % rows_here;
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install the tools tforge needs, only those that are missing.
+# Debian/Ubuntu: apt-get. Elsewhere: prints exactly what to install and fails.
+set -euo pipefail
+
+need=()
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_hdr() { printf '#include <%s>\n' "$1" | cc -E -x c - >/dev/null 2>&1; }
+
+have_cmd cc        || need+=(build-essential)
+have_cmd make      || need+=(make)
+have_cmd g++       || need+=(g++)
+have_cmd pkg-config || need+=(pkg-config)
+have_cmd verilator || need+=(verilator)
+have_cmd iverilog  || need+=(iverilog)
+have_cmd yosys     || need+=(yosys)
+have_cmd python3   || need+=(python3)
+if have_cmd cc; then
+  have_hdr ini.h || need+=(libinih-dev)
+  # cmocka.h needs the standard headers included first
+  printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>\n' \
+    | cc -E -x c - >/dev/null 2>&1 || need+=(libcmocka-dev)
+else
+  need+=(libinih-dev libcmocka-dev)
+fi
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, cmocka, cc)"
+  exit 0
+fi
+
+echo "install-deps: missing: ${need[*]}"
+if have_cmd apt-get; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+  echo "install-deps: installed ${need[*]}"
+else
+  cat >&2 <<MSG
+install-deps: this system has no apt-get. Install these yourself, then run make again:
+  Verilator >= 5.006, Icarus Verilog >= 11, Yosys >= 0.23, libinih (ini.h, -linih),
+  cmocka >= 1.1 (cmocka.h, -lcmocka), a C11 compiler, a C++ compiler, GNU make, python3.
+  (Debian package names: ${need[*]})
+MSG
+  exit 1
+fi

@@ -1,0 +1,545 @@
+// gemm_harness.cpp -- Verilator co-simulation of a generated tforge GEMM engine
+// against the golden model (model/tf_model.c).
+//
+// Built per design: the design's <name>_params.h is force-included, the model
+// is linked in, the Verilated top is always class Vtop (--prefix Vtop).
+// Every output element of every GEMM is compared bit-exact with the model,
+// lanes beyond N must be zero, the beat order and sideband (row, col, last)
+// must match, and stat_cycles - stat_stall must equal tfm_cycles().
+// On the first mismatch: the indices, expected and actual value, the seed and
+// test index to replay, and an FST waveform of the failing GEMM.
+#include "Vtop.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+extern "C" {
+#include "tf_model.h"
+}
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#ifndef TFP_NAME
+#error "compile with -include <design>_params.h"
+#endif
+
+static const struct tfm_arch ARCH = TFP_ARCH_INIT;
+
+// ---- bit access on Verilator signals of any width -------------------------
+template <std::size_t N>
+static uint64_t get_bits(const VlWide<N> &w, int lo, int width)
+{
+    uint64_t v = 0;
+    for (int b = 0; b < width; b++) {
+        int bit = lo + b;
+        v |= (uint64_t)((w[bit / 32] >> (bit % 32)) & 1u) << b;
+    }
+    return v;
+}
+static uint64_t get_bits(uint64_t w, int lo, int width)
+{
+    return (w >> lo) & (width >= 64 ? ~0ULL : ((1ULL << width) - 1));
+}
+static int64_t sext(uint64_t v, int bits)
+{
+    uint64_t sign = 1ULL << (bits - 1);
+    v &= (bits >= 64) ? ~0ULL : ((1ULL << bits) - 1);
+    return (int64_t)((v ^ sign) - sign);
+}
+
+// ---- options -------------------------------------------------------------
+struct Shape {
+    int m, k, n;
+};
+
+struct Options {
+    uint64_t seed = 1;
+    int gemms = 40;           // random GEMMs after the edge cases
+    double bp = 0.3;          // probability c_ready_i is low in a cycle
+    double in_gap = 0.1;      // probability in_valid_i is low in a cycle
+    int only = -1;            // replay one test index
+    bool edge = true;
+    std::string json;         // cosim.json
+    std::string csv;          // per-GEMM rows (bench)
+    std::string fst = "fail.fst";
+    std::vector<Shape> shapes; // explicit shapes (bench), instead of edge + random
+    bool quiet = false;
+};
+
+static void usage()
+{
+    std::printf(
+        "usage: harness [--seed S] [--gemms N] [--bp P] [--in-gap P] [--only I] [--no-edge]\n"
+        "               [--shapes MxKxN,...] [--json FILE] [--csv FILE] [--fst FILE] [--quiet]\n");
+}
+
+static bool parse_shapes(const char *s, std::vector<Shape> &out)
+{
+    while (*s) {
+        Shape sh;
+        int used = 0;
+        if (std::sscanf(s, "%dx%dx%d%n", &sh.m, &sh.k, &sh.n, &used) != 3)
+            return false;
+        out.push_back(sh);
+        s += used;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return false;
+    }
+    return true;
+}
+
+// ---- one GEMM test case ----------------------------------------------------
+enum Fill { FILL_RANDOM, FILL_MIN, FILL_MAX, FILL_ALT };
+
+struct Case {
+    int m, k, n;
+    bool rq;
+    std::vector<int32_t> a, b;
+    std::vector<uint32_t> mult;
+    std::vector<int> shift;
+};
+
+static void fill(std::vector<int32_t> &v, Fill f, std::mt19937_64 &rng)
+{
+    int32_t lo = tfm_op_min(ARCH.op_bits), hi = tfm_op_max(ARCH.op_bits);
+    std::uniform_int_distribution<int32_t> d(lo, hi);
+    for (std::size_t i = 0; i < v.size(); i++) {
+        switch (f) {
+        case FILL_RANDOM: v[i] = d(rng); break;
+        case FILL_MIN: v[i] = lo; break;
+        case FILL_MAX: v[i] = hi; break;
+        case FILL_ALT: v[i] = (i % 2) ? hi : lo; break;
+        }
+    }
+}
+
+static Case make_case(const Options &o, int idx, std::mt19937_64 &rng)
+{
+    Case c;
+    int R = ARCH.rows, C = ARCH.cols, MM = ARCH.max_m, MK = ARCH.max_k, MN = ARCH.max_n;
+    auto clampd = [](int v, int hi) { return v < 1 ? 1 : (v > hi ? hi : v); };
+    // Edge cases first, then random shapes.
+    std::vector<Shape> edges = {
+        {1, 1, 1},
+        {MM, MK, MN},
+        {clampd(R - 1, MM), 1, clampd(C - 1, MN)},   // K = 1, M < R, N < C
+        {MM, 1, MN},                                  // K = 1, full
+        {1, MK, MN},                                  // single row
+        {MM, MK, 1},                                  // single column
+        {clampd(R + 1, MM), clampd(3, MK), clampd(C + 1, MN)}, // one past a tile
+        {clampd(2 * R - 1, MM), clampd(2 * R + 1, MK), clampd(2 * C - 1, MN)},
+        {MM, MK, MN},                                  // extremes: all minimum
+        {MM, MK, MN},                                  // extremes: all maximum
+        {MM, MK, MN},                                  // extremes: alternating
+    };
+    Fill fa = FILL_RANDOM, fb = FILL_RANDOM;
+    int nedge = o.edge && o.shapes.empty() ? (int)edges.size() : 0;
+    if (!o.shapes.empty()) {
+        const Shape &s = o.shapes[(std::size_t)idx % o.shapes.size()];
+        c.m = s.m, c.k = s.k, c.n = s.n;
+    } else if (idx < nedge) {
+        c.m = edges[idx].m, c.k = edges[idx].k, c.n = edges[idx].n;
+        if (idx == nedge - 3)
+            fa = fb = FILL_MIN;
+        if (idx == nedge - 2)
+            fa = fb = FILL_MAX;
+        if (idx == nedge - 1)
+            fa = FILL_ALT, fb = FILL_MIN;
+    } else {
+        // Mostly small shapes, sometimes up to the maxima.
+        std::uniform_int_distribution<int> big(0, 3);
+        auto pick = [&](int hi) {
+            int lim = big(rng) == 0 ? hi : std::min(hi, 3 * std::max(R, C));
+            return std::uniform_int_distribution<int>(1, lim)(rng);
+        };
+        c.m = pick(MM), c.k = pick(MK), c.n = pick(MN);
+    }
+    c.a.resize((std::size_t)c.m * c.k);
+    c.b.resize((std::size_t)c.k * c.n);
+    fill(c.a, fa, rng);
+    fill(c.b, fb, rng);
+    c.rq = ARCH.requant && (rng() % 3 == 0); // mostly raw: requant can hide an off-by-one
+    c.mult.resize((std::size_t)c.n);
+    c.shift.resize((std::size_t)c.n);
+    std::uniform_int_distribution<uint32_t> dm(0, 0x7fffffffu);
+    std::uniform_int_distribution<int> ds(0, std::min(31, ARCH.acc_bits - 1));
+    for (int j = 0; j < c.n; j++) {
+        c.mult[(std::size_t)j] = (j % 5 == 4) ? 0x7fffffffu : dm(rng);
+        c.shift[(std::size_t)j] = (j % 7 == 6) ? 0 : ds(rng);
+    }
+    return c;
+}
+
+// ---- the simulation driver -------------------------------------------------
+struct Sim {
+    std::unique_ptr<VerilatedContext> ctx;
+    std::unique_ptr<Vtop> top;
+    std::unique_ptr<VerilatedFstC> trace;
+    uint64_t cycles = 0;
+    std::mt19937_64 rng;
+    double bp = 0, in_gap = 0;
+
+    explicit Sim(uint64_t seed, const char *fst)
+    {
+        ctx.reset(new VerilatedContext);
+        ctx->randReset(2);
+        ctx->randSeed((int)(seed & 0x7fffffff));
+        top.reset(new Vtop(ctx.get()));
+        if (fst) {
+            ctx->traceEverOn(true);
+            trace.reset(new VerilatedFstC);
+            top->trace(trace.get(), 99);
+            trace->open(fst);
+        }
+        rng.seed(seed ^ 0x5eedULL);
+        top->clk_i = 0;
+        top->rst_ni = 0;
+        top->cmd_valid_i = 0;
+        top->in_valid_i = 0;
+        top->rq_valid_i = 0;
+        top->c_ready_i = 1;
+        top->eval();
+        for (int i = 0; i < 3; i++)
+            tick();
+        top->rst_ni = 1;
+        top->eval();
+    }
+    ~Sim()
+    {
+        if (trace)
+            trace->close();
+        top->final();
+    }
+    // Inputs are set before the rising edge; outputs are read after it.
+    void tick()
+    {
+        top->clk_i = 0;
+        top->eval();
+        if (trace)
+            trace->dump(ctx->time());
+        ctx->timeInc(5);
+        top->clk_i = 1;
+        top->eval();
+        if (trace)
+            trace->dump(ctx->time());
+        ctx->timeInc(5);
+        cycles++;
+    }
+    bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
+
+    void command(int op, int m, int k, int n, bool rq)
+    {
+        top->cmd_valid_i = 1;
+        top->cmd_op_i = (uint8_t)op;
+        top->cmd_m_i = (uint32_t)m;
+        top->cmd_k_i = (uint32_t)k;
+        top->cmd_n_i = (uint32_t)n;
+        top->cmd_requant_i = rq;
+        while (!top->cmd_ready_o)
+            tick();
+        tick();
+        top->cmd_valid_i = 0;
+    }
+    void load(int op, int m, int k, int n, const std::vector<int32_t> &v)
+    {
+        command(op, m, k, n, false);
+        std::size_t i = 0;
+        uint32_t mask = (ARCH.op_bits >= 32) ? ~0u : ((1u << ARCH.op_bits) - 1);
+        long guard = 0;
+        while (i < v.size()) {
+            bool valid = !chance(in_gap);
+            top->in_valid_i = valid;
+            top->in_data_i = (uint32_t)v[i] & mask;
+            top->eval();
+            bool fire = valid && top->in_ready_o;
+            tick();
+            if (fire)
+                i++;
+            if (++guard > 100L * (long)v.size() + 1000) {
+                std::fprintf(stderr, "harness: loader stuck at element %zu\n", i);
+                std::exit(1);
+            }
+        }
+        top->in_valid_i = 0;
+    }
+    void load_rq(const Case &c)
+    {
+        command(2, c.m, c.k, c.n, false);
+        for (int j = 0; j < c.n;) {
+            bool valid = !chance(in_gap);
+            top->rq_valid_i = valid;
+            top->rq_mult_i = c.mult[(std::size_t)j];
+            top->rq_shift_i = (uint8_t)c.shift[(std::size_t)j];
+            top->eval();
+            bool fire = valid && top->rq_ready_o;
+            tick();
+            if (fire)
+                j++;
+        }
+        top->rq_valid_i = 0;
+    }
+};
+
+struct Totals {
+    long long checks = 0, pad_checks = 0, mismatches = 0, cycle_mismatches = 0;
+    long long rtl_cycles = 0, model_cycles = 0, stall_cycles = 0, useful_macs = 0;
+    long long sim_cycles = 0;
+    int gemms = 0;
+};
+
+struct Failure {
+    bool failed = false;
+    std::string what;
+};
+
+// Runs one case on sim; returns false on the first mismatch (described in f).
+static bool run_case(Sim &s, const Case &c, Totals &t, Failure &f, FILE *csv, int idx)
+{
+    s.load(0, c.m, c.k, c.n, c.a);
+    s.load(1, c.m, c.k, c.n, c.b);
+    if (c.rq)
+        s.load_rq(c);
+    std::vector<int64_t> ref((std::size_t)c.m * c.n);
+    tfm_gemm(c.m, c.k, c.n, c.a.data(), c.b.data(), ref.data());
+    if (c.rq)
+        for (int i = 0; i < c.m; i++)
+            for (int j = 0; j < c.n; j++)
+                ref[(std::size_t)i * c.n + j] =
+                    tfm_requant(ref[(std::size_t)i * c.n + j], c.mult[(std::size_t)j],
+                                c.shift[(std::size_t)j], ARCH.rq_bits);
+
+    s.command(3, c.m, c.k, c.n, c.rq);
+    int nbeats = tfm_beat_count(&ARCH, c.m, c.n), got = 0;
+    long guard = 0, limit = 4 * tfm_cycles(&ARCH, c.m, c.k, c.n) + 10000;
+    char buf[512];
+    while (got < nbeats || s.top->busy_o) {
+        s.top->c_ready_i = !s.chance(s.bp);
+        s.top->eval();
+        if (s.top->c_valid_o && s.top->c_ready_i) {
+            int row = (int)s.top->c_row_o, col = (int)s.top->c_col_o, last = s.top->c_last_o;
+            int erow = -1, ecol = -1;
+            if (got < nbeats)
+                tfm_beat_at(&ARCH, c.m, c.n, got, &erow, &ecol);
+            if (row != erow || col != ecol || last != (got == nbeats - 1)) {
+                std::snprintf(buf, sizeof buf,
+                              "test %d: beat %d: row %d col %d last %d, expected row %d col %d last %d",
+                              idx, got, row, col, last, erow, ecol, got == nbeats - 1);
+                f = {true, buf};
+                return false;
+            }
+            for (int j = 0; j < ARCH.cols; j++) {
+                int64_t act = sext(get_bits(s.top->c_data_o, j * ARCH.acc_bits, ARCH.acc_bits),
+                                   ARCH.acc_bits);
+                if (col + j < c.n) {
+                    int64_t exp = ref[(std::size_t)row * c.n + col + j];
+                    t.checks++;
+                    if (act != exp) {
+                        t.mismatches++;
+                        std::snprintf(buf, sizeof buf,
+                                      "test %d (M=%d K=%d N=%d%s): C[%d][%d]: expected %" PRId64
+                                      ", actual %" PRId64,
+                                      idx, c.m, c.k, c.n, c.rq ? ", requant" : "", row, col + j, exp,
+                                      act);
+                        f = {true, buf};
+                        return false;
+                    }
+                } else {
+                    t.pad_checks++;
+                    if (act != 0) {
+                        t.mismatches++;
+                        std::snprintf(buf, sizeof buf,
+                                      "test %d: padding lane %d of row %d col %d: expected 0, actual %" PRId64,
+                                      idx, j, row, col, act);
+                        f = {true, buf};
+                        return false;
+                    }
+                }
+            }
+            got++;
+        }
+        s.tick();
+        if (++guard > limit) {
+            std::snprintf(buf, sizeof buf, "test %d (M=%d K=%d N=%d): timeout, %d of %d beats", idx,
+                          c.m, c.k, c.n, got, nbeats);
+            f = {true, buf};
+            return false;
+        }
+    }
+    s.top->c_ready_i = 1;
+    long long rtl = (long long)s.top->stat_cycles_o, stall = (long long)s.top->stat_stall_o;
+    long long model = tfm_cycles(&ARCH, c.m, c.k, c.n);
+    t.rtl_cycles += rtl - stall;
+    t.model_cycles += model;
+    t.stall_cycles += stall;
+    t.useful_macs += (long long)c.m * c.k * c.n;
+    t.gemms++;
+    if (csv) {
+        long long active = rtl - stall;
+        std::fprintf(csv, "%s,%d,%d,%s,%d,%d,%d,%lld,%lld,%lld,%lld,%.4f\n", TFP_NAME, ARCH.rows,
+                     ARCH.cols, ARCH.dataflow ? "ws" : "os", c.m, c.k, c.n, active, model,
+                     tfm_cycles_ideal(ARCH.rows, ARCH.cols, c.m, c.k, c.n),
+                     tfm_cycles_scalesim(ARCH.dataflow, ARCH.rows, ARCH.cols, c.m, c.k, c.n),
+                     (double)c.m * c.k * c.n / ((double)ARCH.rows * ARCH.cols * (double)active));
+    }
+    if (rtl - stall != model) {
+        t.cycle_mismatches++;
+        std::snprintf(buf, sizeof buf,
+                      "test %d (M=%d K=%d N=%d): RTL cycles %lld - stalls %lld = %lld, model %lld", idx,
+                      c.m, c.k, c.n, rtl, stall, rtl - stall, model);
+        f = {true, buf};
+        return false;
+    }
+    return true;
+}
+
+// An out-of-range command must be refused with err_o and change nothing.
+static bool check_bad_command(Sim &s, Failure &f)
+{
+    s.command(3, 0, 1, 1, false);
+    s.tick();
+    if (!s.top->err_o || s.top->busy_o) {
+        f = {true, "a GEMM with M = 0 did not raise err_o"};
+        return false;
+    }
+    s.command(0, ARCH.max_m, ARCH.max_k + 1 > (1 << TFP_DIM_W) - 1 ? ARCH.max_k : ARCH.max_k + 1, 1, false);
+    s.tick();
+    if (ARCH.max_k + 1 <= (1 << TFP_DIM_W) - 1 && (!s.top->err_o || s.top->busy_o)) {
+        f = {true, "LOAD_A with K > max_k did not raise err_o"};
+        return false;
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    Options o;
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        auto next = [&]() -> const char * {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "harness: %s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--seed") o.seed = std::strtoull(next(), nullptr, 0);
+        else if (a == "--gemms") o.gemms = std::atoi(next());
+        else if (a == "--bp") o.bp = std::atof(next());
+        else if (a == "--in-gap") o.in_gap = std::atof(next());
+        else if (a == "--only") o.only = std::atoi(next());
+        else if (a == "--no-edge") o.edge = false;
+        else if (a == "--json") o.json = next();
+        else if (a == "--csv") o.csv = next();
+        else if (a == "--fst") o.fst = next();
+        else if (a == "--quiet") o.quiet = true;
+        else if (a == "--shapes") {
+            if (!parse_shapes(next(), o.shapes)) {
+                std::fprintf(stderr, "harness: --shapes wants MxKxN[,MxKxN...]\n");
+                return 2;
+            }
+        } else if (a == "-h" || a == "--help") {
+            usage();
+            return 0;
+        } else {
+            std::fprintf(stderr, "harness: unknown argument '%s'\n", a.c_str());
+            usage();
+            return 2;
+        }
+    }
+    for (const Shape &s : o.shapes) {
+        if (s.m < 1 || s.m > ARCH.max_m || s.k < 1 || s.k > ARCH.max_k || s.n < 1 || s.n > ARCH.max_n) {
+            std::fprintf(stderr, "harness: shape %dx%dx%d outside 1..%d x 1..%d x 1..%d\n", s.m, s.k,
+                         s.n, ARCH.max_m, ARCH.max_k, ARCH.max_n);
+            return 2;
+        }
+    }
+    int nedge = o.shapes.empty() && o.edge ? 11 : 0;
+    int total = o.shapes.empty() ? nedge + o.gemms : (int)o.shapes.size();
+
+    FILE *csv = nullptr;
+    if (!o.csv.empty()) {
+        csv = std::fopen(o.csv.c_str(), "a");
+        if (!csv) {
+            std::perror(o.csv.c_str());
+            return 2;
+        }
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    Totals t;
+    Failure f;
+    int failed_idx = -1;
+    {
+        Sim s(o.seed, nullptr);
+        s.bp = o.bp;
+        s.in_gap = o.in_gap;
+        if (o.only < 0 && !check_bad_command(s, f))
+            failed_idx = -2;
+        for (int i = 0; i < total && failed_idx == -1; i++) {
+            if (o.only >= 0 && i != o.only)
+                continue;
+            std::mt19937_64 rng(o.seed * 1000003ULL + (uint64_t)i);
+            Case c = make_case(o, i, rng);
+            if (!run_case(s, c, t, f, csv, i))
+                failed_idx = i;
+        }
+        t.sim_cycles = (long long)s.cycles;
+    }
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (csv)
+        std::fclose(csv);
+
+    if (f.failed) {
+        std::fprintf(stderr, "MISMATCH %s: %s\n", TFP_NAME, f.what.c_str());
+        if (failed_idx >= 0) {
+            std::fprintf(stderr, "replay: %s --seed %" PRIu64 " --bp %g --in-gap %g --only %d\n",
+                         argv[0], o.seed, o.bp, o.in_gap, failed_idx);
+            // Replay the failing case alone with tracing on, so the waveform is kept.
+            Sim s(o.seed, o.fst.c_str());
+            s.bp = o.bp;
+            s.in_gap = o.in_gap;
+            std::mt19937_64 rng(o.seed * 1000003ULL + (uint64_t)failed_idx);
+            Case c = make_case(o, failed_idx, rng);
+            Totals t2;
+            Failure f2;
+            bool again = !run_case(s, c, t2, f2, nullptr, failed_idx);
+            std::fprintf(stderr, "waveform: %s (%s)\n", o.fst.c_str(),
+                         again ? "the replay fails the same way" : "the replay passed");
+        }
+    }
+    double util = t.rtl_cycles ? (double)t.useful_macs / ((double)ARCH.rows * ARCH.cols * (double)t.rtl_cycles) : 0;
+    if (!o.json.empty()) {
+        FILE *j = std::fopen(o.json.c_str(), "w");
+        if (!j) {
+            std::perror(o.json.c_str());
+            return 2;
+        }
+        std::fprintf(j,
+                     "{\n  \"design\": \"%s\",\n  \"simulator\": \"verilator\",\n  \"seed\": %" PRIu64
+                     ",\n  \"gemms\": %d,\n  \"checks\": %lld,\n  \"pad_checks\": %lld,\n"
+                     "  \"mismatches\": %lld,\n  \"cycle_mismatches\": %lld,\n  \"cycles\": %lld,\n"
+                     "  \"model_cycles\": %lld,\n  \"stall_cycles\": %lld,\n  \"useful_macs\": %lld,\n"
+                     "  \"mac_utilization\": %.6f,\n  \"backpressure\": %.3f,\n  \"sim_cycles\": %lld,\n"
+                     "  \"wall_seconds\": %.3f,\n  \"sim_cycles_per_second\": %.0f,\n  \"passed\": %s\n}\n",
+                     TFP_NAME, o.seed, t.gemms, t.checks, t.pad_checks, t.mismatches + (f.failed && !t.mismatches && !t.cycle_mismatches ? 1 : 0),
+                     t.cycle_mismatches, t.rtl_cycles, t.model_cycles, t.stall_cycles, t.useful_macs,
+                     util, o.bp, t.sim_cycles, wall, wall > 0 ? t.sim_cycles / wall : 0.0,
+                     f.failed ? "false" : "true");
+        std::fclose(j);
+    }
+    if (!o.quiet || f.failed)
+        std::printf("%s: %s: %d GEMMs, %lld elements checked (+%lld padding), %lld mismatches, "
+                    "cycles %lld = model %lld, %lld stalled, MAC utilization %.2f%%, %.0f sim cycles/s\n",
+                    TFP_NAME, f.failed ? "FAIL" : "PASS", t.gemms, t.checks, t.pad_checks,
+                    t.mismatches, t.rtl_cycles, t.model_cycles, t.stall_cycles, 100 * util,
+                    wall > 0 ? t.sim_cycles / wall : 0.0);
+    return f.failed ? 1 : 0;
+}

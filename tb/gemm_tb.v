@@ -1,0 +1,203 @@
+// gemm_tb -- self-checking Icarus Verilog testbench for a generated GEMM engine.
+//
+// Reads the vectors and expected results written by the golden model
+// (tb/vecgen.c), drives LOAD_A / LOAD_B / LOAD_RQ / GEMM with random gaps on
+// in_valid and random back-pressure on c_ready (LFSR), compares every lane of
+// every result beat and its row/col/last sideband, and checks
+// stat_cycles - stat_stall against the cycle model. Ends with one line:
+//   ICARUS <design>: N passed, M failed (E elements checked, X mismatches)
+// Run: vvp gemm_tb.vvp +vec=FILE
+`default_nettype none
+`include "tfp_params.vh"
+
+module gemm_tb;
+  localparam integer Cols = `TFP_COLS;
+  localparam integer AccW = `TFP_ACC_BITS;
+  localparam integer DimW = `TFP_DIM_W;
+
+  reg clk = 1'b0;
+  always #5 clk = ~clk;
+
+  reg                          rst_n = 1'b0;
+  reg                          cmd_valid = 1'b0;
+  wire                         cmd_ready;
+  reg  [1:0]                   cmd_op = 2'd0;
+  reg  [DimW-1:0]              cmd_m = {DimW{1'b0}};
+  reg  [DimW-1:0]              cmd_k = {DimW{1'b0}};
+  reg  [DimW-1:0]              cmd_n = {DimW{1'b0}};
+  reg                          cmd_rq = 1'b0;
+  reg                          in_valid = 1'b0;
+  wire                         in_ready;
+  reg  [`TFP_OP_BITS-1:0]      in_data = {`TFP_OP_BITS{1'b0}};
+  reg                          rq_valid = 1'b0;
+  wire                         rq_ready;
+  reg  [30:0]                  rq_mult = 31'd0;
+  reg  [4:0]                   rq_shift = 5'd0;
+  wire                         c_valid;
+  reg                          c_ready = 1'b1;
+  wire [`TFP_OUT_DATA_BITS-1:0] c_data;
+  wire [`TFP_ROW_IDX_W-1:0]    c_row;
+  wire [`TFP_COL_IDX_W-1:0]    c_col;
+  wire                         c_last;
+  wire                         busy;
+  wire                         err;
+  wire [`TFP_CNT_W-1:0]        st_cycles;
+  wire [`TFP_CNT_W-1:0]        st_stall;
+
+  `TFP_TOP dut (
+    .clk_i         (clk),
+    .rst_ni        (rst_n),
+    .cmd_valid_i   (cmd_valid),
+    .cmd_ready_o   (cmd_ready),
+    .cmd_op_i      (cmd_op),
+    .cmd_m_i       (cmd_m),
+    .cmd_k_i       (cmd_k),
+    .cmd_n_i       (cmd_n),
+    .cmd_requant_i (cmd_rq),
+    .in_valid_i    (in_valid),
+    .in_ready_o    (in_ready),
+    .in_data_i     (in_data),
+    .rq_valid_i    (rq_valid),
+    .rq_ready_o    (rq_ready),
+    .rq_mult_i     (rq_mult),
+    .rq_shift_i    (rq_shift),
+    .c_valid_o     (c_valid),
+    .c_ready_i     (c_ready),
+    .c_data_o      (c_data),
+    .c_row_o       (c_row),
+    .c_col_o       (c_col),
+    .c_last_o      (c_last),
+    .busy_o        (busy),
+    .err_o         (err),
+    .stat_cycles_o (st_cycles),
+    .stat_stall_o  (st_stall)
+  );
+
+  reg [31:0] lfsr = 32'hace1_2345;
+  task step_lfsr;
+    begin
+      lfsr = {lfsr[30:0], lfsr[31] ^ lfsr[21] ^ lfsr[1] ^ lfsr[0]};
+    end
+  endtask
+
+  task send_cmd(input [1:0] op, input integer m, input integer k, input integer n, input rq);
+    begin
+      cmd_valid = 1'b1;
+      cmd_op    = op;
+      cmd_m     = m[DimW-1:0];
+      cmd_k     = k[DimW-1:0];
+      cmd_n     = n[DimW-1:0];
+      cmd_rq    = rq;
+      while (!cmd_ready) @(negedge clk);
+      @(negedge clk);
+      cmd_valid = 1'b0;
+    end
+  endtask
+
+  integer fd, ntests, t, m, k, n, rq, model_cycles, i, cnt, nbeats, got;
+  integer row, col, last, lane, rc, passed, failed, checks, mismatches, bad_test;
+  integer mult_v, shift_v;
+  reg signed [63:0] val;
+  reg signed [63:0] act;
+  reg [8*256-1:0] vec;
+  integer cycles_active;
+
+  initial begin
+    passed = 0; failed = 0; checks = 0; mismatches = 0;
+    if (!$value$plusargs("vec=%s", vec)) begin
+      $display("ICARUS %m: no +vec=FILE given");
+      $finish;
+    end
+    fd = $fopen(vec, "r");
+    if (fd == 0) begin
+      $display("ICARUS: cannot open %0s", vec);
+      $finish;
+    end
+    rc = $fscanf(fd, "%d", ntests);
+    repeat (3) @(negedge clk);
+    rst_n = 1'b1;
+    @(negedge clk);
+    for (t = 0; t < ntests; t = t + 1) begin
+      bad_test = 0;
+      rc = $fscanf(fd, "%d %d %d %d %d", m, k, n, rq, model_cycles);
+      // LOAD_A and LOAD_B: element streams with random gaps.
+      for (i = 0; i < 2; i = i + 1) begin
+        if (i == 0) send_cmd(2'd0, m, k, n, 1'b0);
+        else send_cmd(2'd1, m, k, n, 1'b0);
+        cnt = 0;
+        while (cnt < ((i == 0) ? m * k : k * n)) begin
+          step_lfsr;
+          if (lfsr[2:0] != 3'd0) begin
+            rc = $fscanf(fd, "%d", val);
+            in_valid = 1'b1;
+            in_data  = val[`TFP_OP_BITS-1:0];
+            while (!in_ready) @(negedge clk);
+            @(negedge clk);
+            in_valid = 1'b0;
+            cnt = cnt + 1;
+          end else begin
+            @(negedge clk);
+          end
+        end
+      end
+      if (rq != 0) begin
+        send_cmd(2'd2, m, k, n, 1'b0);
+        for (i = 0; i < n; i = i + 1) begin
+          rc = $fscanf(fd, "%d %d", mult_v, shift_v);
+          rq_valid = 1'b1;
+          rq_mult  = mult_v[30:0];
+          rq_shift = shift_v[4:0];
+          while (!rq_ready) @(negedge clk);
+          @(negedge clk);
+          rq_valid = 1'b0;
+        end
+      end
+      rc = $fscanf(fd, "%d", nbeats);
+      send_cmd(2'd3, m, k, n, rq != 0);
+      got = 0;
+      while (got < nbeats || busy) begin
+        step_lfsr;
+        c_ready = (lfsr[1:0] != 2'd0);
+        #1;
+        if (c_valid && c_ready) begin
+          rc = $fscanf(fd, "%d %d %d", row, col, last);
+          if (c_row != row[`TFP_ROW_IDX_W-1:0] || c_col != col[`TFP_COL_IDX_W-1:0] || c_last != (last != 0)) begin
+            if (bad_test == 0)
+              $display("ICARUS MISMATCH test %0d beat %0d: row %0d col %0d last %0d, expected %0d %0d %0d",
+                       t, got, c_row, c_col, c_last, row, col, last);
+            bad_test = 1;
+          end
+          for (lane = 0; lane < Cols; lane = lane + 1) begin
+            rc = $fscanf(fd, "%d", val);
+            act = {{(64-AccW){c_data[lane*AccW+AccW-1]}}, c_data[lane*AccW +: AccW]};
+            checks = checks + 1;
+            if (act != val) begin
+              mismatches = mismatches + 1;
+              if (bad_test == 0)
+                $display("ICARUS MISMATCH test %0d (M=%0d K=%0d N=%0d): C[%0d][%0d]: expected %0d, actual %0d",
+                         t, m, k, n, row, col + lane, val, act);
+              bad_test = 1;
+            end
+          end
+          got = got + 1;
+        end
+        @(negedge clk);
+      end
+      c_ready = 1'b1;
+      cycles_active = st_cycles - st_stall;
+      if (cycles_active != model_cycles) begin
+        $display("ICARUS MISMATCH test %0d (M=%0d K=%0d N=%0d): cycles %0d - stall %0d, model %0d",
+                 t, m, k, n, st_cycles, st_stall, model_cycles);
+        bad_test = 1;
+      end
+      if (bad_test != 0) failed = failed + 1;
+      else passed = passed + 1;
+    end
+    $display("ICARUS %s: %0d passed, %0d failed (%0d elements checked, %0d mismatches)",
+             `TFP_NAME_STR, passed, failed, checks, mismatches);
+    $fclose(fd);
+    $finish;
+  end
+endmodule
+
+`default_nettype wire
