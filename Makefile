@@ -1,7 +1,11 @@
-# tforge -- top-level Makefile. Targets are the user interface:
-#   make run     build, generate, lint, co-simulate, synthesize the default config, print a summary
-#   make test    the whole suite (unit tests, sanitizers, lint + co-simulation matrix, Icarus)
-#   make lint | synth | cosim | icarus | bench | clean   (CONFIG=path to pick a config)
+# tforge -- top-level Makefile. The targets are the user interface:
+#   make run      install missing tools, build, generate, lint, co-simulate, synthesize
+#                 configs/default.ini and print a summary
+#   make test     the whole suite: unit tests (plain and ASan+UBSan), then lint, Verilator
+#                 co-simulation and Icarus for the default config and every configs/matrix/*.ini
+#   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
+#   make bench    benchmarks -> build/bench/*.csv
+#   make clean
 SHELL   := /bin/bash
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -9,12 +13,13 @@ WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werro
 CONFIG  ?= configs/default.ini
 B       := build
 TFORGE  := $(B)/tforge
+MATRIX  := $(sort $(wildcard configs/matrix/*.ini))
 
-GEN_SRC   := gen/main.c gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c
+GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c
 TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
 MODEL_SRC := model/tf_model.c
 
-.PHONY: all deps tforge run test lint synth cosim icarus bench clean update-golden
+.PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix
 all: tforge
 tforge: $(TFORGE)
 
@@ -32,8 +37,23 @@ $(B)/templates.c: $(B)/embed $(TEMPLATES)
 $(B)/templates.o: $(B)/templates.c gen/tforge.h
 	$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -Igen -c -o $@ $<
 
-$(TFORGE): $(GEN_SRC) gen/tforge.h $(B)/templates.o
-	$(CC) $(WARN) $(CFLAGS) -Igen -o $@ $(GEN_SRC) $(B)/templates.o -linih
+$(TFORGE): gen/main.c $(GEN_SRC) gen/tforge.h $(B)/templates.o
+	$(CC) $(WARN) $(CFLAGS) -Igen -o $@ gen/main.c $(GEN_SRC) $(B)/templates.o -linih
+
+include tests/tests.mk
+
+gen lint cosim icarus synth: deps $(TFORGE)
+	@scripts/flow.sh $@ $(CONFIG)
+
+run: deps $(TFORGE)
+	@scripts/run.sh $(CONFIG)
+
+# Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
+test: deps $(TFORGE)
+	@scripts/test.sh $(CONFIG) $(MATRIX)
+
+bench: deps $(TFORGE)
+	@scripts/bench.sh
 
 clean:
 	rm -rf $(B) rtl_out

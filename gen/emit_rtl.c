@@ -59,7 +59,8 @@ static void mesh_os(struct emitter *e, const struct tf_plan *p)
     emit_line(e, "input  wire [%d:0] first_i,", R - 1);
     emit_line(e, "input  wire [%d:0] last_i,", R - 1);
     emit_line(e, "input  wire [%d:0] b_i,", C * p->op_bits - 1);
-    emit_line(e, "output wire [%d:0] res_o", R * C * p->acc_bits - 1);
+    emit_line(e, "input  wire [%d:0] rsel_i,", p->rowsel_w - 1);
+    emit_line(e, "output wire [%d:0] res_row_o", C * p->acc_bits - 1);
     emit_close(e, ");");
     emit_blank(e);
     e->indent++;
@@ -71,6 +72,7 @@ static void mesh_os(struct emitter *e, const struct tf_plan *p)
             emit_line(e, "wire %svld_r%d_c%d, %sfirst_r%d_c%d, %slast_r%d_c%d;", u, i, j, u, i, j,
                       u, i, j);
             emit_line(e, "wire [%d:0] %sb_r%d_c%d;", W - 1, i == R - 1 ? "unused_" : "", i, j);
+            emit_line(e, "wire [%d:0] res_r%d_c%d;", p->acc_bits - 1, i, j);
         }
     }
     emit_blank(e);
@@ -111,9 +113,23 @@ static void mesh_os(struct emitter *e, const struct tf_plan *p)
             emit_line(e, ".first_o (%sfirst_r%d_c%d),", u, i, j);
             emit_line(e, ".last_o  (%slast_r%d_c%d),", u, i, j);
             emit_line(e, ".b_o     (%sb_r%d_c%d),", i == R - 1 ? "unused_" : "", i, j);
-            emit_line(e, ".res_o   (res_o[%d +: %d])", (i * C + j) * p->acc_bits, p->acc_bits);
+            emit_line(e, ".res_o   (res_r%d_c%d)", i, j);
             emit_close(e, ");");
         }
+    }
+    /* Row readout: one R:1 multiplexer per column, selected by rsel_i. */
+    emit_blank(e);
+    for (int j = 0; j < C; j++) {
+        emit_line(e, "reg [%d:0] row_c%d;", p->acc_bits - 1, j);
+        emit_open(e, "always @* begin");
+        emit_line(e, "row_c%d = {%d{1'b0}};", j, p->acc_bits);
+        emit_open(e, "case (rsel_i)");
+        for (int i = 0; i < R; i++)
+            emit_line(e, "%d'd%d: row_c%d = res_r%d_c%d;", p->rowsel_w, i, j, i, j);
+        emit_line(e, "default: row_c%d = {%d{1'b0}};", j, p->acc_bits);
+        emit_close(e, "endcase");
+        emit_close(e, "end");
+        emit_line(e, "assign res_row_o[%d +: %d] = row_c%d;", j * p->acc_bits, p->acc_bits, j);
     }
     e->indent--;
     emit_blank(e);
@@ -207,7 +223,7 @@ static void emit_mesh(const struct tf_plan *p, const char *dir, struct diag *d)
     if (p->dataflow == TF_OS) {
         emit_line(&e, "// Row i takes its A operand and flags at a_i/vld_i/first_i/last_i[i]; they move");
         emit_line(&e, "// right one PE per cycle. Column j takes B at b_i[j]; it moves down one PE per");
-        emit_line(&e, "// cycle. res_o[(i*C+j)] is PE(i,j)'s last finished dot product.");
+        emit_line(&e, "// cycle. res_row_o is row rsel_i of the PEs' last finished dot products.");
     } else {
         emit_line(&e, "// Row i takes A and its weight-bank tag at a_i/bank_i[i]; they move right one PE");
         emit_line(&e, "// per cycle. Partial sums move down; psum_o[j] leaves the bottom of column j.");
@@ -251,7 +267,8 @@ static void hook_mesh(struct emitter *e, const struct tf_plan *p)
         emit_line(e, ".first_i (mesh_first),");
         emit_line(e, ".last_i  (mesh_last),");
         emit_line(e, ".b_i     (mesh_b),");
-        emit_line(e, ".res_o   (mesh_res)");
+        emit_line(e, ".rsel_i  (rd_row_q),");
+        emit_line(e, ".res_row_o (row_sel)");
     } else {
         emit_line(e, ".a_i     (mesh_a),");
         emit_line(e, ".bank_i  (mesh_bank),");
@@ -263,6 +280,11 @@ static void hook_mesh(struct emitter *e, const struct tf_plan *p)
     }
     emit_close(e, ");");
     e->indent = 0;
+}
+
+static void hook_output_stage(struct emitter *e, const struct tf_plan *p)
+{
+    emit_template(e, p, p->requant ? "engine/out_rq.vt" : "engine/out_norq.vt", NULL, 0);
 }
 
 static void engine_ports(struct emitter *e, const struct tf_plan *p)
@@ -376,17 +398,19 @@ static void emit_engine(const struct tf_plan *p, const char *dir, struct diag *d
     emit_line(&e, "// are zero), tile by tile; c_row_o is the row m, c_col_o the first column n.");
     emit_line(&e, "// Every stream is valid/ready. stat_cycles_o counts the cycles of the last GEMM,");
     emit_line(&e, "// stat_stall_o those of them lost to c_ready_i back-pressure.");
-    emit_line(&e, "// Assembled from templates/engine/head.vt, sched_%s.vt and tail.vt.", df_name(p));
+    emit_line(&e, "// Assembled from templates/engine/head.vt, sched_%s.vt, tail.vt and %s.", df_name(p),
+              p->requant ? "out_rq.vt" : "out_norq.vt");
     emit_line(&e, "`default_nettype none");
     emit_blank(&e);
     engine_ports(&e, p);
     emit_blank(&e);
     engine_localparams(&e, p);
-    static const struct emit_hook hooks[] = {{"MESH_INSTANCE", hook_mesh}};
-    emit_template(&e, p, "engine/head.vt", hooks, 1);
+    static const struct emit_hook hooks[] = {{"MESH_INSTANCE", hook_mesh},
+                                             {"OUTPUT_STAGE", hook_output_stage}};
+    emit_template(&e, p, "engine/head.vt", hooks, 2);
     emit_template(&e, p, p->dataflow == TF_OS ? "engine/sched_os.vt" : "engine/sched_ws.vt",
-                  hooks, 1);
-    emit_template(&e, p, "engine/tail.vt", hooks, 1);
+                  hooks, 2);
+    emit_template(&e, p, "engine/tail.vt", hooks, 2);
     emit_line(&e, "endmodule");
     emit_blank(&e);
     emit_line(&e, "`default_nettype wire");

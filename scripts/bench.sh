@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# bench.sh -- make bench: GEMM cycles on generated arrays (RTL vs analytic model vs
+# ideal vs SCALE-Sim's fold model), Verilator simulation speed, generator wall time.
+# Writes build/bench/gemm.csv, build/bench/simspeed.csv, build/bench/gen.csv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=build/bench
+mkdir -p "$out"
+echo "design,rows,cols,dataflow,m,k,n,rtl_cycles,model_cycles,ideal_cycles,scalesim_cycles,utilization" >"$out/gemm.csv"
+echo "design,rows,cols,dataflow,sim_cycles,wall_seconds,cycles_per_second" >"$out/simspeed.csv"
+echo "rows,cols,dataflow,verilog_files,verilog_lines,wall_seconds" >"$out/gen.csv"
+
+# Arrays and the GEMM shapes run on each (all with max 128 so every shape fits).
+arrays=("8 8 os" "8 8 ws" "4 4 os" "4 4 ws" "16 16 os" "16 16 ws" "8 16 os" "16 8 ws")
+shapes="64x64x64,128x128x128,32x64x32,8x64x64,1x64x64,64x8x64,64x64x1,17x33x29,100x100x100"
+
+for a in "${arrays[@]}"; do
+  read -r r c df <<<"$a"
+  name=bench_${df}_${r}x${c}
+  defs=(-D "design.name=$name" -D "array.rows=$r" -D "array.cols=$c" -D "array.dataflow=$df"
+        -D gemm.max_m=128 -D gemm.max_k=128 -D gemm.max_n=128)
+  echo "== $name"
+  scripts/flow.sh gen configs/default.ini "${defs[@]}" >/dev/null
+  COSIM_ARGS="--gemms 0 --no-edge" scripts/flow.sh cosim configs/default.ini "${defs[@]}" >/dev/null
+  build/$name/obj/harness --shapes "$shapes" --bp 0 --in-gap 0 --csv "$out/gemm.csv" --json "build/$name/bench.json" --quiet
+  python3 - "$out/simspeed.csv" "build/$name/bench.json" "$r" "$c" "$df" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[2]))
+with open(sys.argv[1], "a") as f:
+    f.write(f"{j['design']},{sys.argv[3]},{sys.argv[4]},{sys.argv[5]},{j['sim_cycles']},{j['wall_seconds']},{j['sim_cycles_per_second']}\n")
+PY
+done
+
+# Simulation speed of a 32x32 array (Verilator, one 64x64x64 GEMM).
+name=bench_os_32x32
+defs=(-D "design.name=$name" -D array.rows=32 -D array.cols=32 -D gemm.max_m=64 -D gemm.max_k=64 -D gemm.max_n=64)
+echo "== $name"
+COSIM_ARGS="--gemms 0 --no-edge" scripts/flow.sh cosim configs/default.ini "${defs[@]}" >/dev/null
+build/$name/obj/harness --shapes 64x64x64,64x64x64 --bp 0 --in-gap 0 --csv "$out/gemm.csv" --json "build/$name/bench.json" --quiet
+python3 - "$out/simspeed.csv" "build/$name/bench.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[2]))
+with open(sys.argv[1], "a") as f:
+    f.write(f"{j['design']},32,32,os,{j['sim_cycles']},{j['wall_seconds']},{j['sim_cycles_per_second']}\n")
+PY
+
+# Generator wall time, up to a 64x64 array.
+for a in "8 8 os" "32 32 os" "64 64 os" "64 64 ws"; do
+  read -r r c df <<<"$a"
+  dir=$out/gen_${df}_${r}x${c}
+  t0=$(date +%s.%N)
+  build/tforge gen configs/default.ini -D "design.name=gen_${df}_${r}x${c}" -D "array.rows=$r" -D "array.cols=$c" \
+    -D "array.dataflow=$df" -o "$dir" >/dev/null
+  t1=$(date +%s.%N)
+  files=$(ls "$dir"/*.v | wc -l)
+  lines=$(cat "$dir"/*.v | wc -l)
+  echo "$r,$c,$df,$files,$lines,$(python3 -c "print(round($t1-$t0,4))")" >>"$out/gen.csv"
+done
+
+python3 scripts/bench_table.py "$out"

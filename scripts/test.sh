@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# test.sh CONFIG... -- make test: unit tests (plain, then ASan+UBSan), then for each
+# config: lint, Verilator co-simulation, Icarus co-simulation. Ends with one line
+# "tforge: N passed, M failed" and a non-zero status if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+pass=0
+fail=0
+failed=()
+mkdir -p build/test-logs
+check() { # name command...
+  local name=$1
+  shift
+  local log=build/test-logs/${name//\//_}.log
+  local t0=$SECONDS
+  if "$@" >"$log" 2>&1; then
+    pass=$((pass + 1))
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED)' "$log" | tail -1 | cut -c1-110)"
+  else
+    fail=$((fail + 1))
+    failed+=("$name")
+    printf 'FAIL  %-46s %4ss  (log: %s)\n' "$name" $((SECONDS - t0)) "$log"
+    tail -15 "$log" | sed 's/^/      /'
+  fi
+}
+
+check "unit tests" make --no-print-directory unit-tests
+check "unit tests (ASan+UBSan)" make --no-print-directory unit-tests-asan
+for config in "$@"; do
+  name=$(build/tforge check "$config" --name)
+  check "$name: lint" scripts/flow.sh lint "$config"
+  check "$name: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$config"
+  check "$name: icarus cosim" scripts/flow.sh icarus "$config"
+done
+echo
+[ ${#failed[@]} -eq 0 ] || printf 'failed: %s\n' "${failed[@]}"
+echo "tforge: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

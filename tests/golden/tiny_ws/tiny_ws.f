@@ -1,0 +1,7 @@
+tf_pe_ws.v
+tf_delay.v
+tf_ram_1r1w.v
+tf_skid.v
+tiny_ws_mesh.v
+tiny_ws_gemm.v
+tiny_ws_top.v

@@ -1,0 +1,1083 @@
+/* test_cfg.c -- config parsing and validation (gen/cfg.c) in-process, and the
+ * tforge binary's command line, exit statuses and output-directory promise.
+ *
+ * Every bad-input message has the shape
+ *     FILE:LINE: section.key = value: what (legal: ...)
+ * and exit status 2 (TF_EXIT_INPUT); -D overrides report "-D:<index>". */
+#define _XOPEN_SOURCE 700
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tforge.h"
+#include "tutil.h"
+
+static char *scratch; /* build/tests-scratch/cfg-XXXXXX, for the whole group */
+
+struct ctx {
+    struct arena a;
+    struct diag d;
+    struct tf_config cfg;
+    int status;
+    char msg[1024];
+    char text[4096];
+};
+
+static int group_setup(void **state)
+{
+    (void)state;
+    scratch = tu_scratch("cfg");
+    return scratch ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (scratch)
+        tu_rm_rf(scratch);
+    free(scratch);
+    tu_scratch_done();
+    return 0;
+}
+
+static int setup(void **state)
+{
+    struct ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    *state = c;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct ctx *c = *state;
+    arena_free(&c->a);
+    free(c);
+    return 0;
+}
+
+/* ---- in-process helpers -------------------------------------------------- */
+
+/* Load TEXT as "t.ini"; returns the status (0 = accepted) and keeps the message. */
+static int load(struct ctx *c, const char *text, const char *const *defs, int ndefs)
+{
+    c->msg[0] = '\0';
+    c->status = 0;
+    if (setjmp(c->d.jb)) {
+        c->status = c->d.status;
+        snprintf(c->msg, sizeof c->msg, "%s", c->d.msg);
+        return c->status;
+    }
+    cfg_load_string(&c->cfg, "t.ini", text, defs, ndefs, &c->a, &c->d);
+    return 0;
+}
+
+static int load_file(struct ctx *c, const char *path, const char *const *defs, int ndefs)
+{
+    c->msg[0] = '\0';
+    c->status = 0;
+    if (setjmp(c->d.jb)) {
+        c->status = c->d.status;
+        snprintf(c->msg, sizeof c->msg, "%s", c->d.msg);
+        return c->status;
+    }
+    cfg_load(&c->cfg, path, defs, ndefs, &c->a, &c->d);
+    return 0;
+}
+
+/* A config whose lines are
+ *   1 [design]   2 name = NAME   3 [array]   4 rows = ROWS   5 cols = COLS
+ *   6 [gemm]     7... EXTRA
+ * A NULL value leaves a comment on its line, so the numbering stays. */
+static const char *mk(struct ctx *c, const char *name, const char *rows, const char *cols,
+                      const char *extra)
+{
+    char l2[128], l4[128], l5[128];
+    if (name)
+        snprintf(l2, sizeof l2, "name = %s", name);
+    else
+        snprintf(l2, sizeof l2, "; no name");
+    if (rows)
+        snprintf(l4, sizeof l4, "rows = %s", rows);
+    else
+        snprintf(l4, sizeof l4, "; no rows");
+    if (cols)
+        snprintf(l5, sizeof l5, "cols = %s", cols);
+    else
+        snprintf(l5, sizeof l5, "; no cols");
+    snprintf(c->text, sizeof c->text, "[design]\n%s\n[array]\n%s\n%s\n[gemm]\n%s", l2, l4, l5,
+             extra ? extra : "");
+    return c->text;
+}
+
+static const char *good(struct ctx *c, const char *extra) { return mk(c, "tiny", "4", "4", extra); }
+
+/* The load failed with status 2 and a message of exactly the shape
+ * "WHERE: KEYVAL: ...WHAT... (legal: LEGAL)". */
+static void expect_shape(const struct ctx *c, const char *where, const char *keyval,
+                         const char *what, const char *legal)
+{
+    if (c->status != TF_EXIT_INPUT)
+        fail_msg("expected exit status 2 for \"%s: %s\", got %d (message \"%s\")", where, keyval,
+                 c->status, c->msg);
+    char pre[512], suf[512], mid[1024];
+    snprintf(pre, sizeof pre, "%s: %s: ", where, keyval);
+    snprintf(suf, sizeof suf, " (legal: %s)", legal);
+    size_t n = strlen(c->msg), np = strlen(pre), ns = strlen(suf);
+    if (n < np + ns || strncmp(c->msg, pre, np) != 0 || strcmp(c->msg + n - ns, suf) != 0)
+        fail_msg("message\n    \"%s\"\ndoes not have the shape\n    \"%s...%s\"", c->msg, pre, suf);
+    snprintf(mid, sizeof mid, "%.*s", (int)(n - np - ns), c->msg + np);
+    if (!strstr(mid, what))
+        fail_msg("message \"%s\": expected \"%s\" in \"%s\"", c->msg, what, mid);
+}
+
+/* SECTION.KEY = VALUE placed on its own line of a config that is otherwise
+ * good; expect the shaped message naming that line. */
+static void bad(struct ctx *c, const char *section, const char *key, const char *value,
+                const char *what, const char *legal)
+{
+    char extra[256], where[32], keyval[256];
+    int line;
+    if (!strcmp(key, "name")) {
+        mk(c, value, "4", "4", NULL);
+        line = 2;
+    } else if (!strcmp(key, "rows")) {
+        mk(c, "tiny", value, "4", NULL);
+        line = 4;
+    } else if (!strcmp(key, "cols")) {
+        mk(c, "tiny", "4", value, NULL);
+        line = 5;
+    } else if (!strcmp(section, "gemm")) {
+        snprintf(extra, sizeof extra, "%s = %s\n", key, value);
+        good(c, extra);
+        line = 7;
+    } else {
+        snprintf(extra, sizeof extra, "[%s]\n%s = %s\n", section, key, value);
+        good(c, extra);
+        line = 8;
+    }
+    load(c, c->text, NULL, 0);
+    snprintf(where, sizeof where, "t.ini:%d", line);
+    snprintf(keyval, sizeof keyval, "%s.%s = %s", section, key, value);
+    expect_shape(c, where, keyval, what, legal);
+}
+
+/* ---- structure: sections, keys ------------------------------------------- */
+
+static void test_unknown_section(void **state)
+{
+    struct ctx *c = *state;
+    load(c, good(c, "[arrray]\nrows = 4\n"), NULL, 0);
+    expect_shape(c, "t.ini:8", "arrray.rows = 4", "unknown section [arrray]",
+                 "design, array, gemm");
+    load(c, mk(c, "tiny", "4", "4", "\n\n[Design]\nname = x\n"), NULL, 0);
+    expect_shape(c, "t.ini:10", "Design.name = x", "unknown section [Design]",
+                 "design, array, gemm");
+}
+
+static void test_unknown_key(void **state)
+{
+    struct ctx *c = *state;
+    load(c, good(c, "max_q = 4\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.max_q = 4", "unknown key in [gemm]",
+                 "max_m, max_k, max_n, requant, requant_bits");
+    load(c, good(c, "[array]\nrowz = 4\n"), NULL, 0);
+    expect_shape(c, "t.ini:8", "array.rowz = 4", "unknown key in [array]",
+                 "rows, cols, dataflow, operand_bits");
+    load(c, good(c, "[design]\ntitle = hello\n"), NULL, 0);
+    expect_shape(c, "t.ini:8", "design.title = hello", "unknown key in [design]", "name");
+}
+
+static void test_key_outside_section(void **state)
+{
+    struct ctx *c = *state;
+    load(c, "rows = 4\n[design]\nname = t\n[array]\nrows = 4\ncols = 4\n", NULL, 0);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    /* "t.ini:1: rows = 4: key outside any section (legal sections: ...)" */
+    const char *pre = "t.ini:1: rows = 4: ";
+    if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "key outside any section") ||
+        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm)"))
+        fail_msg("unexpected message \"%s\"", c->msg);
+}
+
+static void test_missing_required(void **state)
+{
+    struct ctx *c = *state;
+    static const char ident[] = "a lower-case identifier [a-z][a-z0-9_]*, 1..32 chars";
+    load(c, mk(c, NULL, "4", "4", NULL), NULL, 0);
+    expect_shape(c, "t.ini", "design.name", "required key is missing", ident);
+    load(c, mk(c, "tiny", NULL, "4", NULL), NULL, 0);
+    expect_shape(c, "t.ini", "array.rows", "required key is missing", "1..64");
+    load(c, mk(c, "tiny", "4", NULL, NULL), NULL, 0);
+    expect_shape(c, "t.ini", "array.cols", "required key is missing", "1..64");
+    load(c, "", NULL, 0); /* an empty file: the first required key is named */
+    expect_shape(c, "t.ini", "design.name", "required key is missing", ident);
+}
+
+static void test_syntax_error(void **state)
+{
+    struct ctx *c = *state;
+    static const char *const lines[] = {"this line has no equals sign\n", "[array\n", "]\n"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        load(c, good(c, lines[i]), NULL, 0);
+        assert_int_equal(c->status, TF_EXIT_INPUT);
+        const char *pre = "t.ini:7: syntax error (legal: ";
+        if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "'key = value'") ||
+            c->msg[strlen(c->msg) - 1] != ')')
+            fail_msg("line \"%.*s\": unexpected message \"%s\"", (int)strlen(lines[i]) - 1,
+                     lines[i], c->msg);
+    }
+    /* the first bad line is the one reported */
+    load(c, good(c, "max_m = 8\n\nnot a pair\nalso not\n"), NULL, 0);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    assert_true(!strncmp(c->msg, "t.ini:9: syntax error", 21));
+}
+
+/* ---- values ---------------------------------------------------------------- */
+
+static void test_malformed_number(void **state)
+{
+    struct ctx *c = *state;
+    static const char *const v[] = {"8x", "", "0x", "-3", "1e3", "0x1G", "+8", "8 8", "4.0", "x8"};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        bad(c, "array", "rows", v[i], *v[i] ? "not a number" : "empty value", "1..64");
+    bad(c, "gemm", "max_k", "64k", "not a number", "1..4096");
+    bad(c, "array", "operand_bits", "0x", "not a number", "4..16");
+    bad(c, "gemm", "requant_bits", "", "empty value", "2..16");
+}
+
+static void test_out_of_range(void **state)
+{
+    struct ctx *c = *state;
+    bad(c, "array", "rows", "0", "out of range", "1..64");
+    bad(c, "array", "rows", "65", "out of range", "1..64");
+    bad(c, "array", "rows", "0x41", "out of range", "1..64");
+    bad(c, "array", "rows", "99999999999999999999999", "out of range", "1..64");
+    bad(c, "array", "cols", "0", "out of range", "1..64");
+    bad(c, "array", "cols", "65", "out of range", "1..64");
+    bad(c, "array", "operand_bits", "3", "out of range", "4..16");
+    bad(c, "array", "operand_bits", "17", "out of range", "4..16");
+    bad(c, "gemm", "max_k", "4097", "out of range", "1..4096");
+    bad(c, "gemm", "max_m", "0", "out of range", "1..4096");
+    bad(c, "gemm", "max_n", "4097", "out of range", "1..4096");
+    bad(c, "gemm", "requant_bits", "1", "out of range", "2..16");
+    bad(c, "gemm", "requant_bits", "17", "out of range", "2..16");
+}
+
+static void test_bad_enum(void **state)
+{
+    struct ctx *c = *state;
+    bad(c, "array", "dataflow", "xs", "unknown dataflow", "os, ws");
+    bad(c, "array", "dataflow", "OS", "unknown dataflow", "os, ws");
+    bad(c, "array", "dataflow", "", "unknown dataflow", "os, ws");
+}
+
+static void test_bad_bool(void **state)
+{
+    struct ctx *c = *state;
+    static const char *const v[] = {"maybe", "True", "on", "2", ""};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        bad(c, "gemm", "requant", v[i], "not a boolean", "true, false");
+}
+
+static void test_bad_identifier(void **state)
+{
+    struct ctx *c = *state;
+    static const char ident[] = "a lower-case identifier [a-z][a-z0-9_]*, 1..32 chars";
+    bad(c, "design", "name", "1abc", "must start with a lower-case letter", ident);
+    bad(c, "design", "name", "_abc", "must start with a lower-case letter", ident);
+    bad(c, "design", "name", "Tiny", "must start with a lower-case letter", ident);
+    bad(c, "design", "name", "tIny", "bad character", ident);
+    bad(c, "design", "name", "tiny-x", "bad character", ident);
+    bad(c, "design", "name", "tiny.x", "bad character", ident);
+    bad(c, "design", "name", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bad length", ident); /* 33 */
+    bad(c, "design", "name", "", "bad length", ident);
+    /* 32 characters is the limit */
+    assert_int_equal(load(c, mk(c, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", "4", "4", NULL), NULL, 0), 0);
+    assert_string_equal(c->cfg.name, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2");
+}
+
+static void test_duplicate_key(void **state)
+{
+    struct ctx *c = *state;
+    load(c, good(c, "[array]\nrows = 5\n"), NULL, 0);
+    expect_shape(c, "t.ini:8", "array.rows = 5", "duplicate key, first set at line 4",
+                 "once per file");
+    load(c, good(c, "max_m = 8\nmax_k = 8\n\nmax_m = 9\n"), NULL, 0);
+    expect_shape(c, "t.ini:10", "gemm.max_m = 9", "first set at line 7", "once per file");
+    load(c, good(c, "[design]\nname = other\n"), NULL, 0);
+    expect_shape(c, "t.ini:8", "design.name = other", "first set at line 2", "once per file");
+    /* the same value twice is still a duplicate */
+    load(c, good(c, "[array]\ncols = 4\n"), NULL, 0);
+    expect_shape(c, "t.ini:8", "array.cols = 4", "first set at line 5", "once per file");
+}
+
+static void test_inconsistent(void **state)
+{
+    struct ctx *c = *state;
+    static const char drop[] = "drop the key, or set gemm.requant = true";
+    load(c, good(c, "requant = false\nrequant_bits = 8\n"), NULL, 0);
+    expect_shape(c, "t.ini:8", "gemm.requant_bits = 8", "set, but gemm.requant = false", drop);
+    load(c, good(c, "requant_bits = 6\nrequant = no\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.requant_bits = 6", "set, but gemm.requant = false", drop);
+    /* requant_bits wider than a product of two operands */
+    load(c, good(c, "requant_bits = 9\n[array]\noperand_bits = 4\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.requant_bits = 9",
+                 "wider than a product of two 4-bit operands", "2..8");
+    assert_int_equal(load(c, good(c, "requant_bits = 8\n[array]\noperand_bits = 4\n"), NULL, 0), 0);
+}
+
+static void test_buffers_too_large(void **state)
+{
+    struct ctx *c = *state;
+    /* OS 64x64, int16: A = 64*64*4096*16 = 2^28, B the same: 2^29 bits */
+    load(c, mk(c, "big", "64", "64", "max_m = 4096\nmax_k = 4096\nmax_n = 4096\n[array]\n"
+                                     "operand_bits = 16\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.max_m = 4096, gemm.max_k = 4096, gemm.max_n = 4096",
+                 "the operand buffers would hold 536870912 bits",
+                 "at most 67108864 bits; lower the maxima");
+    /* WS adds the accumulator buffer, 4096 * 64 * (2*16+13) bits */
+    load(c, mk(c, "big", "64", "64", "max_m = 4096\nmax_k = 4096\nmax_n = 4096\n[array]\n"
+                                     "operand_bits = 16\ndataflow = ws\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.max_m = 4096, gemm.max_k = 4096, gemm.max_n = 4096",
+                 "would hold 548667392 bits", "at most 67108864 bits; lower the maxima");
+    /* exactly at the limit: A = 32*64*1024*16 = 2^25, B the same, total 2^26 */
+    assert_int_equal(load(c, mk(c, "big", "64", "64", "max_m = 2048\nmax_k = 1024\n"
+                                "max_n = 2048\n[array]\noperand_bits = 16\n"), NULL, 0), 0);
+    load(c, mk(c, "big", "64", "64", "max_m = 2048\nmax_k = 1025\nmax_n = 2048\n[array]\n"
+                                     "operand_bits = 16\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.max_m = 2048, gemm.max_k = 1025, gemm.max_n = 2048",
+                 "would hold 67174400 bits", "at most 67108864 bits; lower the maxima");
+}
+
+/* ---- files -------------------------------------------------------------------- */
+
+static void test_unreadable_file(void **state)
+{
+    struct ctx *c = *state;
+    char *missing = tu_join(scratch, "no-such-config.ini");
+    load_file(c, missing, NULL, 0);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    char *pre = tu_fmt("%s: cannot read: ", missing);
+    if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "No such file or directory") ||
+        !strstr(c->msg, "(legal: a readable INI file)"))
+        fail_msg("unexpected message \"%s\"", c->msg);
+    free(pre);
+    free(missing);
+    /* a directory opens but cannot be read */
+    load_file(c, scratch, NULL, 0);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    assert_non_null(strstr(c->msg, scratch));
+    assert_non_null(strstr(c->msg, "(legal: a readable INI file)"));
+}
+
+static void test_file_lines(void **state)
+{
+    struct ctx *c = *state;
+    char *path = tu_join(scratch, "lines.ini");
+    assert_int_equal(tu_write(path, "; header\n\n[design]\nname = filed\n[array]\nrows = 2\n"
+                                    "cols = 3\n\n[gemm]\nmax_k = 5000\n"), 0);
+    load_file(c, path, NULL, 0);
+    char *where = tu_fmt("%s:10", path);
+    expect_shape(c, where, "gemm.max_k = 5000", "out of range", "1..4096");
+    free(where);
+    assert_int_equal(tu_write(path, "; header\n\n[design]\nname = filed\n[array]\nrows = 2\n"
+                                    "cols = 3\n"), 0);
+    assert_int_equal(load_file(c, path, NULL, 0), 0);
+    assert_string_equal(c->cfg.name, "filed");
+    assert_string_equal(c->cfg.path, path);
+    assert_int_equal(c->cfg.rows, 2);
+    assert_int_equal(c->cfg.cols, 3);
+    assert_string_equal(c->cfg.o_cols.file, path);
+    assert_int_equal(c->cfg.o_cols.line, 7);
+    free(path);
+}
+
+/* ---- -D overrides ----------------------------------------------------------------- */
+
+static void test_define_malformed(void **state)
+{
+    struct ctx *c = *state;
+    static const char *const v[] = {"array.rows", "rows=4", "x=a.b", ".rows=4", "array.=4", ""};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        const char *defs[] = {v[i]};
+        load(c, good(c, NULL), defs, 1);
+        char *keyval = tu_fmt("'%s'", v[i]);
+        expect_shape(c, "-D:1", keyval, "malformed override", "-D section.key=value");
+        free(keyval);
+    }
+    /* the index of the bad one is reported */
+    const char *defs[] = {"array.rows=2", "gemm.max_m=9", "bogus"};
+    load(c, good(c, NULL), defs, 3);
+    expect_shape(c, "-D:3", "'bogus'", "malformed override", "-D section.key=value");
+}
+
+static void test_define_bad_values(void **state)
+{
+    struct ctx *c = *state;
+    const char *d1[] = {"array.rowz=4"};
+    load(c, good(c, NULL), d1, 1);
+    expect_shape(c, "-D:1", "array.rowz = 4", "unknown key in [array]",
+                 "rows, cols, dataflow, operand_bits");
+    const char *d2[] = {"arr.rows=4"};
+    load(c, good(c, NULL), d2, 1);
+    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm");
+    const char *d3[] = {"array.rows=65"};
+    load(c, good(c, NULL), d3, 1);
+    expect_shape(c, "-D:1", "array.rows = 65", "out of range", "1..64");
+    const char *d4[] = {"gemm.max_m=8", "array.cols=2", "array.dataflow=xs"};
+    load(c, good(c, NULL), d4, 3);
+    expect_shape(c, "-D:3", "array.dataflow = xs", "unknown dataflow", "os, ws");
+    const char *d5[] = {"gemm.max_k=4097"};
+    load(c, good(c, NULL), d5, 1);
+    expect_shape(c, "-D:1", "gemm.max_k = 4097", "out of range", "1..4096");
+    const char *d6[] = {"design.name=Big"};
+    load(c, good(c, NULL), d6, 1);
+    expect_shape(c, "-D:1", "design.name = Big", "must start with a lower-case letter",
+                 "a lower-case identifier [a-z][a-z0-9_]*, 1..32 chars");
+    /* cross-key rules see -D values too */
+    const char *d7[] = {"gemm.requant=false"};
+    load(c, good(c, "requant_bits = 8\n"), d7, 1);
+    expect_shape(c, "t.ini:7", "gemm.requant_bits = 8", "set, but gemm.requant = false",
+                 "drop the key, or set gemm.requant = true");
+    const char *d8[] = {"gemm.requant=false", "gemm.requant_bits=4"};
+    load(c, good(c, NULL), d8, 2);
+    expect_shape(c, "-D:2", "gemm.requant_bits = 4", "set, but gemm.requant = false",
+                 "drop the key, or set gemm.requant = true");
+}
+
+static void test_define_overrides(void **state)
+{
+    struct ctx *c = *state;
+    const char *d1[] = {"array.rows=8"};
+    assert_int_equal(load(c, good(c, "max_m = 20\n"), d1, 1), 0);
+    assert_int_equal(c->cfg.rows, 8);
+    assert_string_equal(c->cfg.o_rows.file, "-D");
+    assert_int_equal(c->cfg.o_rows.line, 1);
+    assert_int_equal(c->cfg.max_m, 20); /* untouched keys keep the file value */
+    assert_int_equal(c->cfg.o_max_m.line, 7);
+    /* in order: the last one wins; not a duplicate */
+    const char *d2[] = {"array.cols=2", "gemm.max_n=100", "array.cols=3", "design.name=other"};
+    assert_int_equal(load(c, good(c, NULL), d2, 4), 0);
+    assert_int_equal(c->cfg.cols, 3);
+    assert_int_equal(c->cfg.o_cols.line, 3);
+    assert_int_equal(c->cfg.max_n, 100);
+    assert_string_equal(c->cfg.name, "other");
+    /* a -D supplies a required key the file lacks */
+    const char *d3[] = {"array.cols=5"};
+    assert_int_equal(load(c, mk(c, "tiny", "4", NULL, NULL), d3, 1), 0);
+    assert_int_equal(c->cfg.cols, 5);
+    /* -D changes the dataflow and turns requantization off */
+    const char *d4[] = {"array.dataflow=ws", "gemm.requant=0"};
+    assert_int_equal(load(c, good(c, "requant = true\n"), d4, 2), 0);
+    assert_int_equal(c->cfg.dataflow, TF_WS);
+    assert_int_equal(c->cfg.requant, 0);
+}
+
+/* ---- good configs ------------------------------------------------------------------ */
+
+static void test_defaults(void **state)
+{
+    struct ctx *c = *state;
+    assert_int_equal(load(c, good(c, NULL), NULL, 0), 0);
+    assert_string_equal(c->cfg.path, "t.ini");
+    assert_string_equal(c->cfg.name, "tiny");
+    assert_int_equal(c->cfg.rows, 4);
+    assert_int_equal(c->cfg.cols, 4);
+    assert_int_equal(c->cfg.dataflow, TF_OS);
+    assert_int_equal(c->cfg.operand_bits, 8);
+    assert_int_equal(c->cfg.max_m, 64);
+    assert_int_equal(c->cfg.max_k, 64);
+    assert_int_equal(c->cfg.max_n, 64);
+    assert_int_equal(c->cfg.requant, 1);
+    assert_int_equal(c->cfg.requant_bits, 8);
+    /* where each value came from: set keys name their line, defaults line 0 */
+    assert_string_equal(c->cfg.o_name.file, "t.ini");
+    assert_int_equal(c->cfg.o_name.line, 2);
+    assert_int_equal(c->cfg.o_rows.line, 4);
+    assert_int_equal(c->cfg.o_cols.line, 5);
+    assert_int_equal(c->cfg.o_dataflow.line, 0);
+    assert_int_equal(c->cfg.o_operand_bits.line, 0);
+    assert_int_equal(c->cfg.o_max_m.line, 0);
+    assert_int_equal(c->cfg.o_requant.line, 0);
+    assert_int_equal(c->cfg.o_requant_bits.line, 0);
+}
+
+static void test_all_keys(void **state)
+{
+    struct ctx *c = *state;
+    assert_int_equal(load(c, "[design]\nname = all_keys_1\n[array]\nrows = 3\ncols = 5\n"
+                             "dataflow = ws\noperand_bits = 12\n[gemm]\nmax_m = 100\n"
+                             "max_k = 200\nmax_n = 300\nrequant = yes\nrequant_bits = 16\n",
+                          NULL, 0), 0);
+    assert_string_equal(c->cfg.name, "all_keys_1");
+    assert_int_equal(c->cfg.rows, 3);
+    assert_int_equal(c->cfg.cols, 5);
+    assert_int_equal(c->cfg.dataflow, TF_WS);
+    assert_int_equal(c->cfg.operand_bits, 12);
+    assert_int_equal(c->cfg.max_m, 100);
+    assert_int_equal(c->cfg.max_k, 200);
+    assert_int_equal(c->cfg.max_n, 300);
+    assert_int_equal(c->cfg.requant, 1);
+    assert_int_equal(c->cfg.requant_bits, 16);
+    assert_int_equal(c->cfg.o_requant_bits.line, 13);
+    /* the sections may come in any order, and twice */
+    assert_int_equal(load(c, "[gemm]\nmax_m = 7\n[array]\nrows = 2\n[design]\nname = x\n"
+                             "[array]\ncols = 1\n", NULL, 0), 0);
+    assert_int_equal(c->cfg.max_m, 7);
+    assert_int_equal(c->cfg.cols, 1);
+}
+
+static void test_booleans(void **state)
+{
+    struct ctx *c = *state;
+    static const struct { const char *v; int b; } t[] = {
+        {"true", 1}, {"1", 1}, {"yes", 1}, {"false", 0}, {"0", 0}, {"no", 0},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char extra[64];
+        snprintf(extra, sizeof extra, "requant = %s\n", t[i].v);
+        assert_int_equal(load(c, good(c, extra), NULL, 0), 0);
+        assert_int_equal(c->cfg.requant, t[i].b);
+    }
+}
+
+static void test_hex_numbers(void **state)
+{
+    struct ctx *c = *state;
+    assert_int_equal(load(c, mk(c, "hex", "0x10", "0X3f", "max_k = 0x1000\nmax_m = 010\n"
+                                                         "max_n = 0xA\n"), NULL, 0), 0);
+    assert_int_equal(c->cfg.rows, 16);
+    assert_int_equal(c->cfg.cols, 63);
+    assert_int_equal(c->cfg.max_k, 4096);
+    assert_int_equal(c->cfg.max_m, 10); /* decimal: a leading 0 is not octal */
+    assert_int_equal(c->cfg.max_n, 10);
+}
+
+static void test_comments(void **state)
+{
+    struct ctx *c = *state;
+    assert_int_equal(load(c, "; a comment\n# another comment\n\n[design] ; section comment\n"
+                             "name = commented   ; the name\n\n[array]\n   \n"
+                             "rows=6\ncols   =   7 ; seven columns\n; rows = 99\n"
+                             "dataflow = ws ; weight-stationary\n[gemm]\n# max_m = 0\n"
+                             "requant = false ; none\n",
+                          NULL, 0), 0);
+    assert_string_equal(c->cfg.name, "commented");
+    assert_int_equal(c->cfg.rows, 6);
+    assert_int_equal(c->cfg.cols, 7);
+    assert_int_equal(c->cfg.dataflow, TF_WS);
+    assert_int_equal(c->cfg.max_m, 64);
+    assert_int_equal(c->cfg.requant, 0);
+    assert_int_equal(c->cfg.o_cols.line, 10);
+    /* Windows line ends */
+    assert_int_equal(load(c, "[design]\r\nname = crlf\r\n[array]\r\nrows = 2\r\ncols = 2\r\n",
+                          NULL, 0), 0);
+    assert_string_equal(c->cfg.name, "crlf");
+    assert_int_equal(c->cfg.cols, 2);
+}
+
+static void test_key_docs(void **state)
+{
+    struct ctx *c = *state;
+    /* every key of the documented table is one the parser knows, and its
+     * documented default is a value it accepts */
+    assert_true(cfg_key_ndocs >= 10);
+    for (int i = 0; i < cfg_key_ndocs; i++) {
+        const struct cfg_key_doc *k = &cfg_key_docs[i];
+        char def[128];
+        snprintf(def, sizeof def, "%s.%s=%s", k->section, k->key,
+                 strcmp(k->dflt, "(required)") ? k->dflt : (!strcmp(k->key, "name") ? "n" : "2"));
+        const char *defs[] = {def};
+        if (load(c, good(c, NULL), defs, 1) != 0)
+            fail_msg("documented key %s.%s, default %s: %s", k->section, k->key, k->dflt, c->msg);
+    }
+}
+
+/* ---- the tforge binary --------------------------------------------------------------- */
+
+struct run {
+    int status;
+    char *out, *err;
+};
+
+static struct run run_tforge(const char *a1, ...)
+{
+    const char *bin = tu_tforge_bin();
+    if (access(bin, X_OK) != 0)
+        fail_msg("tforge binary %s not found: run make tforge, or set TFORGE_BIN", bin);
+    char *argv[32];
+    int n = 0;
+    argv[n++] = (char *)bin;
+    va_list ap;
+    va_start(ap, a1);
+    for (const char *s = a1; s && n < 31; s = va_arg(ap, const char *))
+        argv[n++] = (char *)s;
+    va_end(ap);
+    argv[n] = NULL;
+    struct run r;
+    r.status = tu_run(argv, &r.out, &r.err);
+    if (!r.out || !r.err)
+        fail_msg("could not run %s", bin);
+    return r;
+}
+
+static void run_free(struct run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+#define EXPECT_RUN(r, st, stream, text)                                                        \
+    do {                                                                                       \
+        if ((r).status != (st) || !strstr((r).stream, (text)))                                 \
+            fail_msg("%s:%d: expected status %d and \"%s\" on " #stream                        \
+                     "; got status %d\n--- stdout:\n%s--- stderr:\n%s",                        \
+                     __FILE__, __LINE__, (st), (text), (r).status, (r).out, (r).err);          \
+    } while (0)
+
+static char *write_cfg(const char *file, const char *text)
+{
+    char *p = tu_join(scratch, file);
+    if (tu_write(p, text) != 0)
+        fail_msg("cannot write %s", p);
+    return p;
+}
+
+static const char good_ini[] = "[design]\nname = good\n[array]\nrows = 2\ncols = 3\n[gemm]\n"
+                               "max_m = 8\nmax_k = 8\nmax_n = 8\n";
+
+static void test_cli_help(void **state)
+{
+    (void)state;
+    struct run r = run_tforge("--help", NULL);
+    EXPECT_RUN(r, 0, out, "usage: tforge <command>");
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    r = run_tforge("-h", NULL);
+    EXPECT_RUN(r, 0, out, "usage: tforge <command>");
+    run_free(&r);
+    r = run_tforge("--version", NULL);
+    EXPECT_RUN(r, 0, out, "tforge " TF_VERSION);
+    assert_string_equal(r.out, "tforge " TF_VERSION "\n");
+    run_free(&r);
+    r = run_tforge("-V", NULL);
+    assert_string_equal(r.out, "tforge " TF_VERSION "\n");
+    run_free(&r);
+    r = run_tforge("gen", "--help", NULL);
+    EXPECT_RUN(r, 0, out, "usage: tforge gen CONFIG -o DIR");
+    run_free(&r);
+    r = run_tforge("check", "--help", NULL);
+    EXPECT_RUN(r, 0, out, "usage: tforge check CONFIG");
+    run_free(&r);
+    /* help wins over everything else on the line, even bad arguments */
+    r = run_tforge("gen", "missing.ini", "--bogus", "-h", NULL);
+    EXPECT_RUN(r, 0, out, "usage: tforge gen");
+    run_free(&r);
+}
+
+static void test_cli_keys(void **state)
+{
+    (void)state;
+    struct run r = run_tforge("keys", NULL);
+    EXPECT_RUN(r, 0, out, "section");
+    for (int i = 0; i < cfg_key_ndocs; i++) {
+        const struct cfg_key_doc *k = &cfg_key_docs[i];
+        char *line = tu_fmt("%-8s %-14s %-32s %-11s %s\n", k->section, k->key, k->legal, k->dflt,
+                            k->meaning);
+        if (!strstr(r.out, line))
+            fail_msg("tforge keys lacks the line \"%s\" in:\n%s", line, r.out);
+        free(line);
+    }
+    run_free(&r);
+}
+
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    char *cfg = write_cfg("cli_good.ini", good_ini);
+    char *out = tu_join(scratch, "cli_out");
+    struct run r = run_tforge(NULL);
+    EXPECT_RUN(r, 2, err, "usage: tforge");
+    run_free(&r);
+    r = run_tforge("frobnicate", NULL);
+    EXPECT_RUN(r, 2, err,
+               "tforge: unknown command 'frobnicate' (legal: gen, check, keys, --help, --version)");
+    run_free(&r);
+    r = run_tforge("gen", cfg, "-o", out, "--frob", NULL);
+    EXPECT_RUN(r, 2, err, "tforge gen: unknown option '--frob' (legal: ");
+    run_free(&r);
+    r = run_tforge("check", cfg, "--plan", NULL); /* a gen option */
+    EXPECT_RUN(r, 2, err, "tforge check: unknown option '--plan' (legal: ");
+    run_free(&r);
+    r = run_tforge("gen", cfg, NULL);
+    EXPECT_RUN(r, 2, err, "tforge gen: missing -o DIR");
+    run_free(&r);
+    r = run_tforge("gen", cfg, "-o", NULL);
+    EXPECT_RUN(r, 2, err, "tforge gen: -o needs a directory");
+    run_free(&r);
+    r = run_tforge("check", NULL);
+    EXPECT_RUN(r, 2, err, "tforge check: missing CONFIG");
+    run_free(&r);
+    r = run_tforge("check", cfg, cfg, NULL);
+    EXPECT_RUN(r, 2, err, "unexpected argument");
+    run_free(&r);
+    r = run_tforge("check", cfg, "-D", NULL);
+    EXPECT_RUN(r, 2, err, "-D needs section.key=value");
+    run_free(&r);
+    /* none of these wrote anything */
+    assert_false(tu_is_dir(out));
+    assert_int_equal(tu_count_entries(scratch, ".tmp-"), 0);
+    free(cfg);
+    free(out);
+}
+
+static void test_cli_bad_config(void **state)
+{
+    (void)state;
+    char *cfg = write_cfg("cli_bad.ini", "[design]\nname = good\n[array]\nrows = 65\ncols = 3\n");
+    char *want = tu_fmt("%s:4: array.rows = 65: out of range (legal: 1..64)\n", cfg);
+    struct run r = run_tforge("check", cfg, NULL);
+    EXPECT_RUN(r, 2, err, want);
+    assert_string_equal(r.err, want);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    char *out = tu_join(scratch, "bad_out");
+    r = run_tforge("gen", cfg, "-o", out, NULL);
+    assert_string_equal(r.err, want);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+    assert_false(tu_is_dir(out));
+    char *missing = tu_join(scratch, "nope.ini");
+    r = run_tforge("check", missing, NULL);
+    EXPECT_RUN(r, 2, err, "cannot read");
+    EXPECT_RUN(r, 2, err, missing);
+    run_free(&r);
+    free(missing);
+    free(out);
+    free(want);
+    free(cfg);
+}
+
+static void test_cli_bad_define(void **state)
+{
+    (void)state;
+    char *cfg = write_cfg("cli_good.ini", good_ini);
+    struct run r = run_tforge("check", cfg, "-D", "array.rows=0", NULL);
+    EXPECT_RUN(r, 2, err, "-D:1: array.rows = 0: out of range (legal: 1..64)\n");
+    run_free(&r);
+    r = run_tforge("check", cfg, "-Dgemm.max_m=8", "-Darray.cols=65", NULL); /* attached form */
+    EXPECT_RUN(r, 2, err, "-D:2: array.cols = 65: out of range (legal: 1..64)\n");
+    run_free(&r);
+    r = run_tforge("check", cfg, "-D", "rows=4", NULL);
+    EXPECT_RUN(r, 2, err, "-D:1: 'rows=4': malformed override (legal: -D section.key=value)\n");
+    run_free(&r);
+    r = run_tforge("check", cfg, "-D", "array.bogus=1", NULL);
+    EXPECT_RUN(r, 2, err, "-D:1: array.bogus = 1: unknown key in [array] (legal: ");
+    run_free(&r);
+    free(cfg);
+}
+
+static void test_cli_check(void **state)
+{
+    (void)state;
+    char *cfg = write_cfg("cli_good.ini", good_ini);
+    struct run r = run_tforge("check", cfg, NULL);
+    EXPECT_RUN(r, 0, out, "array             2 x 3 PEs, output-stationary\n");
+    EXPECT_RUN(r, 0, out, "accumulator       signed 19-bit (no overflow for K <= 8)\n");
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    r = run_tforge("check", cfg, "--name", NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "good\n");
+    run_free(&r);
+    r = run_tforge("check", cfg, "-D", "array.rows=5", "-D", "array.dataflow=ws", NULL);
+    EXPECT_RUN(r, 0, out, "array             5 x 3 PEs, weight-stationary\n");
+    run_free(&r);
+    free(cfg);
+}
+
+/* ---- the output directory promise ------------------------------------------------------- */
+
+static const char *const gen_files[] = {
+    "good_top.v", "good_gemm.v", "good_mesh.v", "good_params.h", "tfp_params.vh", "good.f",
+    "good_synth.ys", "good_lint.ys", "good_plan.txt", ".tforge",
+};
+
+/* A fresh parent directory for one test, so leftovers are easy to count. */
+static char *parent(const char *name)
+{
+    char *p = tu_join(scratch, name);
+    if (mkdir(p, 0777) != 0)
+        fail_msg("mkdir %s failed", p);
+    return p;
+}
+
+static void expect_no_leftovers(const char *dir)
+{
+    int tmp = tu_count_entries(dir, ".tmp-"), old = tu_count_entries(dir, ".old-");
+    if (tmp || old)
+        fail_msg("%s: %d temporary and %d old directories left behind", dir, tmp, old);
+}
+
+static void expect_generated(const char *dir)
+{
+    for (size_t i = 0; i < sizeof gen_files / sizeof gen_files[0]; i++) {
+        char *f = tu_join(dir, gen_files[i]);
+        if (!tu_is_file(f))
+            fail_msg("gen did not write %s", f);
+        free(f);
+    }
+    /* every file of the file list exists */
+    char *flist = tu_join(dir, "good.f");
+    char *text = tu_read(flist, NULL);
+    assert_non_null(text);
+    int n = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *f = tu_join(dir, line);
+        if (!tu_is_file(f))
+            fail_msg("good.f names %s, which gen did not write", line);
+        free(f);
+        n++;
+    }
+    assert_true(n >= 8); /* 5 fixed modules with requant, mesh, gemm, top */
+    free(text);
+    free(flist);
+    char *marker = tu_join(dir, ".tforge");
+    text = tu_read(marker, NULL);
+    assert_non_null(text);
+    assert_true(!strncmp(text, "tforge " TF_VERSION "\n", strlen("tforge " TF_VERSION "\n")));
+    assert_non_null(strstr(text, "design good\n"));
+    free(text);
+    free(marker);
+}
+
+static void test_gen_new_dir(void **state)
+{
+    (void)state;
+    char *cfg = write_cfg("gen_good.ini", good_ini);
+    char *par = parent("gen_a");
+    char *out = tu_join(par, "design");
+    struct run r = run_tforge("gen", cfg, "-o", out, NULL);
+    char *msg = tu_fmt("tforge: wrote %s (good_top, 2 x 3 OS array)\n", out);
+    EXPECT_RUN(r, 0, out, msg);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    free(msg);
+    expect_generated(out);
+    expect_no_leftovers(par);
+    /* missing parents are made; --plan prints the plan too */
+    char *deep = tu_join(par, "x/y/design");
+    r = run_tforge("gen", cfg, "-o", deep, "--plan", NULL);
+    EXPECT_RUN(r, 0, out, "tiles at maxima   M/R = 4, N/C = 3, K/R = 4\n");
+    run_free(&r);
+    expect_generated(deep);
+    free(deep);
+    free(out);
+    free(par);
+    free(cfg);
+}
+
+static void test_gen_failure_leaves_dir(void **state)
+{
+    (void)state;
+    char *cfg = write_cfg("gen_good.ini", good_ini);
+    char *badcfg = write_cfg("gen_bad.ini", "[design]\nname = good\n[array]\nrows = 2\ncols = x\n");
+    char *par = parent("gen_b");
+    char *out = tu_join(par, "design");
+    struct run r = run_tforge("gen", cfg, "-o", out, NULL);
+    EXPECT_RUN(r, 0, out, "tforge: wrote");
+    run_free(&r);
+    struct tu_snap before, after;
+    assert_int_equal(tu_snap_take(&before, out), 0);
+    assert_true(before.n >= 10);
+
+    r = run_tforge("gen", badcfg, "-o", out, NULL);
+    EXPECT_RUN(r, 2, err, "array.cols = x: not a number");
+    run_free(&r);
+    r = run_tforge("gen", cfg, "-o", out, "-D", "array.rows=0", NULL);
+    EXPECT_RUN(r, 2, err, "-D:1: array.rows = 0: out of range");
+    run_free(&r);
+    r = run_tforge("gen", cfg, "-o", out, "--bogus", NULL);
+    EXPECT_RUN(r, 2, err, "unknown option");
+    run_free(&r);
+
+    assert_int_equal(tu_snap_take(&after, out), 0);
+    const char *diff = tu_snap_diff(&before, &after);
+    if (diff)
+        fail_msg("a failing gen changed %s: %s", out, diff);
+    tu_snap_free(&before);
+    tu_snap_free(&after);
+    expect_no_leftovers(par);
+    char **names;
+    int n = tu_list(par, &names);
+    assert_int_equal(n, 1); /* just "design" */
+    assert_string_equal(names[0], "design");
+    tu_free_names(names, n);
+    free(out);
+    free(par);
+    free(badcfg);
+    free(cfg);
+}
+
+static void test_gen_refuses_foreign_dir(void **state)
+{
+    (void)state;
+    char *cfg = write_cfg("gen_good.ini", good_ini);
+    char *par = parent("gen_c");
+    char *out = tu_join(par, "mine");
+    assert_int_equal(mkdir(out, 0777), 0);
+    char *precious = tu_join(out, "precious.txt");
+    assert_int_equal(tu_write(precious, "not tforge's\n"), 0);
+    char *sub = tu_join(out, "good_top.v"); /* even a name tforge would write */
+    assert_int_equal(tu_write(sub, "// mine\n"), 0);
+    struct tu_snap before, after;
+    assert_int_equal(tu_snap_take(&before, out), 0);
+
+    struct run r = run_tforge("gen", cfg, "-o", out, NULL);
+    char *want = tu_fmt("%s: exists and was not written by tforge; refusing to replace it", out);
+    EXPECT_RUN(r, 2, err, want);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    free(want);
+
+    assert_int_equal(tu_snap_take(&after, out), 0);
+    const char *diff = tu_snap_diff(&before, &after);
+    if (diff)
+        fail_msg("gen touched a directory it did not write: %s", diff);
+    tu_snap_free(&before);
+    tu_snap_free(&after);
+    expect_no_leftovers(par);
+
+    /* an empty directory is not tforge's either */
+    char *empty = tu_join(par, "empty");
+    assert_int_equal(mkdir(empty, 0777), 0);
+    r = run_tforge("gen", cfg, "-o", empty, NULL);
+    EXPECT_RUN(r, 2, err, "exists and was not written by tforge");
+    run_free(&r);
+    char **names;
+    int n = tu_list(empty, &names);
+    assert_int_equal(n, 0);
+    tu_free_names(names, n);
+
+    /* nor is a regular file */
+    char *file = tu_join(par, "afile");
+    assert_int_equal(tu_write(file, "data\n"), 0);
+    r = run_tforge("gen", cfg, "-o", file, NULL);
+    EXPECT_RUN(r, 2, err, "exists and was not written by tforge");
+    run_free(&r);
+    char *data = tu_read(file, NULL);
+    assert_string_equal(data, "data\n");
+    free(data);
+    expect_no_leftovers(par);
+
+    free(file);
+    free(empty);
+    free(sub);
+    free(precious);
+    free(out);
+    free(par);
+    free(cfg);
+}
+
+static void test_gen_replaces_own_dir(void **state)
+{
+    (void)state;
+    char *cfg = write_cfg("gen_good.ini", good_ini);
+    char *par = parent("gen_d");
+    char *out = tu_join(par, "design");
+    struct run r = run_tforge("gen", cfg, "-o", out, NULL);
+    EXPECT_RUN(r, 0, out, "tforge: wrote");
+    run_free(&r);
+    char *stale = tu_join(out, "stale.txt");
+    assert_int_equal(tu_write(stale, "left over\n"), 0);
+    char *plan = tu_join(out, "good_plan.txt");
+    char *old_plan = tu_read(plan, NULL);
+    assert_non_null(strstr(old_plan, "2 x 3 PEs"));
+
+    r = run_tforge("gen", cfg, "-o", out, "-D", "array.cols=4", NULL);
+    EXPECT_RUN(r, 0, out, "(good_top, 2 x 4 OS array)");
+    run_free(&r);
+    assert_false(tu_is_file(stale));
+    char *new_plan = tu_read(plan, NULL);
+    assert_non_null(new_plan);
+    assert_non_null(strstr(new_plan, "2 x 4 PEs"));
+    expect_generated(out);
+    expect_no_leftovers(par);
+    char **names;
+    int n = tu_list(par, &names);
+    assert_int_equal(n, 1);
+    tu_free_names(names, n);
+
+    /* and again with a trailing slash on -o */
+    char *slash = tu_fmt("%s/", out);
+    assert_int_equal(tu_write(stale, "left over\n"), 0);
+    r = run_tforge("gen", cfg, "-o", slash, NULL);
+    EXPECT_RUN(r, 0, out, "tforge: wrote");
+    run_free(&r);
+    assert_false(tu_is_file(stale));
+    expect_generated(out);
+    expect_no_leftovers(par);
+
+    free(slash);
+    free(new_plan);
+    free(old_plan);
+    free(plan);
+    free(stale);
+    free(out);
+    free(par);
+    free(cfg);
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0); /* cmocka writes to stdout and stderr: keep the order */
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_unknown_section),
+        T(test_unknown_key),
+        T(test_key_outside_section),
+        T(test_missing_required),
+        T(test_syntax_error),
+        T(test_malformed_number),
+        T(test_out_of_range),
+        T(test_bad_enum),
+        T(test_bad_bool),
+        T(test_bad_identifier),
+        T(test_duplicate_key),
+        T(test_inconsistent),
+        T(test_buffers_too_large),
+        T(test_unreadable_file),
+        T(test_file_lines),
+        T(test_define_malformed),
+        T(test_define_bad_values),
+        T(test_define_overrides),
+        T(test_defaults),
+        T(test_all_keys),
+        T(test_booleans),
+        T(test_hex_numbers),
+        T(test_comments),
+        T(test_key_docs),
+        T(test_cli_help),
+        T(test_cli_keys),
+        T(test_cli_errors),
+        T(test_cli_bad_config),
+        T(test_cli_bad_define),
+        T(test_cli_check),
+        T(test_gen_new_dir),
+        T(test_gen_failure_leaves_dir),
+        T(test_gen_refuses_foreign_dir),
+        T(test_gen_replaces_own_dir),
+    };
+#undef T
+    return cmocka_run_group_tests_name("cfg", tests, group_setup, group_teardown);
+}

@@ -1,0 +1,634 @@
+/* test_emit.c -- the emitters: golden text of two tiny designs, the emitter's
+ * indentation and template rules, and the embedded template table.
+ *
+ * Golden files: tests/golden/<design>/<file> is what emit_rtl + emit_aux write
+ * for tests/golden/<design>.ini (always loaded by that relative path, which
+ * the generated headers quote). After an intended change of the generated
+ * text, `make update-golden` (UPDATE_GOLDEN=1) rewrites them; review the diff. */
+#define _XOPEN_SOURCE 700
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tforge.h"
+#include "tutil.h"
+
+#define GOLDEN "tests/golden"
+
+static char *scratch;
+static int update_golden;
+
+struct ctx {
+    struct arena a;
+    struct diag d;
+    struct tf_config cfg;
+    struct tf_plan p;
+    struct emitter e;
+};
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (!tu_is_dir(GOLDEN)) {
+        fprintf(stderr, "test_emit: %s not found: run from the repository root\n", GOLDEN);
+        return -1;
+    }
+    const char *u = getenv("UPDATE_GOLDEN");
+    update_golden = u && *u && strcmp(u, "0") != 0;
+    scratch = tu_scratch("emit");
+    return scratch ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (scratch)
+        tu_rm_rf(scratch);
+    free(scratch);
+    tu_scratch_done();
+    return 0;
+}
+
+static int setup(void **state)
+{
+    struct ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    *state = c;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct ctx *c = *state;
+    if (c->e.f)
+        fclose(c->e.f);
+    arena_free(&c->a);
+    free(c);
+    return 0;
+}
+
+/* Load and plan a config file; a failure fails the test. */
+static const struct tf_plan *plan_file(struct ctx *c, const char *ini)
+{
+    if (setjmp(c->d.jb))
+        fail_msg("%s rejected: %s", ini, c->d.msg);
+    cfg_load(&c->cfg, ini, NULL, 0, &c->a, &c->d);
+    plan_derive(&c->p, &c->cfg, &c->d);
+    return &c->p;
+}
+
+/* Line number (1-based) of the first difference of two texts, and that line of each. */
+static void describe_diff(const char *a, size_t alen, const char *b, size_t blen, char *out,
+                          size_t n)
+{
+    size_t i = 0, line = 1, start = 0;
+    while (i < alen && i < blen && a[i] == b[i]) {
+        if (a[i] == '\n') {
+            line++;
+            start = i + 1;
+        }
+        i++;
+    }
+    const char *ae = memchr(a + start, '\n', alen > start ? alen - start : 0);
+    const char *be = memchr(b + start, '\n', blen > start ? blen - start : 0);
+    int al = (int)(ae ? (size_t)(ae - (a + start)) : (alen > start ? alen - start : 0));
+    int bl = (int)(be ? (size_t)(be - (b + start)) : (blen > start ? blen - start : 0));
+    snprintf(out, n, "line %zu:\n    golden:    %.*s\n    generated: %.*s", line,
+             al > 200 ? 200 : al, a + start, bl > 200 ? 200 : bl, b + start);
+}
+
+/* Compare every file of dir with golden_dir: the same names, the same bytes. */
+static void compare_dirs(const char *golden_dir, const char *dir)
+{
+    char **gn, **dn;
+    int ng = tu_list(golden_dir, &gn), nd = tu_list(dir, &dn);
+    if (ng < 0) {
+        tu_free_names(dn, nd < 0 ? 0 : nd);
+        fail_msg("%s is missing: run make update-golden", golden_dir);
+    }
+    assert_true(nd > 0);
+    int failures = 0;
+    char report[4096] = "";
+    for (int i = 0, j = 0; i < ng || j < nd;) {
+        int cmp = i >= ng ? 1 : j >= nd ? -1 : strcmp(gn[i], dn[j]);
+        char line[1024];
+        line[0] = '\0';
+        if (cmp < 0) {
+            snprintf(line, sizeof line, "  %s: in the golden set, not generated\n", gn[i++]);
+        } else if (cmp > 0) {
+            snprintf(line, sizeof line, "  %s: generated, not in the golden set\n", dn[j++]);
+        } else {
+            char *gp = tu_join(golden_dir, gn[i]), *dp = tu_join(dir, dn[j]);
+            size_t gl = 0, dl = 0;
+            char *g = tu_read(gp, &gl), *d = tu_read(dp, &dl);
+            if (!g || !d) {
+                snprintf(line, sizeof line, "  %s: unreadable\n", gn[i]);
+            } else if (gl != dl || memcmp(g, d, gl) != 0) {
+                char why[800];
+                describe_diff(g, gl, d, dl, why, sizeof why);
+                snprintf(line, sizeof line, "  %s differs at %s\n", gn[i], why);
+            }
+            free(g);
+            free(d);
+            free(gp);
+            free(dp);
+            i++;
+            j++;
+        }
+        if (*line) {
+            failures++;
+            strncat(report, line, sizeof report - strlen(report) - 1);
+        }
+    }
+    tu_free_names(gn, ng);
+    tu_free_names(dn, nd);
+    if (failures)
+        fail_msg("%s: %d file(s) differ from the golden text (after an intended change: make "
+                 "update-golden):\n%s",
+                 golden_dir, failures, report);
+}
+
+static void copy_dir(const char *from, const char *to)
+{
+    char **names;
+    int n = tu_list(from, &names);
+    assert_true(n > 0);
+    for (int i = 0; i < n; i++) {
+        char *src = tu_join(from, names[i]), *dst = tu_join(to, names[i]);
+        size_t len = 0;
+        char *data = tu_read(src, &len);
+        assert_non_null(data);
+        FILE *f = fopen(dst, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(data, 1, len, f), len);
+        assert_int_equal(fclose(f), 0);
+        free(data);
+        free(src);
+        free(dst);
+    }
+    tu_free_names(names, n);
+}
+
+/* emit_rtl + emit_aux into dir; a failure fails the test. */
+static void emit_all(struct ctx *c, const struct tf_plan *p, const char *dir)
+{
+    if (setjmp(c->d.jb))
+        fail_msg("emitting %s failed: %s", p->name, c->d.msg);
+    emit_rtl(p, dir, &c->d);
+    emit_aux(p, dir, &c->d);
+}
+
+static void golden(struct ctx *c, const char *design)
+{
+    char *ini = tu_fmt(GOLDEN "/%s.ini", design);
+    char *gdir = tu_fmt(GOLDEN "/%s", design);
+    char *out = tu_join(scratch, design);
+    assert_int_equal(mkdir(out, 0777), 0);
+    const struct tf_plan *p = plan_file(c, ini);
+    assert_string_equal(p->name, design);
+    emit_all(c, p, out);
+    if (update_golden) {
+        tu_rm_rf(gdir);
+        assert_int_equal(mkdir(gdir, 0777), 0);
+        copy_dir(out, gdir);
+        printf("update-golden: rewrote %s/\n", gdir);
+    }
+    compare_dirs(gdir, out);
+    free(out);
+    free(gdir);
+    free(ini);
+}
+
+/* ---- golden text ---------------------------------------------------------- */
+
+static void test_golden_tiny_os(void **state) { golden(*state, "tiny_os"); }
+static void test_golden_tiny_ws(void **state) { golden(*state, "tiny_ws"); }
+
+/* The tforge binary writes the same text as the library (main.c adds nothing
+ * and loses nothing). */
+static void test_golden_binary(void **state)
+{
+    (void)state;
+    const char *bin = tu_tforge_bin();
+    if (access(bin, X_OK) != 0)
+        fail_msg("tforge binary %s not found: run make tforge, or set TFORGE_BIN", bin);
+    static const char *const designs[] = {"tiny_os", "tiny_ws"};
+    for (int i = 0; i < 2; i++) {
+        char *ini = tu_fmt(GOLDEN "/%s.ini", designs[i]);
+        char *gdir = tu_fmt(GOLDEN "/%s", designs[i]);
+        char *out = tu_fmt("%s/bin_%s", scratch, designs[i]);
+        char *argv[] = {(char *)bin, "gen", ini, "-o", out, NULL};
+        char *so = NULL, *se = NULL;
+        int st = tu_run(argv, &so, &se);
+        if (st != 0)
+            fail_msg("%s gen %s -o %s: status %d\n%s%s", bin, ini, out, st, so ? so : "",
+                     se ? se : "");
+        compare_dirs(gdir, out);
+        free(so);
+        free(se);
+        free(out);
+        free(gdir);
+        free(ini);
+    }
+}
+
+/* Structure that holds whatever the golden text says: one module per Verilog
+ * file named like the file, R*C PEs in the mesh, the file list complete. */
+static void check_structure(struct ctx *c, const char *design)
+{
+    char *ini = tu_fmt(GOLDEN "/%s.ini", design);
+    const struct tf_plan *p = plan_file(c, ini);
+    char *out = tu_fmt("%s/struct_%s", scratch, design);
+    assert_int_equal(mkdir(out, 0777), 0);
+    emit_all(c, p, out);
+    const char *files[16];
+    int n = rtl_files(p, files, 16, &c->a);
+    assert_int_equal(n, p->requant ? 8 : 7);
+    char *flist_path = tu_fmt("%s/%s.f", out, p->name);
+    char *flist = tu_read(flist_path, NULL);
+    assert_non_null(flist);
+    size_t off = 0;
+    for (int f = 0; f < n; f++) {
+        /* the .f lists exactly rtl_files, in order */
+        size_t len = strlen(files[f]);
+        if (strncmp(flist + off, files[f], len) || flist[off + len] != '\n')
+            fail_msg("%s.f: entry %d is not %s", p->name, f, files[f]);
+        off += len + 1;
+        char *path = tu_join(out, files[f]);
+        char *v = tu_read(path, NULL);
+        assert_non_null(v);
+        char mod[128];
+        snprintf(mod, sizeof mod, "module %.*s", (int)(len - 2), files[f]);
+        const char *m = strstr(v, mod);
+        if (!m || (m != v && m[-1] != '\n') ||
+            !(m[strlen(mod)] == ' ' || m[strlen(mod)] == '(' || m[strlen(mod)] == '\n' ||
+              m[strlen(mod)] == '#'))
+            fail_msg("%s does not declare \"%s\"", files[f], mod);
+        int mods = 0, ends = 0;
+        for (const char *s = v; (s = strstr(s, "module ")); s++)
+            if (s == v || s[-1] == '\n')
+                mods++;
+        for (const char *s = v; (s = strstr(s, "endmodule")); s++)
+            ends++;
+        if (mods != 1 || ends != 1)
+            fail_msg("%s: %d module and %d endmodule lines, expected one each", files[f], mods,
+                     ends);
+        static const char hdr[] = "// Generated by tforge " TF_VERSION " from ";
+        assert_true(!strncmp(v, hdr, strlen(hdr)));
+        free(v);
+        free(path);
+    }
+    assert_int_equal(flist[off], '\0');
+    /* the mesh instantiates every PE once */
+    char *mesh_path = tu_fmt("%s/%s_mesh.v", out, p->name);
+    char *mesh = tu_read(mesh_path, NULL);
+    assert_non_null(mesh);
+    for (int r = 0; r < p->rows; r++)
+        for (int q = 0; q < p->cols; q++) {
+            char inst[64];
+            snprintf(inst, sizeof inst, ") u_pe_r%d_c%d (\n", r, q);
+            const char *hit = strstr(mesh, inst);
+            if (!hit || strstr(hit + 1, inst))
+                fail_msg("%s_mesh.v: PE (%d,%d) not instantiated exactly once", p->name, r, q);
+        }
+    char extra[64];
+    snprintf(extra, sizeof extra, "u_pe_r%d_c0 (", p->rows);
+    assert_null(strstr(mesh, extra));
+    snprintf(extra, sizeof extra, "u_pe_r0_c%d (", p->cols);
+    assert_null(strstr(mesh, extra));
+    free(mesh);
+    free(mesh_path);
+    free(flist);
+    free(flist_path);
+    free(out);
+    free(ini);
+}
+
+static void test_generated_structure(void **state)
+{
+    check_structure(*state, "tiny_os");
+    check_structure(*state, "tiny_ws");
+}
+
+/* ---- the emitter ------------------------------------------------------------- */
+
+static void test_indentation(void **state)
+{
+    struct ctx *c = *state;
+    const char *empty = ""; /* a variable: a literal "" would be a zero-length format */
+    if (setjmp(c->d.jb))
+        fail_msg("emitter failed: %s", c->d.msg);
+    emit_begin(&c->e, scratch, "indent.txt", &c->d);
+    emit_line(&c->e, "top %d", 1);
+    emit_open(&c->e, "module m (");
+    emit_line(&c->e, "a,");
+    emit_open(&c->e, "begin %s", "b");
+    emit_line(&c->e, "x = %s;", "y");
+    emit_line(&c->e, empty); /* an empty line carries no indentation */
+    emit_blank(&c->e);
+    emit_close(&c->e, "end");
+    emit_close(&c->e, ");");
+    emit_line(&c->e, "done");
+    emit_end(&c->e);
+    assert_null(c->e.f);
+    char *path = tu_join(scratch, "indent.txt");
+    char *text = tu_read(path, NULL);
+    assert_non_null(text);
+    assert_string_equal(text, "top 1\nmodule m (\n  a,\n  begin b\n    x = y;\n\n\n  end\n);\ndone\n");
+    free(text);
+    free(path);
+}
+
+static void test_formatted_empty_line(void **state)
+{
+    struct ctx *c = *state;
+    if (setjmp(c->d.jb))
+        fail_msg("emitter failed: %s", c->d.msg);
+    emit_begin(&c->e, scratch, "blank.txt", &c->d);
+    emit_open(&c->e, "a");
+    emit_line(&c->e, "%s", "");
+    emit_close(&c->e, "b");
+    emit_end(&c->e);
+    char *path = tu_join(scratch, "blank.txt");
+    char *text = tu_read(path, NULL);
+    assert_non_null(text);
+    /* "%s" of "" is not an empty format: the indentation is written */
+    assert_string_equal(text, "a\n  \nb\n");
+    free(text);
+    free(path);
+}
+
+static void test_unbalanced_close(void **state)
+{
+    struct ctx *c = *state;
+    if (setjmp(c->d.jb)) {
+        assert_int_equal(c->d.status, TF_EXIT_INTERNAL);
+        assert_string_equal(c->d.msg, "internal error: unbalanced close in unbalanced.v");
+        return; /* teardown closes the file */
+    }
+    emit_begin(&c->e, scratch, "unbalanced.v", &c->d);
+    emit_open(&c->e, "a");
+    emit_close(&c->e, "b");
+    emit_close(&c->e, "c"); /* one too many */
+    fail_msg("an unbalanced emit_close was accepted");
+}
+
+static void test_unclosed_end(void **state)
+{
+    struct ctx *c = *state;
+    if (setjmp(c->d.jb)) {
+        c->e.f = NULL; /* emit_end closed it before failing */
+        assert_int_equal(c->d.status, TF_EXIT_INTERNAL);
+        assert_string_equal(c->d.msg, "internal error: unclosed.v ends at indent 2");
+        return;
+    }
+    emit_begin(&c->e, scratch, "unclosed.v", &c->d);
+    emit_open(&c->e, "a");
+    emit_open(&c->e, "b");
+    emit_end(&c->e);
+    fail_msg("emit_end accepted an open block");
+}
+
+static void test_unwritable_dir(void **state)
+{
+    struct ctx *c = *state;
+    char *dir = tu_join(scratch, "no/such/dir");
+    if (setjmp(c->d.jb)) {
+        assert_int_equal(c->d.status, TF_EXIT_INPUT);
+        char *want = tu_fmt("%s/x.v: cannot write: ", dir);
+        assert_true(!strncmp(c->d.msg, want, strlen(want)));
+        assert_non_null(strstr(c->d.msg, "(legal: a writable output directory)"));
+        free(want);
+        free(dir);
+        return;
+    }
+    emit_begin(&c->e, dir, "x.v", &c->d);
+    fail_msg("emit_begin into a missing directory succeeded");
+}
+
+static void test_template_unknown_point(void **state)
+{
+    struct ctx *c = *state;
+    const struct tf_plan *p = plan_file(c, GOLDEN "/tiny_os.ini");
+    static const char *const sched[] = {"engine/sched_os.vt", "engine/sched_ws.vt"};
+    for (int i = 0; i < 2; i++) {
+        volatile int reached = 0;
+        if (setjmp(c->d.jb)) {
+            assert_int_equal(c->d.status, TF_EXIT_INTERNAL);
+            char *want = tu_fmt("internal error: template %s has unknown insertion point "
+                                "'MESH_INSTANCE'",
+                                sched[i]);
+            assert_string_equal(c->d.msg, want);
+            free(want);
+            reached = 1;
+        } else {
+            emit_begin(&c->e, scratch, "sched.v", &c->d);
+            emit_template(&c->e, p, sched[i], NULL, 0);
+        }
+        assert_int_equal(reached, 1);
+        fclose(c->e.f);
+        c->e.f = NULL;
+    }
+}
+
+static void hook_other(struct emitter *e, const struct tf_plan *p)
+{
+    emit_line(e, "// other %s", p->name);
+}
+
+static void hook_mark(struct emitter *e, const struct tf_plan *p)
+{
+    emit_line(e, "// HOOKED %s", p->name);
+}
+
+static void test_template_wrong_hook(void **state)
+{
+    struct ctx *c = *state;
+    const struct tf_plan *p = plan_file(c, GOLDEN "/tiny_ws.ini");
+    /* a hook with another name, and one whose name is a prefix, do not match */
+    static const struct emit_hook hooks[] = {{"OTHER", hook_other}, {"MESH", hook_other}};
+    if (setjmp(c->d.jb)) {
+        assert_int_equal(c->d.status, TF_EXIT_INTERNAL);
+        assert_non_null(strstr(c->d.msg, "MESH_INSTANCE"));
+        assert_non_null(strstr(c->d.msg, "engine/sched_ws.vt"));
+        return;
+    }
+    emit_begin(&c->e, scratch, "sched_ws.v", &c->d);
+    emit_template(&c->e, p, "engine/sched_ws.vt", hooks, 2);
+    fail_msg("a template with no matching hook was accepted");
+}
+
+static void test_template_missing(void **state)
+{
+    struct ctx *c = *state;
+    const struct tf_plan *p = plan_file(c, GOLDEN "/tiny_os.ini");
+    assert_null(template_text("engine/nonexistent.vt"));
+    if (setjmp(c->d.jb)) {
+        assert_int_equal(c->d.status, TF_EXIT_INTERNAL);
+        assert_string_equal(c->d.msg, "internal error: template engine/nonexistent.vt is not built in");
+        return;
+    }
+    emit_begin(&c->e, scratch, "missing.v", &c->d);
+    emit_template(&c->e, p, "engine/nonexistent.vt", NULL, 0);
+    fail_msg("a missing template was accepted");
+}
+
+/* Replace every "//%% MESH_INSTANCE" line of text by repl. */
+static char *expand(const char *text, const char *repl)
+{
+    const char *mark = "//%% MESH_INSTANCE\n";
+    size_t cap = strlen(text) * 2 + 256, n = 0;
+    char *out = malloc(cap);
+    for (const char *s = text; *s;) {
+        if ((s == text || s[-1] == '\n') && !strncmp(s, mark, strlen(mark))) {
+            n += (size_t)sprintf(out + n, "%s", repl);
+            s += strlen(mark);
+        } else {
+            out[n++] = *s++;
+        }
+    }
+    if (n && out[n - 1] != '\n')
+        out[n++] = '\n';
+    out[n] = '\0';
+    return out;
+}
+
+static void test_template_hooks(void **state)
+{
+    struct ctx *c = *state;
+    const struct tf_plan *p = plan_file(c, GOLDEN "/tiny_os.ini");
+    static const struct emit_hook hooks[] = {{"OTHER", hook_other}, {"MESH_INSTANCE", hook_mark}};
+    static const char *const names[] = {"engine/sched_os.vt", "engine/head.vt", "tf_delay.v"};
+    for (int i = 0; i < 3; i++) {
+        const char *t = template_text(names[i]);
+        assert_non_null(t);
+        if (setjmp(c->d.jb))
+            fail_msg("%s: %s", names[i], c->d.msg);
+        emit_begin(&c->e, scratch, "hooked.v", &c->d);
+        emit_template(&c->e, p, names[i], hooks, 2);
+        emit_end(&c->e);
+        char *path = tu_join(scratch, "hooked.v");
+        char *got = tu_read(path, NULL);
+        char *want = expand(t, "// HOOKED tiny_os\n");
+        assert_non_null(got);
+        assert_string_equal(got, want);
+        assert_null(strstr(got, "//%%"));
+        free(want);
+        free(got);
+        free(path);
+    }
+}
+
+static void test_vheader(void **state)
+{
+    struct ctx *c = *state;
+    const struct tf_plan *p = plan_file(c, GOLDEN "/tiny_ws.ini");
+    if (setjmp(c->d.jb))
+        fail_msg("%s", c->d.msg);
+    emit_begin(&c->e, scratch, "header.v", &c->d);
+    emit_vheader(&c->e, p, "What it is.");
+    emit_end(&c->e);
+    char *path = tu_join(scratch, "header.v");
+    char *got = tu_read(path, NULL);
+    assert_string_equal(got, "// Generated by tforge " TF_VERSION
+                             " from tests/golden/tiny_ws.ini -- do not edit\n// What it is.\n");
+    free(got);
+    free(path);
+}
+
+static void test_rtl_files(void **state)
+{
+    struct ctx *c = *state;
+    const struct tf_plan *p = plan_file(c, GOLDEN "/tiny_os.ini");
+    const char *f[16];
+    static const char *const os[] = {"tf_pe_os.v", "tf_delay.v", "tf_ram_1r1w.v", "tf_skid.v",
+                                     "tf_requant.v", "tiny_os_mesh.v", "tiny_os_gemm.v",
+                                     "tiny_os_top.v"};
+    assert_int_equal(rtl_files(p, f, 16, &c->a), 8);
+    for (int i = 0; i < 8; i++)
+        assert_string_equal(f[i], os[i]);
+    assert_int_equal(rtl_files(p, f, 3, &c->a), 3); /* never more than asked */
+    p = plan_file(c, GOLDEN "/tiny_ws.ini");
+    static const char *const ws[] = {"tf_pe_ws.v", "tf_delay.v", "tf_ram_1r1w.v", "tf_skid.v",
+                                     "tiny_ws_mesh.v", "tiny_ws_gemm.v", "tiny_ws_top.v"};
+    assert_int_equal(rtl_files(p, f, 16, &c->a), 7);
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(f[i], ws[i]);
+}
+
+/* ---- embedded templates -------------------------------------------------------- */
+
+static void test_embedded_templates(void **state)
+{
+    (void)state;
+    /* every template compiled in is byte-for-byte the file in templates/ (the
+     * embed tool escapes \, ", ? and tabs) */
+    assert_true(tf_ntemplates >= 10);
+    for (int i = 0; i < tf_ntemplates; i++) {
+        char *path = tu_fmt("templates/%s", tf_templates[i].name);
+        size_t len = 0;
+        char *disk = tu_read(path, &len);
+        if (!disk)
+            fail_msg("embedded template %s has no file %s", tf_templates[i].name, path);
+        if (strlen(tf_templates[i].text) != len || memcmp(disk, tf_templates[i].text, len))
+            fail_msg("embedded %s differs from %s (rebuild: make %s)", tf_templates[i].name, path,
+                     "build/templates.o");
+        assert_ptr_equal(template_text(tf_templates[i].name), tf_templates[i].text);
+        free(disk);
+        free(path);
+    }
+    /* and every file in templates/ is compiled in */
+    static const char *const dirs[] = {"templates", "templates/engine"};
+    for (int d = 0; d < 2; d++) {
+        char **names;
+        int n = tu_list(dirs[d], &names);
+        assert_true(n > 0);
+        for (int i = 0; i < n; i++) {
+            size_t l = strlen(names[i]);
+            int v = l > 2 && !strcmp(names[i] + l - 2, ".v");
+            int vt = l > 3 && !strcmp(names[i] + l - 3, ".vt");
+            if (!(d == 0 ? v : vt))
+                continue;
+            char *name = d == 0 ? tu_fmt("%s", names[i]) : tu_fmt("engine/%s", names[i]);
+            if (!template_text(name))
+                fail_msg("templates/%s is not embedded", name);
+            free(name);
+        }
+        tu_free_names(names, n);
+    }
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0); /* cmocka writes to stdout and stderr: keep the order */
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_golden_tiny_os),
+        T(test_golden_tiny_ws),
+        T(test_golden_binary),
+        T(test_generated_structure),
+        T(test_indentation),
+        T(test_formatted_empty_line),
+        T(test_unbalanced_close),
+        T(test_unclosed_end),
+        T(test_unwritable_dir),
+        T(test_template_unknown_point),
+        T(test_template_wrong_hook),
+        T(test_template_missing),
+        T(test_template_hooks),
+        T(test_vheader),
+        T(test_rtl_files),
+        T(test_embedded_templates),
+    };
+#undef T
+    return cmocka_run_group_tests_name("emit", tests, group_setup, group_teardown);
+}
