@@ -49,20 +49,6 @@ static const char *const sections = "design, array, gemm";
 /* Total operand and accumulator buffer storage a config may ask for. */
 #define TF_MAX_BUFFER_BITS (64LL * 1024 * 1024)
 
-const struct cfg_key_doc cfg_key_docs[] = {
-    {"design", "name", "[a-z][a-z0-9_]*, 1..32 chars", "(required)", "design name"},
-    {"array", "rows", "1..64", "(required)", "PE rows"},
-    {"array", "cols", "1..64", "(required)", "PE columns"},
-    {"array", "dataflow", "os | ws", "os", "dataflow"},
-    {"array", "operand_bits", "4..16", "8", "operand width"},
-    {"gemm", "max_m", "1..4096", "64", "largest M"},
-    {"gemm", "max_k", "1..4096", "64", "largest K"},
-    {"gemm", "max_n", "1..4096", "64", "largest N"},
-    {"gemm", "requant", "true | false", "true", "requantization stage"},
-    {"gemm", "requant_bits", "2..16", "8", "requantized width"},
-};
-const int cfg_key_ndocs = (int)(sizeof cfg_key_docs / sizeof cfg_key_docs[0]);
-
 /* One "section.key = value" as read, in file order. */
 struct entry {
     struct entry *next;
@@ -77,15 +63,40 @@ struct parse_state {
     int line;        /* lines handed to libinih so far */
     const char *text; /* cfg_load_string: remaining text */
     FILE *fp;
+    int long_line;    /* first line longer than libinih's buffer, 0 if none */
 };
+
+/* Hand a line to libinih without its leading white space: libinih would take an
+ * indented line for the continuation of the previous value. A line that does not
+ * fit libinih's buffer is remembered and reported as an error. */
+static void prepare_line(struct parse_state *ps, char *str, int num)
+{
+    size_t n = strlen(str);
+    if ((int)n == num - 1 && str[n - 1] != '\n' && !ps->long_line)
+        ps->long_line = ps->line;
+    size_t lead = strspn(str, " \t");
+    if (lead)
+        memmove(str, str + lead, n - lead + 1);
+}
 
 static void legal_text(const struct key *k, char *buf, size_t n)
 {
     switch (k->kind) {
     case K_INT: snprintf(buf, n, "%ld..%ld", k->lo, k->hi); break;
-    case K_BOOL: snprintf(buf, n, "true, false"); break;
+    case K_BOOL: snprintf(buf, n, "true, false, yes, no, 1, 0"); break;
     case K_DATAFLOW: snprintf(buf, n, "os, ws"); break;
     case K_IDENT: snprintf(buf, n, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi); break;
+    }
+}
+
+void cfg_print_keys(FILE *f)
+{
+    fprintf(f, "%-8s %-14s %-40s %-10s %s\n", "section", "key", "legal", "default", "meaning");
+    for (int i = 0; i < NKEYS; i++) {
+        char legal[128];
+        legal_text(&keys[i], legal, sizeof legal);
+        fprintf(f, "%-8s %-14s %-40s %-10s %s\n", keys[i].section, keys[i].name, legal,
+                keys[i].required ? "(required)" : keys[i].dflt, keys[i].meaning);
     }
 }
 
@@ -126,8 +137,16 @@ static char *read_file_line(char *str, int num, void *stream)
 {
     struct parse_state *ps = stream;
     char *r = fgets(str, num, ps->fp);
-    if (r)
-        ps->line++;
+    if (!r)
+        return NULL;
+    ps->line++;
+    prepare_line(ps, str, num);
+    /* skip the rest of an over-long line so line numbers stay right */
+    if (ps->long_line == ps->line && strchr(str, '\n') == NULL) {
+        int ch;
+        while ((ch = fgetc(ps->fp)) != EOF && ch != '\n')
+            ;
+    }
     return r;
 }
 
@@ -146,6 +165,13 @@ static char *read_string_line(char *str, int num, void *stream)
     str[n] = '\0';
     ps->text += n;
     ps->line++;
+    prepare_line(ps, str, num);
+    if (ps->long_line == ps->line && n > 0 && str[strlen(str) - 1] != '\n') {
+        while (*ps->text && *ps->text != '\n')
+            ps->text++;
+        if (*ps->text)
+            ps->text++;
+    }
     return str;
 }
 
@@ -269,25 +295,39 @@ static void check_consistency(struct tf_config *cfg, struct diag *d)
     long long kt = (cfg->max_k + r - 1) / r;
     long long a_bits = (cfg->dataflow == TF_OS ? mt * r * cfg->max_k : kt * r * cfg->max_m) * ob;
     long long b_bits = nt * c * cfg->max_k * ob;
-    long long acc = 2 * ob + 13; /* upper bound of the accumulator width */
+    long long acc = tf_acc_width(cfg->operand_bits, cfg->max_k);
     long long acc_bits = cfg->dataflow == TF_WS ? (long long)cfg->max_m * c * acc : 0;
-    long long total = a_bits + b_bits + acc_bits;
+    long long prm_bits = cfg->requant ? nt * c * 36 : 0;
+    long long total = a_bits + b_bits + acc_bits + prm_bits;
     if (total > TF_MAX_BUFFER_BITS)
         tf_fail(d, TF_EXIT_INPUT,
-                "%s: gemm.max_m = %d, gemm.max_k = %d, gemm.max_n = %d: the operand buffers "
-                "would hold %lld bits (legal: at most %lld bits; lower the maxima)",
+                "%s: gemm.max_m = %d, gemm.max_k = %d, gemm.max_n = %d: the on-chip buffers (A, B, "
+                "accumulator, requant entries) would hold %lld bits (legal: at most %lld bits; "
+                "lower the maxima)",
                 where(&cfg->o_max_m, w, sizeof w), cfg->max_m, cfg->max_k, cfg->max_n, total,
                 TF_MAX_BUFFER_BITS);
+}
+
+/* Copy [b, e) without surrounding white space, as libinih does for file values. */
+static const char *trim(struct arena *a, const char *b, const char *e)
+{
+    while (b < e && (*b == ' ' || *b == '\t'))
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    return arena_printf(a, "%.*s", (int)(e - b), b);
 }
 
 static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
                         const char *const *defs, int ndefs, struct diag *d)
 {
     struct arena *a = ps->a;
+    if (ps->long_line)
+        tf_fail(d, TF_EXIT_INPUT, "%s:%d: line too long (legal: lines of at most %d characters)",
+                ps->path, ps->long_line, INI_MAX_LINE - 2);
     if (rc > 0)
         tf_fail(d, TF_EXIT_INPUT,
-                "%s:%d: syntax error (legal: '[section]', 'key = value', '; comment', "
-                "lines of at most 199 characters)",
+                "%s:%d: syntax error (legal: '[section]', 'key = value', '; comment')",
                 ps->path, rc);
 
     memset(cfg, 0, sizeof *cfg);
@@ -314,9 +354,9 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
                     "-D:%d: '%s': malformed override (legal: -D section.key=value)", i + 1, def);
         struct entry e;
         e.next = NULL;
-        e.section = arena_printf(a, "%.*s", (int)(dot - def), def);
-        e.name = arena_printf(a, "%.*s", (int)(eq - dot - 1), dot + 1);
-        e.value = arena_strdup(a, eq + 1);
+        e.section = trim(a, def, dot);
+        e.name = trim(a, dot + 1, eq);
+        e.value = trim(a, eq + 1, eq + strlen(eq));
         e.at.file = "-D";
         e.at.line = i + 1;
         apply(cfg, &e, 0, a, d);

@@ -23,8 +23,8 @@ static const char usage_gen[] =
     "\n"
     "Reads the INI architecture file CONFIG, applies the -D overrides in order, derives\n"
     "the plan and writes into DIR: one Verilog-2005 module per file, <name>_params.h\n"
-    "(C) and <name>_params.vh (Verilog), <name>.f (file list, leaves first),\n"
-    "<name>_synth.ys and <name>_lint.ys (Yosys), <name>_plan.txt.\n"
+    "(C) and tfp_params.vh (Verilog), <name>.f (file list, leaves first),\n"
+    "<name>_synth.ys and <name>_lint.ys (Yosys), <name>_plan.txt, and the marker .tforge.\n"
     "DIR is replaced whole or left untouched: files are written into a temporary\n"
     "directory that takes DIR's place only when everything succeeded. An existing DIR\n"
     "is replaced only if tforge wrote it.\n"
@@ -48,10 +48,7 @@ struct args {
 
 static int cmd_keys(void)
 {
-    printf("%-8s %-14s %-32s %-11s %s\n", "section", "key", "legal", "default", "meaning");
-    for (int i = 0; i < cfg_key_ndocs; i++)
-        printf("%-8s %-14s %-32s %-11s %s\n", cfg_key_docs[i].section, cfg_key_docs[i].key,
-               cfg_key_docs[i].legal, cfg_key_docs[i].dflt, cfg_key_docs[i].meaning);
+    cfg_print_keys(stdout);
     return 0;
 }
 

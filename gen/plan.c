@@ -7,7 +7,7 @@ static int cdiv(int a, int b) { return (a + b - 1) / b; }
 
 /* Smallest signed width b with K * 2^(2W-2) <= 2^(b-1) - 1: a sum of K products
  * of two W-bit signed numbers, each at most (-2^(W-1))^2, never overflows. */
-static int acc_width(int w, int kmax)
+int tf_acc_width(int w, int kmax)
 {
     int b = 2 * w;
     while ((long long)kmax * (1LL << (2 * w - 2)) > (1LL << (b - 1)) - 1)
@@ -29,7 +29,7 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
     p->max_n = cfg->max_n;
     p->requant = cfg->requant;
     p->rq_bits = cfg->requant ? cfg->requant_bits : 0;
-    p->acc_bits = acc_width(p->op_bits, p->max_k);
+    p->acc_bits = tf_acc_width(p->op_bits, p->max_k);
     if (p->acc_bits > 63)
         tf_unreachable(d); /* the key ranges keep it below 45 */
 
@@ -91,7 +91,10 @@ void plan_print(const struct tf_plan *p, FILE *f)
     fprintf(f, "operands          signed %d-bit\n", p->op_bits);
     fprintf(f, "accumulator       signed %d-bit (no overflow for K <= %d)\n", p->acc_bits, p->max_k);
     fprintf(f, "gemm maxima       M <= %d, K <= %d, N <= %d\n", p->max_m, p->max_k, p->max_n);
-    fprintf(f, "tiles at maxima   M/R = %d, N/C = %d, K/R = %d\n", p->mt_max, p->nt_max, p->kt_max);
+    if (p->dataflow == TF_OS)
+        fprintf(f, "tiles at maxima   M/R = %d, N/C = %d\n", p->mt_max, p->nt_max);
+    else
+        fprintf(f, "tiles at maxima   N/C = %d, K/R = %d\n", p->nt_max, p->kt_max);
     if (p->requant)
         fprintf(f, "requantization    per column, to signed %d-bit, %d-cycle stage\n", p->rq_bits,
                 p->lat_rq);

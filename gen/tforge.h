@@ -79,12 +79,8 @@ void cfg_load(struct tf_config *cfg, const char *path, const char *const *defs, 
 void cfg_load_string(struct tf_config *cfg, const char *path, const char *text,
                      const char *const *defs, int ndefs, struct arena *a, struct diag *d);
 
-/* The table of keys, for docs and --help: section, key, range, default, meaning. */
-struct cfg_key_doc {
-    const char *section, *key, *legal, *dflt, *meaning;
-};
-extern const struct cfg_key_doc cfg_key_docs[];
-extern const int cfg_key_ndocs;
+/* Print the key table (section, key, legal values, default, meaning). */
+void cfg_print_keys(FILE *f);
 
 /* ---- plan (plan.c) ---------------------------------------------------- */
 
@@ -130,6 +126,8 @@ struct tf_plan {
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d);
 void plan_print(const struct tf_plan *p, FILE *f);
 int tf_clog2(long long v); /* ceil(log2(v)), 0 for v <= 1 */
+/* Smallest signed accumulator width with no overflow for K <= max_k. */
+int tf_acc_width(int op_bits, int max_k);
 
 /* ---- emitter (emit.c) ------------------------------------------------- */
 

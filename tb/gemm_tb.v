@@ -161,7 +161,7 @@ module gemm_tb;
         #1;
         if (c_valid && c_ready) begin
           rc = $fscanf(fd, "%d %d %d", row, col, last);
-          if (c_row != row[`TFP_ROW_IDX_W-1:0] || c_col != col[`TFP_COL_IDX_W-1:0] || c_last != (last != 0)) begin
+          if (c_row !== row[`TFP_ROW_IDX_W-1:0] || c_col !== col[`TFP_COL_IDX_W-1:0] || c_last !== (last != 0)) begin
             if (bad_test == 0)
               $display("ICARUS MISMATCH test %0d beat %0d: row %0d col %0d last %0d, expected %0d %0d %0d",
                        t, got, c_row, c_col, c_last, row, col, last);
@@ -172,7 +172,7 @@ module gemm_tb;
             act = {{(64-AccW){c_data[lane*AccW+AccW-1]}}, c_data[lane*AccW +: AccW]};
             if (col + lane < n) checks = checks + 1;
             else pad_checks = pad_checks + 1;
-            if (act != val) begin
+            if (act !== val) begin   // !== : an X or Z lane is a mismatch
               mismatches = mismatches + 1;
               if (bad_test == 0)
                 $display("ICARUS MISMATCH test %0d (M=%0d K=%0d N=%0d): C[%0d][%0d]: expected %0d, actual %0d",
@@ -186,7 +186,7 @@ module gemm_tb;
       end
       c_ready = 1'b1;
       cycles_active = st_cycles - st_stall;
-      if (cycles_active != model_cycles) begin
+      if (cycles_active != model_cycles || ^st_cycles === 1'bx) begin
         $display("ICARUS MISMATCH test %0d (M=%0d K=%0d N=%0d): cycles %0d - stall %0d, model %0d",
                  t, m, k, n, st_cycles, st_stall, model_cycles);
         bad_test = 1;
