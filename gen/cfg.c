@@ -64,7 +64,11 @@ struct parse_state {
     const char *text; /* cfg_load_string: remaining text */
     FILE *fp;
     int long_line;    /* first line longer than libinih's buffer, 0 if none */
+    int bad_section;  /* line of the first unknown [section], 0 if none */
+    char bad_name[64];
 };
+
+static int known_section(const char *s);
 
 /* Hand a line to libinih without its leading white space: libinih would take an
  * indented line for the continuation of the previous value. A line that does not
@@ -77,6 +81,18 @@ static void prepare_line(struct parse_state *ps, char *str, int num)
     size_t lead = strspn(str, " \t");
     if (lead)
         memmove(str, str + lead, n - lead + 1);
+    /* libinih reports keys, not sections: catch an unknown (possibly empty) one here */
+    if (str[0] == '[' && !ps->bad_section) {
+        const char *end = strchr(str, ']');
+        if (end) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(end - str - 1), str + 1);
+            if (!known_section(name)) {
+                ps->bad_section = ps->line;
+                snprintf(ps->bad_name, sizeof ps->bad_name, "%s", name);
+            }
+        }
+    }
 }
 
 static void legal_text(const struct key *k, char *buf, size_t n)
@@ -165,8 +181,9 @@ static char *read_string_line(char *str, int num, void *stream)
     str[n] = '\0';
     ps->text += n;
     ps->line++;
+    char last = str[n - 1];
     prepare_line(ps, str, num);
-    if (ps->long_line == ps->line && n > 0 && str[strlen(str) - 1] != '\n') {
+    if (ps->long_line == ps->line && last != '\n') {
         while (*ps->text && *ps->text != '\n')
             ps->text++;
         if (*ps->text)
@@ -250,7 +267,7 @@ static void apply(struct tf_config *cfg, const struct entry *e, int from_file, s
 {
     char w[512];
     if (!*e->section)
-        tf_fail(d, TF_EXIT_INPUT, "%s: %s = %s: key outside any section (legal sections: %s)",
+        tf_fail(d, TF_EXIT_INPUT, "%s: %s = %s: key outside any section (legal: in one of the sections %s)",
                 where(&e->at, w, sizeof w), e->name, e->value, sections);
     if (!known_section(e->section))
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: unknown section [%s] (legal: %s)",
@@ -299,12 +316,23 @@ static void check_consistency(struct tf_config *cfg, struct diag *d)
     long long acc_bits = cfg->dataflow == TF_WS ? (long long)cfg->max_m * c * acc : 0;
     long long prm_bits = cfg->requant ? nt * c * 36 : 0;
     long long total = a_bits + b_bits + acc_bits + prm_bits;
+    /* point at the largest maximum the user set (they all scale the buffers) */
+    const struct cfg_origin *blame = &cfg->o_max_m;
+    int best = 0;
+    const struct cfg_origin *os[] = {&cfg->o_max_m, &cfg->o_max_k, &cfg->o_max_n};
+    int vs[] = {cfg->max_m, cfg->max_k, cfg->max_n};
+    for (int i = 0; i < 3; i++) {
+        if (os[i]->line > 0 && vs[i] > best) {
+            best = vs[i];
+            blame = os[i];
+        }
+    }
     if (total > TF_MAX_BUFFER_BITS)
         tf_fail(d, TF_EXIT_INPUT,
                 "%s: gemm.max_m = %d, gemm.max_k = %d, gemm.max_n = %d: the on-chip buffers (A, B, "
                 "accumulator, requant entries) would hold %lld bits (legal: at most %lld bits; "
                 "lower the maxima)",
-                where(&cfg->o_max_m, w, sizeof w), cfg->max_m, cfg->max_k, cfg->max_n, total,
+                where(blame, w, sizeof w), cfg->max_m, cfg->max_k, cfg->max_n, total,
                 TF_MAX_BUFFER_BITS);
 }
 
@@ -345,6 +373,10 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
     }
     for (const struct entry *e = ps->head; e; e = e->next)
         apply(cfg, e, 1, a, d);
+    /* an unknown section with keys failed above, on its first key; this is an empty one */
+    if (ps->bad_section)
+        tf_fail(d, TF_EXIT_INPUT, "%s:%d: [%s]: unknown section (legal: %s)", ps->path,
+                ps->bad_section, ps->bad_name, sections);
     for (int i = 0; i < ndefs; i++) {
         const char *def = defs[i];
         const char *dot = strchr(def, '.');

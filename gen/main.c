@@ -88,6 +88,45 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
         tf_fail(d, TF_EXIT_INPUT, "tforge gen: missing -o DIR (see tforge gen --help)");
 }
 
+/* Everything that can fail on user input. The arena lives in the caller, so no
+ * automatic object of this function changes between setjmp and longjmp except
+ * the volatile tmp. */
+static int run(const char *cmd, int is_gen, int argc, char **argv, struct arena *arena)
+{
+    struct diag d;
+    struct args a = {0};
+    struct tf_config cfg;
+    struct tf_plan plan;
+    char *volatile tmp = NULL;
+    a.cmd = cmd;
+    if (setjmp(d.jb)) {
+        if (tmp)
+            outdir_abort(tmp);
+        fprintf(stderr, "%s\n", d.msg);
+        return d.status;
+    }
+    parse_args(&a, argc, argv, arena, &d);
+    cfg_load(&cfg, a.config, a.defs, a.ndefs, arena, &d);
+    plan_derive(&plan, &cfg, &d);
+    if (!is_gen) {
+        if (a.print_name)
+            printf("%s\n", plan.name);
+        else
+            plan_print(&plan, stdout);
+        return 0;
+    }
+    tmp = outdir_begin(a.out, arena, &d);
+    emit_rtl(&plan, tmp, &d);
+    emit_aux(&plan, tmp, &d);
+    outdir_commit(tmp, a.out, arena, &d);
+    tmp = NULL;
+    if (a.print_plan)
+        plan_print(&plan, stdout);
+    printf("tforge: wrote %s (%s_top, %d x %d %s array)\n", a.out, plan.name, plan.rows, plan.cols,
+           plan.dataflow == TF_OS ? "OS" : "WS");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -119,39 +158,7 @@ int main(int argc, char **argv)
     }
 
     struct arena arena = {0};
-    struct diag d;
-    struct args a = {0};
-    struct tf_config cfg;
-    struct tf_plan plan;
-    char *volatile tmp = NULL;
-    a.cmd = cmd;
-    if (setjmp(d.jb)) {
-        if (tmp)
-            outdir_abort(tmp);
-        fprintf(stderr, "%s\n", d.msg);
-        arena_free(&arena);
-        return d.status;
-    }
-    parse_args(&a, argc, argv, &arena, &d);
-    cfg_load(&cfg, a.config, a.defs, a.ndefs, &arena, &d);
-    plan_derive(&plan, &cfg, &d);
-    if (is_check) {
-        if (a.print_name)
-            printf("%s\n", plan.name);
-        else
-            plan_print(&plan, stdout);
-        arena_free(&arena);
-        return 0;
-    }
-    tmp = outdir_begin(a.out, &arena, &d);
-    emit_rtl(&plan, tmp, &d);
-    emit_aux(&plan, tmp, &d);
-    outdir_commit(tmp, a.out, &arena, &d);
-    tmp = NULL;
-    if (a.print_plan)
-        plan_print(&plan, stdout);
-    printf("tforge: wrote %s (%s_top, %d x %d %s array)\n", a.out, plan.name, plan.rows, plan.cols,
-           plan.dataflow == TF_OS ? "OS" : "WS");
+    int rc = run(cmd, is_gen, argc, argv, &arena);
     arena_free(&arena);
-    return 0;
+    return rc;
 }

@@ -22,6 +22,11 @@
 
 static char *scratch; /* build/tests-scratch/cfg-XXXXXX, for the whole group */
 
+/* The legal-value texts of the messages. */
+#define IDENT_LEGAL "a lower-case identifier [a-z][a-z0-9_]*, 1..32 chars"
+#define BOOL_LEGAL "true, false, yes, no, 1, 0"
+#define BUF_LEGAL "at most 67108864 bits; lower the maxima"
+
 struct ctx {
     struct arena a;
     struct diag d;
@@ -182,6 +187,10 @@ static void test_unknown_section(void **state)
     load(c, mk(c, "tiny", "4", "4", "\n\n[Design]\nname = x\n"), NULL, 0);
     expect_shape(c, "t.ini:10", "Design.name = x", "unknown section [Design]",
                  "design, array, gemm");
+    /* a section with no keys never reaches libinih's handler; it is caught too */
+    load(c, good(c, "[bogus]\n"), NULL, 0);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm)");
 }
 
 static void test_unknown_key(void **state)
@@ -212,7 +221,7 @@ static void test_key_outside_section(void **state)
 static void test_missing_required(void **state)
 {
     struct ctx *c = *state;
-    static const char ident[] = "a lower-case identifier [a-z][a-z0-9_]*, 1..32 chars";
+    static const char ident[] = IDENT_LEGAL;
     load(c, mk(c, NULL, "4", "4", NULL), NULL, 0);
     expect_shape(c, "t.ini", "design.name", "required key is missing", ident);
     load(c, mk(c, "tiny", NULL, "4", NULL), NULL, 0);
@@ -286,13 +295,13 @@ static void test_bad_bool(void **state)
     struct ctx *c = *state;
     static const char *const v[] = {"maybe", "True", "on", "2", ""};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-        bad(c, "gemm", "requant", v[i], "not a boolean", "true, false");
+        bad(c, "gemm", "requant", v[i], "not a boolean", BOOL_LEGAL);
 }
 
 static void test_bad_identifier(void **state)
 {
     struct ctx *c = *state;
-    static const char ident[] = "a lower-case identifier [a-z][a-z0-9_]*, 1..32 chars";
+    static const char ident[] = IDENT_LEGAL;
     bad(c, "design", "name", "1abc", "must start with a lower-case letter", ident);
     bad(c, "design", "name", "_abc", "must start with a lower-case letter", ident);
     bad(c, "design", "name", "Tiny", "must start with a lower-case letter", ident);
@@ -336,27 +345,65 @@ static void test_inconsistent(void **state)
     assert_int_equal(load(c, good(c, "requant_bits = 8\n[array]\noperand_bits = 4\n"), NULL, 0), 0);
 }
 
+/* The storage the plan would build for a config (not validated), in bits: what
+ * the buffer-size rule must count. */
+static long long plan_bits(const char *df, int rows, int cols, int w, int mm, int mk, int mn,
+                           int rq)
+{
+    struct tf_config cfg = {0};
+    struct tf_plan p;
+    static struct diag d; /* not a local of this function: it is read after longjmp */
+    cfg.name = "big";
+    cfg.path = "t.ini";
+    cfg.rows = rows;
+    cfg.cols = cols;
+    cfg.dataflow = !strcmp(df, "ws") ? TF_WS : TF_OS;
+    cfg.operand_bits = w;
+    cfg.max_m = mm;
+    cfg.max_k = mk;
+    cfg.max_n = mn;
+    cfg.requant = rq;
+    cfg.requant_bits = 8;
+    if (setjmp(d.jb))
+        fail_msg("plan_derive failed: %s", d.msg);
+    plan_derive(&p, &cfg, &d);
+    return p.a_buf_bits + p.b_buf_bits + p.acc_buf_bits + p.rq_prm_bits;
+}
+
 static void test_buffers_too_large(void **state)
 {
     struct ctx *c = *state;
-    /* OS 64x64, int16: A = 64*64*4096*16 = 2^28, B the same: 2^29 bits */
-    load(c, mk(c, "big", "64", "64", "max_m = 4096\nmax_k = 4096\nmax_n = 4096\n[array]\n"
-                                     "operand_bits = 16\n"), NULL, 0);
-    expect_shape(c, "t.ini:7", "gemm.max_m = 4096, gemm.max_k = 4096, gemm.max_n = 4096",
-                 "the operand buffers would hold 536870912 bits",
-                 "at most 67108864 bits; lower the maxima");
-    /* WS adds the accumulator buffer, 4096 * 64 * (2*16+13) bits */
-    load(c, mk(c, "big", "64", "64", "max_m = 4096\nmax_k = 4096\nmax_n = 4096\n[array]\n"
-                                     "operand_bits = 16\ndataflow = ws\n"), NULL, 0);
-    expect_shape(c, "t.ini:7", "gemm.max_m = 4096, gemm.max_k = 4096, gemm.max_n = 4096",
-                 "would hold 548667392 bits", "at most 67108864 bits; lower the maxima");
+    static const char *const df[] = {"os", "ws"};
+    for (int i = 0; i < 2; i++) {
+        /* 64x64, int16, every maximum 4096: A alone is 64*64*4096*16 = 2^28 bits */
+        char extra[256], what[128];
+        snprintf(extra, sizeof extra,
+                 "max_m = 4096\nmax_k = 4096\nmax_n = 4096\n[array]\noperand_bits = 16\n"
+                 "dataflow = %s\n", df[i]);
+        load(c, mk(c, "big", "64", "64", extra), NULL, 0);
+        long long bits = plan_bits(df[i], 64, 64, 16, 4096, 4096, 4096, 1);
+        assert_true(bits > (1LL << 29));
+        snprintf(what, sizeof what, "would hold %lld bits", bits);
+        expect_shape(c, "t.ini:7", "gemm.max_m = 4096, gemm.max_k = 4096, gemm.max_n = 4096",
+                     what, BUF_LEGAL);
+    }
     /* exactly at the limit: A = 32*64*1024*16 = 2^25, B the same, total 2^26 */
+    assert_int_equal(plan_bits("os", 64, 64, 16, 2048, 1024, 2048, 0), 1LL << 26);
     assert_int_equal(load(c, mk(c, "big", "64", "64", "max_m = 2048\nmax_k = 1024\n"
-                                "max_n = 2048\n[array]\noperand_bits = 16\n"), NULL, 0), 0);
-    load(c, mk(c, "big", "64", "64", "max_m = 2048\nmax_k = 1025\nmax_n = 2048\n[array]\n"
-                                     "operand_bits = 16\n"), NULL, 0);
+                                "max_n = 2048\nrequant = false\n[array]\noperand_bits = 16\n"),
+                          NULL, 0), 0);
+    /* one more K: 2 * 32*64*1025*16 = 67174400 */
+    load(c, mk(c, "big", "64", "64", "max_m = 2048\nmax_k = 1025\nmax_n = 2048\n"
+                                     "requant = false\n[array]\noperand_bits = 16\n"), NULL, 0);
     expect_shape(c, "t.ini:7", "gemm.max_m = 2048, gemm.max_k = 1025, gemm.max_n = 2048",
-                 "would hold 67174400 bits", "at most 67108864 bits; lower the maxima");
+                 "would hold 67174400 bits", BUF_LEGAL);
+    /* the requantization entries count too: at the limit above, requant tips it over */
+    load(c, mk(c, "big", "64", "64", "max_m = 2048\nmax_k = 1024\nmax_n = 2048\n"
+                                     "[array]\noperand_bits = 16\n"), NULL, 0);
+    char what[128];
+    snprintf(what, sizeof what, "would hold %lld bits", plan_bits("os", 64, 64, 16, 2048, 1024, 2048, 1));
+    expect_shape(c, "t.ini:7", "gemm.max_m = 2048, gemm.max_k = 1024, gemm.max_n = 2048", what,
+                 BUF_LEGAL);
 }
 
 /* ---- files -------------------------------------------------------------------- */
@@ -443,7 +490,7 @@ static void test_define_bad_values(void **state)
     const char *d6[] = {"design.name=Big"};
     load(c, good(c, NULL), d6, 1);
     expect_shape(c, "-D:1", "design.name = Big", "must start with a lower-case letter",
-                 "a lower-case identifier [a-z][a-z0-9_]*, 1..32 chars");
+                 IDENT_LEGAL);
     /* cross-key rules see -D values too */
     const char *d7[] = {"gemm.requant=false"};
     load(c, good(c, "requant_bits = 8\n"), d7, 1);
@@ -586,21 +633,144 @@ static void test_comments(void **state)
     assert_int_equal(c->cfg.cols, 2);
 }
 
-static void test_key_docs(void **state)
+static void test_indented_lines(void **state)
 {
     struct ctx *c = *state;
-    /* every key of the documented table is one the parser knows, and its
-     * documented default is a value it accepts */
-    assert_true(cfg_key_ndocs >= 10);
-    for (int i = 0; i < cfg_key_ndocs; i++) {
-        const struct cfg_key_doc *k = &cfg_key_docs[i];
-        char def[128];
-        snprintf(def, sizeof def, "%s.%s=%s", k->section, k->key,
-                 strcmp(k->dflt, "(required)") ? k->dflt : (!strcmp(k->key, "name") ? "n" : "2"));
-        const char *defs[] = {def};
-        if (load(c, good(c, NULL), defs, 1) != 0)
-            fail_msg("documented key %s.%s, default %s: %s", k->section, k->key, k->dflt, c->msg);
+    /* indentation is not a continuation of the previous value */
+    assert_int_equal(load(c, "[design]\n  name = ind\n[array]\n    rows = 8\n    cols = 8\n"
+                             "\tdataflow = ws\n  [gemm]\n  max_m = 9\n    requant = false\n",
+                          NULL, 0), 0);
+    assert_string_equal(c->cfg.name, "ind");
+    assert_int_equal(c->cfg.rows, 8);
+    assert_int_equal(c->cfg.cols, 8);
+    assert_int_equal(c->cfg.dataflow, TF_WS);
+    assert_int_equal(c->cfg.max_m, 9);
+    assert_int_equal(c->cfg.requant, 0);
+    assert_int_equal(c->cfg.o_cols.line, 5);
+    /* and an indented bad value names its own line */
+    load(c, "[design]\nname = ind\n[array]\n    rows = 8\n    cols = 99\n", NULL, 0);
+    expect_shape(c, "t.ini:5", "array.cols = 99", "out of range", "1..64");
+}
+
+static void test_long_lines(void **state)
+{
+    struct ctx *c = *state;
+    char line[512];
+    /* 198 characters fit */
+    memset(line, 'c', sizeof line);
+    line[0] = ';';
+    line[1] = ' ';
+    line[198] = '\0';
+    char *text = tu_fmt("[design]\nname = t\n%s\n[array]\nrows = 2\ncols = 2\n", line);
+    assert_int_equal(load(c, text, NULL, 0), 0);
+    assert_int_equal(c->cfg.o_rows.line, 5);
+    free(text);
+    /* 199 do not, wherever they are; the message names the line */
+    line[198] = 'c';
+    line[199] = '\0';
+    static const char *const fmts[] = {
+        "[design]\nname = t\n%s\n[array]\nrows = 2\ncols = 2\n",
+        "[design]\nname = t\n[array]\nrows = 2\ncols = 2\n\n\n%s\n",
+    };
+    static const int at[] = {3, 8};
+    for (int i = 0; i < 2; i++) {
+        text = tu_fmt(fmts[i], line);
+        load(c, text, NULL, 0);
+        free(text);
+        assert_int_equal(c->status, TF_EXIT_INPUT);
+        char *want = tu_fmt("t.ini:%d: line too long (legal: lines of at most 198 characters)",
+                            at[i]);
+        assert_string_equal(c->msg, want);
+        free(want);
     }
+    /* a long value line, read from a file */
+    char *path = tu_join(scratch, "long.ini");
+    char *value = tu_fmt("[design]\nname = t\n[array]\nrows = 2\ncols = 2\n[gemm]\nmax_m = %0250d\n", 7);
+    assert_int_equal(tu_write(path, value), 0);
+    load_file(c, path, NULL, 0);
+    char *want = tu_fmt("%s:7: line too long (legal: lines of at most 198 characters)", path);
+    assert_string_equal(c->msg, want);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    free(want);
+    free(value);
+    free(path);
+}
+
+static void test_define_trimmed(void **state)
+{
+    struct ctx *c = *state;
+    /* white space around the parts of a -D is dropped, as around file values */
+    const char *defs[] = {" array.rows = 7 ", "gemm . max_m=\t5", "array.dataflow= ws"};
+    assert_int_equal(load(c, good(c, NULL), defs, 3), 0);
+    assert_int_equal(c->cfg.rows, 7);
+    assert_int_equal(c->cfg.max_m, 5);
+    assert_int_equal(c->cfg.dataflow, TF_WS);
+    const char *d2[] = {"array.rows= "};
+    load(c, good(c, NULL), d2, 1);
+    expect_shape(c, "-D:1", "array.rows = ", "empty value", "1..64");
+}
+
+/* Every key, its section and its default as the key table prints them. */
+static const struct {
+    const char *section, *key, *dflt;
+} all_keys[] = {
+    {"design", "name", "(required)"}, {"array", "rows", "(required)"},
+    {"array", "cols", "(required)"},  {"array", "dataflow", "os"},
+    {"array", "operand_bits", "8"},   {"gemm", "max_m", "64"},
+    {"gemm", "max_k", "64"},          {"gemm", "max_n", "64"},
+    {"gemm", "requant", "true"},      {"gemm", "requant_bits", "8"},
+};
+#define NALL ((int)(sizeof all_keys / sizeof all_keys[0]))
+
+static char *keys_table(void)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    cfg_print_keys(f);
+    long n = ftell(f);
+    assert_true(n > 0);
+    char *buf = calloc(1, (size_t)n + 1);
+    assert_non_null(buf);
+    rewind(f);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return buf;
+}
+
+static void test_key_table(void **state)
+{
+    struct ctx *c = *state;
+    char *t = keys_table();
+    int lines = 0;
+    for (const char *s = t; (s = strchr(s, '\n')); s++)
+        lines++;
+    assert_int_equal(lines, 1 + NALL); /* a header and one line per key */
+    assert_true(!strncmp(t, "section", 7));
+    for (int i = 0; i < NALL; i++) {
+        /* the line starts with section and key, and names the default */
+        char head[64];
+        snprintf(head, sizeof head, "\n%-8s %-14s ", all_keys[i].section, all_keys[i].key);
+        const char *l = strstr(t, head);
+        if (!l)
+            fail_msg("the key table lacks %s.%s:\n%s", all_keys[i].section, all_keys[i].key, t);
+        const char *e = strchr(l + 1, '\n');
+        char dflt[32];
+        snprintf(dflt, sizeof dflt, " %s ", all_keys[i].dflt);
+        char *line = tu_fmt("%.*s", (int)(e - l), l);
+        if (!strstr(line, dflt))
+            fail_msg("key table line \"%s\" lacks the default \"%s\"", line + 1, all_keys[i].dflt);
+        free(line);
+        /* and the documented default is a value the parser accepts */
+        if (strcmp(all_keys[i].dflt, "(required)")) {
+            char def[128];
+            snprintf(def, sizeof def, "%s.%s=%s", all_keys[i].section, all_keys[i].key,
+                     all_keys[i].dflt);
+            const char *defs[] = {def};
+            if (load(c, good(c, NULL), defs, 1) != 0)
+                fail_msg("documented default %s: %s", def, c->msg);
+        }
+    }
+    free(t);
 }
 
 /* ---- the tforge binary --------------------------------------------------------------- */
@@ -689,15 +859,11 @@ static void test_cli_keys(void **state)
 {
     (void)state;
     struct run r = run_tforge("keys", NULL);
-    EXPECT_RUN(r, 0, out, "section");
-    for (int i = 0; i < cfg_key_ndocs; i++) {
-        const struct cfg_key_doc *k = &cfg_key_docs[i];
-        char *line = tu_fmt("%-8s %-14s %-32s %-11s %s\n", k->section, k->key, k->legal, k->dflt,
-                            k->meaning);
-        if (!strstr(r.out, line))
-            fail_msg("tforge keys lacks the line \"%s\" in:\n%s", line, r.out);
-        free(line);
-    }
+    char *t = keys_table();
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, t);
+    assert_string_equal(r.err, "");
+    free(t);
     run_free(&r);
 }
 
@@ -878,7 +1044,7 @@ static void test_gen_new_dir(void **state)
     /* missing parents are made; --plan prints the plan too */
     char *deep = tu_join(par, "x/y/design");
     r = run_tforge("gen", cfg, "-o", deep, "--plan", NULL);
-    EXPECT_RUN(r, 0, out, "tiles at maxima   M/R = 4, N/C = 3, K/R = 4\n");
+    EXPECT_RUN(r, 0, out, "array             2 x 3 PEs, output-stationary\n");
     run_free(&r);
     expect_generated(deep);
     free(deep);
@@ -1066,7 +1232,10 @@ int main(void)
         T(test_booleans),
         T(test_hex_numbers),
         T(test_comments),
-        T(test_key_docs),
+        T(test_indented_lines),
+        T(test_long_lines),
+        T(test_define_trimmed),
+        T(test_key_table),
         T(test_cli_help),
         T(test_cli_keys),
         T(test_cli_errors),

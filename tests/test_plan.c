@@ -87,6 +87,8 @@ static void test_acc_width_vs_model(void **state)
             assert_true(worst <= (1LL << (p->acc_bits - 1)) - 1);
             assert_true(worst > (1LL << (p->acc_bits - 2)) - 1);
         }
+        for (int k = 1; k <= 4096; k++) /* the shared helper, every K */
+            assert_int_equal(tf_acc_width(w, k), tfm_acc_bits(w, k));
         const struct tf_plan *p = plan(c, 4, 4, "os", w, 16, 4096, 16, 0);
         assert_int_equal(p->acc_bits, tfm_acc_bits(w, 4096));
         assert_int_equal(p->acc_bits, 2 * w + 12);
@@ -321,7 +323,7 @@ static void test_plan_print(void **state)
         "design            t (from p.ini)\n",
         "array             8 x 8 PEs, output-stationary\n",
         "accumulator       signed 22-bit (no overflow for K <= 64)\n",
-        "tiles at maxima   M/R = 8, N/C = 8, K/R = 8\n",
+        "tiles at maxima   M/R = 8, N/C = 8\n",
         "requantization    per column, to signed 8-bit, 2-cycle stage\n",
         "A buffer          8 lanes x 512 words x 8 bits = 32768 bits\n",
         "widths            dim 7, addr 9, lane 3, row idx 6, col idx 6, counters 48\n",

@@ -2,7 +2,7 @@
 // Fixed-text module, copied from templates/ unchanged.
 // tf_requant -- one lane of fixed-point output requantization (fixed-text template).
 //
-// The gemmlowp/TFLite scheme, bit-exact with model_requant() (docs/numerics.md):
+// The gemmlowp/TFLite scheme, bit-exact with tfm_requant() in model/tf_model.c (docs/numerics.md):
 //   x = floor((acc * mult + 2^30) / 2^31)          (SaturatingRoundingDoublingHighMul
 //                                                   for mult >= 0, which never saturates)
 //   y = RoundingDivideByPOT(x, shift)              (round half away from zero)
