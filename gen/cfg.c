@@ -307,15 +307,9 @@ static void check_consistency(struct tf_config *cfg, struct diag *d)
                 "(legal: 2..%d)",
                 where(&cfg->o_requant_bits, w, sizeof w), cfg->requant_bits, cfg->operand_bits,
                 cfg->operand_bits * 2);
-    long long r = cfg->rows, c = cfg->cols, ob = cfg->operand_bits;
-    long long mt = (cfg->max_m + r - 1) / r, nt = (cfg->max_n + c - 1) / c;
-    long long kt = (cfg->max_k + r - 1) / r;
-    long long a_bits = (cfg->dataflow == TF_OS ? mt * r * cfg->max_k : kt * r * cfg->max_m) * ob;
-    long long b_bits = nt * c * cfg->max_k * ob;
-    long long acc = tf_acc_width(cfg->operand_bits, cfg->max_k);
-    long long acc_bits = cfg->dataflow == TF_WS ? (long long)cfg->max_m * c * acc : 0;
-    long long prm_bits = cfg->requant ? nt * c * 36 : 0;
-    long long total = a_bits + b_bits + acc_bits + prm_bits;
+    struct tf_storage st;
+    plan_storage(cfg, &st);
+    long long total = st.total;
     /* point at the largest maximum the user set (they all scale the buffers) */
     const struct cfg_origin *blame = &cfg->o_max_m;
     int best = 0;

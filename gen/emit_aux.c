@@ -79,9 +79,8 @@ static void emit_params_vh(const struct tf_plan *p, const char *dir, struct diag
 
 static void emit_scripts(const struct tf_plan *p, const char *dir, struct diag *d)
 {
-    struct arena a = {0};
-    const char *files[16];
-    int n = rtl_files(p, files, 16, &a);
+    char files[16][TF_FILE_NAME_MAX];
+    int n = rtl_files(p, files, 16);
     struct emitter e;
     char file[128];
 
@@ -121,7 +120,6 @@ static void emit_scripts(const struct tf_plan *p, const char *dir, struct diag *
     emit_line(&e, "check -assert");
     emit_line(&e, "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr");
     emit_end(&e);
-    arena_free(&a);
 }
 
 static void emit_report(const struct tf_plan *p, const char *dir, struct diag *d)

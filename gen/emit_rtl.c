@@ -20,16 +20,16 @@ static int template_modules(const struct tf_plan *p, const char **out)
     return n;
 }
 
-int rtl_files(const struct tf_plan *p, const char **out, int max, struct arena *a)
+int rtl_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
 {
     const char *mods[8];
     int nm = template_modules(p, mods);
     int n = 0;
     for (int i = 0; i < nm && n < max; i++)
-        out[n++] = arena_printf(a, "%s.v", mods[i]);
+        snprintf(out[n++], TF_FILE_NAME_MAX, "%s.v", mods[i]);
     const char *gen[] = {"mesh", "gemm", "top"};
     for (int i = 0; i < 3 && n < max; i++)
-        out[n++] = arena_printf(a, "%s_%s.v", p->name, gen[i]);
+        snprintf(out[n++], TF_FILE_NAME_MAX, "%s_%s.v", p->name, gen[i]);
     return n;
 }
 

@@ -59,13 +59,13 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
         const char *s = argv[i];
         if (!strcmp(s, "-D")) {
             if (i + 1 >= argc)
-                tf_fail(d, TF_EXIT_INPUT, "tforge %s: -D needs section.key=value", a->cmd);
+                tf_fail(d, TF_EXIT_INPUT, "tforge %s: -D needs an argument (legal: -D section.key=value)", a->cmd);
             a->defs[a->ndefs++] = argv[++i];
         } else if (!strncmp(s, "-D", 2)) {
             a->defs[a->ndefs++] = s + 2;
         } else if (!strcmp(s, "-o") && !strcmp(a->cmd, "gen")) {
             if (i + 1 >= argc)
-                tf_fail(d, TF_EXIT_INPUT, "tforge gen: -o needs a directory");
+                tf_fail(d, TF_EXIT_INPUT, "tforge gen: -o needs an argument (legal: -o DIR)");
             a->out = argv[++i];
         } else if (!strcmp(s, "--plan") && !strcmp(a->cmd, "gen")) {
             a->print_plan = 1;
@@ -83,31 +83,32 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
         }
     }
     if (!a->config)
-        tf_fail(d, TF_EXIT_INPUT, "tforge %s: missing CONFIG (see tforge %s --help)", a->cmd, a->cmd);
+        tf_fail(d, TF_EXIT_INPUT, "tforge %s: missing CONFIG (legal: tforge %s CONFIG ...; see tforge %s --help)", a->cmd,
+                a->cmd, a->cmd);
     if (!strcmp(a->cmd, "gen") && !a->out)
-        tf_fail(d, TF_EXIT_INPUT, "tforge gen: missing -o DIR (see tforge gen --help)");
+        tf_fail(d, TF_EXIT_INPUT, "tforge gen: missing -o DIR (legal: tforge gen CONFIG -o DIR; see tforge gen --help)");
 }
 
 /* Everything that can fail on user input. The arena lives in the caller, so no
  * automatic object of this function changes between setjmp and longjmp except
  * the volatile tmp. */
-static int run(const char *cmd, int is_gen, int argc, char **argv, struct arena *arena)
+static int run(const char *cmd, int is_gen, int argc, char **argv, struct arena *arena,
+               struct diag *d)
 {
-    struct diag d;
     struct args a = {0};
     struct tf_config cfg;
     struct tf_plan plan;
     char *volatile tmp = NULL;
     a.cmd = cmd;
-    if (setjmp(d.jb)) {
+    if (setjmp(d->jb)) {
         if (tmp)
             outdir_abort(tmp);
-        fprintf(stderr, "%s\n", d.msg);
-        return d.status;
+        fprintf(stderr, "%s\n", d->msg);
+        return d->status;
     }
-    parse_args(&a, argc, argv, arena, &d);
-    cfg_load(&cfg, a.config, a.defs, a.ndefs, arena, &d);
-    plan_derive(&plan, &cfg, &d);
+    parse_args(&a, argc, argv, arena, d);
+    cfg_load(&cfg, a.config, a.defs, a.ndefs, arena, d);
+    plan_derive(&plan, &cfg, d);
     if (!is_gen) {
         if (a.print_name)
             printf("%s\n", plan.name);
@@ -115,10 +116,10 @@ static int run(const char *cmd, int is_gen, int argc, char **argv, struct arena 
             plan_print(&plan, stdout);
         return 0;
     }
-    tmp = outdir_begin(a.out, arena, &d);
-    emit_rtl(&plan, tmp, &d);
-    emit_aux(&plan, tmp, &d);
-    outdir_commit(tmp, a.out, arena, &d);
+    tmp = outdir_begin(a.out, arena, d);
+    emit_rtl(&plan, tmp, d);
+    emit_aux(&plan, tmp, d);
+    outdir_commit(tmp, a.out, arena, d);
     tmp = NULL;
     if (a.print_plan)
         plan_print(&plan, stdout);
@@ -143,8 +144,13 @@ int main(int argc, char **argv)
         return 0;
     }
     int is_gen = !strcmp(cmd, "gen"), is_check = !strcmp(cmd, "check");
-    if (!strcmp(cmd, "keys"))
+    if (!strcmp(cmd, "keys")) {
+        if (argc > 2) {
+            fprintf(stderr, "tforge keys: unexpected argument '%s' (legal: tforge keys)\n", argv[2]);
+            return TF_EXIT_INPUT;
+        }
         return cmd_keys();
+    }
     if (!is_gen && !is_check) {
         fprintf(stderr, "tforge: unknown command '%s' (legal: gen, check, keys, --help, --version)\n",
                 cmd);
@@ -157,8 +163,12 @@ int main(int argc, char **argv)
         }
     }
 
+    /* The arena and the diagnostics live here, outside the function that calls
+     * setjmp, so the only local changed between setjmp and longjmp there is the
+     * volatile tmp. */
     struct arena arena = {0};
-    int rc = run(cmd, is_gen, argc, argv, &arena);
+    struct diag d;
+    int rc = run(cmd, is_gen, argc, argv, &arena, &d);
     arena_free(&arena);
     return rc;
 }

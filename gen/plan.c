@@ -3,7 +3,7 @@
 #include "tforge.h"
 
 static int imax(int a, int b) { return a > b ? a : b; }
-static int cdiv(int a, int b) { return (a + b - 1) / b; }
+static long long cdiv(long long a, long long b) { return (a + b - 1) / b; }
 
 /* Smallest signed width b with K * 2^(2W-2) <= 2^(b-1) - 1: a sum of K products
  * of two W-bit signed numbers, each at most (-2^(W-1))^2, never overflows. */
@@ -13,6 +13,21 @@ int tf_acc_width(int w, int kmax)
     while ((long long)kmax * (1LL << (2 * w - 2)) > (1LL << (b - 1)) - 1)
         b++;
     return b;
+}
+
+void plan_storage(const struct tf_config *cfg, struct tf_storage *st)
+{
+    long long r = cfg->rows, c = cfg->cols, ob = cfg->operand_bits;
+    long long mt = cdiv(cfg->max_m, cfg->rows), nt = cdiv(cfg->max_n, cfg->cols);
+    long long kt = cdiv(cfg->max_k, cfg->rows);
+    st->a_depth = cfg->dataflow == TF_OS ? mt * cfg->max_k : kt * cfg->max_m;
+    st->b_depth = nt * cfg->max_k;
+    st->acc_depth = cfg->dataflow == TF_WS ? cfg->max_m : 0;
+    st->a_bits = r * st->a_depth * ob;
+    st->b_bits = c * st->b_depth * ob;
+    st->acc_bits = c * st->acc_depth * tf_acc_width(cfg->operand_bits, cfg->max_k);
+    st->prm_bits = cfg->requant ? c * nt * 36 : 0;
+    st->total = st->a_bits + st->b_bits + st->acc_bits + st->prm_bits;
 }
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
@@ -50,18 +65,19 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
     p->col_idx_w = imax(tf_clog2(p->max_n), 1);
     p->cnt_w = 48;
 
+    struct tf_storage st;
+    plan_storage(cfg, &st);
+    p->a_depth = (int)st.a_depth;
+    p->b_depth = (int)st.b_depth;
+    p->acc_depth = (int)st.acc_depth;
     if (p->dataflow == TF_OS) {
-        p->a_depth = p->mt_max * p->max_k; /* lane i, word mt*KMax + k = A[mt*R+i][k] */
-        p->a_stride = p->max_k;
+        p->a_stride = p->max_k; /* lane i, word mt*KMax + k = A[mt*R+i][k] */
         p->a_lane_on_col = 0;
-        p->acc_depth = 0;
     } else {
-        p->a_depth = p->kt_max * p->max_m; /* lane i, word kt*MMax + m = A[m][kt*R+i] */
-        p->a_stride = p->max_m;
+        p->a_stride = p->max_m; /* lane i, word kt*MMax + m = A[m][kt*R+i] */
         p->a_lane_on_col = 1;
-        p->acc_depth = p->max_m;
     }
-    p->b_depth = p->nt_max * p->max_k; /* lane j, word nt*KMax + k = B[k][nt*C+j] */
+    /* lane j, word nt*KMax + k = B[k][nt*C+j] */
     p->b_stride = p->max_k;
     p->addr_w = imax(imax(tf_clog2(p->a_depth), tf_clog2(p->b_depth)),
                      imax(tf_clog2(p->acc_depth), p->dim_w));
@@ -76,10 +92,10 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
     p->lat_rq = p->requant ? 2 : 0;
     p->min_period = p->dataflow == TF_WS ? 2 : 1;
 
-    p->a_buf_bits = (long long)r * p->a_depth * p->op_bits;
-    p->b_buf_bits = (long long)c * p->b_depth * p->op_bits;
-    p->acc_buf_bits = (long long)c * p->acc_depth * p->acc_bits;
-    p->rq_prm_bits = p->requant ? (long long)c * p->nt_max * 36 : 0;
+    p->a_buf_bits = st.a_bits;
+    p->b_buf_bits = st.b_bits;
+    p->acc_buf_bits = st.acc_bits;
+    p->rq_prm_bits = st.prm_bits;
     p->out_data_bits = c * p->acc_bits;
 }
 

@@ -124,6 +124,14 @@ struct tf_plan {
 };
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d);
+
+/* On-chip storage of a config (words per lane memory and bits), the one formula
+ * used by the plan and by the config's size limit. */
+struct tf_storage {
+    long long a_depth, b_depth, acc_depth;
+    long long a_bits, b_bits, acc_bits, prm_bits, total;
+};
+void plan_storage(const struct tf_config *cfg, struct tf_storage *st);
 void plan_print(const struct tf_plan *p, FILE *f);
 int tf_clog2(long long v); /* ceil(log2(v)), 0 for v <= 1 */
 /* Smallest signed accumulator width with no overflow for K <= max_k. */
@@ -170,7 +178,8 @@ const char *template_text(const char *name); /* NULL if absent */
 void emit_rtl(const struct tf_plan *p, const char *dir, struct diag *d);
 void emit_aux(const struct tf_plan *p, const char *dir, struct diag *d);
 /* Names of the Verilog files in dependency order (leaves first). */
-int rtl_files(const struct tf_plan *p, const char **out, int max, struct arena *a);
+#define TF_FILE_NAME_MAX 64 /* design names are at most 32 characters */
+int rtl_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max);
 
 /* ---- output directory (outdir.c) -------------------------------------- */
 

@@ -889,7 +889,7 @@ static void test_cli_errors(void **state)
     EXPECT_RUN(r, 2, err, "tforge gen: missing -o DIR");
     run_free(&r);
     r = run_tforge("gen", cfg, "-o", NULL);
-    EXPECT_RUN(r, 2, err, "tforge gen: -o needs a directory");
+    EXPECT_RUN(r, 2, err, "tforge gen: -o needs an argument (legal: -o DIR)");
     run_free(&r);
     r = run_tforge("check", NULL);
     EXPECT_RUN(r, 2, err, "tforge check: missing CONFIG");
@@ -897,8 +897,11 @@ static void test_cli_errors(void **state)
     r = run_tforge("check", cfg, cfg, NULL);
     EXPECT_RUN(r, 2, err, "unexpected argument");
     run_free(&r);
+    r = run_tforge("keys", "--bogus", NULL);
+    EXPECT_RUN(r, 2, err, "tforge keys: unexpected argument '--bogus' (legal: tforge keys)");
+    run_free(&r);
     r = run_tforge("check", cfg, "-D", NULL);
-    EXPECT_RUN(r, 2, err, "-D needs section.key=value");
+    EXPECT_RUN(r, 2, err, "-D needs an argument (legal: -D section.key=value)");
     run_free(&r);
     /* none of these wrote anything */
     assert_false(tu_is_dir(out));
