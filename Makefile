@@ -2,7 +2,8 @@
 #   make run      install missing tools, build, generate, lint, co-simulate, synthesize
 #                 configs/default.ini and print a summary
 #   make test     the whole suite: unit tests (plain and ASan+UBSan), then lint, Verilator
-#                 co-simulation and Icarus for the default config and every configs/matrix/*.ini
+#                 co-simulation and Icarus for the default config and every configs/matrix/*.ini,
+#                 lint and Icarus for every configs/examples/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
@@ -14,6 +15,7 @@ CONFIG  ?= configs/default.ini
 B       := build
 TFORGE  := $(B)/tforge
 MATRIX  := $(sort $(wildcard configs/matrix/*.ini))
+EXAMPLES := $(sort $(wildcard configs/examples/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c
 TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
@@ -50,7 +52,7 @@ run: deps $(TFORGE)
 
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
-	@scripts/test.sh $(CONFIG) $(MATRIX)
+	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES)
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# test.sh CONFIG... -- make test: unit tests (plain, then ASan+UBSan), then for each
-# config: lint, Verilator co-simulation, Icarus co-simulation. Ends with one line
-# "tforge: N passed, M failed" and a non-zero status if anything failed.
+# test.sh CONFIG... [-- LIGHT_CONFIG...] -- make test: unit tests (plain, then
+# ASan+UBSan), then for each CONFIG: lint, Verilator co-simulation, Icarus
+# co-simulation; for each LIGHT_CONFIG (the documented examples): lint and Icarus.
+# Ends with one line "tforge: N passed, M failed" and a non-zero status if
+# anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 pass=0
@@ -26,10 +28,15 @@ check() { # name command...
 
 check "unit tests" make --no-print-directory unit-tests
 check "unit tests (ASan+UBSan)" make --no-print-directory unit-tests-asan
+light=0
 for config in "$@"; do
+  if [ "$config" = "--" ]; then
+    light=1
+    continue
+  fi
   name=$(build/tforge check "$config" --name)
   check "$name: lint" scripts/flow.sh lint "$config"
-  check "$name: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$config"
+  [ $light -eq 1 ] || check "$name: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$config"
   check "$name: icarus cosim" scripts/flow.sh icarus "$config"
 done
 echo
