@@ -3,7 +3,7 @@
 #                 configs/default.ini and print a summary
 #   make test     the whole suite: unit tests (plain and ASan+UBSan), then lint, Verilator
 #                 co-simulation and Icarus for the default config and every configs/matrix/*.ini,
-#                 lint and Icarus for every configs/examples/*.ini
+#                 lint and Icarus for every configs/examples/*.ini and configs/large/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
@@ -15,7 +15,7 @@ CONFIG  ?= configs/default.ini
 B       := build
 TFORGE  := $(B)/tforge
 MATRIX  := $(sort $(wildcard configs/matrix/*.ini))
-EXAMPLES := $(sort $(wildcard configs/examples/*.ini))
+EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c
 TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
