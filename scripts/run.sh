@@ -35,7 +35,7 @@ cat <<SUMMARY_END
 == summary: $name
 RTL                 rtl_out/$name/ ($(wc -l < "rtl_out/$name/$name.f") Verilog files, lint clean)
 Verilator cosim     $(j "$out/cosim_random.json" gemms) GEMMs, $(j "$out/cosim_random.json" checks) elements compared, $(j "$out/cosim_random.json" mismatches) mismatches; cycles $(j "$out/cosim_random.json" cycles) = model $(j "$out/cosim_random.json" model_cycles) (+ $(j "$out/cosim_random.json" stall_cycles) back-pressure stalls)
-GEMM $shape      $(j "$out/cosim_util.json" cycles) cycles (model $(j "$out/cosim_util.json" model_cycles)), MAC utilization $(python3 -c "import json;print('%.2f%%' % (100*json.load(open('$out/cosim_util.json'))['mac_utilization']))")
+GEMM $shape       $(j "$out/cosim_util.json" cycles) cycles (model $(j "$out/cosim_util.json" model_cycles)), MAC utilization $(python3 -c "import json;print('%.2f%%' % (100*json.load(open('$out/cosim_util.json'))['mac_utilization']))")
 Icarus              ${icarus#ICARUS }
 Yosys               $cells (report: $out/synth_report.txt)
 Results             $out/cosim_random.json, $out/cosim_util.json, $out/icarus.log, $out/synth_report.txt
