@@ -3,8 +3,10 @@
 #                 configs/default.ini and print a summary
 #   make test     the whole suite: unit tests (plain and ASan+UBSan), then lint, Verilator
 #                 co-simulation and Icarus for the default config and every configs/matrix/*.ini,
-#                 lint and Icarus for every configs/examples/*.ini and configs/large/*.ini
+#                 lint and Icarus for every configs/examples/*.ini and configs/large/*.ini,
+#                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
+#   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
 SHELL   := /bin/bash
@@ -16,12 +18,14 @@ B       := build
 TFORGE  := $(B)/tforge
 MATRIX  := $(sort $(wildcard configs/matrix/*.ini))
 EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*.ini))
+TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c
 TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
 MODEL_SRC := model/tf_model.c
 
-.PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix
+.PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
+        trf-cosim trf-icarus trf-synth
 all: tforge
 tforge: $(TFORGE)
 
@@ -44,7 +48,7 @@ $(TFORGE): gen/main.c $(GEN_SRC) gen/tforge.h $(B)/templates.o
 
 include tests/tests.mk
 
-gen lint cosim icarus synth: deps $(TFORGE)
+gen lint cosim icarus synth trf-cosim trf-icarus trf-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG)
 
 run: deps $(TFORGE)
@@ -52,7 +56,7 @@ run: deps $(TFORGE)
 
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
-	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES)
+	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --trf $(TRF_MATRIX)
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_kind { K_INT, K_BOOL, K_DATAFLOW, K_IDENT };
+enum key_kind { K_INT, K_BOOL, K_DATAFLOW, K_IDENT, K_TRF_IMPL };
 
 struct key {
     const char *section, *name;
     enum key_kind kind;
     long lo, hi;         /* K_INT range */
-    int required;
+    int required;        /* 1: always; 2: when its section is present */
     const char *dflt;    /* default as text (applied through the same parser) */
     size_t off;          /* offset of the int / const char * field */
     size_t ooff;         /* offset of its struct cfg_origin */
@@ -41,13 +41,23 @@ static const struct key keys[] = {
      "build the per-column requantization stage"},
     {"gemm", "requant_bits", K_INT, 2, 16, 0, "8", F(requant_bits),
      "width of a requantized output element"},
+    {"trf", "rows", K_INT, 1, 256, 2, NULL, F(trf_rows),
+     "register file rows NR (the [trf] section builds <name>_trf)"},
+    {"trf", "cols", K_INT, 1, 256, 2, NULL, F(trf_cols), "register file columns NC"},
+    {"trf", "width", K_INT, 1, 64, 0, "8", F(trf_width), "bits per word"},
+    {"trf", "read_ports", K_INT, 1, 2, 0, "1", F(trf_read_ports), "read ports"},
+    {"trf", "impl", K_TRF_IMPL, 0, 0, 0, "flops", F(trf_impl),
+     "flops = registers + multiplexers, banked = max(NR,NC) skewed memory banks"},
+    {"trf", "write_mask", K_BOOL, 0, 1, 0, "true", F(trf_write_mask), "per-word write mask"},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
-static const char *const sections = "design, array, gemm";
+static const char *const sections = "design, array, gemm, trf";
 
 /* Total operand and accumulator buffer storage a config may ask for. */
 #define TF_MAX_BUFFER_BITS (64LL * 1024 * 1024)
+/* Register file storage (banked: all bank copies). */
+#define TF_MAX_TRF_BITS (4LL * 1024 * 1024)
 
 /* One "section.key = value" as read, in file order. */
 struct entry {
@@ -65,6 +75,7 @@ struct parse_state {
     FILE *fp;
     int long_line;    /* first line longer than libinih's buffer, 0 if none */
     int bad_section;  /* line of the first unknown [section], 0 if none */
+    int trf_seen;     /* a [trf] header was read (the section builds the block even if empty) */
     char bad_name[64];
 };
 
@@ -87,6 +98,8 @@ static void prepare_line(struct parse_state *ps, char *str, int num)
         if (end) {
             char name[64];
             snprintf(name, sizeof name, "%.*s", (int)(end - str - 1), str + 1);
+            if (!strcmp(name, "trf"))
+                ps->trf_seen = 1;
             if (!known_section(name)) {
                 ps->bad_section = ps->line;
                 snprintf(ps->bad_name, sizeof ps->bad_name, "%s", name);
@@ -101,6 +114,7 @@ static void legal_text(const struct key *k, char *buf, size_t n)
     case K_INT: snprintf(buf, n, "%ld..%ld", k->lo, k->hi); break;
     case K_BOOL: snprintf(buf, n, "true, false, yes, no, 1, 0"); break;
     case K_DATAFLOW: snprintf(buf, n, "os, ws"); break;
+    case K_TRF_IMPL: snprintf(buf, n, "flops, banked"); break;
     case K_IDENT: snprintf(buf, n, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi); break;
     }
 }
@@ -112,7 +126,9 @@ void cfg_print_keys(FILE *f)
         char legal[128];
         legal_text(&keys[i], legal, sizeof legal);
         fprintf(f, "%-8s %-14s %-40s %-10s %s\n", keys[i].section, keys[i].name, legal,
-                keys[i].required ? "(required)" : keys[i].dflt, keys[i].meaning);
+                keys[i].required == 1 ? "(required)"
+                : keys[i].required == 2 ? "(required in [trf])" : keys[i].dflt,
+                keys[i].meaning);
     }
 }
 
@@ -246,6 +262,14 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
         else
             bad_value(d, k, e, "unknown dataflow");
         break;
+    case K_TRF_IMPL:
+        if (!strcmp(v, "flops"))
+            *(int *)(base + k->off) = TF_TRF_FLOPS;
+        else if (!strcmp(v, "banked"))
+            *(int *)(base + k->off) = TF_TRF_BANKED;
+        else
+            bad_value(d, k, e, "unknown implementation");
+        break;
     case K_IDENT: {
         size_t n = strlen(v);
         if (n < (size_t)k->lo || n > (size_t)k->hi)
@@ -290,6 +314,8 @@ static void apply(struct tf_config *cfg, const struct entry *e, int from_file, s
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: duplicate key, first set at line %d (legal: once per file)",
                 where(&e->at, w, sizeof w), k->section, k->name, e->value, prev->line);
     set_value(cfg, k, e, a, d);
+    if (!strcmp(k->section, "trf"))
+        cfg->trf = 1;
 }
 
 /* Cross-key rules, checked after every key is known. */
@@ -310,6 +336,12 @@ static void check_consistency(struct tf_config *cfg, struct diag *d)
     struct tf_storage st;
     plan_storage(cfg, &st);
     long long total = st.total;
+    if (st.trf_bits > TF_MAX_TRF_BITS)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: trf.rows = %d, trf.cols = %d, trf.width = %d: the register file would hold "
+                "%lld bits (legal: at most %lld bits)",
+                where(cfg->o_trf_rows.line ? &cfg->o_trf_rows : &cfg->o_trf_cols, w, sizeof w),
+                cfg->trf_rows, cfg->trf_cols, cfg->trf_width, st.trf_bits, TF_MAX_TRF_BITS);
     /* point at the largest maximum the user set (they all scale the buffers) */
     const struct cfg_origin *blame = &cfg->o_max_m;
     int best = 0;
@@ -354,6 +386,7 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
 
     memset(cfg, 0, sizeof *cfg);
     cfg->path = ps->path;
+    cfg->trf = ps->trf_seen;
     /* defaults, through the same parser, with line 0 */
     for (int i = 0; i < NKEYS; i++) {
         struct cfg_origin *o = (struct cfg_origin *)((char *)cfg + keys[i].ooff);
@@ -389,7 +422,8 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
     }
     for (int i = 0; i < NKEYS; i++) {
         const struct cfg_origin *o = (const struct cfg_origin *)((const char *)cfg + keys[i].ooff);
-        if (keys[i].required && o->line == 0) {
+        int needed = keys[i].required == 1 || (keys[i].required == 2 && cfg->trf);
+        if (needed && o->line == 0) {
             char legal[128];
             legal_text(&keys[i], legal, sizeof legal);
             tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s: required key is missing (legal: %s)", ps->path,

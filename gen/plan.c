@@ -28,6 +28,13 @@ void plan_storage(const struct tf_config *cfg, struct tf_storage *st)
     st->acc_bits = c * st->acc_depth * tf_acc_width(cfg->operand_bits, cfg->max_k);
     st->prm_bits = cfg->requant ? c * nt * 36 : 0;
     st->total = st->a_bits + st->b_bits + st->acc_bits + st->prm_bits;
+    st->trf_bits = 0;
+    if (cfg->trf) {
+        long long nb = cfg->trf_rows > cfg->trf_cols ? cfg->trf_rows : cfg->trf_cols;
+        st->trf_bits = cfg->trf_impl == TF_TRF_BANKED
+                           ? nb * cfg->trf_rows * cfg->trf_width * cfg->trf_read_ports
+                           : (long long)cfg->trf_rows * cfg->trf_cols * cfg->trf_width;
+    }
 }
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
@@ -97,6 +104,21 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
     p->acc_buf_bits = st.acc_bits;
     p->rq_prm_bits = st.prm_bits;
     p->out_data_bits = c * p->acc_bits;
+
+    p->trf = cfg->trf;
+    if (p->trf) {
+        p->trf_nr = cfg->trf_rows;
+        p->trf_nc = cfg->trf_cols;
+        p->trf_w = cfg->trf_width;
+        p->trf_ports = cfg->trf_read_ports;
+        p->trf_mask = cfg->trf_write_mask;
+        p->trf_impl = cfg->trf_impl;
+        p->trf_nb = imax(p->trf_nr, p->trf_nc);
+        p->trf_idx_w = imax(tf_clog2(p->trf_nb), 1);
+        p->trf_row_w = imax(tf_clog2(p->trf_nr), 1);
+        p->trf_col_w = imax(tf_clog2(p->trf_nc), 1);
+        p->trf_bits = st.trf_bits;
+    }
 }
 
 void plan_print(const struct tf_plan *p, FILE *f)
@@ -130,6 +152,15 @@ void plan_print(const struct tf_plan *p, FILE *f)
             p->dim_w, p->addr_w, p->lane_w, p->row_idx_w, p->col_idx_w, p->cnt_w);
     fprintf(f, "output beat       %d lanes x %d bits = %d bits\n", p->cols, p->acc_bits,
             p->out_data_bits);
+    if (p->trf)
+        fprintf(f,
+                "register file     %d x %d words of %d bits, %s, %d read port%s, %s; data ports %d "
+                "words; %lld storage bits%s\n",
+                p->trf_nr, p->trf_nc, p->trf_w,
+                p->trf_impl == TF_TRF_BANKED ? "banked" : "flip-flops", p->trf_ports,
+                p->trf_ports > 1 ? "s" : "", p->trf_mask ? "write mask" : "no write mask",
+                p->trf_nb, p->trf_bits,
+                p->trf_impl == TF_TRF_BANKED ? " (banks of NR words, one copy per read port)" : "");
     fprintf(f, "latencies         read %d, feed %d, beat %d, requant %d; min tile period %d\n",
             p->lat_read, p->lat_feed, p->lat_beat, p->lat_rq, p->min_period);
     if (p->dataflow == TF_OS)

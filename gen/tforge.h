@@ -50,6 +50,7 @@ void arena_free(struct arena *a);
 /* ---- config (cfg.c) ---------------------------------------------------- */
 
 enum tf_dataflow { TF_OS = 0, TF_WS = 1 };
+enum tf_trf_impl { TF_TRF_FLOPS = 0, TF_TRF_BANKED = 1 };
 
 /* Where a value came from, for error messages. */
 struct cfg_origin {
@@ -66,9 +67,15 @@ struct tf_config {
     int max_m, max_k, max_n;
     int requant;
     int requant_bits;
+    /* [trf]: the two-direction register file, built when the section is present */
+    int trf;
+    int trf_rows, trf_cols, trf_width, trf_read_ports, trf_write_mask;
+    enum tf_trf_impl trf_impl;
     /* origin of each key that was set; line 0 = default */
     struct cfg_origin o_name, o_rows, o_cols, o_dataflow, o_operand_bits;
     struct cfg_origin o_max_m, o_max_k, o_max_n, o_requant, o_requant_bits;
+    struct cfg_origin o_trf_rows, o_trf_cols, o_trf_width, o_trf_read_ports, o_trf_write_mask;
+    struct cfg_origin o_trf_impl;
 };
 
 /* Parse and validate CONFIG with the -D overrides applied in order.
@@ -121,6 +128,16 @@ struct tf_plan {
     /* storage, in bits */
     long long a_buf_bits, b_buf_bits, acc_buf_bits, rq_prm_bits;
     int out_data_bits;   /* c_data_o width */
+
+    /* two-direction register file (trf = 0: not built) */
+    int trf;
+    int trf_nr, trf_nc, trf_w, trf_ports, trf_mask;
+    enum tf_trf_impl trf_impl;
+    int trf_nb;          /* words per data port = banks of the banked layout = max(nr, nc) */
+    int trf_idx_w;       /* row / column index width: max(clog2(nb), 1) */
+    int trf_row_w;       /* max(clog2(nr), 1): bank address width */
+    int trf_col_w;       /* max(clog2(nc), 1) */
+    long long trf_bits;  /* storage bits (banked: nb banks x nr words x w x ports) */
 };
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d);
@@ -130,6 +147,7 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
 struct tf_storage {
     long long a_depth, b_depth, acc_depth;
     long long a_bits, b_bits, acc_bits, prm_bits, total;
+    long long trf_bits; /* register file, 0 without [trf] */
 };
 void plan_storage(const struct tf_config *cfg, struct tf_storage *st);
 void plan_print(const struct tf_plan *p, FILE *f);
@@ -180,6 +198,8 @@ void emit_aux(const struct tf_plan *p, const char *dir, struct diag *d);
 /* Names of the Verilog files in dependency order (leaves first). */
 #define TF_FILE_NAME_MAX 64 /* design names are at most 32 characters */
 int rtl_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max);
+/* The same for the register file block (<name>_trf and what it instantiates). */
+int trf_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max);
 
 /* ---- output directory (outdir.c) -------------------------------------- */
 

@@ -1,6 +1,8 @@
 /* tf_model.c -- tforge golden model and analytic cycle model. */
 #include "tf_model.h"
 
+#include <stdlib.h>
+
 static long long cdiv(long long a, long long b) { return (a + b - 1) / b; }
 static long long lmax(long long a, long long b) { return a > b ? a : b; }
 
@@ -108,4 +110,52 @@ void tfm_beat_at(const struct tfm_arch *a, int m, int n, int i, int *row, int *c
     int rest = i - mt * per_mt_full;
     *col = (rest / rows_here) * a->cols;
     *row = mt * a->rows + rest % rows_here;
+}
+
+/* ---- two-direction accessible register file ---------------------------- */
+
+int tfm_trf_init(struct tfm_trf *t, int nr, int nc, int w)
+{
+    t->nr = nr;
+    t->nc = nc;
+    t->w = w;
+    t->cell = (uint64_t *)calloc((size_t)nr * (size_t)nc, sizeof *t->cell); /* also built as C++ */
+    return t->cell ? 0 : -1;
+}
+
+void tfm_trf_free(struct tfm_trf *t)
+{
+    free(t->cell);
+    t->cell = NULL;
+}
+
+int tfm_trf_words(const struct tfm_trf *t) { return t->nr > t->nc ? t->nr : t->nc; }
+
+static uint64_t trf_word_mask(int w) { return w >= 64 ? ~0ULL : ((1ULL << w) - 1); }
+
+void tfm_trf_read(const struct tfm_trf *t, int dir, int idx, uint64_t *out)
+{
+    int nb = tfm_trf_words(t);
+    for (int i = 0; i < nb; i++)
+        out[i] = 0;
+    if (dir == 0 && idx >= 0 && idx < t->nr)
+        for (int c = 0; c < t->nc; c++)
+            out[c] = t->cell[(size_t)idx * t->nc + c];
+    if (dir != 0 && idx >= 0 && idx < t->nc)
+        for (int r = 0; r < t->nr; r++)
+            out[r] = t->cell[(size_t)r * t->nc + idx];
+}
+
+void tfm_trf_write(struct tfm_trf *t, int dir, int idx, const uint64_t *data,
+                   const uint8_t *mask)
+{
+    uint64_t m = trf_word_mask(t->w);
+    if (dir == 0 && idx >= 0 && idx < t->nr)
+        for (int c = 0; c < t->nc; c++)
+            if (!mask || mask[c])
+                t->cell[(size_t)idx * t->nc + c] = data[c] & m;
+    if (dir != 0 && idx >= 0 && idx < t->nc)
+        for (int r = 0; r < t->nr; r++)
+            if (!mask || mask[r])
+                t->cell[(size_t)r * t->nc + idx] = data[r] & m;
 }

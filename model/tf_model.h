@@ -54,6 +54,25 @@ long long tfm_cycles_ideal(int rows, int cols, int m, int k, int n);
 int tfm_beat_count(const struct tfm_arch *a, int m, int n);
 void tfm_beat_at(const struct tfm_arch *a, int m, int n, int i, int *row, int *col);
 
+/* ---- two-direction accessible register file ----------------------------
+ * NR x NC words of W bits (W <= 64). An access moves a whole row (dir 0, idx =
+ * row, NC words) or a whole column (dir 1, idx = column, NR words). Data arrays
+ * have max(NR, NC) words; words beyond the access length read as 0 and are
+ * ignored on writes; an out-of-range idx reads zeros and writes nothing.
+ * One hardware cycle = every read port's read, then the write (read-first). */
+struct tfm_trf {
+    int nr, nc, w;
+    uint64_t *cell; /* cell[r * nc + c] */
+};
+
+int tfm_trf_init(struct tfm_trf *t, int nr, int nc, int w); /* 0, or -1 out of memory */
+void tfm_trf_free(struct tfm_trf *t);
+int tfm_trf_words(const struct tfm_trf *t);                 /* max(nr, nc) */
+void tfm_trf_read(const struct tfm_trf *t, int dir, int idx, uint64_t *out);
+/* mask: NULL for all words, else mask[i] != 0 enables word i */
+void tfm_trf_write(struct tfm_trf *t, int dir, int idx, const uint64_t *data,
+                   const uint8_t *mask);
+
 #ifdef __cplusplus
 }
 #endif

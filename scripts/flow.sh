@@ -5,6 +5,11 @@
 #   flow.sh cosim  CONFIG [-D k=v]...   Verilator harness vs golden model -> build/<name>/cosim.json
 #   flow.sh icarus CONFIG [-D k=v]...   Icarus self-checking bench on golden-model vectors
 #   flow.sh synth  CONFIG [-D k=v]...   Yosys generic synthesis -> build/<name>/synth_report.txt
+# For a design with a [trf] section (the two-direction register file <name>_trf):
+#   flow.sh trf-cosim  CONFIG ...   Verilator harness vs golden model -> build/<name>/trf_cosim.json
+#   flow.sh trf-icarus CONFIG ...   Icarus bench on golden-model vectors
+#   flow.sh trf-synth  CONFIG ...   Yosys generic synthesis -> build/<name>/trf_synth_report.txt
+# (lint checks the register file too when the design has one.)
 # Environment: TFORGE (generator binary), COSIM_ARGS (extra harness arguments),
 # ICARUS_TESTS (number of vector tests, default 8), SEED.
 set -euo pipefail
@@ -35,11 +40,57 @@ lint() {
   if [ -s "$log" ]; then cat "$log"; echo "lint $name: iverilog reported warnings"; return 1; fi
   (cd "$rtl" && yosys -q -l "../../$out/yosys_lint.log" -s "${name}_lint.ys") >/dev/null 2>&1 \
     || { cat "$out/yosys_lint.log"; echo "lint $name: yosys check failed"; return 1; }
+  if [ -f "$rtl/${name}_trf.f" ]; then
+    (cd "$rtl" && verilator --lint-only -Wall -F "${name}_trf.f" --top-module "${name}_trf") >>"$log" 2>&1 \
+      || { cat "$log"; echo "lint $name: verilator reported warnings (register file)"; return 1; }
+    iverilog -g2005 -Wall -o /dev/null $(sed "s|^|$rtl/|" "$rtl/${name}_trf.f") >>"$log" 2>&1 || { cat "$log"; return 1; }
+    if [ -s "$log" ]; then cat "$log"; echo "lint $name: iverilog reported warnings (register file)"; return 1; fi
+    (cd "$rtl" && yosys -q -l "../../$out/yosys_trf_lint.log" -s "${name}_trf_lint.ys") >/dev/null 2>&1 \
+      || { cat "$out/yosys_trf_lint.log"; echo "lint $name: yosys check failed (register file)"; return 1; }
+  fi
   # Each template must also be clean on its own.
   for f in templates/*.v; do
-    verilator --lint-only -Wall "$f" >>"$log" 2>&1 || { cat "$log"; return 1; }
+    verilator --lint-only -Wall -y templates "$f" >>"$log" 2>&1 || { cat "$log"; return 1; }
   done
-  echo "lint $name: verilator -Wall, iverilog -Wall, yosys check -assert: 0 warnings ($(wc -l <"$rtl/$name.f") files)"
+  local extra=""
+  [ -f "$rtl/${name}_trf.f" ] && extra=" + register file"
+  echo "lint $name: verilator -Wall, iverilog -Wall, yosys check -assert: 0 warnings ($(wc -l <"$rtl/$name.f") files$extra)"
+}
+
+need_trf() {
+  [ -f "$rtl/${name}_trf.f" ] || { echo "$name has no [trf] section" >&2; exit 2; }
+}
+
+trf_cosim() {
+  gen
+  need_trf
+  local obj=$out/trfobj
+  if [ ! -x "$obj/trf_harness" ] || [ -n "$(find "$rtl" tb/trf_harness.cpp model -newer "$obj/trf_harness" -type f | head -1)" ]; then
+    verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
+      --prefix Vtrf --top-module "${name}_trf" -Mdir "$obj" -F "$rtl/${name}_trf.f" \
+      "$PWD/tb/trf_harness.cpp" "$PWD/model/tf_model.c" \
+      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model" -o trf_harness >"$out/verilator_trf_build.log" 2>&1 \
+      || { tail -30 "$out/verilator_trf_build.log"; echo "trf-cosim $name: verilator build failed"; return 1; }
+  fi
+  "$obj/trf_harness" --seed "${SEED:-1}" --cycles "${TRF_CYCLES:-100000}" --json "$out/trf_cosim.json" --fst "$out/trf_fail.fst"
+}
+
+trf_icarus() {
+  gen
+  need_trf
+  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/trf_vecgen" tb/trf_vecgen.c model/tf_model.c
+  "$out/trf_vecgen" "${SEED:-1}" "${TRF_ICARUS_CYCLES:-3000}" "$out/trf_vectors.txt"
+  iverilog -g2005 -Wall -I "$rtl" -o "$out/trf_tb.vvp" tb/trf_tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_trf.f")
+  vvp -n "$out/trf_tb.vvp" +vec="$out/trf_vectors.txt" | tee "$out/trf_icarus.log" | grep -E "^ICARUS"
+  grep -qE "^ICARUS ${name}_trf: [0-9]+ passed, 0 failed" "$out/trf_icarus.log"
+}
+
+trf_synth() {
+  gen
+  need_trf
+  (cd "$rtl" && yosys -q -l "../../$out/trf_synth.log" -p "script ${name}_trf_synth.ys; tee -q -o ../../$out/trf_synth_stat.txt stat -top ${name}_trf; select t:\$mem_v2; write_rtlil -selected ../../$out/trf_synth_mem.il") >/dev/null \
+    || { tail -20 "$out/trf_synth.log"; echo "trf-synth $name: yosys failed"; return 1; }
+  python3 scripts/synth_report.py "$out/trf_synth_stat.txt" "$name" "${name}_trf" "$out/trf_synth_mem.il" | tee "$out/trf_synth_report.txt"
 }
 
 build_harness() {
@@ -71,11 +122,11 @@ icarus() {
 synth() {
   gen
   local rep=$out/synth_report.txt
-  (cd "$rtl" && yosys -q -l "../../$out/synth.log" -p "script ${name}_synth.ys; tee -q -o ../../$out/synth_stat.txt stat -top ${name}_top") >/dev/null \
+  (cd "$rtl" && yosys -q -l "../../$out/synth.log" -p "script ${name}_synth.ys; tee -q -o ../../$out/synth_stat.txt stat -top ${name}_top; select t:\$mem_v2; write_rtlil -selected ../../$out/synth_mem.il") >/dev/null \
     || { tail -20 "$out/synth.log"; echo "synth $name: yosys failed"; return 1; }
   {
-    python3 scripts/synth_report.py "$out/synth_stat.txt" "$name"
-    echo "Storage kept as memories (bits, from the plan; an SRAM or block RAM in a real flow):"
+    python3 scripts/synth_report.py "$out/synth_stat.txt" "$name" "${name}_top" "$out/synth_mem.il"
+    echo "Storage kept as memories (an SRAM or block RAM in a real flow), as planned:"
     grep -E "^(A buffer|B buffer|accumulator buf|requant params)" "$rtl/${name}_plan.txt" | sed 's/^/  /'
   } >"$rep"
   cat "$rep"
@@ -87,5 +138,8 @@ case "$step" in
   cosim) cosim ;;
   icarus) icarus ;;
   synth) synth ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, lint, cosim, icarus, synth)" >&2; exit 2 ;;
+  trf-cosim) trf_cosim ;;
+  trf-icarus) trf_icarus ;;
+  trf-synth) trf_synth ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, lint, cosim, icarus, synth, trf-cosim, trf-icarus, trf-synth)" >&2; exit 2 ;;
 esac

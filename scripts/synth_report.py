@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """synth_report.py -- turn Yosys `stat -top` output into a per-module table.
 
-usage: synth_report.py STAT.txt DESIGN
+usage: synth_report.py STAT.txt DESIGN [TOP [MEM.il]]   (TOP defaults to DESIGN_top)
+MEM.il is `write_rtlil -selected` of the $mem_v2 cells: their SIZE x WIDTH give the
+memory bits (Yosys 0.23's stat does not count the bits of $mem_v2 cells).
 Cells are Yosys generic gates after techmap + abc; flip-flops are the $_*DFF*
 cells; memories are $mem_v2 cells left unmapped (SRAM / block RAM in a real flow).
 Parameterized variants of one template (e.g. tf_delay of several depths) are
@@ -50,28 +52,46 @@ def main():
         mult = stack[-1][1] if stack else 1
         inst[name] += mult * n
         stack.append((depth, mult * n))
-    top = design + "_top"
+    top = sys.argv[3] if len(sys.argv) > 3 else design + "_top"
+    membits = defaultdict(int)
+    if len(sys.argv) > 4:
+        cur = None
+        size = 0
+        for line in open(sys.argv[4]):
+            m = re.match(r"^module (\S+)", line)
+            if m:
+                cur = m.group(1)
+                if cur.startswith("\\"):
+                    cur = cur[1:]
+            m = re.match(r"^\s+parameter \\SIZE (\d+)", line)
+            if m:
+                size = int(m.group(1))
+            m = re.match(r"^\s+parameter \\WIDTH (\d+)", line)
+            if m and cur:
+                membits[cur] += size * int(m.group(1))
     inst[top] = inst.get(top, 0) or 1
     agg = OrderedDict()
     for name, s in mods.items():
         b = base(name)
-        a = agg.setdefault(b, dict(inst=0, cells=0, flops=0, mems=0, var=0))
+        a = agg.setdefault(b, dict(inst=0, cells=0, flops=0, mems=0, bits=0, var=0))
         k = inst.get(name, 0)
         a["inst"] += k
         a["cells"] += k * s["cells"]
         a["flops"] += k * s["flops"]
         a["mems"] += k * s["mems"]
+        a["bits"] += k * membits.get(name, 0)
         a["var"] += 1
     print(f"Yosys generic synthesis of {top} (own cells of each module, summed over instances)")
-    print(f"{'module':<22} {'instances':>9} {'cells':>10} {'flip-flops':>10} {'memories':>8}")
-    tc = tf = tm = 0
+    print(f"{'module':<22} {'instances':>9} {'cells':>10} {'flip-flops':>10} {'memories':>8} {'memory bits':>11}")
+    tc = tf = tm = tb = 0
     for b, a in sorted(agg.items(), key=lambda kv: -kv[1]["cells"]):
-        print(f"{b:<22} {a['inst']:>9} {a['cells']:>10} {a['flops']:>10} {a['mems']:>8}")
+        print(f"{b:<22} {a['inst']:>9} {a['cells']:>10} {a['flops']:>10} {a['mems']:>8} {a['bits']:>11}")
         tc += a["cells"]
         tf += a["flops"]
         tm += a["mems"]
-    print(f"{'total':<22} {'':>9} {tc:>10} {tf:>10} {tm:>8}")
-    print(f"SUMMARY cells={tc} flops={tf} memories={tm}")
+        tb += a["bits"]
+    print(f"{'total':<22} {'':>9} {tc:>10} {tf:>10} {tm:>8} {tb:>11}")
+    print(f"SUMMARY cells={tc} flops={tf} memories={tm} memory_bits={tb}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# test.sh CONFIG... [-- LIGHT_CONFIG...] -- make test: unit tests (plain, then
-# ASan+UBSan), then for each CONFIG: lint, Verilator co-simulation, Icarus
-# co-simulation; for each LIGHT_CONFIG (the documented examples): lint and Icarus.
+# test.sh CONFIG... [-- LIGHT_CONFIG...] [--trf TRF_CONFIG...] -- make test: unit
+# tests (plain, then ASan+UBSan), then for each CONFIG: lint, Verilator
+# co-simulation, Icarus co-simulation of the GEMM engine; for each LIGHT_CONFIG
+# (examples, 64x64 arrays): lint and Icarus; for each TRF_CONFIG: lint, Verilator
+# and Icarus co-simulation of the register file.
 # Ends with one line "tforge: N passed, M failed" and a non-zero status if
 # anything failed.
 set -uo pipefail
@@ -28,15 +30,20 @@ check() { # name command...
 
 check "unit tests" make --no-print-directory unit-tests
 check "unit tests (ASan+UBSan)" make --no-print-directory unit-tests-asan
-light=0
+mode=full
 for config in "$@"; do
-  if [ "$config" = "--" ]; then
-    light=1
-    continue
-  fi
+  case "$config" in
+    --) mode=light; continue ;;
+    --trf) mode=trf; continue ;;
+  esac
   name=$(build/tforge check "$config" --name)
   check "$name: lint" scripts/flow.sh lint "$config"
-  [ $light -eq 1 ] || check "$name: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$config"
+  if [ $mode = trf ]; then
+    check "$name: trf verilator cosim" scripts/flow.sh trf-cosim "$config"
+    check "$name: trf icarus cosim" env TRF_ICARUS_CYCLES=${TRF_ICARUS_CYCLES:-2000} scripts/flow.sh trf-icarus "$config"
+    continue
+  fi
+  [ $mode = light ] || check "$name: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$config"
   # the 64x64 arrays simulate slowly in Icarus: three GEMMs (the first edge cases)
   case "$config" in
     configs/large/*) tests=3 ;;

@@ -183,14 +183,14 @@ static void test_unknown_section(void **state)
     struct ctx *c = *state;
     load(c, good(c, "[arrray]\nrows = 4\n"), NULL, 0);
     expect_shape(c, "t.ini:8", "arrray.rows = 4", "unknown section [arrray]",
-                 "design, array, gemm");
+                 "design, array, gemm, trf");
     load(c, mk(c, "tiny", "4", "4", "\n\n[Design]\nname = x\n"), NULL, 0);
     expect_shape(c, "t.ini:10", "Design.name = x", "unknown section [Design]",
-                 "design, array, gemm");
+                 "design, array, gemm, trf");
     /* a section with no keys never reaches libinih's handler; it is caught too */
     load(c, good(c, "[bogus]\n"), NULL, 0);
     assert_int_equal(c->status, TF_EXIT_INPUT);
-    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm)");
+    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf)");
 }
 
 static void test_unknown_key(void **state)
@@ -214,7 +214,7 @@ static void test_key_outside_section(void **state)
     /* "t.ini:1: rows = 4: key outside any section (legal sections: ...)" */
     const char *pre = "t.ini:1: rows = 4: ";
     if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "key outside any section") ||
-        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm)"))
+        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf)"))
         fail_msg("unexpected message \"%s\"", c->msg);
 }
 
@@ -477,7 +477,7 @@ static void test_define_bad_values(void **state)
                  "rows, cols, dataflow, operand_bits");
     const char *d2[] = {"arr.rows=4"};
     load(c, good(c, NULL), d2, 1);
-    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm");
+    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf");
     const char *d3[] = {"array.rows=65"};
     load(c, good(c, NULL), d3, 1);
     expect_shape(c, "-D:1", "array.rows = 65", "out of range", "1..64");
@@ -710,6 +710,39 @@ static void test_define_trimmed(void **state)
     expect_shape(c, "-D:1", "array.rows = ", "empty value", "1..64");
 }
 
+/* [trf]: absent -> no register file; present (even empty) -> rows and cols required;
+ * values, ranges, the storage limit. */
+static void test_trf_section(void **state)
+{
+    struct ctx *c = *state;
+    assert_int_equal(load(c, good(c, NULL), NULL, 0), 0);
+    assert_int_equal(c->cfg.trf, 0);
+    assert_int_equal(load(c, good(c, "[trf]\nrows = 3\ncols = 5\nimpl = banked\nread_ports = 2\n"), NULL, 0), 0);
+    assert_int_equal(c->cfg.trf, 1);
+    assert_int_equal(c->cfg.trf_rows, 3);
+    assert_int_equal(c->cfg.trf_cols, 5);
+    assert_int_equal(c->cfg.trf_impl, TF_TRF_BANKED);
+    assert_int_equal(c->cfg.trf_read_ports, 2);
+    assert_int_equal(c->cfg.trf_width, 8);
+    assert_int_equal(c->cfg.trf_write_mask, 1);
+    load(c, good(c, "[trf]\n"), NULL, 0);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    assert_string_equal(c->msg, "t.ini: trf.rows: required key is missing (legal: 1..256)");
+    load(c, good(c, "[trf]\nrows = 3\ncols = 257\n"), NULL, 0);
+    expect_shape(c, "t.ini:9", "trf.cols = 257", "out of range", "1..256");
+    load(c, good(c, "[trf]\nrows = 3\ncols = 5\nimpl = sram\n"), NULL, 0);
+    expect_shape(c, "t.ini:10", "trf.impl = sram", "unknown implementation", "flops, banked");
+    load(c, good(c, "[trf]\nrows = 3\ncols = 5\nread_ports = 3\n"), NULL, 0);
+    expect_shape(c, "t.ini:10", "trf.read_ports = 3", "out of range", "1..2");
+    /* flops at the largest size is exactly the limit; banked with two copies is above it */
+    assert_int_equal(load(c, good(c, "[trf]\nrows = 256\ncols = 256\nwidth = 64\n"), NULL, 0), 0);
+    load(c, good(c, "[trf]\nrows = 256\ncols = 256\nwidth = 64\nimpl = banked\nread_ports = 2\n"),
+         NULL, 0);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    assert_string_equal(c->msg, "t.ini:8: trf.rows = 256, trf.cols = 256, trf.width = 64: the register "
+                                "file would hold 8388608 bits (legal: at most 4194304 bits)");
+}
+
 /* Every key, its section and its default as the key table prints them. */
 static const struct {
     const char *section, *key, *dflt;
@@ -719,6 +752,9 @@ static const struct {
     {"array", "operand_bits", "8"},   {"gemm", "max_m", "64"},
     {"gemm", "max_k", "64"},          {"gemm", "max_n", "64"},
     {"gemm", "requant", "true"},      {"gemm", "requant_bits", "8"},
+    {"trf", "rows", "(required in [trf])"}, {"trf", "cols", "(required in [trf])"},
+    {"trf", "width", "8"},            {"trf", "read_ports", "1"},
+    {"trf", "impl", "flops"},         {"trf", "write_mask", "true"},
 };
 #define NALL ((int)(sizeof all_keys / sizeof all_keys[0]))
 
@@ -761,12 +797,14 @@ static void test_key_table(void **state)
             fail_msg("key table line \"%s\" lacks the default \"%s\"", line + 1, all_keys[i].dflt);
         free(line);
         /* and the documented default is a value the parser accepts */
-        if (strcmp(all_keys[i].dflt, "(required)")) {
+        if (all_keys[i].dflt[0] != '(') { /* "(required)", "(required in [trf])" */
             char def[128];
             snprintf(def, sizeof def, "%s.%s=%s", all_keys[i].section, all_keys[i].key,
                      all_keys[i].dflt);
-            const char *defs[] = {def};
-            if (load(c, good(c, NULL), defs, 1) != 0)
+            /* a [trf] key brings the section, which needs its rows and cols */
+            const char *defs[] = {def, "trf.rows=2", "trf.cols=3"};
+            int ndefs = strcmp(all_keys[i].section, "trf") ? 1 : 3;
+            if (load(c, good(c, NULL), defs, ndefs) != 0)
                 fail_msg("documented default %s: %s", def, c->msg);
         }
     }
@@ -1239,6 +1277,7 @@ int main(void)
         T(test_long_lines),
         T(test_define_trimmed),
         T(test_key_table),
+        T(test_trf_section),
         T(test_cli_help),
         T(test_cli_keys),
         T(test_cli_errors),

@@ -539,6 +539,47 @@ static void test_beats(void **state)
     check_beats(TFM_WS, 16, 12, 50, 37);
 }
 
+/* The register file model: a matrix written by rows reads back transposed by
+ * columns, masks and out-of-range indices behave as specified, words are W bits. */
+static void test_trf_model(void **state)
+{
+    (void)state;
+    struct tfm_trf t;
+    assert_int_equal(tfm_trf_init(&t, 3, 5, 12), 0);
+    assert_int_equal(tfm_trf_words(&t), 5);
+    uint64_t row[5], out[5];
+    for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 5; c++)
+            row[c] = (uint64_t)(0x1000 + 16 * r + c); /* bit 12 must be dropped */
+        tfm_trf_write(&t, 0, r, row, NULL);
+    }
+    for (int c = 0; c < 5; c++) {
+        tfm_trf_read(&t, 1, c, out);
+        for (int r = 0; r < 3; r++)
+            assert_int_equal(out[r], (uint64_t)(16 * r + c));
+        assert_int_equal(out[3], 0); /* a column has 3 words; the rest read 0 */
+        assert_int_equal(out[4], 0);
+    }
+    /* column write with a mask: only rows 0 and 2 of column 4 change */
+    uint64_t col[5] = {0xaaa, 0xbbb, 0xccc, 0xddd, 0xeee};
+    uint8_t mask[5] = {1, 0, 1, 1, 1};
+    tfm_trf_write(&t, 1, 4, col, mask);
+    tfm_trf_read(&t, 0, 1, out);
+    assert_int_equal(out[4], 16 + 4);
+    tfm_trf_read(&t, 0, 2, out);
+    assert_int_equal(out[4], 0xccc);
+    /* out of range: row 3, column 5 */
+    tfm_trf_write(&t, 0, 3, col, NULL);
+    tfm_trf_write(&t, 1, 5, col, NULL);
+    tfm_trf_read(&t, 0, 3, out);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(out[i], 0);
+    tfm_trf_read(&t, 0, 0, out);
+    assert_int_equal(out[0], 0);
+    assert_int_equal(out[4], 0xaaa);
+    tfm_trf_free(&t);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* cmocka writes to stdout and stderr: keep the order */
@@ -555,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_cycles_ws),
         cmocka_unit_test(test_utilization),
         cmocka_unit_test(test_beats),
+        cmocka_unit_test(test_trf_model),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

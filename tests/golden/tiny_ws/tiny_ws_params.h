@@ -35,4 +35,6 @@
     .lat_read = TFP_LAT_READ, .lat_feed = TFP_LAT_FEED, .lat_beat = TFP_LAT_BEAT, \
     .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }
 
+#define TFP_TRF 0 /* the register file block <name>_trf is built */
+
 #endif
