@@ -39,7 +39,8 @@ module tf_trf_flops #(
   output wire [Ports*NB*W-1:0] r_data_o
 );
 
-  reg [NC*W-1:0] row_q [0:NR-1];
+  // Registers, not a memory: a column write touches every row in one cycle.
+  (* mem2reg *) reg [NC*W-1:0] row_q [0:NR-1];
 
   wire [RowW-1:0] w_row = w_idx_i[RowW-1:0];
   wire [ColW-1:0] w_col = w_idx_i[ColW-1:0];
