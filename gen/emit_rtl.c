@@ -319,15 +319,15 @@ static void engine_ports(struct emitter *e, const struct tf_plan *p)
     emit_open(e, "module %s_gemm (", p->name);
     emit_line(e, "input  wire        clk_i,");
     emit_line(e, "input  wire        rst_ni,");
-    emit_line(e, "// command: 0 LOAD_A, 1 LOAD_B, 2 LOAD_RQ, 3 GEMM");
+    emit_line(e, "// command: 0 LOAD_A, 1 LOAD_B, 2 LOAD_RQ, 3 GEMM, 4 LOAD_AT, 5 LOAD_BT");
     emit_line(e, "input  wire        cmd_valid_i,");
     emit_line(e, "output wire        cmd_ready_o,");
-    emit_line(e, "input  wire [1:0]  cmd_op_i,");
+    emit_line(e, "input  wire [2:0]  cmd_op_i,");
     emit_line(e, "input  wire [%d:0] cmd_m_i,", dw - 1);
     emit_line(e, "input  wire [%d:0] cmd_k_i,", dw - 1);
     emit_line(e, "input  wire [%d:0] cmd_n_i,", dw - 1);
     emit_line(e, "input  wire        cmd_requant_i,");
-    emit_line(e, "// operand elements for LOAD_A / LOAD_B, row-major");
+    emit_line(e, "// operand elements for LOAD_A / LOAD_B (row-major) and LOAD_AT / LOAD_BT (transposed)");
     emit_line(e, "input  wire        in_valid_i,");
     emit_line(e, "output wire        in_ready_o,");
     emit_line(e, "input  wire [%d:0] in_data_i,", p->op_bits - 1);
@@ -456,7 +456,7 @@ static void emit_top(const struct tf_plan *p, const char *dir, struct diag *d)
         {"c_row_o", "out"}, {"c_col_o", "out"}, {"c_last_o", "out"}, {"busy_o", "out"},
         {"err_o", "out"}, {"stat_cycles_o", "out"}, {"stat_stall_o", "out"},
     };
-    int widths[] = {1, 1, 1, 1, 2, p->dim_w, p->dim_w, p->dim_w, 1, 1, 1, p->op_bits, 1, 1, 31, 5,
+    int widths[] = {1, 1, 1, 1, 3, p->dim_w, p->dim_w, p->dim_w, 1, 1, 1, p->op_bits, 1, 1, 31, 5,
                     1, 1, p->out_data_bits, p->row_idx_w, p->col_idx_w, 1, 1, 1, p->cnt_w, p->cnt_w};
     int n = (int)(sizeof ports / sizeof ports[0]);
     struct emitter e;

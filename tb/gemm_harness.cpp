@@ -103,6 +103,7 @@ enum Fill { FILL_RANDOM, FILL_MIN, FILL_MAX, FILL_ALT };
 struct Case {
     int m, k, n;
     bool rq;
+    bool at, bt; // stream A / B transposed (LOAD_AT / LOAD_BT), e.g. K of Q*K^T by tokens
     std::vector<int32_t> a, b;
     std::vector<uint32_t> mult;
     std::vector<int> shift;
@@ -140,6 +141,8 @@ static Case make_case(const Options &o, int idx, std::mt19937_64 &rng)
         {MM, MK, MN},                                  // extremes: all minimum
         {MM, MK, MN},                                  // extremes: all maximum
         {MM, MK, MN},                                  // extremes: alternating
+        {clampd(R + 3, MM), clampd(2 * R + 5, MK), clampd(3 * C + 1, MN)}, // Q*K^T: B by tokens
+        {clampd(2 * R + 1, MM), clampd(R + 2, MK), clampd(C + 2, MN)},     // A^T and B^T
     };
     Fill fa = FILL_RANDOM, fb = FILL_RANDOM;
     int nedge = o.edge && o.shapes.empty() ? (int)edges.size() : 0;
@@ -148,11 +151,11 @@ static Case make_case(const Options &o, int idx, std::mt19937_64 &rng)
         c.m = s.m, c.k = s.k, c.n = s.n;
     } else if (idx < nedge) {
         c.m = edges[idx].m, c.k = edges[idx].k, c.n = edges[idx].n;
-        if (idx == nedge - 3)
+        if (idx == nedge - 5)
             fa = fb = FILL_MIN;
-        if (idx == nedge - 2)
+        if (idx == nedge - 4)
             fa = fb = FILL_MAX;
-        if (idx == nedge - 1)
+        if (idx == nedge - 3)
             fa = FILL_ALT, fb = FILL_MIN;
     } else {
         // Mostly small shapes, sometimes up to the maxima.
@@ -168,6 +171,14 @@ static Case make_case(const Options &o, int idx, std::mt19937_64 &rng)
     fill(c.a, fa, rng);
     fill(c.b, fb, rng);
     c.rq = ARCH.requant && (rng() % 3 == 0); // mostly raw: requant can hide an off-by-one
+    c.at = rng() % 4 == 0;
+    c.bt = rng() % 3 == 0;
+    if (o.shapes.empty() && idx == nedge - 2)
+        c.at = false, c.bt = true;
+    if (o.shapes.empty() && idx == nedge - 1)
+        c.at = c.bt = true;
+    if (!o.shapes.empty())
+        c.at = c.bt = false; // benchmarks load as documented: row-major
     c.mult.resize((std::size_t)c.n);
     c.shift.resize((std::size_t)c.n);
     std::uniform_int_distribution<uint32_t> dm(0, 0x7fffffffu);
@@ -302,10 +313,25 @@ struct Failure {
 };
 
 // Runs one case on sim; returns false on the first mismatch (described in f).
+static std::vector<int32_t> transpose(const std::vector<int32_t> &x, int rows, int cols)
+{
+    std::vector<int32_t> y(x.size());
+    for (int r = 0; r < rows; r++)
+        for (int q = 0; q < cols; q++)
+            y[(std::size_t)q * rows + r] = x[(std::size_t)r * cols + q];
+    return y;
+}
+
 static bool run_case(Sim &s, const Case &c, Totals &t, Failure &f, FILE *csv, int idx)
 {
-    s.load(0, c.m, c.k, c.n, c.a);
-    s.load(1, c.m, c.k, c.n, c.b);
+    if (c.at)
+        s.load(4, c.m, c.k, c.n, transpose(c.a, c.m, c.k)); // A^T: K x M row-major
+    else
+        s.load(0, c.m, c.k, c.n, c.a);
+    if (c.bt)
+        s.load(5, c.m, c.k, c.n, transpose(c.b, c.k, c.n)); // B^T: N x K row-major (tokens)
+    else
+        s.load(1, c.m, c.k, c.n, c.b);
     if (c.rq)
         s.load_rq(c);
     std::vector<int64_t> ref((std::size_t)c.m * c.n);
@@ -346,10 +372,11 @@ static bool run_case(Sim &s, const Case &c, Totals &t, Failure &f, FILE *csv, in
                     if (act != exp) {
                         t.mismatches++;
                         std::snprintf(buf, sizeof buf,
-                                      "test %d (M=%d K=%d N=%d%s): C[%d][%d]: expected %" PRId64
+                                      "test %d (M=%d K=%d N=%d%s%s%s): C[%d][%d]: expected %" PRId64
                                       ", actual %" PRId64,
-                                      idx, c.m, c.k, c.n, c.rq ? ", requant" : "", row, col + j, exp,
-                                      act);
+                                      idx, c.m, c.k, c.n, c.rq ? ", requant" : "",
+                                      c.at ? ", A^T load" : "", c.bt ? ", B^T load" : "", row,
+                                      col + j, exp, act);
                         f = {true, buf};
                         return false;
                     }
@@ -467,7 +494,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    int nedge = o.shapes.empty() && o.edge ? 11 : 0;
+    int nedge = o.shapes.empty() && o.edge ? 13 : 0;
     int total = o.shapes.empty() ? nedge + o.gemms : (int)o.shapes.size();
 
     FILE *csv = nullptr;

@@ -21,7 +21,7 @@ module gemm_tb;
   reg                          rst_n = 1'b0;
   reg                          cmd_valid = 1'b0;
   wire                         cmd_ready;
-  reg  [1:0]                   cmd_op = 2'd0;
+  reg  [2:0]                   cmd_op = 3'd0;
   reg  [DimW-1:0]              cmd_m = {DimW{1'b0}};
   reg  [DimW-1:0]              cmd_k = {DimW{1'b0}};
   reg  [DimW-1:0]              cmd_n = {DimW{1'b0}};
@@ -80,7 +80,7 @@ module gemm_tb;
     end
   endtask
 
-  task send_cmd(input [1:0] op, input integer m, input integer k, input integer n, input rq);
+  task send_cmd(input [2:0] op, input integer m, input integer k, input integer n, input rq);
     begin
       cmd_valid = 1'b1;
       cmd_op    = op;
@@ -96,7 +96,7 @@ module gemm_tb;
 
   integer fd, ntests, t, m, k, n, rq, model_cycles, i, cnt, nbeats, got;
   integer row, col, last, lane, rc, passed, failed, checks, pad_checks, mismatches, bad_test;
-  integer mult_v, shift_v;
+  integer mult_v, shift_v, at, bt;
   reg signed [63:0] val;
   reg signed [63:0] act;
   reg [8*256-1:0] vec;
@@ -119,11 +119,11 @@ module gemm_tb;
     @(negedge clk);
     for (t = 0; t < ntests; t = t + 1) begin
       bad_test = 0;
-      rc = $fscanf(fd, "%d %d %d %d %d", m, k, n, rq, model_cycles);
-      // LOAD_A and LOAD_B: element streams with random gaps.
+      rc = $fscanf(fd, "%d %d %d %d %d %d %d", m, k, n, rq, model_cycles, at, bt);
+      // LOAD_A / LOAD_AT and LOAD_B / LOAD_BT: element streams with random gaps.
       for (i = 0; i < 2; i = i + 1) begin
-        if (i == 0) send_cmd(2'd0, m, k, n, 1'b0);
-        else send_cmd(2'd1, m, k, n, 1'b0);
+        if (i == 0) send_cmd((at != 0) ? 3'd4 : 3'd0, m, k, n, 1'b0);
+        else send_cmd((bt != 0) ? 3'd5 : 3'd1, m, k, n, 1'b0);
         cnt = 0;
         while (cnt < ((i == 0) ? m * k : k * n)) begin
           step_lfsr;
@@ -141,7 +141,7 @@ module gemm_tb;
         end
       end
       if (rq != 0) begin
-        send_cmd(2'd2, m, k, n, 1'b0);
+        send_cmd(3'd2, m, k, n, 1'b0);
         for (i = 0; i < n; i = i + 1) begin
           rc = $fscanf(fd, "%d %d", mult_v, shift_v);
           rq_valid = 1'b1;
@@ -153,7 +153,7 @@ module gemm_tb;
         end
       end
       rc = $fscanf(fd, "%d", nbeats);
-      send_cmd(2'd3, m, k, n, rq != 0);
+      send_cmd(3'd3, m, k, n, rq != 0);
       got = 0;
       while (got < nbeats || busy) begin
         step_lfsr;

@@ -3,8 +3,10 @@
  * header force-included. Usage: vecgen SEED COUNT OUT.txt
  *
  * Format (whitespace-separated decimal): the number of tests, then per test
- *   M K N RQ MODEL_CYCLES, M*K A values, K*N B values, N "mult shift" pairs if
- *   RQ, the number of beats, then per beat: ROW COL LAST and COLS lane values. */
+ *   M K N RQ MODEL_CYCLES AT BT, the A values in stream order (M*K row-major, or
+ *   A^T K*M row-major if AT: loaded with LOAD_AT), the B values likewise (B^T, N*K,
+ *   if BT: LOAD_BT), N "mult shift" pairs if RQ, the number of beats, then per
+ *   beat: ROW COL LAST and COLS lane values. */
 #include "tf_model.h"
 
 #include <stdio.h>
@@ -55,6 +57,8 @@ int main(int argc, char **argv)
             n = range(&seed, 1, clampi(2 * C + 1, 1, arch.max_n));
         }
         int rq = arch.requant && (t % 2 == 1);
+        int at = t % 3 == 2;     /* A streamed transposed */
+        int bt = t % 4 >= 2;     /* B streamed transposed (Q*K^T with K by tokens) */
         int32_t *a = malloc(sizeof *a * (size_t)(m * k));
         int32_t *b = malloc(sizeof *b * (size_t)(k * n));
         int64_t *c = malloc(sizeof *c * (size_t)(m * n));
@@ -69,12 +73,16 @@ int main(int argc, char **argv)
             shift[j] = range(&seed, 0, arch.acc_bits - 1 < 31 ? arch.acc_bits - 1 : 31);
         }
         tfm_gemm(m, k, n, a, b, c);
-        fprintf(f, "%d %d %d %d %lld\n", m, k, n, rq, tfm_cycles(&arch, m, k, n));
-        for (int i = 0; i < m * k; i++)
-            fprintf(f, "%d%c", a[i], (i + 1) % 16 ? ' ' : '\n');
+        fprintf(f, "%d %d %d %d %lld %d %d\n", m, k, n, rq, tfm_cycles(&arch, m, k, n), at, bt);
+        for (int i = 0; i < m * k; i++) {
+            int v = at ? a[(i % m) * k + i / m] : a[i]; /* A^T row-major: i = kk*m + mm */
+            fprintf(f, "%d%c", v, (i + 1) % 16 ? ' ' : '\n');
+        }
         fprintf(f, "\n");
-        for (int i = 0; i < k * n; i++)
-            fprintf(f, "%d%c", b[i], (i + 1) % 16 ? ' ' : '\n');
+        for (int i = 0; i < k * n; i++) {
+            int v = bt ? b[(i % k) * n + i / k] : b[i]; /* B^T row-major: i = nn*k + kk */
+            fprintf(f, "%d%c", v, (i + 1) % 16 ? ' ' : '\n');
+        }
         fprintf(f, "\n");
         if (rq)
             for (int j = 0; j < n; j++)

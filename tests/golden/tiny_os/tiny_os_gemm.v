@@ -12,15 +12,15 @@
 module tiny_os_gemm (
   input  wire        clk_i,
   input  wire        rst_ni,
-  // command: 0 LOAD_A, 1 LOAD_B, 2 LOAD_RQ, 3 GEMM
+  // command: 0 LOAD_A, 1 LOAD_B, 2 LOAD_RQ, 3 GEMM, 4 LOAD_AT, 5 LOAD_BT
   input  wire        cmd_valid_i,
   output wire        cmd_ready_o,
-  input  wire [1:0]  cmd_op_i,
+  input  wire [2:0]  cmd_op_i,
   input  wire [2:0] cmd_m_i,
   input  wire [2:0] cmd_k_i,
   input  wire [2:0] cmd_n_i,
   input  wire        cmd_requant_i,
-  // operand elements for LOAD_A / LOAD_B, row-major
+  // operand elements for LOAD_A / LOAD_B (row-major) and LOAD_AT / LOAD_BT (transposed)
   input  wire        in_valid_i,
   output wire        in_ready_o,
   input  wire [7:0] in_data_i,
@@ -86,14 +86,19 @@ module tiny_os_gemm (
   // ---------------------------------------------------------------------------
   // Command decode, operand loader and operand buffers (templates/engine/head.vt).
   // Commands: 0 LOAD_A (M x K elements, row-major, on in_*), 1 LOAD_B (K x N,
-  // row-major, on in_*), 2 LOAD_RQ (N requant entries on rq_*), 3 GEMM.
+  // row-major, on in_*), 2 LOAD_RQ (N requant entries on rq_*), 3 GEMM,
+  // 4 LOAD_AT (A^T, i.e. K x M row-major: A by columns), 5 LOAD_BT (B^T, N x K
+  // row-major: B by columns, e.g. K of Q*K^T token by token). The lane memories take
+  // an operand in either orientation; no transpose pass is needed.
   // A command whose dimensions are 0 or above the maxima is consumed, does
   // nothing, and raises err_o until the next accepted command.
   // ---------------------------------------------------------------------------
-  localparam [1:0] OpLoadA  = 2'd0;
-  localparam [1:0] OpLoadB  = 2'd1;
-  localparam [1:0] OpLoadRq = 2'd2;
-  localparam [1:0] OpGemm   = 2'd3;
+  localparam [2:0] OpLoadA  = 3'd0;
+  localparam [2:0] OpLoadB  = 3'd1;
+  localparam [2:0] OpLoadRq = 3'd2;
+  localparam [2:0] OpGemm   = 3'd3;
+  localparam [2:0] OpLoadAT = 3'd4;
+  localparam [2:0] OpLoadBT = 3'd5;
 
   localparam [1:0] StIdle   = 2'd0;
   localparam [1:0] StLoad   = 2'd1;
@@ -110,6 +115,7 @@ module tiny_os_gemm (
   reg  [NW-1:0]   n_q;
   reg             rq_en_q;
   reg             ld_b_q;
+  reg             ld_t_q;       // the stream is the transpose of the operand
   reg             err_q;
   wire            en;           // global advance: low when the output is back-pressured
   wire            run_done;     // the last output beat enters the output buffer
@@ -123,7 +129,10 @@ module tiny_os_gemm (
       OpLoadA:  cmd_ok = m_ok && k_ok;
       OpLoadB:  cmd_ok = k_ok && n_ok;
       OpLoadRq: cmd_ok = n_ok && (HasRq != 0);
-      default:  cmd_ok = m_ok && k_ok && n_ok;
+      OpGemm:   cmd_ok = m_ok && k_ok && n_ok;
+      OpLoadAT: cmd_ok = m_ok && k_ok;
+      OpLoadBT: cmd_ok = k_ok && n_ok;
+      default:  cmd_ok = 1'b0;
     endcase
   end
 
@@ -140,7 +149,8 @@ module tiny_os_gemm (
   reg  [DimW-1:0]  ld_cols_q;
   reg  [LaneW-1:0] ld_lane_q;
   reg  [AW-1:0]  ld_base_q;
-  wire             ld_lane_on_col = ld_b_q || (ALaneOnCol != 0);
+  // A transposed stream swaps rows and columns, so the lane follows the other index.
+  wire             ld_lane_on_col = (ld_b_q || (ALaneOnCol != 0)) ^ ld_t_q;
   wire [LaneW-1:0] ld_lanes_m1    = ld_b_q ? BLanesM1 : ALanesM1;
   wire [AW-1:0]  ld_stride      = ld_b_q ? BStride : AStride;
   wire             in_fire        = in_valid_i && (state_q == StLoad);
@@ -164,6 +174,7 @@ module tiny_os_gemm (
       n_q       <= {NW{1'b0}};
       rq_en_q   <= 1'b0;
       ld_b_q    <= 1'b0;
+      ld_t_q    <= 1'b0;
       err_q     <= 1'b0;
       ld_r_q    <= {DimW{1'b0}};
       ld_c_q    <= {DimW{1'b0}};
@@ -184,7 +195,8 @@ module tiny_os_gemm (
               k_q       <= cmd_k_i;
               n_q       <= cmd_n_i;
               rq_en_q   <= cmd_requant_i && (HasRq != 0);
-              ld_b_q    <= (cmd_op_i == OpLoadB);
+              ld_b_q    <= (cmd_op_i == OpLoadB) || (cmd_op_i == OpLoadBT);
+              ld_t_q    <= (cmd_op_i == OpLoadAT) || (cmd_op_i == OpLoadBT);
               ld_r_q    <= {DimW{1'b0}};
               ld_c_q    <= {DimW{1'b0}};
               ld_lane_q <= {LaneW{1'b0}};
@@ -192,17 +204,28 @@ module tiny_os_gemm (
               rq_lane_q <= {LaneW{1'b0}};
               rq_nt_q   <= {NtW{1'b0}};
               rq_cnt_q  <= {NW{1'b0}};
-              if (cmd_op_i == OpLoadB) begin
-                ld_rows_q <= {{(DimW-KW){1'b0}}, cmd_k_i};
-                ld_cols_q <= {{(DimW-NW){1'b0}}, cmd_n_i};
-              end else begin
-                ld_rows_q <= {{(DimW-MW){1'b0}}, cmd_m_i};
-                ld_cols_q <= {{(DimW-KW){1'b0}}, cmd_k_i};
-              end
               case (cmd_op_i)
-                OpLoadA, OpLoadB: state_q <= StLoad;
-                OpLoadRq:         state_q <= StLoadRq;
-                default:          state_q <= StRun;
+                OpLoadB: begin
+                  ld_rows_q <= cmd_k_i;
+                  ld_cols_q <= cmd_n_i;
+                end
+                OpLoadAT: begin
+                  ld_rows_q <= cmd_k_i;
+                  ld_cols_q <= cmd_m_i;
+                end
+                OpLoadBT: begin
+                  ld_rows_q <= cmd_n_i;
+                  ld_cols_q <= cmd_k_i;
+                end
+                default: begin
+                  ld_rows_q <= cmd_m_i;
+                  ld_cols_q <= cmd_k_i;
+                end
+              endcase
+              case (cmd_op_i)
+                OpLoadRq: state_q <= StLoadRq;
+                OpGemm:   state_q <= StRun;
+                default:  state_q <= StLoad;
               endcase
             end
           end

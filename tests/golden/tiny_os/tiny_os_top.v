@@ -8,7 +8,7 @@ module tiny_os_top (
   input  wire rst_ni,
   input  wire cmd_valid_i,
   output wire cmd_ready_o,
-  input  wire [1:0] cmd_op_i,
+  input  wire [2:0] cmd_op_i,
   input  wire [2:0] cmd_m_i,
   input  wire [2:0] cmd_k_i,
   input  wire [2:0] cmd_n_i,
