@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh -- make bench: GEMM cycles on generated arrays (RTL vs analytic model vs
 # ideal vs SCALE-Sim's fold model), Verilator simulation speed, generator wall time.
-# Writes build/bench/gemm.csv, build/bench/simspeed.csv, build/bench/gen.csv.
+# Writes build/bench/gemm.csv, build/bench/simspeed.csv, build/bench/gen.csv, and
+# (scripts/bench_trf.sh) build/bench/trf_area.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -58,3 +59,6 @@ for a in "8 8 os" "32 32 os" "64 64 os" "64 64 ws"; do
 done
 
 python3 scripts/bench_table.py "$out"
+echo
+echo "== register file area (build/bench/trf_area.csv)"
+scripts/bench_trf.sh
