@@ -20,17 +20,23 @@ static int template_modules(const struct tf_plan *p, const char **out)
     return n;
 }
 
-int rtl_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
+/* "<mod>.v" for each fixed-text module, then "<name>_<g>.v" for each generated one. */
+static int file_names(char out[][TF_FILE_NAME_MAX], int max, const char *const *mods, int nm,
+                      const char *name, const char *const *gens, int ng)
 {
-    const char *mods[8];
-    int nm = template_modules(p, mods);
     int n = 0;
     for (int i = 0; i < nm && n < max; i++)
         snprintf(out[n++], TF_FILE_NAME_MAX, "%s.v", mods[i]);
-    const char *gen[] = {"mesh", "gemm", "top"};
-    for (int i = 0; i < 3 && n < max; i++)
-        snprintf(out[n++], TF_FILE_NAME_MAX, "%s_%s.v", p->name, gen[i]);
+    for (int i = 0; i < ng && n < max; i++)
+        snprintf(out[n++], TF_FILE_NAME_MAX, "%s_%s.v", name, gens[i]);
     return n;
+}
+
+int rtl_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
+{
+    const char *mods[8];
+    static const char *const gens[] = {"mesh", "gemm", "top"};
+    return file_names(out, max, mods, template_modules(p, mods), p->name, gens, 3);
 }
 
 /* Fixed-text modules of the register file, leaves first. */
@@ -50,13 +56,8 @@ static int trf_template_modules(const struct tf_plan *p, const char **out)
 int trf_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
 {
     const char *mods[8];
-    int nm = trf_template_modules(p, mods);
-    int n = 0;
-    for (int i = 0; i < nm && n < max; i++)
-        snprintf(out[n++], TF_FILE_NAME_MAX, "%s.v", mods[i]);
-    if (n < max)
-        snprintf(out[n++], TF_FILE_NAME_MAX, "%s_trf.v", p->name);
-    return n;
+    static const char *const gens[] = {"trf"};
+    return file_names(out, max, mods, trf_template_modules(p, mods), p->name, gens, 1);
 }
 
 static void emit_copy(const struct tf_plan *p, const char *dir, const char *mod, struct diag *d)

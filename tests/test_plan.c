@@ -335,6 +335,44 @@ static void test_plan_print(void **state)
     free(buf);
 }
 
+/* The register file's derived values: words per port, index widths, storage. */
+static void test_trf_plan(void **state)
+{
+    struct ctx *c = *state;
+    static const struct {
+        int nr, nc, w, ports, banked;
+        int nb, idx_w, row_w, col_w;
+        long long bits;
+    } v[] = {
+        {3, 5, 12, 1, 1, 5, 3, 2, 3, 5LL * 3 * 12},       /* banks of NR words */
+        {5, 3, 1, 2, 0, 5, 3, 3, 2, 15},                  /* flops: NR*NC*W */
+        {1, 1, 64, 2, 0, 1, 1, 1, 1, 64},
+        {64, 16, 8, 1, 1, 64, 6, 6, 4, 64LL * 64 * 8},    /* banked 4x the data */
+        {16, 64, 8, 2, 1, 64, 6, 4, 6, 64LL * 16 * 8 * 2}, /* one copy per read port */
+        {256, 200, 4, 1, 1, 256, 8, 8, 8, 256LL * 256 * 4},
+    };
+    for (volatile size_t i = 0; i < sizeof v / sizeof v[0]; i++) { /* live across setjmp */
+        char text[512];
+        snprintf(text, sizeof text,
+                 "[design]\nname = t\n[array]\nrows = 2\ncols = 2\n[trf]\nrows = %d\ncols = %d\n"
+                 "width = %d\nread_ports = %d\nimpl = %s\n",
+                 v[i].nr, v[i].nc, v[i].w, v[i].ports, v[i].banked ? "banked" : "flops");
+        if (setjmp(c->d.jb))
+            fail_msg("config rejected: %s\n%s", c->d.msg, text);
+        cfg_load_string(&c->cfg, "p.ini", text, NULL, 0, &c->a, &c->d);
+        plan_derive(&c->p, &c->cfg, &c->d);
+        assert_int_equal(c->p.trf, 1);
+        assert_int_equal(c->p.trf_nb, v[i].nb);
+        assert_int_equal(c->p.trf_idx_w, v[i].idx_w);
+        assert_int_equal(c->p.trf_row_w, v[i].row_w);
+        assert_int_equal(c->p.trf_col_w, v[i].col_w);
+        assert_int_equal(c->p.trf_bits, v[i].bits);
+        assert_true(fits(v[i].nb - 1, c->p.trf_idx_w)); /* every row and column index fits */
+    }
+    plan(c, 2, 2, "os", 8, 4, 4, 4, 1);
+    assert_int_equal(c->p.trf, 0); /* no [trf] section, no register file */
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* cmocka writes to stdout and stderr: keep the order */
@@ -342,7 +380,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_acc_width), T(test_acc_width_vs_model), T(test_tiles),    T(test_widths),
         T(test_clog2),     T(test_depths_os),          T(test_depths_ws), T(test_latencies),
-        T(test_copied_fields), T(test_plan_print),
+        T(test_copied_fields), T(test_plan_print), T(test_trf_plan),
     };
 #undef T
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

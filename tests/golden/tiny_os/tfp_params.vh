@@ -11,3 +11,10 @@
 `define TFP_COL_IDX_W 3
 `define TFP_CNT_W 48
 `define TFP_OUT_DATA_BITS 54
+`define TFP_TRF_TOP tiny_os_trf
+`define TFP_TRF_ROWS 2
+`define TFP_TRF_COLS 3
+`define TFP_TRF_WIDTH 4
+`define TFP_TRF_PORTS 1
+`define TFP_TRF_WORDS 3
+`define TFP_TRF_IDX_W 2

@@ -11,3 +11,12 @@
 `define TFP_COL_IDX_W 3
 `define TFP_CNT_W 48
 `define TFP_OUT_DATA_BITS 36
+`define TFP_TRF_TOP tiny_ws_trf
+`define TFP_TRF_ROWS 3
+`define TFP_TRF_COLS 2
+`define TFP_TRF_WIDTH 5
+`define TFP_TRF_PORTS 2
+`define TFP_TRF_WORDS 3
+`define TFP_TRF_IDX_W 2
+`define TFP_TRF_MASK 1
+`define TFP_TRF_TWO_PORTS 1

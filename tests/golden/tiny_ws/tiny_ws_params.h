@@ -35,6 +35,15 @@
     .lat_read = TFP_LAT_READ, .lat_feed = TFP_LAT_FEED, .lat_beat = TFP_LAT_BEAT, \
     .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }
 
-#define TFP_TRF 0 /* the register file block <name>_trf is built */
+#define TFP_TRF 1 /* the register file block <name>_trf is built */
+#define TFP_TRF_ROWS 3
+#define TFP_TRF_COLS 2
+#define TFP_TRF_WIDTH 5
+#define TFP_TRF_PORTS 2
+#define TFP_TRF_MASK 1
+#define TFP_TRF_BANKED 1
+#define TFP_TRF_WORDS 3 /* words per data port: max(rows, cols) */
+#define TFP_TRF_IDX_W 2
+#define TFP_TRF_LAT_READ 1
 
 #endif

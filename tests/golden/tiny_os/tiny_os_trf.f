@@ -1,0 +1,2 @@
+tf_trf_flops.v
+tiny_os_trf.v
