@@ -230,20 +230,29 @@ struct Sim {
             trace->close();
         top->final();
     }
-    // Inputs are set before the rising edge; outputs are read after it.
-    void tick()
+    // One clock cycle in two halves: fall() evaluates the inputs just set (outputs
+    // of this cycle can then be sampled), rise() is the active edge.
+    void fall()
     {
         top->clk_i = 0;
         top->eval();
         if (trace)
             trace->dump(ctx->time());
         ctx->timeInc(5);
+    }
+    void rise()
+    {
         top->clk_i = 1;
         top->eval();
         if (trace)
             trace->dump(ctx->time());
         ctx->timeInc(5);
         cycles++;
+    }
+    void tick()
+    {
+        fall();
+        rise();
     }
     bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
 
@@ -270,9 +279,9 @@ struct Sim {
             bool valid = !chance(in_gap);
             top->in_valid_i = valid;
             top->in_data_i = (uint32_t)v[i] & mask;
-            top->eval();
+            fall();
             bool fire = valid && top->in_ready_o;
-            tick();
+            rise();
             if (fire)
                 i++;
             if (++guard > 100L * (long)v.size() + 1000) {
@@ -290,9 +299,9 @@ struct Sim {
             top->rq_valid_i = valid;
             top->rq_mult_i = c.mult[(std::size_t)j];
             top->rq_shift_i = (uint8_t)c.shift[(std::size_t)j];
-            top->eval();
+            fall();
             bool fire = valid && top->rq_ready_o;
-            tick();
+            rise();
             if (fire)
                 j++;
         }
@@ -349,7 +358,7 @@ static bool run_case(Sim &s, const Case &c, Totals &t, Failure &f, FILE *csv, in
     char buf[512];
     while (got < nbeats || s.top->busy_o) {
         s.top->c_ready_i = !s.chance(s.bp);
-        s.top->eval();
+        s.fall();
         if (s.top->c_valid_o && s.top->c_ready_i) {
             int row = (int)s.top->c_row_o, col = (int)s.top->c_col_o, last = s.top->c_last_o;
             int erow = -1, ecol = -1;
@@ -394,7 +403,7 @@ static bool run_case(Sim &s, const Case &c, Totals &t, Failure &f, FILE *csv, in
             }
             got++;
         }
-        s.tick();
+        s.rise();
         if (++guard > limit) {
             std::snprintf(buf, sizeof buf, "test %d (M=%d K=%d N=%d): timeout, %d of %d beats", idx,
                           c.m, c.k, c.n, got, nbeats);
