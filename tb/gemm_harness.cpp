@@ -123,13 +123,13 @@ static void fill(std::vector<int32_t> &v, Fill f, std::mt19937_64 &rng)
     }
 }
 
-static Case make_case(const Options &o, int idx, std::mt19937_64 &rng)
+// The fixed edge cases, run before the random shapes (make_case picks the operand
+// fills and load orientations of the last five).
+static std::vector<Shape> edge_shapes()
 {
-    Case c;
     int R = ARCH.rows, C = ARCH.cols, MM = ARCH.max_m, MK = ARCH.max_k, MN = ARCH.max_n;
     auto clampd = [](int v, int hi) { return v < 1 ? 1 : (v > hi ? hi : v); };
-    // Edge cases first, then random shapes.
-    std::vector<Shape> edges = {
+    return {
         {1, 1, 1},
         {MM, MK, MN},
         {clampd(R - 1, MM), 1, clampd(C - 1, MN)},   // K = 1, M < R, N < C
@@ -144,6 +144,14 @@ static Case make_case(const Options &o, int idx, std::mt19937_64 &rng)
         {clampd(R + 3, MM), clampd(2 * R + 5, MK), clampd(3 * C + 1, MN)}, // Q*K^T: B by tokens
         {clampd(2 * R + 1, MM), clampd(R + 2, MK), clampd(C + 2, MN)},     // A^T and B^T
     };
+}
+
+static Case make_case(const Options &o, int idx, std::mt19937_64 &rng)
+{
+    Case c;
+    int R = ARCH.rows, C = ARCH.cols, MM = ARCH.max_m, MK = ARCH.max_k, MN = ARCH.max_n;
+    // Edge cases first, then random shapes.
+    std::vector<Shape> edges = edge_shapes();
     Fill fa = FILL_RANDOM, fb = FILL_RANDOM;
     int nedge = o.edge && o.shapes.empty() ? (int)edges.size() : 0;
     if (!o.shapes.empty()) {
@@ -503,7 +511,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    int nedge = o.shapes.empty() && o.edge ? 13 : 0;
+    int nedge = o.shapes.empty() && o.edge ? (int)edge_shapes().size() : 0;
     int total = o.shapes.empty() ? nedge + o.gemms : (int)o.shapes.size();
 
     FILE *csv = nullptr;
