@@ -40,7 +40,10 @@ for config in "$@"; do
   check "$name: lint" scripts/flow.sh lint "$config"
   if [ $mode = trf ]; then
     check "$name: trf verilator cosim" scripts/flow.sh trf-cosim "$config"
-    check "$name: trf icarus cosim" env TRF_ICARUS_CYCLES=${TRF_ICARUS_CYCLES:-2000} scripts/flow.sh trf-icarus "$config"
+    # Icarus is slow on wide files: fewer cycles above 64 words per access
+    words=$(sed -n 's/^#define TFP_TRF_WORDS \([0-9]*\).*/\1/p' "rtl_out/$name/${name}_params.h")
+    cycles=${TRF_ICARUS_CYCLES:-$(( ${words:-0} > 64 ? 500 : 2000 ))}
+    check "$name: trf icarus cosim" env TRF_ICARUS_CYCLES=$cycles scripts/flow.sh trf-icarus "$config"
     continue
   fi
   [ $mode = light ] || check "$name: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$config"
