@@ -72,8 +72,10 @@ static int teardown(void **state)
 
 /* ---- in-process helpers -------------------------------------------------- */
 
-/* Load TEXT as "t.ini"; returns the status (0 = accepted) and keeps the message. */
-static int load(struct ctx *c, const char *text, const char *const *defs, int ndefs)
+/* Load TEXT as "t.ini", or the file PATH when TEXT is NULL; returns the status
+ * (0 = accepted) and keeps the message. */
+static int load_any(struct ctx *c, const char *path, const char *text, const char *const *defs,
+                    int ndefs)
 {
     c->msg[0] = '\0';
     c->status = 0;
@@ -82,21 +84,21 @@ static int load(struct ctx *c, const char *text, const char *const *defs, int nd
         snprintf(c->msg, sizeof c->msg, "%s", c->d.msg);
         return c->status;
     }
-    cfg_load_string(&c->cfg, "t.ini", text, defs, ndefs, &c->a, &c->d);
+    if (text)
+        cfg_load_string(&c->cfg, path, text, defs, ndefs, &c->a, &c->d);
+    else
+        cfg_load(&c->cfg, path, defs, ndefs, &c->a, &c->d);
     return 0;
+}
+
+static int load(struct ctx *c, const char *text, const char *const *defs, int ndefs)
+{
+    return load_any(c, "t.ini", text, defs, ndefs);
 }
 
 static int load_file(struct ctx *c, const char *path, const char *const *defs, int ndefs)
 {
-    c->msg[0] = '\0';
-    c->status = 0;
-    if (setjmp(c->d.jb)) {
-        c->status = c->d.status;
-        snprintf(c->msg, sizeof c->msg, "%s", c->d.msg);
-        return c->status;
-    }
-    cfg_load(&c->cfg, path, defs, ndefs, &c->a, &c->d);
-    return 0;
+    return load_any(c, path, NULL, defs, ndefs);
 }
 
 /* A config whose lines are
