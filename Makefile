@@ -3,7 +3,8 @@
 #                 configs/default.ini and print a summary
 #   make test     the whole suite: unit tests (plain and ASan+UBSan), then lint, Verilator
 #                 co-simulation and Icarus for the default config and every configs/matrix/*.ini,
-#                 lint and Icarus for every configs/examples/*.ini and configs/large/*.ini,
+#                 lint and Icarus for every configs/examples/*.ini, configs/large/*.ini and
+#                 tests/golden/*.ini,
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
@@ -17,7 +18,8 @@ CONFIG  ?= configs/default.ini
 B       := build
 TFORGE  := $(B)/tforge
 MATRIX  := $(sort $(wildcard configs/matrix/*.ini))
-EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*.ini))
+EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*.ini)) \
+            $(sort $(wildcard tests/golden/*.ini))
 TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_kind { K_INT, K_BOOL, K_DATAFLOW, K_IDENT, K_TRF_IMPL };
+enum key_kind { K_INT, K_BOOL, K_DATAFLOW, K_IDENT, K_TRF_IMPL, K_STORE };
 
 struct key {
     const char *section, *name;
@@ -41,6 +41,9 @@ static const struct key keys[] = {
      "build the per-column requantization stage"},
     {"gemm", "requant_bits", K_INT, 2, 16, 0, "8", F(requant_bits),
      "width of a requantized output element"},
+    {"gemm", "store", K_STORE, 0, 0, 0, "none", F(store),
+     "on-chip result store, a max_m x max_n two-direction register file a GEMM writes and "
+     "the next reads as A, A^T, B or B^T: none, flops, banked"},
     {"trf", "rows", K_INT, 1, 256, 2, NULL, F(trf_rows),
      "register file rows NR (the [trf] section builds <name>_trf)"},
     {"trf", "cols", K_INT, 1, 256, 2, NULL, F(trf_cols), "register file columns NC"},
@@ -115,6 +118,7 @@ static void legal_text(const struct key *k, char *buf, size_t n)
     case K_BOOL: snprintf(buf, n, "true, false, yes, no, 1, 0"); break;
     case K_DATAFLOW: snprintf(buf, n, "os, ws"); break;
     case K_TRF_IMPL: snprintf(buf, n, "flops, banked"); break;
+    case K_STORE: snprintf(buf, n, "none, flops, banked"); break;
     case K_IDENT: snprintf(buf, n, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi); break;
     }
 }
@@ -270,6 +274,16 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
         else
             bad_value(d, k, e, "unknown implementation");
         break;
+    case K_STORE:
+        if (!strcmp(v, "none"))
+            *(int *)(base + k->off) = TF_STORE_NONE;
+        else if (!strcmp(v, "flops"))
+            *(int *)(base + k->off) = TF_STORE_FLOPS;
+        else if (!strcmp(v, "banked"))
+            *(int *)(base + k->off) = TF_STORE_BANKED;
+        else
+            bad_value(d, k, e, "unknown store");
+        break;
     case K_IDENT: {
         size_t n = strlen(v);
         if (n < (size_t)k->lo || n > (size_t)k->hi)
@@ -318,6 +332,34 @@ static void apply(struct tf_config *cfg, const struct entry *e, int from_file, s
         cfg->trf = 1;
 }
 
+/* The result store holds requantized results as operands: max_m x max_n words of
+ * operand_bits, so requantization must exist and fit an operand, and the register
+ * file's 256 rows / columns apply. */
+static void check_store(const struct tf_config *cfg, struct diag *d)
+{
+    char w[512];
+    if (cfg->store == TF_STORE_NONE)
+        return;
+    const char *impl = cfg->store == TF_STORE_BANKED ? "banked" : "flops";
+    if (!cfg->requant)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: gemm.store = %s: the store keeps requantized results, but gemm.requant = false "
+                "(legal: store = none, or requant = true)",
+                where(&cfg->o_store, w, sizeof w), impl);
+    if (cfg->requant_bits > cfg->operand_bits)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: gemm.store = %s: a stored result is a %d-bit operand, but gemm.requant_bits = %d "
+                "(legal: requant_bits 2..%d with a store)",
+                where(&cfg->o_store, w, sizeof w), impl, cfg->operand_bits, cfg->requant_bits,
+                cfg->operand_bits);
+    if (cfg->max_m > 256 || cfg->max_n > 256)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: gemm.store = %s: the store is max_m x max_n = %d x %d words (legal: max_m and "
+                "max_n 1..256 with a store)",
+                where(&cfg->o_store, w, sizeof w), impl, cfg->max_m, cfg->max_n);
+    /* at most 256 x 256 x 16 bits x 2 banked copies = 2 Mibit: below TF_MAX_TRF_BITS */
+}
+
 /* Cross-key rules, checked after every key is known. */
 static void check_consistency(struct tf_config *cfg, struct diag *d)
 {
@@ -333,6 +375,7 @@ static void check_consistency(struct tf_config *cfg, struct diag *d)
                 "(legal: 2..%d)",
                 where(&cfg->o_requant_bits, w, sizeof w), cfg->requant_bits, cfg->operand_bits,
                 cfg->operand_bits * 2);
+    check_store(cfg, d);
     struct tf_storage st;
     plan_storage(cfg, &st);
     long long total = st.total;

@@ -52,6 +52,7 @@ static void emit_params_h(const struct tf_plan *p, const char *dir, struct diag 
     emit_line(&e, "    .lat_read = TFP_LAT_READ, .lat_feed = TFP_LAT_FEED, .lat_beat = TFP_LAT_BEAT, \\");
     emit_line(&e, "    .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }");
     emit_blank(&e);
+    emit_line(&e, "#define TFP_STORE %d /* result store: 0 none, 1 flops, 2 banked */", p->store);
     emit_line(&e, "#define TFP_TRF %d /* the register file block <name>_trf is built */", p->trf);
     if (p->trf) {
         emit_line(&e, "#define TFP_TRF_ROWS %d", p->trf_nr);
@@ -87,6 +88,8 @@ static void emit_params_vh(const struct tf_plan *p, const char *dir, struct diag
     emit_line(&e, "`define TFP_COL_IDX_W %d", p->col_idx_w);
     emit_line(&e, "`define TFP_CNT_W %d", p->cnt_w);
     emit_line(&e, "`define TFP_OUT_DATA_BITS %d", p->out_data_bits);
+    if (p->store != TF_STORE_NONE)
+        emit_line(&e, "`define TFP_STORE %d", p->store);
     if (p->trf) {
         emit_line(&e, "`define TFP_TRF_TOP %s_trf", p->name);
         emit_line(&e, "`define TFP_TRF_ROWS %d", p->trf_nr);

@@ -17,6 +17,12 @@ static int template_modules(const struct tf_plan *p, const char **out)
     out[n++] = "tf_skid";
     if (p->requant)
         out[n++] = "tf_requant";
+    if (p->store == TF_STORE_BANKED) {
+        out[n++] = "tf_rotate";
+        out[n++] = "tf_trf_banked";
+    } else if (p->store == TF_STORE_FLOPS) {
+        out[n++] = "tf_trf_flops";
+    }
     return n;
 }
 
@@ -314,6 +320,201 @@ static void hook_output_stage(struct emitter *e, const struct tf_plan *p)
     emit_template(e, p, p->requant ? "engine/out_rq.vt" : "engine/out_norq.vt", NULL, 0);
 }
 
+/* The result store (gemm.store): without it, the schedule reads the lane memories. */
+static void store_none(struct emitter *e)
+{
+    e->indent = 1;
+    emit_line(e, "// No result store (gemm.store = none): the schedule reads the lane memories,");
+    emit_line(e, "// and a GEMM that names a store source or cmd_store_i is refused (err_o).");
+    emit_line(e, "assign a_rdata = a_lane_rdata;");
+    emit_line(e, "assign b_rdata = b_lane_rdata;");
+    emit_line(e, "wire unused_src = ^{asrc_q, bsrc_q};");
+    e->indent = 0;
+}
+
+/* reg [lanes*OpW-1:0] out = words grp*lanes .. grp*lanes+lanes-1 of a store read
+ * (zero beyond its nb words), for each of ngrp values of the registered group. */
+static void store_select(struct emitter *e, const struct tf_plan *p, const char *out, int lanes,
+                         const char *grp, int grp_w, int ngrp, const char *rdata, int port)
+{
+    int ow = p->op_bits, nb = p->st_nb;
+    emit_line(e, "reg  [%d:0] %s;", lanes * ow - 1, out);
+    emit_open(e, "always @* begin");
+    emit_open(e, "case (%s)", grp);
+    for (int g = 0; g < ngrp; g++) {
+        emit_open(e, "%d'd%d: begin", grp_w, g);
+        for (int i = 0; i < lanes; i++) {
+            int w = g * lanes + i;
+            if (w < nb)
+                emit_line(e, "%s[%d +: %d] = %s[%d +: %d];", out, i * ow, ow, rdata,
+                          (port * nb + w) * ow, ow);
+            else
+                emit_line(e, "%s[%d +: %d] = %d'd0;", out, i * ow, ow, ow);
+        }
+        emit_close(e, "end");
+    }
+    if (ngrp < (1 << grp_w))
+        emit_line(e, "default: %s = %d'd0;", out, lanes * ow);
+    emit_close(e, "endcase");
+    emit_close(e, "end");
+}
+
+static void hook_store(struct emitter *e, const struct tf_plan *p)
+{
+    if (p->store == TF_STORE_NONE) {
+        store_none(e);
+        return;
+    }
+    int os = p->dataflow == TF_OS, nb = p->st_nb, ow = p->op_bits, iw = p->st_idx_w;
+    int C = p->cols;
+    e->indent = 1;
+    emit_line(e, "// ---------------------------------------------------------------------------");
+    emit_line(e, "// Result store (gemm.store = %s, emitted by gen/emit_rtl.c): S is a %d x %d",
+              p->store == TF_STORE_BANKED ? "banked" : "flops", p->max_m, p->max_n);
+    emit_line(e, "// two-direction register file of %d-bit operand words (%s). A GEMM issued with",
+              ow, p->store == TF_STORE_BANKED ? "tf_trf_banked" : "tf_trf_flops");
+    emit_line(e, "// cmd_store_i writes each output beat (row m, columns col .. col+%d, requantized)", C - 1);
+    emit_line(e, "// as one masked row write; lanes at or beyond N write 0. Read port 0 feeds A,");
+    emit_line(e, "// port 1 feeds B, one row or column per cycle at the index the schedule reads");
+    emit_line(e, "// its lane memories, read latency 1 like them, so the schedule is unchanged:");
+    if (os) {
+        emit_line(e, "//   A = S: column k, words mt*R..   A = S^T: row k, words mt*R..");
+        emit_line(e, "//   B = S: row k, words nt*C..      B = S^T: column k, words nt*C..");
+    } else {
+        emit_line(e, "//   A = S: row m, words kt*R..      A = S^T: column m, words kt*R..");
+        emit_line(e, "//   B = S: row kt*R+ph, words nt*C..  B = S^T: column kt*R+ph, words nt*C..");
+    }
+    emit_line(e, "// ---------------------------------------------------------------------------");
+    /* write side */
+    emit_line(e, "wire             st_we    = en && o_vld && store_q;");
+    emit_line(e, "wire [RowIdxW-1:0] st_wrow = o_meta[ColIdxW +: RowIdxW];");
+    emit_line(e, "wire [ColIdxW-1:0] st_wcol = o_meta[0 +: ColIdxW];");
+    emit_line(e, "wire [%d:0] st_widx;", iw - 1);
+    if (p->row_idx_w >= iw) {
+        emit_line(e, "assign st_widx = st_wrow[%d:0];", iw - 1);
+        if (p->row_idx_w > iw)
+            emit_line(e, "wire unused_st_wrow = ^st_wrow;");
+    } else {
+        emit_line(e, "assign st_widx = {%d'd0, st_wrow};", iw - p->row_idx_w);
+    }
+    emit_line(e, "wire [%d:0] st_wdata;", nb * ow - 1);
+    emit_line(e, "wire [%d:0] st_wmask;", nb - 1);
+    emit_line(e, "// word n of the row takes lane n mod %d when the beat's first column is its tile's", C);
+    for (int w = 0; w < nb; w++) {
+        if (w < p->max_n) {
+            emit_line(e, "assign st_wdata[%d +: %d] = o_data[%d +: %d];", w * ow, ow,
+                      (w % C) * p->acc_bits, ow);
+            emit_line(e, "assign st_wmask[%d] = (st_wcol == %d'd%d);", w, p->col_idx_w, (w / C) * C);
+        } else {
+            emit_line(e, "assign st_wdata[%d +: %d] = %d'd0;", w * ow, ow, ow);
+            emit_line(e, "assign st_wmask[%d] = 1'b0;", w);
+        }
+    }
+    emit_line(e, "// low %d bits of each lane: requantized results fit (requant_bits <= operand_bits)", ow);
+    emit_line(e, "wire unused_st_odata = ^o_data;");
+    emit_blank(e);
+    /* read side: indices and groups of the schedule */
+    emit_line(e, "wire [PhW-1:0] st_aidx_f;");
+    emit_line(e, "wire [PhW-1:0] st_bidx_f;");
+    if (os) {
+        emit_line(e, "assign st_aidx_f = ph_q;");
+        emit_line(e, "assign st_bidx_f = ph_q;");
+    } else {
+        emit_line(e, "// WS: the k-tile and its first k, tracked beside the schedule's counters");
+        emit_line(e, "reg  [KtW-1:0]  st_kt_q;");
+        emit_line(e, "reg  [DimW-1:0] st_k0_q;");
+        emit_open(e, "always @(posedge clk_i or negedge rst_ni) begin");
+        emit_open(e, "if (!rst_ni) begin");
+        emit_line(e, "st_kt_q <= {KtW{1'b0}};");
+        emit_line(e, "st_k0_q <= {DimW{1'b0}};");
+        emit_close(e, "end else if (run_go) begin");
+        e->indent++;
+        emit_line(e, "st_kt_q <= {KtW{1'b0}};");
+        emit_line(e, "st_k0_q <= {DimW{1'b0}};");
+        emit_close(e, "end else if (en && feeding_q && tile_end) begin");
+        e->indent++;
+        emit_open(e, "if (last_kt) begin");
+        emit_line(e, "st_kt_q <= {KtW{1'b0}};");
+        emit_line(e, "st_k0_q <= {DimW{1'b0}};");
+        emit_close(e, "end else begin");
+        e->indent++;
+        emit_line(e, "st_kt_q <= st_kt_q + 1'b1;");
+        emit_line(e, "st_k0_q <= st_k0_q + RV_M;");
+        emit_close(e, "end");
+        emit_close(e, "end");
+        emit_close(e, "end");
+        emit_line(e, "assign st_aidx_f = ph_q;");
+        emit_line(e, "assign st_bidx_f = st_k0_q + ph_q;");
+    }
+    emit_line(e, "// reads beyond the store (not issued: ph >= K or M) may alias; their words are unused");
+    emit_line(e, "wire [%d:0] st_aidx = st_aidx_f[%d:0];", iw - 1, iw - 1);
+    emit_line(e, "wire [%d:0] st_bidx = st_bidx_f[%d:0];", iw - 1, iw - 1);
+    if (p->dim_w > iw)
+        emit_line(e, "wire unused_st_idx = ^{st_aidx_f, st_bidx_f};");
+    emit_line(e, "wire st_adir = (asrc_q == %s);", os ? "SrcSt" : "SrcStT");
+    emit_line(e, "wire st_bdir = (bsrc_q == SrcStT);");
+    const char *agrp = os ? "mt_q" : "st_kt_q";
+    int agw = os ? p->mt_w : p->kt_w, angrp = os ? p->mt_max : p->kt_max;
+    emit_line(e, "reg  [%d:0] st_agrp_q;", agw - 1);
+    emit_line(e, "reg  [%d:0] st_bgrp_q;", p->nt_w - 1);
+    emit_open(e, "always @(posedge clk_i or negedge rst_ni) begin");
+    emit_open(e, "if (!rst_ni) begin");
+    emit_line(e, "st_agrp_q <= %d'd0;", agw);
+    emit_line(e, "st_bgrp_q <= %d'd0;", p->nt_w);
+    emit_close(e, "end else if (en) begin");
+    e->indent++;
+    emit_line(e, "st_agrp_q <= %s;", agrp);
+    emit_line(e, "st_bgrp_q <= nt_q;");
+    emit_close(e, "end");
+    emit_close(e, "end");
+    emit_blank(e);
+    emit_line(e, "wire [1:0]   st_rvalid;");
+    emit_line(e, "wire [%d:0] st_rdata;", 2 * nb * ow - 1);
+    if (p->store == TF_STORE_BANKED) {
+        emit_open(e, "tf_trf_banked #(");
+        emit_line(e, ".NR    (MMax),");
+        emit_line(e, ".NC    (NMax),");
+        emit_line(e, ".W     (OpW),");
+        emit_line(e, ".Ports (2),");
+        emit_line(e, ".NB    (%d),", nb);
+        emit_line(e, ".IdxW  (%d),", iw);
+        emit_line(e, ".RowW  (%d)", p->st_row_w);
+    } else {
+        emit_open(e, "tf_trf_flops #(");
+        emit_line(e, ".NR    (MMax),");
+        emit_line(e, ".NC    (NMax),");
+        emit_line(e, ".W     (OpW),");
+        emit_line(e, ".Ports (2),");
+        emit_line(e, ".NB    (%d),", nb);
+        emit_line(e, ".IdxW  (%d),", iw);
+        emit_line(e, ".RowW  (%d),", p->st_row_w);
+        emit_line(e, ".ColW  (%d)", p->st_col_w);
+    }
+    emit_close(e, ") u_store (");
+    e->indent++;
+    emit_line(e, ".clk_i     (clk_i),");
+    emit_line(e, ".rst_ni    (rst_ni),");
+    emit_line(e, ".w_valid_i (st_we),");
+    emit_line(e, ".w_dir_i   (1'b0),");
+    emit_line(e, ".w_idx_i   (st_widx),");
+    emit_line(e, ".w_data_i  (st_wdata),");
+    emit_line(e, ".w_mask_i  (st_wmask),");
+    emit_line(e, ".r_valid_i ({en, en}),");
+    emit_line(e, ".r_dir_i   ({st_bdir, st_adir}),");
+    emit_line(e, ".r_idx_i   ({st_bidx, st_aidx}),");
+    emit_line(e, ".r_valid_o (st_rvalid),");
+    emit_line(e, ".r_data_o  (st_rdata)");
+    emit_close(e, ");");
+    e->indent--;
+    emit_line(e, "wire unused_st_r = ^{st_rvalid, st_rdata};");
+    emit_blank(e);
+    store_select(e, p, "st_a", p->rows, "st_agrp_q", agw, angrp, "st_rdata", 0);
+    store_select(e, p, "st_b", C, "st_bgrp_q", p->nt_w, p->nt_max, "st_rdata", 1);
+    emit_line(e, "assign a_rdata = (asrc_q != SrcBuf) ? st_a : a_lane_rdata;");
+    emit_line(e, "assign b_rdata = (bsrc_q != SrcBuf) ? st_b : b_lane_rdata;");
+    e->indent = 0;
+}
+
 static void engine_ports(struct emitter *e, const struct tf_plan *p)
 {
     int dw = p->dim_w;
@@ -328,6 +529,10 @@ static void engine_ports(struct emitter *e, const struct tf_plan *p)
     emit_line(e, "input  wire [%d:0] cmd_k_i,", dw - 1);
     emit_line(e, "input  wire [%d:0] cmd_n_i,", dw - 1);
     emit_line(e, "input  wire        cmd_requant_i,");
+    emit_line(e, "// GEMM only: A and B source (0 buffer, 1 result store S, 2 S^T), store the result");
+    emit_line(e, "input  wire [1:0]  cmd_asrc_i,");
+    emit_line(e, "input  wire [1:0]  cmd_bsrc_i,");
+    emit_line(e, "input  wire        cmd_store_i,");
     emit_line(e, "// operand elements for LOAD_A / LOAD_B (row-major) and LOAD_AT / LOAD_BT (transposed)");
     emit_line(e, "input  wire        in_valid_i,");
     emit_line(e, "output wire        in_ready_o,");
@@ -392,6 +597,9 @@ static void engine_localparams(struct emitter *e, const struct tf_plan *p)
     }
     lp_int(e, "ALaneOnCol", p->a_lane_on_col);
     lp_int(e, "HasRq", p->requant);
+    lp_int(e, "HasStore", p->store != TF_STORE_NONE);
+    if (ws && p->store != TF_STORE_NONE)
+        lp_int(e, "KtW", p->kt_w);
     if (rq) {
         lp_int(e, "RqOutW", p->rq_bits);
         lp_int(e, "RqLat", p->lat_rq);
@@ -433,11 +641,12 @@ static void emit_engine(const struct tf_plan *p, const char *dir, struct diag *d
     emit_blank(&e);
     engine_localparams(&e, p);
     static const struct emit_hook hooks[] = {{"MESH_INSTANCE", hook_mesh},
-                                             {"OUTPUT_STAGE", hook_output_stage}};
-    emit_template(&e, p, "engine/head.vt", hooks, 2);
+                                             {"OUTPUT_STAGE", hook_output_stage},
+                                             {"STORE", hook_store}};
+    emit_template(&e, p, "engine/head.vt", hooks, 3);
     emit_template(&e, p, p->dataflow == TF_OS ? "engine/sched_os.vt" : "engine/sched_ws.vt",
-                  hooks, 2);
-    emit_template(&e, p, "engine/tail.vt", hooks, 2);
+                  hooks, 3);
+    emit_template(&e, p, "engine/tail.vt", hooks, 3);
     emit_line(&e, "endmodule");
     emit_blank(&e);
     emit_line(&e, "`default_nettype wire");
@@ -451,13 +660,14 @@ static void emit_top(const struct tf_plan *p, const char *dir, struct diag *d)
     static const char *const ports[][2] = {
         {"clk_i", "in"}, {"rst_ni", "in"}, {"cmd_valid_i", "in"}, {"cmd_ready_o", "out"},
         {"cmd_op_i", "in"}, {"cmd_m_i", "in"}, {"cmd_k_i", "in"}, {"cmd_n_i", "in"},
-        {"cmd_requant_i", "in"}, {"in_valid_i", "in"}, {"in_ready_o", "out"},
+        {"cmd_requant_i", "in"}, {"cmd_asrc_i", "in"}, {"cmd_bsrc_i", "in"},
+        {"cmd_store_i", "in"}, {"in_valid_i", "in"}, {"in_ready_o", "out"},
         {"in_data_i", "in"}, {"rq_valid_i", "in"}, {"rq_ready_o", "out"}, {"rq_mult_i", "in"},
         {"rq_shift_i", "in"}, {"c_valid_o", "out"}, {"c_ready_i", "in"}, {"c_data_o", "out"},
         {"c_row_o", "out"}, {"c_col_o", "out"}, {"c_last_o", "out"}, {"busy_o", "out"},
         {"err_o", "out"}, {"stat_cycles_o", "out"}, {"stat_stall_o", "out"},
     };
-    int widths[] = {1, 1, 1, 1, 3, p->dim_w, p->dim_w, p->dim_w, 1, 1, 1, p->op_bits, 1, 1, 31, 5,
+    int widths[] = {1, 1, 1, 1, 3, p->dim_w, p->dim_w, p->dim_w, 1, 2, 2, 1, 1, 1, p->op_bits, 1, 1, 31, 5,
                     1, 1, p->out_data_bits, p->row_idx_w, p->col_idx_w, 1, 1, 1, p->cnt_w, p->cnt_w};
     int n = (int)(sizeof ports / sizeof ports[0]);
     struct emitter e;
@@ -596,10 +806,15 @@ void emit_rtl(const struct tf_plan *p, const char *dir, struct diag *d)
     emit_engine(p, dir, d);
     emit_top(p, dir, d);
     if (p->trf) {
-        nm = trf_template_modules(p, mods);
-        for (int i = 0; i < nm; i++)
-            if (strcmp(mods[i], "tf_ram_1r1w") != 0) /* the engine's copy serves both */
-                emit_copy(p, dir, mods[i], d);
+        const char *tmods[8];
+        int nt = trf_template_modules(p, tmods);
+        for (int i = 0; i < nt; i++) {
+            int shared = 0; /* the engine's copy serves both */
+            for (int j = 0; j < nm; j++)
+                shared |= !strcmp(tmods[i], mods[j]);
+            if (!shared)
+                emit_copy(p, dir, tmods[i], d);
+        }
         emit_trf(p, dir, d);
     }
 }

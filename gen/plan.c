@@ -35,6 +35,13 @@ void plan_storage(const struct tf_config *cfg, struct tf_storage *st)
                            ? nb * cfg->trf_rows * cfg->trf_width * cfg->trf_read_ports
                            : (long long)cfg->trf_rows * cfg->trf_cols * cfg->trf_width;
     }
+    st->store_bits = 0;
+    if (cfg->store != TF_STORE_NONE) {
+        long long nb = cfg->max_m > cfg->max_n ? cfg->max_m : cfg->max_n;
+        /* two read ports: banked keeps one copy of the banks per port */
+        st->store_bits = cfg->store == TF_STORE_BANKED ? nb * cfg->max_m * ob * 2
+                                                       : (long long)cfg->max_m * cfg->max_n * ob;
+    }
 }
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
@@ -119,6 +126,14 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
         p->trf_col_w = imax(tf_clog2(p->trf_nc), 1);
         p->trf_bits = st.trf_bits;
     }
+    p->store = cfg->store;
+    if (p->store != TF_STORE_NONE) {
+        p->st_nb = imax(p->max_m, p->max_n);
+        p->st_idx_w = imax(tf_clog2(p->st_nb), 1);
+        p->st_row_w = imax(tf_clog2(p->max_m), 1);
+        p->st_col_w = imax(tf_clog2(p->max_n), 1);
+        p->store_bits = st.store_bits;
+    }
 }
 
 void plan_print(const struct tf_plan *p, FILE *f)
@@ -161,6 +176,12 @@ void plan_print(const struct tf_plan *p, FILE *f)
                 p->trf_ports > 1 ? "s" : "", p->trf_mask ? "write mask" : "no write mask",
                 p->trf_nb, p->trf_bits,
                 p->trf_impl == TF_TRF_BANKED ? " (banks of NR words, one copy per read port)" : "");
+    if (p->store != TF_STORE_NONE)
+        fprintf(f,
+                "result store      %d x %d words of %d bits, %s, 2 read ports (A, B); %lld storage "
+                "bits\n",
+                p->max_m, p->max_n, p->op_bits, p->store == TF_STORE_BANKED ? "banked" : "flip-flops",
+                p->store_bits);
     fprintf(f, "latencies         read %d, feed %d, beat %d, requant %d; min tile period %d\n",
             p->lat_read, p->lat_feed, p->lat_beat, p->lat_rq, p->min_period);
     if (p->dataflow == TF_OS)

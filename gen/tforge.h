@@ -51,6 +51,7 @@ void arena_free(struct arena *a);
 
 enum tf_dataflow { TF_OS = 0, TF_WS = 1 };
 enum tf_trf_impl { TF_TRF_FLOPS = 0, TF_TRF_BANKED = 1 };
+enum tf_store { TF_STORE_NONE = 0, TF_STORE_FLOPS = 1, TF_STORE_BANKED = 2 };
 
 /* Where a value came from, for error messages. */
 struct cfg_origin {
@@ -67,13 +68,14 @@ struct tf_config {
     int max_m, max_k, max_n;
     int requant;
     int requant_bits;
+    int store; /* enum tf_store: the engine's on-chip result store */
     /* [trf]: the two-direction register file, built when the section is present */
     int trf;
     int trf_rows, trf_cols, trf_width, trf_read_ports, trf_write_mask;
     enum tf_trf_impl trf_impl;
     /* origin of each key that was set; line 0 = default */
     struct cfg_origin o_name, o_rows, o_cols, o_dataflow, o_operand_bits;
-    struct cfg_origin o_max_m, o_max_k, o_max_n, o_requant, o_requant_bits;
+    struct cfg_origin o_max_m, o_max_k, o_max_n, o_requant, o_requant_bits, o_store;
     struct cfg_origin o_trf_rows, o_trf_cols, o_trf_width, o_trf_read_ports, o_trf_write_mask;
     struct cfg_origin o_trf_impl;
 };
@@ -138,6 +140,15 @@ struct tf_plan {
     int trf_row_w;       /* max(clog2(nr), 1): bank address width */
     int trf_col_w;       /* max(clog2(nc), 1) */
     long long trf_bits;  /* storage bits (banked: nb banks x nr words x w x ports) */
+
+    /* result store (gemm.store): a max_m x max_n register file of operand words with
+     * two read ports (A, B), written by the output beats */
+    int store;           /* enum tf_store */
+    int st_nb;           /* words per data port: max(max_m, max_n) */
+    int st_idx_w;        /* max(clog2(st_nb), 1) */
+    int st_row_w;        /* max(clog2(max_m), 1) */
+    int st_col_w;        /* max(clog2(max_n), 1) */
+    long long store_bits;
 };
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d);
@@ -148,6 +159,7 @@ struct tf_storage {
     long long a_depth, b_depth, acc_depth;
     long long a_bits, b_bits, acc_bits, prm_bits, total;
     long long trf_bits; /* register file, 0 without [trf] */
+    long long store_bits; /* result store, 0 without gemm.store */
 };
 void plan_storage(const struct tf_config *cfg, struct tf_storage *st);
 void plan_print(const struct tf_plan *p, FILE *f);

@@ -159,3 +159,68 @@ void tfm_trf_write(struct tfm_trf *t, int dir, int idx, const uint64_t *data,
             if (!mask || mask[r])
                 t->cell[(size_t)r * t->nc + idx] = data[r] & m;
 }
+
+/* ---- result store --------------------------------------------------------- */
+
+void tfm_store_result(const struct tfm_arch *a, struct tfm_trf *s, int m, int n, const int64_t *c)
+{
+    int nb = tfm_trf_words(s), beats = tfm_beat_count(a, m, n);
+    uint64_t *row = (uint64_t *)calloc((size_t)nb, sizeof *row);
+    uint8_t *mask = (uint8_t *)calloc((size_t)nb, 1);
+    if (!row || !mask)
+        abort();
+    for (int i = 0; i < beats; i++) {
+        int r, col;
+        tfm_beat_at(a, m, n, i, &r, &col);
+        for (int w = 0; w < nb; w++) {
+            row[w] = 0;
+            mask[w] = 0;
+        }
+        for (int j = 0; j < a->cols && col + j < s->nc; j++) {
+            int q = col + j;
+            row[q] = q < n ? (uint64_t)c[(size_t)r * n + q] : 0;
+            mask[q] = 1;
+        }
+        tfm_trf_write(s, 0, r, row, mask);
+    }
+    free(row);
+    free(mask);
+}
+
+void tfm_store_operand(const struct tfm_arch *a, const struct tfm_trf *s, int src, int rows,
+                       int cols, int32_t *out)
+{
+    uint64_t sign = 1ULL << (a->op_bits - 1), m = (1ULL << a->op_bits) - 1;
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) {
+            int r = src == TFM_SRC_ST ? i : j, q = src == TFM_SRC_ST ? j : i;
+            uint64_t v = (r < s->nr && q < s->nc) ? s->cell[(size_t)r * s->nc + q] & m : 0;
+            out[(size_t)i * cols + j] = (int32_t)(int64_t)((v ^ sign) - sign);
+        }
+}
+
+int tfm_store_sources_ok(const struct tfm_arch *a, int m, int k, int n, int asrc, int bsrc,
+                         int store)
+{
+    int am = a->max_m, an = a->max_n;
+    if (asrc < 0 || asrc > 2 || bsrc < 0 || bsrc > 2)
+        return 0;
+    if (store && (asrc || bsrc))
+        return 0;
+    if (asrc == TFM_SRC_ST && k > an)
+        return 0;
+    if (asrc == TFM_SRC_ST_T && (m > an || k > am))
+        return 0;
+    if (bsrc == TFM_SRC_ST && k > am)
+        return 0;
+    if (bsrc == TFM_SRC_ST_T && (n > am || k > an))
+        return 0;
+    return 1;
+}
+
+long long tfm_load_cycles(long long e) { return 1 + e; }
+
+long long tfm_gemm_cmd_cycles(const struct tfm_arch *a, int m, int k, int n, int stored)
+{
+    return 1 + tfm_cycles(a, m, k, n) + (stored ? 0 : 1);
+}

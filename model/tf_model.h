@@ -73,6 +73,32 @@ void tfm_trf_read(const struct tfm_trf *t, int dir, int idx, uint64_t *out);
 void tfm_trf_write(struct tfm_trf *t, int dir, int idx, const uint64_t *data,
                    const uint8_t *mask);
 
+/* ---- the GEMM engine's result store (gemm.store) ---------------------------
+ * A max_m x max_n register file (struct tfm_trf, w = op_bits). A storing GEMM
+ * writes each output beat as one masked row write: row m, words col..col+cols-1,
+ * word n gets C[m][n] (requantized) if n < N and 0 otherwise (n < max_n). A later
+ * GEMM reads an operand from it: source 1 is S itself, source 2 is S^T. */
+enum { TFM_SRC_BUF = 0, TFM_SRC_ST = 1, TFM_SRC_ST_T = 2 };
+
+/* Apply the output beats of an m x n result c (row-major) to the store s. */
+void tfm_store_result(const struct tfm_arch *a, struct tfm_trf *s, int m, int n, const int64_t *c);
+/* The rows x cols operand a GEMM reads from source src (1 or 2), row-major,
+ * sign-extended from op_bits. */
+void tfm_store_operand(const struct tfm_arch *a, const struct tfm_trf *s, int src, int rows,
+                       int cols, int32_t *out);
+/* 1 if a GEMM (m, k, n) may read A from asrc and B from bsrc (bounds of S), as the
+ * engine's command check; a storing GEMM must read both from buffers. */
+int tfm_store_sources_ok(const struct tfm_arch *a, int m, int k, int n, int asrc, int bsrc,
+                         int store);
+
+/* Cycles of one command without input gaps or back-pressure, from the cycle it
+ * is accepted to the first cycle the next one can be: a load of e elements
+ * (LOAD_A/AT/B/BT, LOAD_RQ), and a GEMM up to its last result: written into the
+ * result store (stored != 0), or taken from c_* (one cycle more: the output
+ * buffer). */
+long long tfm_load_cycles(long long e);
+long long tfm_gemm_cmd_cycles(const struct tfm_arch *a, int m, int k, int n, int stored);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,7 +2,7 @@
 # test.sh CONFIG... [-- LIGHT_CONFIG...] [--trf TRF_CONFIG...] -- make test: unit
 # tests (plain, then ASan+UBSan), then for each CONFIG: lint, Verilator
 # co-simulation, Icarus co-simulation of the GEMM engine; for each LIGHT_CONFIG
-# (examples, 64x64 arrays): lint and Icarus; for each TRF_CONFIG: lint, Verilator
+# (examples, 64x64 arrays, golden-text configs): lint and Icarus; for each TRF_CONFIG: lint, Verilator
 # and Icarus co-simulation of the register file.
 # Ends with one line "tforge: N passed, M failed" and a non-zero status if
 # anything failed.
@@ -47,10 +47,12 @@ for config in "$@"; do
     continue
   fi
   [ $mode = light ] || check "$name: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$config"
-  # the 64x64 arrays simulate slowly in Icarus: three GEMMs (the first edge cases)
+  # the 64x64 arrays simulate slowly in Icarus: three GEMMs (the first edge cases);
+  # with a result store, 38 (every store source combination, tb/vecgen.c)
   case "$config" in
     configs/large/*) tests=3 ;;
-    *) tests=8 ;;
+    *) tests=8
+       grep -q '^#define TFP_STORE [12]' "rtl_out/$name/${name}_params.h" 2>/dev/null && tests=38 ;;
   esac
   check "$name: icarus cosim" env ICARUS_TESTS=$tests scripts/flow.sh icarus "$config"
 done

@@ -1,7 +1,8 @@
 // gemm_tb -- self-checking Icarus Verilog testbench for a generated GEMM engine.
 //
 // Reads the vectors and expected results written by the golden model
-// (tb/vecgen.c), drives LOAD_A / LOAD_B / LOAD_RQ / GEMM with random gaps on
+// (tb/vecgen.c), drives LOAD_A / LOAD_B / LOAD_RQ / GEMM (operands from the
+// buffers or, with gemm.store, the result store) with random gaps on
 // in_valid and random back-pressure on c_ready (LFSR), compares every lane of
 // every result beat and its row/col/last sideband, and checks
 // stat_cycles - stat_stall against the cycle model. Ends with one line:
@@ -26,6 +27,9 @@ module gemm_tb;
   reg  [DimW-1:0]              cmd_k = {DimW{1'b0}};
   reg  [DimW-1:0]              cmd_n = {DimW{1'b0}};
   reg                          cmd_rq = 1'b0;
+  reg  [1:0]                   cmd_asrc = 2'd0;
+  reg  [1:0]                   cmd_bsrc = 2'd0;
+  reg                          cmd_st = 1'b0;
   reg                          in_valid = 1'b0;
   wire                         in_ready;
   reg  [`TFP_OP_BITS-1:0]      in_data = {`TFP_OP_BITS{1'b0}};
@@ -54,6 +58,9 @@ module gemm_tb;
     .cmd_k_i       (cmd_k),
     .cmd_n_i       (cmd_n),
     .cmd_requant_i (cmd_rq),
+    .cmd_asrc_i    (cmd_asrc),
+    .cmd_bsrc_i    (cmd_bsrc),
+    .cmd_store_i   (cmd_st),
     .in_valid_i    (in_valid),
     .in_ready_o    (in_ready),
     .in_data_i     (in_data),
@@ -96,7 +103,7 @@ module gemm_tb;
 
   integer fd, ntests, t, m, k, n, rq, model_cycles, i, cnt, nbeats, got;
   integer row, col, last, lane, rc, passed, failed, checks, pad_checks, mismatches, bad_test;
-  integer mult_v, shift_v, at, bt;
+  integer mult_v, shift_v, at, bt, asrc, bsrc, st;
   reg signed [63:0] val;
   reg signed [63:0] act;
   reg [8*256-1:0] vec;
@@ -119,13 +126,14 @@ module gemm_tb;
     @(negedge clk);
     for (t = 0; t < ntests; t = t + 1) begin
       bad_test = 0;
-      rc = $fscanf(fd, "%d %d %d %d %d %d %d", m, k, n, rq, model_cycles, at, bt);
-      // LOAD_A / LOAD_AT and LOAD_B / LOAD_BT: element streams with random gaps.
+      rc = $fscanf(fd, "%d %d %d %d %d %d %d %d %d %d", m, k, n, rq, model_cycles, at, bt, asrc, bsrc, st);
+      // LOAD_A / LOAD_AT and LOAD_B / LOAD_BT: element streams with random gaps;
+      // an operand read from the result store is not loaded.
       for (i = 0; i < 2; i = i + 1) begin
-        if (i == 0) send_cmd((at != 0) ? 3'd4 : 3'd0, m, k, n, 1'b0);
-        else send_cmd((bt != 0) ? 3'd5 : 3'd1, m, k, n, 1'b0);
+        if (i == 0 && asrc == 0) send_cmd((at != 0) ? 3'd4 : 3'd0, m, k, n, 1'b0);
+        if (i == 1 && bsrc == 0) send_cmd((bt != 0) ? 3'd5 : 3'd1, m, k, n, 1'b0);
         cnt = 0;
-        while (cnt < ((i == 0) ? m * k : k * n)) begin
+        while (cnt < ((i == 0) ? ((asrc == 0) ? m * k : 0) : ((bsrc == 0) ? k * n : 0))) begin
           step_lfsr;
           if (lfsr[2:0] != 3'd0) begin
             rc = $fscanf(fd, "%d", val);
@@ -153,13 +161,25 @@ module gemm_tb;
         end
       end
       rc = $fscanf(fd, "%d", nbeats);
+      cmd_asrc = asrc[1:0];
+      cmd_bsrc = bsrc[1:0];
+      cmd_st   = (st != 0);
       send_cmd(3'd3, m, k, n, rq != 0);
+      cmd_asrc = 2'd0;
+      cmd_bsrc = 2'd0;
+      cmd_st   = 1'b0;
       got = 0;
       while (got < nbeats || busy) begin
         step_lfsr;
         c_ready = (lfsr[1:0] != 2'd0);
         #1;
-        if (c_valid && c_ready) begin
+        if (c_valid && c_ready && got >= nbeats) begin
+          if (bad_test == 0)
+            $display("ICARUS MISMATCH test %0d: beat %0d beyond the expected %0d (a storing GEMM sends none)",
+                     t, got, nbeats);
+          bad_test = 1;
+          got = got + 1;
+        end else if (c_valid && c_ready) begin
           rc = $fscanf(fd, "%d %d %d", row, col, last);
           if (c_row !== row[`TFP_ROW_IDX_W-1:0] || c_col !== col[`TFP_COL_IDX_W-1:0] || c_last !== (last != 0)) begin
             if (bad_test == 0)
@@ -175,8 +195,8 @@ module gemm_tb;
             if (act !== val) begin   // !== : an X or Z lane is a mismatch
               mismatches = mismatches + 1;
               if (bad_test == 0)
-                $display("ICARUS MISMATCH test %0d (M=%0d K=%0d N=%0d): C[%0d][%0d]: expected %0d, actual %0d",
-                         t, m, k, n, row, col + lane, val, act);
+                $display("ICARUS MISMATCH test %0d (M=%0d K=%0d N=%0d, A src %0d, B src %0d): C[%0d][%0d]: expected %0d, actual %0d",
+                         t, m, k, n, asrc, bsrc, row, col + lane, val, act);
               bad_test = 1;
             end
           end

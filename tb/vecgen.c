@@ -3,10 +3,15 @@
  * header force-included. Usage: vecgen SEED COUNT OUT.txt
  *
  * Format (whitespace-separated decimal): the number of tests, then per test
- *   M K N RQ MODEL_CYCLES AT BT, the A values in stream order (M*K row-major, or
- *   A^T K*M row-major if AT: loaded with LOAD_AT), the B values likewise (B^T, N*K,
- *   if BT: LOAD_BT), N "mult shift" pairs if RQ, the number of beats, then per
- *   beat: ROW COL LAST and COLS lane values. */
+ *   M K N RQ MODEL_CYCLES AT BT ASRC BSRC ST, the A values in stream order (M*K
+ *   row-major, or A^T K*M row-major if AT: loaded with LOAD_AT; absent if ASRC != 0:
+ *   A is read from the result store, 1 = S, 2 = S^T), the B values likewise (B^T,
+ *   N*K, if BT: LOAD_BT; absent if BSRC != 0), N "mult shift" pairs if RQ, the
+ *   number of beats (0 if ST: the results go to the result store), then per beat:
+ *   ROW COL LAST and COLS lane values.
+ * With a result store (gemm.store), test 5 and every fourth after it store their
+ * requantized result, and the test after each reads it as A and/or B (S or S^T,
+ * the eight combinations in turn: 38 tests cover them all). */
 #include "tf_model.h"
 
 #include <stdio.h>
@@ -41,11 +46,30 @@ int main(int argc, char **argv)
     }
     int R = arch.rows, C = arch.cols;
     int lo = tfm_op_min(arch.op_bits), hi = tfm_op_max(arch.op_bits);
+    struct tfm_trf st = {0};
+    int ms = 0, ns = 0; /* shape of the last stored result */
+    if (TFP_STORE && tfm_trf_init(&st, arch.max_m, arch.max_n, arch.op_bits) != 0)
+        return 2;
+    static const int srcs[8][2] = {{1, 0}, {2, 0}, {0, 1}, {0, 2}, {1, 2}, {2, 1}, {1, 1}, {2, 2}};
     fprintf(f, "%d\n", count);
     for (int t = 0; t < count; t++) {
         int m, k, n;
+        int store = TFP_STORE && t >= 5 && t % 4 == 1;
+        int asrc = 0, bsrc = 0;
+        if (TFP_STORE && t >= 6 && t % 4 == 2) {
+            bsrc = srcs[(t / 4) % 8][1];
+            asrc = srcs[(t / 4) % 8][0];
+        }
         /* edge cases first: 1x1x1, K = 1 with M < R and N < C, one past a tile */
-        if (t == 0) {
+        if (asrc || bsrc) {
+            /* inside the stored result (see tfm_store_sources_ok) */
+            int mhi = arch.max_m, khi = arch.max_k, nhi = arch.max_n;
+            if (asrc == 1) mhi = clampi(ms, 1, mhi), khi = clampi(ns, 1, khi);
+            if (asrc == 2) mhi = clampi(ns, 1, mhi), khi = clampi(ms, 1, khi);
+            if (bsrc == 1) khi = clampi(ms, 1, khi), nhi = clampi(ns, 1, nhi);
+            if (bsrc == 2) khi = clampi(ns, 1, khi), nhi = clampi(ms, 1, nhi);
+            m = range(&seed, 1, mhi), k = range(&seed, 1, khi), n = range(&seed, 1, nhi);
+        } else if (t == 0) {
             m = 1, k = 1, n = 1;
         } else if (t == 1) {
             m = clampi(R - 1, 1, arch.max_m), k = 1, n = clampi(C - 1, 1, arch.max_n);
@@ -56,7 +80,7 @@ int main(int argc, char **argv)
             k = range(&seed, 1, clampi(2 * R + 1, 1, arch.max_k));
             n = range(&seed, 1, clampi(2 * C + 1, 1, arch.max_n));
         }
-        int rq = arch.requant && (t % 2 == 1);
+        int rq = arch.requant && (t % 2 == 1 || store);
         int at = t % 3 == 2;     /* A streamed transposed */
         int bt = t % 4 >= 2;     /* B streamed transposed (Q*K^T with K by tokens) */
         int32_t *a = malloc(sizeof *a * (size_t)(m * k));
@@ -68,18 +92,36 @@ int main(int argc, char **argv)
             a[i] = t == 3 ? lo : range(&seed, lo, hi);
         for (int i = 0; i < k * n; i++)
             b[i] = t == 3 ? lo : (t == 4 ? hi : range(&seed, lo, hi));
+        if (asrc)
+            tfm_store_operand(&arch, &st, asrc, m, k, a);
+        if (bsrc)
+            tfm_store_operand(&arch, &st, bsrc, k, n, b);
         for (int j = 0; j < n; j++) {
             mult[j] = (uint32_t)(next(&seed) & 0x7fffffffu);
             shift[j] = range(&seed, 0, arch.acc_bits - 1 < 31 ? arch.acc_bits - 1 : 31);
         }
         tfm_gemm(m, k, n, a, b, c);
-        fprintf(f, "%d %d %d %d %lld %d %d\n", m, k, n, rq, tfm_cycles(&arch, m, k, n), at, bt);
-        for (int i = 0; i < m * k; i++) {
+        if (store) {
+            /* spread each column over the output range: mult in [2^30, 2^31), shift from max |acc| */
+            for (int j = 0; j < n; j++) {
+                long long big = 1;
+                for (int i = 0; i < m; i++)
+                    big = llabs(c[i * n + j]) > big ? llabs(c[i * n + j]) : big;
+                int len = 0;
+                while ((big >> len) != 0)
+                    len++;
+                mult[j] = 0x40000000u | (uint32_t)(next(&seed) & 0x3fffffffu);
+                shift[j] = clampi(len - (arch.rq_bits - 1), 0, 31);
+            }
+        }
+        fprintf(f, "%d %d %d %d %lld %d %d %d %d %d\n", m, k, n, rq, tfm_cycles(&arch, m, k, n), at,
+                bt, asrc, bsrc, store);
+        for (int i = 0; i < m * k && !asrc; i++) {
             int v = at ? a[(i % m) * k + i / m] : a[i]; /* A^T row-major: i = kk*m + mm */
             fprintf(f, "%d%c", v, (i + 1) % 16 ? ' ' : '\n');
         }
         fprintf(f, "\n");
-        for (int i = 0; i < k * n; i++) {
+        for (int i = 0; i < k * n && !bsrc; i++) {
             int v = bt ? b[(i % k) * n + i / k] : b[i]; /* B^T row-major: i = nn*k + kk */
             fprintf(f, "%d%c", v, (i + 1) % 16 ? ' ' : '\n');
         }
@@ -87,6 +129,16 @@ int main(int argc, char **argv)
         if (rq)
             for (int j = 0; j < n; j++)
                 fprintf(f, "%u %d\n", mult[j], shift[j]);
+        if (rq)
+            for (int i = 0; i < m * n; i++)
+                c[i] = tfm_requant(c[i], mult[i % n], shift[i % n], arch.rq_bits);
+        if (store) {
+            tfm_store_result(&arch, &st, m, n, c);
+            ms = m, ns = n;
+            fprintf(f, "0\n");
+            free(a), free(b), free(c), free(mult), free(shift);
+            continue;
+        }
         int beats = tfm_beat_count(&arch, m, n);
         fprintf(f, "%d\n", beats);
         for (int i = 0; i < beats; i++) {
@@ -95,16 +147,14 @@ int main(int argc, char **argv)
             fprintf(f, "%d %d %d", row, col, i == beats - 1);
             for (int j = 0; j < C; j++) {
                 int64_t v = 0;
-                if (col + j < n) {
+                if (col + j < n)
                     v = c[row * n + col + j];
-                    if (rq)
-                        v = tfm_requant(v, mult[col + j], shift[col + j], arch.rq_bits);
-                }
                 fprintf(f, " %lld", (long long)v);
             }
             fprintf(f, "\n");
         }
         free(a), free(b), free(c), free(mult), free(shift);
     }
+    tfm_trf_free(&st);
     return fclose(f) == 0 ? 0 : 1;
 }

@@ -200,7 +200,7 @@ static void test_unknown_key(void **state)
     struct ctx *c = *state;
     load(c, good(c, "max_q = 4\n"), NULL, 0);
     expect_shape(c, "t.ini:7", "gemm.max_q = 4", "unknown key in [gemm]",
-                 "max_m, max_k, max_n, requant, requant_bits");
+                 "max_m, max_k, max_n, requant, requant_bits, store");
     load(c, good(c, "[array]\nrowz = 4\n"), NULL, 0);
     expect_shape(c, "t.ini:8", "array.rowz = 4", "unknown key in [array]",
                  "rows, cols, dataflow, operand_bits");
@@ -745,6 +745,34 @@ static void test_trf_section(void **state)
                                 "file would hold 8388608 bits (legal: at most 4194304 bits)");
 }
 
+/* gemm.store: the result store needs requantization to operand width and at most
+ * 256 rows and columns; flops and banked count their storage differently. */
+static void test_store_key(void **state)
+{
+    struct ctx *c = *state;
+    assert_int_equal(load(c, good(c, NULL), NULL, 0), 0);
+    assert_int_equal(c->cfg.store, TF_STORE_NONE);
+    assert_int_equal(load(c, good(c, "store = banked\n"), NULL, 0), 0);
+    assert_int_equal(c->cfg.store, TF_STORE_BANKED);
+    assert_int_equal(load(c, good(c, "store = flops\nrequant_bits = 5\n"), NULL, 0), 0);
+    assert_int_equal(c->cfg.store, TF_STORE_FLOPS);
+    load(c, good(c, "store = sram\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.store = sram", "unknown store", "none, flops, banked");
+    load(c, good(c, "store = banked\nrequant = false\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.store = banked", "but gemm.requant = false",
+                 "store = none, or requant = true");
+    load(c, good(c, "store = flops\nrequant_bits = 9\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.store = flops", "gemm.requant_bits = 9",
+                 "requant_bits 2..8 with a store");
+    load(c, good(c, "store = banked\nmax_n = 257\n"), NULL, 0);
+    expect_shape(c, "t.ini:7", "gemm.store = banked", "257", "max_m and max_n 1..256 with a store");
+    /* the largest store, 256 x 256 x 16 bits in two banked copies (2 Mibit), is accepted */
+    const char *d[] = {"gemm.store=banked", "array.operand_bits=16", "gemm.requant_bits=16",
+                       "gemm.max_m=256", "gemm.max_n=256"};
+    assert_int_equal(load(c, good(c, NULL), d, 5), 0);
+    assert_int_equal(c->cfg.max_n, 256);
+}
+
 /* Every key, its section and its default as the key table prints them. */
 static const struct {
     const char *section, *key, *dflt;
@@ -754,6 +782,7 @@ static const struct {
     {"array", "operand_bits", "8"},   {"gemm", "max_m", "64"},
     {"gemm", "max_k", "64"},          {"gemm", "max_n", "64"},
     {"gemm", "requant", "true"},      {"gemm", "requant_bits", "8"},
+    {"gemm", "store", "none"},
     {"trf", "rows", "(required in [trf])"}, {"trf", "cols", "(required in [trf])"},
     {"trf", "width", "8"},            {"trf", "read_ports", "1"},
     {"trf", "impl", "flops"},         {"trf", "write_mask", "true"},
@@ -1280,6 +1309,7 @@ int main(void)
         T(test_define_trimmed),
         T(test_key_table),
         T(test_trf_section),
+        T(test_store_key),
         T(test_cli_help),
         T(test_cli_keys),
         T(test_cli_errors),

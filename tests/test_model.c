@@ -580,6 +580,58 @@ static void test_trf_model(void **state)
     tfm_trf_free(&t);
 }
 
+/* The result store: beats become masked row writes (lanes at or beyond N write 0,
+ * columns beyond max_n nothing), operands read back as S or S^T sign-extended, and
+ * the source bounds match the engine's command check. */
+static void test_store_model(void **state)
+{
+    (void)state;
+    struct tfm_arch a = arch(TFM_OS, 2, 3, 1);
+    a.max_m = 5, a.max_n = 7;
+    struct tfm_trf s;
+    assert_int_equal(tfm_trf_init(&s, a.max_m, a.max_n, a.op_bits), 0);
+    for (int i = 0; i < 5 * 7; i++)
+        s.cell[i] = 0x55; /* stale contents */
+    int64_t c[3 * 4];
+    for (int i = 0; i < 12; i++)
+        c[i] = (i % 2) ? -(int64_t)i : (int64_t)(10 * i);
+    tfm_store_result(&a, &s, 3, 4, c);
+    for (int r = 0; r < 5; r++)
+        for (int q = 0; q < 7; q++) {
+            uint64_t want = 0x55;                        /* untouched */
+            if (r < 3 && q < 4)
+                want = (uint64_t)c[r * 4 + q] & 0xff;     /* operand bits only */
+            else if (r < 3 && q < 6)
+                want = 0;                                 /* padding lanes of the last column tile */
+            assert_int_equal(s.cell[r * 7 + q], want);
+        }
+    int32_t op[4 * 3];
+    tfm_store_operand(&a, &s, TFM_SRC_ST_T, 4, 3, op); /* S^T: 4 x 3 */
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 3; j++)
+            assert_int_equal(op[i * 3 + j], (int32_t)c[j * 4 + i]);
+    tfm_store_operand(&a, &s, TFM_SRC_ST, 3, 4, op);
+    assert_int_equal(op[1], -1);
+    assert_int_equal(op[2], 20);
+    /* sources: A = S needs K <= max_n, A = S^T M <= max_n and K <= max_m, etc. */
+    assert_true(tfm_store_sources_ok(&a, 5, 7, 64, 1, 0, 0));
+    assert_false(tfm_store_sources_ok(&a, 5, 8, 64, 1, 0, 0));
+    assert_true(tfm_store_sources_ok(&a, 7, 5, 1, 2, 0, 0));
+    assert_false(tfm_store_sources_ok(&a, 7, 6, 1, 2, 0, 0));
+    assert_true(tfm_store_sources_ok(&a, 1, 5, 7, 0, 1, 0));
+    assert_false(tfm_store_sources_ok(&a, 1, 6, 7, 0, 1, 0));
+    assert_true(tfm_store_sources_ok(&a, 1, 7, 5, 0, 2, 0));
+    assert_false(tfm_store_sources_ok(&a, 1, 7, 6, 0, 2, 0));
+    assert_false(tfm_store_sources_ok(&a, 1, 1, 1, 1, 0, 1)); /* store while reading it */
+    assert_false(tfm_store_sources_ok(&a, 1, 1, 1, 3, 0, 0));
+    assert_true(tfm_store_sources_ok(&a, 1, 1, 1, 0, 0, 1));
+    /* command cycles: a load is its elements plus the command; a GEMM adds the output buffer */
+    assert_int_equal(tfm_load_cycles(64), 65);
+    assert_int_equal(tfm_gemm_cmd_cycles(&a, 3, 4, 5, 1), 1 + tfm_cycles(&a, 3, 4, 5));
+    assert_int_equal(tfm_gemm_cmd_cycles(&a, 3, 4, 5, 0), 2 + tfm_cycles(&a, 3, 4, 5));
+    tfm_trf_free(&s);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* cmocka writes to stdout and stderr: keep the order */
@@ -597,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_utilization),
         cmocka_unit_test(test_beats),
         cmocka_unit_test(test_trf_model),
+        cmocka_unit_test(test_store_model),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

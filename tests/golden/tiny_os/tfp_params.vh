@@ -11,6 +11,7 @@
 `define TFP_COL_IDX_W 3
 `define TFP_CNT_W 48
 `define TFP_OUT_DATA_BITS 54
+`define TFP_STORE 2
 `define TFP_TRF_TOP tiny_os_trf
 `define TFP_TRF_ROWS 2
 `define TFP_TRF_COLS 3

@@ -3,6 +3,8 @@ tf_delay.v
 tf_ram_1r1w.v
 tf_skid.v
 tf_requant.v
+tf_rotate.v
+tf_trf_banked.v
 tiny_os_mesh.v
 tiny_os_gemm.v
 tiny_os_top.v

@@ -20,6 +20,10 @@ module tiny_os_gemm (
   input  wire [2:0] cmd_k_i,
   input  wire [2:0] cmd_n_i,
   input  wire        cmd_requant_i,
+  // GEMM only: A and B source (0 buffer, 1 result store S, 2 S^T), store the result
+  input  wire [1:0]  cmd_asrc_i,
+  input  wire [1:0]  cmd_bsrc_i,
+  input  wire        cmd_store_i,
   // operand elements for LOAD_A / LOAD_B (row-major) and LOAD_AT / LOAD_BT (transposed)
   input  wire        in_valid_i,
   output wire        in_ready_o,
@@ -71,6 +75,7 @@ module tiny_os_gemm (
   localparam integer BAW = 4;
   localparam integer ALaneOnCol = 0;
   localparam integer HasRq = 1;
+  localparam integer HasStore = 1;
   localparam integer RqOutW = 8;
   localparam integer RqLat = 2;
   localparam [3:0] AStride = 4'd4;
@@ -90,8 +95,15 @@ module tiny_os_gemm (
   // 4 LOAD_AT (A^T, i.e. K x M row-major: A by columns), 5 LOAD_BT (B^T, N x K
   // row-major: B by columns, e.g. K of Q*K^T token by token). The lane memories take
   // an operand in either orientation; no transpose pass is needed.
-  // A command whose dimensions are 0 or above the maxima is consumed, does
-  // nothing, and raises err_o until the next accepted command.
+  // GEMM reads each operand from its buffer (source 0) or, with gemm.store, from
+  // the result store S that an earlier GEMM issued with cmd_store_i filled:
+  // source 1 is S, source 2 is S^T, both read by rows or columns as the schedule
+  // needs (no transpose pass). A GEMM with cmd_store_i writes its requantized
+  // results into S instead of c_*. Load commands ignore the source and store bits.
+  // A command whose dimensions are 0 or above the maxima, that reads a store the
+  // design lacks or beyond its max_m x max_n words, or that stores while reading
+  // the store or without requantization, is consumed, does nothing, and raises
+  // err_o until the next accepted command.
   // ---------------------------------------------------------------------------
   localparam [2:0] OpLoadA  = 3'd0;
   localparam [2:0] OpLoadB  = 3'd1;
@@ -99,6 +111,10 @@ module tiny_os_gemm (
   localparam [2:0] OpGemm   = 3'd3;
   localparam [2:0] OpLoadAT = 3'd4;
   localparam [2:0] OpLoadBT = 3'd5;
+
+  localparam [1:0] SrcBuf   = 2'd0;   // operand buffer
+  localparam [1:0] SrcSt    = 2'd1;   // result store S
+  localparam [1:0] SrcStT   = 2'd2;   // result store transposed, S^T
 
   localparam [1:0] StIdle   = 2'd0;
   localparam [1:0] StLoad   = 2'd1;
@@ -117,19 +133,52 @@ module tiny_os_gemm (
   reg             ld_b_q;
   reg             ld_t_q;       // the stream is the transpose of the operand
   reg             err_q;
+  reg  [1:0]      asrc_q;       // operand sources and store flag of the GEMM
+  reg  [1:0]      bsrc_q;
+  reg             store_q;
   wire            en;           // global advance: low when the output is back-pressured
   wire            run_done;     // the last output beat enters the output buffer
 
-  wire m_ok = (cmd_m_i != {MW{1'b0}}) && (cmd_m_i <= MMaxV);
-  wire k_ok = (cmd_k_i != {KW{1'b0}}) && (cmd_k_i <= KMaxV);
-  wire n_ok = (cmd_n_i != {NW{1'b0}}) && (cmd_n_i <= NMaxV);
+  // Bounds are compared one bit wider: a maximum of 2^DimW - 1 would otherwise make
+  // the comparison constant (Verilator CMPCONST).
+  wire [DimW:0] cm_x   = {1'b0, cmd_m_i};
+  wire [DimW:0] ck_x   = {1'b0, cmd_k_i};
+  wire [DimW:0] cn_x   = {1'b0, cmd_n_i};
+  wire [DimW:0] mmax_x = {1'b0, MMaxV};
+  wire [DimW:0] kmax_x = {1'b0, KMaxV};
+  wire [DimW:0] nmax_x = {1'b0, NMaxV};
+  wire m_ok = (cmd_m_i != {MW{1'b0}}) && (cm_x <= mmax_x);
+  wire k_ok = (cmd_k_i != {KW{1'b0}}) && (ck_x <= kmax_x);
+  wire n_ok = (cmd_n_i != {NW{1'b0}}) && (cn_x <= nmax_x);
+  // A = S reads S[m][k] (K <= max_n); A = S^T reads S[k][m] (M <= max_n, K <= max_m);
+  // B = S reads S[k][n] (K <= max_m); B = S^T reads S[n][k] (N <= max_m, K <= max_n).
+  reg  a_src_ok;
+  reg  b_src_ok;
+  always @* begin
+    case (cmd_asrc_i)
+      SrcBuf:  a_src_ok = 1'b1;
+      SrcSt:   a_src_ok = (ck_x <= nmax_x);
+      SrcStT:  a_src_ok = (cm_x <= nmax_x) && (ck_x <= mmax_x);
+      default: a_src_ok = 1'b0;
+    endcase
+    case (cmd_bsrc_i)
+      SrcBuf:  b_src_ok = 1'b1;
+      SrcSt:   b_src_ok = (ck_x <= mmax_x);
+      SrcStT:  b_src_ok = (cn_x <= mmax_x) && (ck_x <= nmax_x);
+      default: b_src_ok = 1'b0;
+    endcase
+  end
+  wire reads_st = (cmd_asrc_i != SrcBuf) || (cmd_bsrc_i != SrcBuf);
+  wire src_ok   = (HasStore != 0)
+                ? (a_src_ok && b_src_ok && !(cmd_store_i && (reads_st || !cmd_requant_i)))
+                : (!reads_st && !cmd_store_i);
   reg  cmd_ok;
   always @* begin
     case (cmd_op_i)
       OpLoadA:  cmd_ok = m_ok && k_ok;
       OpLoadB:  cmd_ok = k_ok && n_ok;
       OpLoadRq: cmd_ok = n_ok && (HasRq != 0);
-      OpGemm:   cmd_ok = m_ok && k_ok && n_ok;
+      OpGemm:   cmd_ok = m_ok && k_ok && n_ok && src_ok;
       OpLoadAT: cmd_ok = m_ok && k_ok;
       OpLoadBT: cmd_ok = k_ok && n_ok;
       default:  cmd_ok = 1'b0;
@@ -176,6 +225,9 @@ module tiny_os_gemm (
       ld_b_q    <= 1'b0;
       ld_t_q    <= 1'b0;
       err_q     <= 1'b0;
+      asrc_q    <= SrcBuf;
+      bsrc_q    <= SrcBuf;
+      store_q   <= 1'b0;
       ld_r_q    <= {DimW{1'b0}};
       ld_c_q    <= {DimW{1'b0}};
       ld_rows_q <= {DimW{1'b0}};
@@ -195,6 +247,9 @@ module tiny_os_gemm (
               k_q       <= cmd_k_i;
               n_q       <= cmd_n_i;
               rq_en_q   <= cmd_requant_i && (HasRq != 0);
+              asrc_q    <= (cmd_op_i == OpGemm) ? cmd_asrc_i : SrcBuf;
+              bsrc_q    <= (cmd_op_i == OpGemm) ? cmd_bsrc_i : SrcBuf;
+              store_q   <= (cmd_op_i == OpGemm) && cmd_store_i;
               ld_b_q    <= (cmd_op_i == OpLoadB) || (cmd_op_i == OpLoadBT);
               ld_t_q    <= (cmd_op_i == OpLoadAT) || (cmd_op_i == OpLoadBT);
               ld_r_q    <= {DimW{1'b0}};
@@ -289,9 +344,12 @@ module tiny_os_gemm (
   assign busy_o      = (state_q != StIdle);
   assign err_o       = err_q;
 
-  // Operand buffers: one tf_ram_1r1w per lane.
+  // Operand buffers: one tf_ram_1r1w per lane. a_rdata / b_rdata, the words the
+  // schedule feeds, are the lane words or the result store's (engine STORE hook).
   wire [AW-1:0]  a_raddr;
   wire [AW-1:0]  b_raddr;
+  wire [R*OpW-1:0]   a_lane_rdata;
+  wire [C*OpW-1:0]   b_lane_rdata;
   wire [R*OpW-1:0]   a_rdata;
   wire [C*OpW-1:0]   b_rdata;
   // Address counters are AW bits wide; each memory takes only the bits it needs.
@@ -310,7 +368,7 @@ module tiny_os_gemm (
         .wdata_i (in_data_i),
         .re_i    (en),
         .raddr_i (a_raddr[AAW-1:0]),
-        .rdata_o (a_rdata[gl*OpW +: OpW])
+        .rdata_o (a_lane_rdata[gl*OpW +: OpW])
       );
     end
     for (gl = 0; gl < C; gl = gl + 1) begin : g_bbuf
@@ -325,7 +383,7 @@ module tiny_os_gemm (
         .wdata_i (in_data_i),
         .re_i    (en),
         .raddr_i (b_raddr[BAW-1:0]),
-        .rdata_o (b_rdata[gl*OpW +: OpW])
+        .rdata_o (b_lane_rdata[gl*OpW +: OpW])
       );
     end
   endgenerate
@@ -663,7 +721,7 @@ module tiny_os_gemm (
   ) u_skid (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .in_valid_i  (o_vld),
+    .in_valid_i  (o_vld && !store_q),   // a storing GEMM's beats go to the store
     .in_ready_o  (skid_ready),
     .in_data_i   ({o_meta, o_data}),
     .out_valid_o (c_valid_o),
@@ -690,6 +748,130 @@ module tiny_os_gemm (
   end
   assign stat_cycles_o = cycles_q;
   assign stat_stall_o  = stall_q;
+
+  // ---------------------------------------------------------------------------
+  // Result store (gemm.store = banked, emitted by gen/emit_rtl.c): S is a 5 x 7
+  // two-direction register file of 8-bit operand words (tf_trf_banked). A GEMM issued with
+  // cmd_store_i writes each output beat (row m, columns col .. col+2, requantized)
+  // as one masked row write; lanes at or beyond N write 0. Read port 0 feeds A,
+  // port 1 feeds B, one row or column per cycle at the index the schedule reads
+  // its lane memories, read latency 1 like them, so the schedule is unchanged:
+  //   A = S: column k, words mt*R..   A = S^T: row k, words mt*R..
+  //   B = S: row k, words nt*C..      B = S^T: column k, words nt*C..
+  // ---------------------------------------------------------------------------
+  wire             st_we    = en && o_vld && store_q;
+  wire [RowIdxW-1:0] st_wrow = o_meta[ColIdxW +: RowIdxW];
+  wire [ColIdxW-1:0] st_wcol = o_meta[0 +: ColIdxW];
+  wire [2:0] st_widx;
+  assign st_widx = st_wrow[2:0];
+  wire [55:0] st_wdata;
+  wire [6:0] st_wmask;
+  // word n of the row takes lane n mod 3 when the beat's first column is its tile's
+  assign st_wdata[0 +: 8] = o_data[0 +: 8];
+  assign st_wmask[0] = (st_wcol == 3'd0);
+  assign st_wdata[8 +: 8] = o_data[18 +: 8];
+  assign st_wmask[1] = (st_wcol == 3'd0);
+  assign st_wdata[16 +: 8] = o_data[36 +: 8];
+  assign st_wmask[2] = (st_wcol == 3'd0);
+  assign st_wdata[24 +: 8] = o_data[0 +: 8];
+  assign st_wmask[3] = (st_wcol == 3'd3);
+  assign st_wdata[32 +: 8] = o_data[18 +: 8];
+  assign st_wmask[4] = (st_wcol == 3'd3);
+  assign st_wdata[40 +: 8] = o_data[36 +: 8];
+  assign st_wmask[5] = (st_wcol == 3'd3);
+  assign st_wdata[48 +: 8] = o_data[0 +: 8];
+  assign st_wmask[6] = (st_wcol == 3'd6);
+  // low 8 bits of each lane: requantized results fit (requant_bits <= operand_bits)
+  wire unused_st_odata = ^o_data;
+
+  wire [PhW-1:0] st_aidx_f;
+  wire [PhW-1:0] st_bidx_f;
+  assign st_aidx_f = ph_q;
+  assign st_bidx_f = ph_q;
+  // reads beyond the store (not issued: ph >= K or M) may alias; their words are unused
+  wire [2:0] st_aidx = st_aidx_f[2:0];
+  wire [2:0] st_bidx = st_bidx_f[2:0];
+  wire st_adir = (asrc_q == SrcSt);
+  wire st_bdir = (bsrc_q == SrcStT);
+  reg  [1:0] st_agrp_q;
+  reg  [1:0] st_bgrp_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      st_agrp_q <= 2'd0;
+      st_bgrp_q <= 2'd0;
+    end else if (en) begin
+      st_agrp_q <= mt_q;
+      st_bgrp_q <= nt_q;
+    end
+  end
+
+  wire [1:0]   st_rvalid;
+  wire [111:0] st_rdata;
+  tf_trf_banked #(
+    .NR    (MMax),
+    .NC    (NMax),
+    .W     (OpW),
+    .Ports (2),
+    .NB    (7),
+    .IdxW  (3),
+    .RowW  (3)
+  ) u_store (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .w_valid_i (st_we),
+    .w_dir_i   (1'b0),
+    .w_idx_i   (st_widx),
+    .w_data_i  (st_wdata),
+    .w_mask_i  (st_wmask),
+    .r_valid_i ({en, en}),
+    .r_dir_i   ({st_bdir, st_adir}),
+    .r_idx_i   ({st_bidx, st_aidx}),
+    .r_valid_o (st_rvalid),
+    .r_data_o  (st_rdata)
+  );
+wire unused_st_r = ^{st_rvalid, st_rdata};
+
+reg  [15:0] st_a;
+always @* begin
+  case (st_agrp_q)
+    2'd0: begin
+      st_a[0 +: 8] = st_rdata[0 +: 8];
+      st_a[8 +: 8] = st_rdata[8 +: 8];
+    end
+    2'd1: begin
+      st_a[0 +: 8] = st_rdata[16 +: 8];
+      st_a[8 +: 8] = st_rdata[24 +: 8];
+    end
+    2'd2: begin
+      st_a[0 +: 8] = st_rdata[32 +: 8];
+      st_a[8 +: 8] = st_rdata[40 +: 8];
+    end
+    default: st_a = 16'd0;
+  endcase
+end
+reg  [23:0] st_b;
+always @* begin
+  case (st_bgrp_q)
+    2'd0: begin
+      st_b[0 +: 8] = st_rdata[56 +: 8];
+      st_b[8 +: 8] = st_rdata[64 +: 8];
+      st_b[16 +: 8] = st_rdata[72 +: 8];
+    end
+    2'd1: begin
+      st_b[0 +: 8] = st_rdata[80 +: 8];
+      st_b[8 +: 8] = st_rdata[88 +: 8];
+      st_b[16 +: 8] = st_rdata[96 +: 8];
+    end
+    2'd2: begin
+      st_b[0 +: 8] = st_rdata[104 +: 8];
+      st_b[8 +: 8] = 8'd0;
+      st_b[16 +: 8] = 8'd0;
+    end
+    default: st_b = 24'd0;
+  endcase
+end
+assign a_rdata = (asrc_q != SrcBuf) ? st_a : a_lane_rdata;
+assign b_rdata = (bsrc_q != SrcBuf) ? st_b : b_lane_rdata;
 endmodule
 
 `default_nettype wire

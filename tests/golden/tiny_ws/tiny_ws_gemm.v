@@ -20,6 +20,10 @@ module tiny_ws_gemm (
   input  wire [2:0] cmd_k_i,
   input  wire [2:0] cmd_n_i,
   input  wire        cmd_requant_i,
+  // GEMM only: A and B source (0 buffer, 1 result store S, 2 S^T), store the result
+  input  wire [1:0]  cmd_asrc_i,
+  input  wire [1:0]  cmd_bsrc_i,
+  input  wire        cmd_store_i,
   // operand elements for LOAD_A / LOAD_B (row-major) and LOAD_AT / LOAD_BT (transposed)
   input  wire        in_valid_i,
   output wire        in_ready_o,
@@ -71,6 +75,7 @@ module tiny_ws_gemm (
   localparam integer MinPeriod = 2;
   localparam integer ALaneOnCol = 1;
   localparam integer HasRq = 0;
+  localparam integer HasStore = 0;
   localparam [4:0] AStride = 5'd4;
   localparam [4:0] BStride = 5'd7;
   localparam [1:0] ALanesM1 = 2'd2;
@@ -87,8 +92,15 @@ module tiny_ws_gemm (
   // 4 LOAD_AT (A^T, i.e. K x M row-major: A by columns), 5 LOAD_BT (B^T, N x K
   // row-major: B by columns, e.g. K of Q*K^T token by token). The lane memories take
   // an operand in either orientation; no transpose pass is needed.
-  // A command whose dimensions are 0 or above the maxima is consumed, does
-  // nothing, and raises err_o until the next accepted command.
+  // GEMM reads each operand from its buffer (source 0) or, with gemm.store, from
+  // the result store S that an earlier GEMM issued with cmd_store_i filled:
+  // source 1 is S, source 2 is S^T, both read by rows or columns as the schedule
+  // needs (no transpose pass). A GEMM with cmd_store_i writes its requantized
+  // results into S instead of c_*. Load commands ignore the source and store bits.
+  // A command whose dimensions are 0 or above the maxima, that reads a store the
+  // design lacks or beyond its max_m x max_n words, or that stores while reading
+  // the store or without requantization, is consumed, does nothing, and raises
+  // err_o until the next accepted command.
   // ---------------------------------------------------------------------------
   localparam [2:0] OpLoadA  = 3'd0;
   localparam [2:0] OpLoadB  = 3'd1;
@@ -96,6 +108,10 @@ module tiny_ws_gemm (
   localparam [2:0] OpGemm   = 3'd3;
   localparam [2:0] OpLoadAT = 3'd4;
   localparam [2:0] OpLoadBT = 3'd5;
+
+  localparam [1:0] SrcBuf   = 2'd0;   // operand buffer
+  localparam [1:0] SrcSt    = 2'd1;   // result store S
+  localparam [1:0] SrcStT   = 2'd2;   // result store transposed, S^T
 
   localparam [1:0] StIdle   = 2'd0;
   localparam [1:0] StLoad   = 2'd1;
@@ -114,19 +130,52 @@ module tiny_ws_gemm (
   reg             ld_b_q;
   reg             ld_t_q;       // the stream is the transpose of the operand
   reg             err_q;
+  reg  [1:0]      asrc_q;       // operand sources and store flag of the GEMM
+  reg  [1:0]      bsrc_q;
+  reg             store_q;
   wire            en;           // global advance: low when the output is back-pressured
   wire            run_done;     // the last output beat enters the output buffer
 
-  wire m_ok = (cmd_m_i != {MW{1'b0}}) && (cmd_m_i <= MMaxV);
-  wire k_ok = (cmd_k_i != {KW{1'b0}}) && (cmd_k_i <= KMaxV);
-  wire n_ok = (cmd_n_i != {NW{1'b0}}) && (cmd_n_i <= NMaxV);
+  // Bounds are compared one bit wider: a maximum of 2^DimW - 1 would otherwise make
+  // the comparison constant (Verilator CMPCONST).
+  wire [DimW:0] cm_x   = {1'b0, cmd_m_i};
+  wire [DimW:0] ck_x   = {1'b0, cmd_k_i};
+  wire [DimW:0] cn_x   = {1'b0, cmd_n_i};
+  wire [DimW:0] mmax_x = {1'b0, MMaxV};
+  wire [DimW:0] kmax_x = {1'b0, KMaxV};
+  wire [DimW:0] nmax_x = {1'b0, NMaxV};
+  wire m_ok = (cmd_m_i != {MW{1'b0}}) && (cm_x <= mmax_x);
+  wire k_ok = (cmd_k_i != {KW{1'b0}}) && (ck_x <= kmax_x);
+  wire n_ok = (cmd_n_i != {NW{1'b0}}) && (cn_x <= nmax_x);
+  // A = S reads S[m][k] (K <= max_n); A = S^T reads S[k][m] (M <= max_n, K <= max_m);
+  // B = S reads S[k][n] (K <= max_m); B = S^T reads S[n][k] (N <= max_m, K <= max_n).
+  reg  a_src_ok;
+  reg  b_src_ok;
+  always @* begin
+    case (cmd_asrc_i)
+      SrcBuf:  a_src_ok = 1'b1;
+      SrcSt:   a_src_ok = (ck_x <= nmax_x);
+      SrcStT:  a_src_ok = (cm_x <= nmax_x) && (ck_x <= mmax_x);
+      default: a_src_ok = 1'b0;
+    endcase
+    case (cmd_bsrc_i)
+      SrcBuf:  b_src_ok = 1'b1;
+      SrcSt:   b_src_ok = (ck_x <= mmax_x);
+      SrcStT:  b_src_ok = (cn_x <= mmax_x) && (ck_x <= nmax_x);
+      default: b_src_ok = 1'b0;
+    endcase
+  end
+  wire reads_st = (cmd_asrc_i != SrcBuf) || (cmd_bsrc_i != SrcBuf);
+  wire src_ok   = (HasStore != 0)
+                ? (a_src_ok && b_src_ok && !(cmd_store_i && (reads_st || !cmd_requant_i)))
+                : (!reads_st && !cmd_store_i);
   reg  cmd_ok;
   always @* begin
     case (cmd_op_i)
       OpLoadA:  cmd_ok = m_ok && k_ok;
       OpLoadB:  cmd_ok = k_ok && n_ok;
       OpLoadRq: cmd_ok = n_ok && (HasRq != 0);
-      OpGemm:   cmd_ok = m_ok && k_ok && n_ok;
+      OpGemm:   cmd_ok = m_ok && k_ok && n_ok && src_ok;
       OpLoadAT: cmd_ok = m_ok && k_ok;
       OpLoadBT: cmd_ok = k_ok && n_ok;
       default:  cmd_ok = 1'b0;
@@ -173,6 +222,9 @@ module tiny_ws_gemm (
       ld_b_q    <= 1'b0;
       ld_t_q    <= 1'b0;
       err_q     <= 1'b0;
+      asrc_q    <= SrcBuf;
+      bsrc_q    <= SrcBuf;
+      store_q   <= 1'b0;
       ld_r_q    <= {DimW{1'b0}};
       ld_c_q    <= {DimW{1'b0}};
       ld_rows_q <= {DimW{1'b0}};
@@ -192,6 +244,9 @@ module tiny_ws_gemm (
               k_q       <= cmd_k_i;
               n_q       <= cmd_n_i;
               rq_en_q   <= cmd_requant_i && (HasRq != 0);
+              asrc_q    <= (cmd_op_i == OpGemm) ? cmd_asrc_i : SrcBuf;
+              bsrc_q    <= (cmd_op_i == OpGemm) ? cmd_bsrc_i : SrcBuf;
+              store_q   <= (cmd_op_i == OpGemm) && cmd_store_i;
               ld_b_q    <= (cmd_op_i == OpLoadB) || (cmd_op_i == OpLoadBT);
               ld_t_q    <= (cmd_op_i == OpLoadAT) || (cmd_op_i == OpLoadBT);
               ld_r_q    <= {DimW{1'b0}};
@@ -286,9 +341,12 @@ module tiny_ws_gemm (
   assign busy_o      = (state_q != StIdle);
   assign err_o       = err_q;
 
-  // Operand buffers: one tf_ram_1r1w per lane.
+  // Operand buffers: one tf_ram_1r1w per lane. a_rdata / b_rdata, the words the
+  // schedule feeds, are the lane words or the result store's (engine STORE hook).
   wire [AW-1:0]  a_raddr;
   wire [AW-1:0]  b_raddr;
+  wire [R*OpW-1:0]   a_lane_rdata;
+  wire [C*OpW-1:0]   b_lane_rdata;
   wire [R*OpW-1:0]   a_rdata;
   wire [C*OpW-1:0]   b_rdata;
   // Address counters are AW bits wide; each memory takes only the bits it needs.
@@ -307,7 +365,7 @@ module tiny_ws_gemm (
         .wdata_i (in_data_i),
         .re_i    (en),
         .raddr_i (a_raddr[AAW-1:0]),
-        .rdata_o (a_rdata[gl*OpW +: OpW])
+        .rdata_o (a_lane_rdata[gl*OpW +: OpW])
       );
     end
     for (gl = 0; gl < C; gl = gl + 1) begin : g_bbuf
@@ -322,7 +380,7 @@ module tiny_ws_gemm (
         .wdata_i (in_data_i),
         .re_i    (en),
         .raddr_i (b_raddr[BAW-1:0]),
-        .rdata_o (b_rdata[gl*OpW +: OpW])
+        .rdata_o (b_lane_rdata[gl*OpW +: OpW])
       );
     end
   endgenerate
@@ -687,7 +745,7 @@ module tiny_ws_gemm (
   ) u_skid (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .in_valid_i  (o_vld),
+    .in_valid_i  (o_vld && !store_q),   // a storing GEMM's beats go to the store
     .in_ready_o  (skid_ready),
     .in_data_i   ({o_meta, o_data}),
     .out_valid_o (c_valid_o),
@@ -714,6 +772,12 @@ module tiny_ws_gemm (
   end
   assign stat_cycles_o = cycles_q;
   assign stat_stall_o  = stall_q;
+
+  // No result store (gemm.store = none): the schedule reads the lane memories,
+  // and a GEMM that names a store source or cmd_store_i is refused (err_o).
+  assign a_rdata = a_lane_rdata;
+  assign b_rdata = b_lane_rdata;
+  wire unused_src = ^{asrc_q, bsrc_q};
 endmodule
 
 `default_nettype wire

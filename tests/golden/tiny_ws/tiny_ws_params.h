@@ -35,6 +35,7 @@
     .lat_read = TFP_LAT_READ, .lat_feed = TFP_LAT_FEED, .lat_beat = TFP_LAT_BEAT, \
     .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }
 
+#define TFP_STORE 0 /* result store: 0 none, 1 flops, 2 banked */
 #define TFP_TRF 1 /* the register file block <name>_trf is built */
 #define TFP_TRF_ROWS 3
 #define TFP_TRF_COLS 2
