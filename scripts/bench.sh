@@ -2,7 +2,8 @@
 # bench.sh -- make bench: GEMM cycles on generated arrays (RTL vs analytic model vs
 # ideal vs SCALE-Sim's fold model), Verilator simulation speed, generator wall time.
 # Writes build/bench/gemm.csv, build/bench/simspeed.csv, build/bench/gen.csv, and
-# (scripts/bench_trf.sh) build/bench/trf_area.csv.
+# (scripts/bench_trf.sh) build/bench/trf_area.csv, (scripts/bench_store.sh)
+# build/bench/store_chain.csv and store_area.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -62,3 +63,6 @@ python3 scripts/bench_table.py "$out"
 echo
 echo "== register file area (build/bench/trf_area.csv)"
 scripts/bench_trf.sh
+echo
+echo "== result store: chain cycles and area (build/bench/store_chain.csv, store_area.csv)"
+scripts/bench_store.sh

@@ -127,7 +127,7 @@ synth() {
   {
     python3 scripts/synth_report.py "$out/synth_stat.txt" "$name" "${name}_top" "$out/synth_mem.il"
     echo "Storage kept as memories (an SRAM or block RAM in a real flow), as planned:"
-    grep -E "^(A buffer|B buffer|accumulator buf|requant params)" "$rtl/${name}_plan.txt" | sed 's/^/  /'
+    grep -E "^(A buffer|B buffer|accumulator buf|requant params|result store)" "$rtl/${name}_plan.txt" | sed 's/^/  /'
   } >"$rep"
   cat "$rep"
 }
