@@ -249,7 +249,7 @@ module tiny_os_gemm (
               rq_en_q   <= cmd_requant_i && (HasRq != 0);
               asrc_q    <= (cmd_op_i == OpGemm) ? cmd_asrc_i : SrcBuf;
               bsrc_q    <= (cmd_op_i == OpGemm) ? cmd_bsrc_i : SrcBuf;
-              store_q   <= (cmd_op_i == OpGemm) && cmd_store_i;
+              store_q   <= (cmd_op_i == OpGemm) && cmd_store_i && (HasStore != 0);
               ld_b_q    <= (cmd_op_i == OpLoadB) || (cmd_op_i == OpLoadBT);
               ld_t_q    <= (cmd_op_i == OpLoadAT) || (cmd_op_i == OpLoadBT);
               ld_r_q    <= {DimW{1'b0}};
