@@ -24,7 +24,7 @@ TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c
 TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
-MODEL_SRC := model/tf_model.c
+MODEL_SRC := model/tf_model.c model/tf_attn.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth

@@ -3,7 +3,8 @@
 # ideal vs SCALE-Sim's fold model), Verilator simulation speed, generator wall time.
 # Writes build/bench/gemm.csv, build/bench/simspeed.csv, build/bench/gen.csv, and
 # (scripts/bench_trf.sh) build/bench/trf_area.csv, (scripts/bench_store.sh)
-# build/bench/store_chain.csv and store_area.csv.
+# build/bench/store_chain.csv and store_area.csv, and (bench/attn_accuracy.c)
+# build/bench/attn_accuracy.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -66,3 +67,7 @@ scripts/bench_trf.sh
 echo
 echo "== result store: chain cycles and area (build/bench/store_chain.csv, store_area.csv)"
 scripts/bench_store.sh
+echo
+echo "== attention unit: integer model vs double-precision attention (build/bench/attn_accuracy.csv)"
+gcc -std=c11 -O2 -Wall -Wextra -Werror -Imodel -o build/attn_accuracy bench/attn_accuracy.c model/tf_attn.c -lm
+build/attn_accuracy --csv "$out/attn_accuracy.csv"

@@ -7,17 +7,18 @@
 #   make update-golden     rewrite tests/golden/<design>/ from tests/golden/*.ini
 #
 # One test binary per stage: test_cfg (parse/validate, CLI, output directory),
-# test_plan, test_emit (golden text, emitter), test_model (golden and cycle model).
+# test_plan, test_emit (golden text, emitter), test_model (golden and cycle model),
+# test_attn (the attention unit's golden model).
 # They run from the repository root: they read tests/golden/ and templates/, and
 # scratch directories go to build/tests-scratch/. The binary-level tests run
 # $TFORGE_BIN (default build/tforge).
 
-UT_NAMES := test_cfg test_plan test_emit test_model
+UT_NAMES := test_cfg test_plan test_emit test_model test_attn
 UT_DIR   := $(B)/tests
 UT_ADIR  := $(B)/tests-asan
 UT_INC   := -Igen -Imodel -Itests
-UT_LIBS  := -linih -lcmocka
-UT_HDRS  := gen/tforge.h model/tf_model.h tests/tutil.h
+UT_LIBS  := -linih -lcmocka -lm
+UT_HDRS  := gen/tforge.h model/tf_model.h model/tf_attn.h tests/tutil.h
 UT_SRC   := $(GEN_SRC) $(MODEL_SRC) tests/tutil.c
 UT_SAN   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

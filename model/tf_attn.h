@@ -1,0 +1,100 @@
+/* tf_attn.h -- golden model of the PIM-style attention unit (issue 4): a KV cache
+ * spread over banks that compute beside their storage, integer softmax, KV-cache
+ * compression (int8, or int4 with a per-token scale) and pruning (accumulated
+ * importance with a protected recent window, and/or top-k scores).
+ *
+ * Everything here is integer and bit-exact; docs/numerics.md section 10 is the
+ * specification, this file its reference implementation. One head's cache is a
+ * struct tfa_head; a multi-head unit keeps one per head (time-multiplexed or in
+ * parallel only changes the cycles, not the values). */
+#ifndef TF_ATTN_H
+#define TF_ATTN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { TFA_PRUNE_NONE = 0, TFA_PRUNE_IMPORTANCE = 1 };
+
+struct tfa_arch {
+    int banks;          /* NB */
+    int tokens_per_bank; /* cache capacity N = banks * tokens_per_bank */
+    int head_dim;       /* D */
+    int kv_bits;        /* 8, or 4 (per-token scale) */
+    int exp_frac_bits;  /* F: fraction bits of the log2-domain exponent argument */
+    int exp_table_bits; /* T: the 2^-f table has 2^T entries */
+    int exp_bits;       /* P: table values are round(2^P * 2^-f), 2^(P-1) < e <= 2^P */
+    int prob_bits;      /* PB: probabilities are unsigned Q0.PB */
+    int imp_bits;       /* width of a token's accumulated importance (saturating) */
+    int prune;          /* TFA_PRUNE_NONE: a full cache refuses appends; IMPORTANCE: evict */
+    int recent;         /* W: the W most recently appended tokens are never evicted */
+    int topk;           /* 0: off; else only the topk largest scores enter the softmax */
+    uint32_t scale_c;   /* round(log2(e) * sq * sk / sqrt(D) * 2^F): a run-time register;
+                         * tfa_scale_const() for unit scales sq = sk = 1 */
+};
+
+/* round(log2(e) / sqrt(d) * 2^frac_bits): the 1/sqrt(d) score scaling and the change
+ * from e^x to 2^x in one constant (computed once, by the generator's plan). */
+uint32_t tfa_scale_const(int head_dim, int frac_bits);
+
+/* The same for int8 q and k that represent real values sq*q and sk*k (qk_scale =
+ * sq * sk): computed by the host in double precision; 0 if it does not fit 32 bits. */
+uint32_t tfa_scale_const_real(double qk_scale, int head_dim, int frac_bits);
+
+/* 0 if a is a legal architecture, else a static message naming the first problem. */
+const char *tfa_check(const struct tfa_arch *a);
+
+/* One head's KV cache and its bookkeeping. Slot s lives in bank s % banks at row
+ * s / banks. Words are stored compressed: int8 values, or int4 values with a
+ * per-token unsigned scale (1..19). */
+struct tfa_head {
+    int cap;            /* banks * tokens_per_bank */
+    int count;          /* valid slots (slots 0..count-1 fill first, then evictions reuse) */
+    int64_t clock;      /* tokens appended so far (the position of the next one) */
+    int8_t *k, *v;      /* cap * D stored values (int8, or int4 in -8..7) */
+    uint8_t *ks, *vs;   /* per-slot scales (1 for int8) */
+    int64_t *pos;       /* position of the token in each slot */
+    uint32_t *imp;      /* accumulated importance, Q0.PB, saturating at imp_bits */
+};
+
+int tfa_head_init(struct tfa_head *h, const struct tfa_arch *a); /* 0, or -1: no memory */
+void tfa_head_free(struct tfa_head *h);
+
+/* int4 compression of one D-vector x of int8 values: scale s = max(1, ceil(max|x| / 7)),
+ * x4[i] = clamp(round_half_away(x[i] / s), -8, 7). Returns s. */
+int tfa_compress4(const int8_t *x, int d, int8_t *x4);
+
+/* The result of one decode step, for the harnesses and the benchmarks. */
+struct tfa_step {
+    int slot;           /* slot the new token went to */
+    int evicted;        /* slot whose token was evicted for it, or -1 */
+    int64_t evicted_pos;
+    int32_t smax;       /* largest score */
+    uint64_t z;         /* softmax denominator: sum of e_j over kept tokens */
+    uint64_t recip;     /* floor(2^(P + PB + G) / z) */
+    int kept;           /* tokens that entered the softmax */
+};
+
+/* One decode step: append (k, v) (evicting if the cache is full and pruning is on),
+ * attend with q over every cached token, write o[0..D-1] (signed, Q.PB: the value is
+ * o / 2^PB) and update the importances. Returns 0, or -1 if the cache is full and
+ * pruning is off (nothing changes). Scratch-free: allocates nothing on success paths
+ * beyond a per-call buffer of cap words. */
+int tfa_decode(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, const int8_t *k,
+               const int8_t *v, int64_t *o, struct tfa_step *st);
+
+/* The integer exponent: e = table[idx] >> n for a log2-domain argument -t / 2^F (t >= 0):
+ * n = t >> F, idx = (t mod 2^F) >> (F - T) (or << (T - F) when T > F), 0 when n > P. */
+uint32_t tfa_exp2_neg(const struct tfa_arch *a, uint64_t t);
+/* Table entry i of 2^T: round(2^P * 2^(-i / 2^T)), the contents the generator emits. */
+uint32_t tfa_exp_table(const struct tfa_arch *a, int i);
+/* Guard bits of the reciprocal: ceil(log2(cap)) (at least 1). */
+int tfa_recip_guard(const struct tfa_arch *a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
