@@ -42,11 +42,12 @@ $(B)/templates.c: $(B)/embed $(TEMPLATES)
 	$(B)/embed $@ $(foreach t,$(TEMPLATES),$(patsubst templates/%,%,$(t))=$(t))
 
 # The embedded templates are long string literals; C11 only promises 4095 chars.
-$(B)/templates.o: $(B)/templates.c gen/tforge.h
-	$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -Igen -c -o $@ $<
+$(B)/templates.o: $(B)/templates.c gen/tforge.h model/tf_attn.h
+	$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -Igen -Imodel -c -o $@ $<
 
-$(TFORGE): gen/main.c $(GEN_SRC) gen/tforge.h $(B)/templates.o
-	$(CC) $(WARN) $(CFLAGS) -Igen -o $@ gen/main.c $(GEN_SRC) $(B)/templates.o -linih
+# The generator links the attention model: the plan takes its constants from it.
+$(TFORGE): gen/main.c $(GEN_SRC) gen/tforge.h $(B)/templates.o model/tf_attn.c model/tf_attn.h
+	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) model/tf_attn.c $(B)/templates.o -linih -lm
 
 include tests/tests.mk
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_kind { K_INT, K_BOOL, K_DATAFLOW, K_IDENT, K_TRF_IMPL, K_STORE };
+enum key_kind { K_INT, K_BOOL, K_DATAFLOW, K_IDENT, K_TRF_IMPL, K_STORE, K_PRUNE };
 
 struct key {
     const char *section, *name;
@@ -52,10 +52,37 @@ static const struct key keys[] = {
     {"trf", "impl", K_TRF_IMPL, 0, 0, 0, "flops", F(trf_impl),
      "flops = registers + multiplexers, banked = max(NR,NC) skewed memory banks"},
     {"trf", "write_mask", K_BOOL, 0, 1, 0, "true", F(trf_write_mask), "per-word write mask"},
+    {"attn", "banks", K_INT, 1, 64, 2, NULL, F(attn_banks),
+     "KV-cache banks, each with its own compute lanes (the [attn] section builds <name>_attn)"},
+    {"attn", "tokens_per_bank", K_INT, 1, 1024, 2, NULL, F(attn_tokens_per_bank),
+     "tokens each bank holds; capacity = banks * tokens_per_bank <= 8192"},
+    {"attn", "head_dim", K_INT, 1, 256, 0, "64", F(attn_head_dim), "head dimension D"},
+    {"attn", "heads", K_INT, 1, 16, 0, "1", F(attn_heads), "attention heads, one KV cache each"},
+    {"attn", "heads_parallel", K_BOOL, 0, 1, 0, "false", F(attn_heads_parallel),
+     "one unit per head (true) or the heads time-multiplexed on one unit (false)"},
+    {"attn", "lanes", K_INT, 1, 256, 0, "8", F(attn_lanes),
+     "multiply-accumulate lanes per bank; must divide head_dim"},
+    {"attn", "kv_bits", K_INT, 4, 8, 0, "8", F(attn_kv_bits),
+     "KV storage: 8 (int8) or 4 (int4 with a per-token scale)"},
+    {"attn", "exp_table_bits", K_INT, 2, 10, 0, "8", F(attn_exp_table_bits),
+     "the softmax exponent table has 2^exp_table_bits entries"},
+    {"attn", "exp_bits", K_INT, 6, 16, 0, "15", F(attn_exp_bits), "precision P of the exponent"},
+    {"attn", "exp_frac_bits", K_INT, 2, 30, 0, "24", F(attn_exp_frac_bits),
+     "fraction bits F of the score constant and exponent argument (>= exp_table_bits)"},
+    {"attn", "prob_bits", K_INT, 6, 16, 0, "15", F(attn_prob_bits),
+     "probabilities are unsigned Q0.prob_bits"},
+    {"attn", "importance_bits", K_INT, 7, 32, 0, "32", F(attn_importance_bits),
+     "width of a token's accumulated importance (> prob_bits)"},
+    {"attn", "prune", K_PRUNE, 0, 0, 0, "importance", F(attn_prune),
+     "full cache: none = refuse the append, importance = evict the least important token"},
+    {"attn", "recent", K_INT, 0, 8191, 0, "0", F(attn_recent),
+     "the most recent tokens never evicted (< capacity)"},
+    {"attn", "topk", K_INT, 0, 8192, 0, "0", F(attn_topk),
+     "0 = off, else only the topk largest scores enter the softmax (<= capacity)"},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
-static const char *const sections = "design, array, gemm, trf";
+static const char *const sections = "design, array, gemm, trf, attn";
 
 /* Total operand and accumulator buffer storage a config may ask for. */
 #define TF_MAX_BUFFER_BITS (64LL * 1024 * 1024)
@@ -79,6 +106,7 @@ struct parse_state {
     int long_line;    /* first line longer than libinih's buffer, 0 if none */
     int bad_section;  /* line of the first unknown [section], 0 if none */
     int trf_seen;     /* a [trf] header was read (the section builds the block even if empty) */
+    int attn_seen;    /* the same for [attn] */
     char bad_name[64];
 };
 
@@ -103,6 +131,8 @@ static void prepare_line(struct parse_state *ps, char *str, int num)
             snprintf(name, sizeof name, "%.*s", (int)(end - str - 1), str + 1);
             if (!strcmp(name, "trf"))
                 ps->trf_seen = 1;
+            if (!strcmp(name, "attn"))
+                ps->attn_seen = 1;
             if (!known_section(name)) {
                 ps->bad_section = ps->line;
                 snprintf(ps->bad_name, sizeof ps->bad_name, "%s", name);
@@ -119,6 +149,7 @@ static void legal_text(const struct key *k, char *buf, size_t n)
     case K_DATAFLOW: snprintf(buf, n, "os, ws"); break;
     case K_TRF_IMPL: snprintf(buf, n, "flops, banked"); break;
     case K_STORE: snprintf(buf, n, "none, flops, banked"); break;
+    case K_PRUNE: snprintf(buf, n, "none, importance"); break;
     case K_IDENT: snprintf(buf, n, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi); break;
     }
 }
@@ -131,7 +162,9 @@ void cfg_print_keys(FILE *f)
         legal_text(&keys[i], legal, sizeof legal);
         fprintf(f, "%-8s %-14s %-40s %-10s %s\n", keys[i].section, keys[i].name, legal,
                 keys[i].required == 1 ? "(required)"
-                : keys[i].required == 2 ? "(required in [trf])" : keys[i].dflt,
+                : keys[i].required == 2 ? (!strcmp(keys[i].section, "trf") ? "(required in [trf])"
+                                                                          : "(required in [attn])")
+                                        : keys[i].dflt,
                 keys[i].meaning);
     }
 }
@@ -284,6 +317,14 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
         else
             bad_value(d, k, e, "unknown store");
         break;
+    case K_PRUNE:
+        if (!strcmp(v, "none"))
+            *(int *)(base + k->off) = TF_PRUNE_NONE;
+        else if (!strcmp(v, "importance"))
+            *(int *)(base + k->off) = TF_PRUNE_IMPORTANCE;
+        else
+            bad_value(d, k, e, "unknown pruning policy");
+        break;
     case K_IDENT: {
         size_t n = strlen(v);
         if (n < (size_t)k->lo || n > (size_t)k->hi)
@@ -330,6 +371,8 @@ static void apply(struct tf_config *cfg, const struct entry *e, int from_file, s
     set_value(cfg, k, e, a, d);
     if (!strcmp(k->section, "trf"))
         cfg->trf = 1;
+    if (!strcmp(k->section, "attn"))
+        cfg->attn = 1;
 }
 
 /* The result store holds requantized results as operands: max_m x max_n words of
@@ -360,6 +403,51 @@ static void check_store(const struct tf_config *cfg, struct diag *d)
     /* at most 256 x 256 x 16 bits x 2 banked copies = 2 Mibit: below TF_MAX_TRF_BITS */
 }
 
+/* [attn]: the rules docs/numerics.md section 10 and docs/config.md 4.1 state. */
+static void check_attn(const struct tf_config *cfg, struct diag *d)
+{
+    char w[512];
+    if (!cfg->attn)
+        return;
+    long cap = (long)cfg->attn_banks * cfg->attn_tokens_per_bank;
+    if (cap > 8192)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: attn.banks = %d, attn.tokens_per_bank = %d: capacity %ld tokens (legal: "
+                "banks * tokens_per_bank at most 8192)",
+                where(cfg->o_attn_tokens_per_bank.line ? &cfg->o_attn_tokens_per_bank
+                                                       : &cfg->o_attn_banks, w, sizeof w),
+                cfg->attn_banks, cfg->attn_tokens_per_bank, cap);
+    if (cfg->attn_kv_bits != 4 && cfg->attn_kv_bits != 8)
+        tf_fail(d, TF_EXIT_INPUT, "%s: attn.kv_bits = %d: not a KV storage format (legal: 4, 8)",
+                where(&cfg->o_attn_kv_bits, w, sizeof w), cfg->attn_kv_bits);
+    if (cfg->attn_lanes > cfg->attn_head_dim || cfg->attn_head_dim % cfg->attn_lanes != 0)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: attn.lanes = %d: does not divide attn.head_dim = %d (legal: a divisor of "
+                "head_dim)",
+                where(&cfg->o_attn_lanes, w, sizeof w), cfg->attn_lanes, cfg->attn_head_dim);
+    if (cfg->attn_exp_frac_bits < cfg->attn_exp_table_bits)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: attn.exp_frac_bits = %d: fewer than attn.exp_table_bits = %d (legal: %d..30)",
+                where(&cfg->o_attn_exp_frac_bits, w, sizeof w), cfg->attn_exp_frac_bits,
+                cfg->attn_exp_table_bits, cfg->attn_exp_table_bits);
+    if (cfg->attn_importance_bits <= cfg->attn_prob_bits)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: attn.importance_bits = %d: not wider than attn.prob_bits = %d (legal: %d..32)",
+                where(&cfg->o_attn_importance_bits, w, sizeof w), cfg->attn_importance_bits,
+                cfg->attn_prob_bits, cfg->attn_prob_bits + 1);
+    if (cfg->attn_prune == TF_PRUNE_NONE && cfg->o_attn_recent.line > 0)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: attn.recent = %d: set, but attn.prune = none (legal: drop the key, or set "
+                "attn.prune = importance)",
+                where(&cfg->o_attn_recent, w, sizeof w), cfg->attn_recent);
+    if (cfg->attn_recent >= cap)
+        tf_fail(d, TF_EXIT_INPUT, "%s: attn.recent = %d: the whole cache would be protected (legal: "
+                "0..%ld)", where(&cfg->o_attn_recent, w, sizeof w), cfg->attn_recent, cap - 1);
+    if (cfg->attn_topk > cap)
+        tf_fail(d, TF_EXIT_INPUT, "%s: attn.topk = %d: more than the capacity (legal: 0..%ld)",
+                where(&cfg->o_attn_topk, w, sizeof w), cfg->attn_topk, cap);
+}
+
 /* Cross-key rules, checked after every key is known. */
 static void check_consistency(struct tf_config *cfg, struct diag *d)
 {
@@ -376,6 +464,7 @@ static void check_consistency(struct tf_config *cfg, struct diag *d)
                 where(&cfg->o_requant_bits, w, sizeof w), cfg->requant_bits, cfg->operand_bits,
                 cfg->operand_bits * 2);
     check_store(cfg, d);
+    check_attn(cfg, d);
     struct tf_storage st;
     plan_storage(cfg, &st);
     long long total = st.total;
@@ -385,6 +474,14 @@ static void check_consistency(struct tf_config *cfg, struct diag *d)
                 "%lld bits (legal: at most %lld bits)",
                 where(cfg->o_trf_rows.line ? &cfg->o_trf_rows : &cfg->o_trf_cols, w, sizeof w),
                 cfg->trf_rows, cfg->trf_cols, cfg->trf_width, st.trf_bits, TF_MAX_TRF_BITS);
+    if (st.attn_bits > TF_MAX_BUFFER_BITS)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s: attn.heads = %d, attn.banks = %d, attn.tokens_per_bank = %d, attn.head_dim = %d: "
+                "the KV cache would hold %lld bits (legal: at most %lld bits)",
+                where(cfg->o_attn_tokens_per_bank.line ? &cfg->o_attn_tokens_per_bank
+                                                       : &cfg->o_attn_banks, w, sizeof w),
+                cfg->attn_heads, cfg->attn_banks, cfg->attn_tokens_per_bank, cfg->attn_head_dim,
+                st.attn_bits, TF_MAX_BUFFER_BITS);
     /* point at the largest maximum the user set (they all scale the buffers) */
     const struct cfg_origin *blame = &cfg->o_max_m;
     int best = 0;
@@ -430,6 +527,7 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
     memset(cfg, 0, sizeof *cfg);
     cfg->path = ps->path;
     cfg->trf = ps->trf_seen;
+    cfg->attn = ps->attn_seen;
     /* defaults, through the same parser, with line 0 */
     for (int i = 0; i < NKEYS; i++) {
         struct cfg_origin *o = (struct cfg_origin *)((char *)cfg + keys[i].ooff);
@@ -465,7 +563,8 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
     }
     for (int i = 0; i < NKEYS; i++) {
         const struct cfg_origin *o = (const struct cfg_origin *)((const char *)cfg + keys[i].ooff);
-        int needed = keys[i].required == 1 || (keys[i].required == 2 && cfg->trf);
+        int present = !strcmp(keys[i].section, "trf") ? cfg->trf : cfg->attn;
+        int needed = keys[i].required == 1 || (keys[i].required == 2 && present);
         if (needed && o->line == 0) {
             char legal[128];
             legal_text(&keys[i], legal, sizeof legal);

@@ -53,6 +53,22 @@ static void emit_params_h(const struct tf_plan *p, const char *dir, struct diag 
     emit_line(&e, "    .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }");
     emit_blank(&e);
     emit_line(&e, "#define TFP_STORE %d /* result store: 0 none, 1 flops, 2 banked */", p->store);
+    emit_line(&e, "#define TFP_ATTN %d /* the attention unit's parameters (its RTL is not generated yet) */",
+              p->attn);
+    if (p->attn) {
+        emit_line(&e, "#define TFP_ATTN_HEADS %d", p->at_heads);
+        emit_line(&e, "#define TFP_ATTN_HEADS_PARALLEL %d", p->at_parallel);
+        emit_line(&e, "#define TFP_ATTN_LANES %d", p->at_lanes);
+        emit_line(&e, "#define TFP_ATTN_GUARD %d /* reciprocal guard bits */", p->at_guard);
+        emit_line(&e, "/* Initializer for struct tfa_arch (model/tf_attn.h). */");
+        emit_line(&e, "#define TFP_ATTN_ARCH_INIT { \\");
+        emit_line(&e, "    .banks = %d, .tokens_per_bank = %d, .head_dim = %d, .kv_bits = %d, \\", p->at_banks,
+                  p->at_tpb, p->at_d, p->at_kv_bits);
+        emit_line(&e, "    .exp_frac_bits = %d, .exp_table_bits = %d, .exp_bits = %d, .prob_bits = %d, \\",
+                  p->at_f, p->at_t, p->at_p, p->at_pb);
+        emit_line(&e, "    .imp_bits = %d, .prune = %d, .recent = %d, .topk = %d, .scale_c = %uu }",
+                  p->at_imp_bits, p->at_prune, p->at_recent, p->at_topk, p->at_scale_c);
+    }
     emit_line(&e, "#define TFP_TRF %d /* the register file block <name>_trf is built */", p->trf);
     if (p->trf) {
         emit_line(&e, "#define TFP_TRF_ROWS %d", p->trf_nr);

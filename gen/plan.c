@@ -1,6 +1,7 @@
 /* plan.c -- derive every width, depth, count and latency of a design, once.
  * Emitters, the C params header and the docs read only this. */
 #include "tforge.h"
+#include "tf_attn.h"
 
 static int imax(int a, int b) { return a > b ? a : b; }
 static long long cdiv(long long a, long long b) { return (a + b - 1) / b; }
@@ -34,6 +35,12 @@ void plan_storage(const struct tf_config *cfg, struct tf_storage *st)
         st->trf_bits = cfg->trf_impl == TF_TRF_BANKED
                            ? nb * cfg->trf_rows * cfg->trf_width * cfg->trf_read_ports
                            : (long long)cfg->trf_rows * cfg->trf_cols * cfg->trf_width;
+    }
+    st->attn_bits = 0;
+    if (cfg->attn) {
+        long long cap = (long long)cfg->attn_banks * cfg->attn_tokens_per_bank;
+        long long per_token = 2LL * cfg->attn_head_dim * cfg->attn_kv_bits + (cfg->attn_kv_bits == 4 ? 10 : 0);
+        st->attn_bits = cfg->attn_heads * cap * per_token;
     }
     st->store_bits = 0;
     if (cfg->store != TF_STORE_NONE) {
@@ -126,6 +133,33 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
         p->trf_col_w = imax(tf_clog2(p->trf_nc), 1);
         p->trf_bits = st.trf_bits;
     }
+    p->attn = cfg->attn;
+    if (p->attn) {
+        p->at_banks = cfg->attn_banks;
+        p->at_tpb = cfg->attn_tokens_per_bank;
+        p->at_cap = p->at_banks * p->at_tpb;
+        p->at_d = cfg->attn_head_dim;
+        p->at_heads = cfg->attn_heads;
+        p->at_parallel = cfg->attn_heads_parallel;
+        p->at_lanes = cfg->attn_lanes;
+        p->at_kv_bits = cfg->attn_kv_bits;
+        p->at_t = cfg->attn_exp_table_bits;
+        p->at_p = cfg->attn_exp_bits;
+        p->at_f = cfg->attn_exp_frac_bits;
+        p->at_pb = cfg->attn_prob_bits;
+        p->at_imp_bits = cfg->attn_importance_bits;
+        p->at_prune = cfg->attn_prune;
+        p->at_recent = cfg->attn_recent;
+        p->at_topk = cfg->attn_topk;
+        p->at_scale_c = tfa_scale_const(p->at_d, p->at_f);
+        p->attn_bits = st.attn_bits;
+        struct tfa_arch ar = tf_plan_attn_arch(p);
+        ar.scale_c = ar.scale_c ? ar.scale_c : 1;
+        const char *why = tfa_check(&ar);
+        if (why) /* the config rules above enforce every condition the model checks */
+            tf_fail(d, TF_EXIT_INTERNAL, "internal error: attention plan rejected by the model (%s)", why);
+        p->at_guard = tfa_recip_guard(&ar);
+    }
     p->store = cfg->store;
     if (p->store != TF_STORE_NONE) {
         p->st_nb = imax(p->max_m, p->max_n);
@@ -134,6 +168,25 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
         p->st_col_w = imax(tf_clog2(p->max_n), 1);
         p->store_bits = st.store_bits;
     }
+}
+
+struct tfa_arch tf_plan_attn_arch(const struct tf_plan *p)
+{
+    struct tfa_arch a = {0};
+    a.banks = p->at_banks;
+    a.tokens_per_bank = p->at_tpb;
+    a.head_dim = p->at_d;
+    a.kv_bits = p->at_kv_bits;
+    a.exp_frac_bits = p->at_f;
+    a.exp_table_bits = p->at_t;
+    a.exp_bits = p->at_p;
+    a.prob_bits = p->at_pb;
+    a.imp_bits = p->at_imp_bits;
+    a.prune = p->at_prune == TF_PRUNE_IMPORTANCE ? TFA_PRUNE_IMPORTANCE : TFA_PRUNE_NONE;
+    a.recent = p->at_recent;
+    a.topk = p->at_topk;
+    a.scale_c = p->at_scale_c;
+    return a;
 }
 
 void plan_print(const struct tf_plan *p, FILE *f)
@@ -182,6 +235,17 @@ void plan_print(const struct tf_plan *p, FILE *f)
                 "bits\n",
                 p->max_m, p->max_n, p->op_bits, p->store == TF_STORE_BANKED ? "banked" : "flip-flops",
                 p->store_bits);
+    if (p->attn)
+        fprintf(f,
+                "attention unit    %d head%s (%s), %d banks x %d tokens = %d, D = %d, %d lanes per bank; "
+                "KV int%d%s, %lld bits; exp table 2^%d x %d bits, F = %d, PB = %d, scale_c %u; "
+                "pruning %s%s; top-k %d\n",
+                p->at_heads, p->at_heads > 1 ? "s" : "", p->at_parallel ? "parallel" : "time-multiplexed",
+                p->at_banks, p->at_tpb, p->at_cap, p->at_d, p->at_lanes, p->at_kv_bits,
+                p->at_kv_bits == 4 ? " + per-token scale" : "", p->attn_bits, p->at_t, p->at_p + 1,
+                p->at_f, p->at_pb, p->at_scale_c,
+                p->at_prune == TF_PRUNE_IMPORTANCE ? "importance" : "none",
+                p->at_prune == TF_PRUNE_IMPORTANCE && p->at_recent ? ", recent window" : "", p->at_topk);
     fprintf(f, "latencies         read %d, feed %d, beat %d, requant %d; min tile period %d\n",
             p->lat_read, p->lat_feed, p->lat_beat, p->lat_rq, p->min_period);
     if (p->dataflow == TF_OS)

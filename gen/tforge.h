@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "tf_attn.h" /* model/: the attention unit's parameters and constants */
+
 #define TF_VERSION "0.1.0"
 
 #if defined(__GNUC__)
@@ -52,6 +54,7 @@ void arena_free(struct arena *a);
 enum tf_dataflow { TF_OS = 0, TF_WS = 1 };
 enum tf_trf_impl { TF_TRF_FLOPS = 0, TF_TRF_BANKED = 1 };
 enum tf_store { TF_STORE_NONE = 0, TF_STORE_FLOPS = 1, TF_STORE_BANKED = 2 };
+enum tf_prune { TF_PRUNE_NONE = 0, TF_PRUNE_IMPORTANCE = 1 };
 
 /* Where a value came from, for error messages. */
 struct cfg_origin {
@@ -73,11 +76,20 @@ struct tf_config {
     int trf;
     int trf_rows, trf_cols, trf_width, trf_read_ports, trf_write_mask;
     enum tf_trf_impl trf_impl;
+    /* [attn]: the PIM-style attention unit, built when the section is present */
+    int attn;
+    int attn_banks, attn_tokens_per_bank, attn_head_dim, attn_heads, attn_heads_parallel;
+    int attn_lanes, attn_kv_bits, attn_exp_table_bits, attn_exp_bits, attn_exp_frac_bits;
+    int attn_prob_bits, attn_importance_bits, attn_prune, attn_recent, attn_topk;
     /* origin of each key that was set; line 0 = default */
     struct cfg_origin o_name, o_rows, o_cols, o_dataflow, o_operand_bits;
     struct cfg_origin o_max_m, o_max_k, o_max_n, o_requant, o_requant_bits, o_store;
     struct cfg_origin o_trf_rows, o_trf_cols, o_trf_width, o_trf_read_ports, o_trf_write_mask;
     struct cfg_origin o_trf_impl;
+    struct cfg_origin o_attn_banks, o_attn_tokens_per_bank, o_attn_head_dim, o_attn_heads;
+    struct cfg_origin o_attn_heads_parallel, o_attn_lanes, o_attn_kv_bits, o_attn_exp_table_bits;
+    struct cfg_origin o_attn_exp_bits, o_attn_exp_frac_bits, o_attn_prob_bits;
+    struct cfg_origin o_attn_importance_bits, o_attn_prune, o_attn_recent, o_attn_topk;
 };
 
 /* Parse and validate CONFIG with the -D overrides applied in order.
@@ -149,9 +161,19 @@ struct tf_plan {
     int st_row_w;        /* max(clog2(max_m), 1) */
     int st_col_w;        /* max(clog2(max_n), 1) */
     long long store_bits;
+
+    /* attention unit (attn = 0: not built); docs/numerics.md section 10 */
+    int attn;
+    int at_banks, at_tpb, at_cap, at_d, at_heads, at_parallel, at_lanes, at_kv_bits;
+    int at_t, at_p, at_f, at_pb, at_imp_bits, at_prune, at_recent, at_topk;
+    unsigned at_scale_c;  /* default score constant round(log2(e)/sqrt(D) * 2^F) */
+    int at_guard;         /* reciprocal guard bits G = max(1, ceil(log2 cap)) */
+    long long attn_bits;  /* KV storage (values and per-token scales, all heads) */
 };
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d);
+/* The attention unit's model parameters (model/tf_attn.h) of a plan with [attn]. */
+struct tfa_arch tf_plan_attn_arch(const struct tf_plan *p);
 
 /* On-chip storage of a config (words per lane memory and bits), the one formula
  * used by the plan and by the config's size limit. */
@@ -160,6 +182,7 @@ struct tf_storage {
     long long a_bits, b_bits, acc_bits, prm_bits, total;
     long long trf_bits; /* register file, 0 without [trf] */
     long long store_bits; /* result store, 0 without gemm.store */
+    long long attn_bits;  /* attention unit KV cache (all heads, scales included), 0 without [attn] */
 };
 void plan_storage(const struct tf_config *cfg, struct tf_storage *st);
 void plan_print(const struct tf_plan *p, FILE *f);

@@ -185,14 +185,14 @@ static void test_unknown_section(void **state)
     struct ctx *c = *state;
     load(c, good(c, "[arrray]\nrows = 4\n"), NULL, 0);
     expect_shape(c, "t.ini:8", "arrray.rows = 4", "unknown section [arrray]",
-                 "design, array, gemm, trf");
+                 "design, array, gemm, trf, attn");
     load(c, mk(c, "tiny", "4", "4", "\n\n[Design]\nname = x\n"), NULL, 0);
     expect_shape(c, "t.ini:10", "Design.name = x", "unknown section [Design]",
-                 "design, array, gemm, trf");
+                 "design, array, gemm, trf, attn");
     /* a section with no keys never reaches libinih's handler; it is caught too */
     load(c, good(c, "[bogus]\n"), NULL, 0);
     assert_int_equal(c->status, TF_EXIT_INPUT);
-    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf)");
+    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn)");
 }
 
 static void test_unknown_key(void **state)
@@ -216,7 +216,7 @@ static void test_key_outside_section(void **state)
     /* "t.ini:1: rows = 4: key outside any section (legal sections: ...)" */
     const char *pre = "t.ini:1: rows = 4: ";
     if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "key outside any section") ||
-        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf)"))
+        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn)"))
         fail_msg("unexpected message \"%s\"", c->msg);
 }
 
@@ -479,7 +479,7 @@ static void test_define_bad_values(void **state)
                  "rows, cols, dataflow, operand_bits");
     const char *d2[] = {"arr.rows=4"};
     load(c, good(c, NULL), d2, 1);
-    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf");
+    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn");
     const char *d3[] = {"array.rows=65"};
     load(c, good(c, NULL), d3, 1);
     expect_shape(c, "-D:1", "array.rows = 65", "out of range", "1..64");
@@ -773,6 +773,58 @@ static void test_store_key(void **state)
     assert_int_equal(c->cfg.max_n, 256);
 }
 
+/* [attn]: present only when the section is; the cross rules of docs/config.md 4.1. The
+ * section starts on line 7 of these texts ([gemm] is line 6 and empty). */
+static void test_attn_section(void **state)
+{
+    struct ctx *c = *state;
+    assert_int_equal(load(c, good(c, NULL), NULL, 0), 0);
+    assert_int_equal(c->cfg.attn, 0);
+    assert_int_equal(load(c, good(c, "[attn]\nbanks = 4\ntokens_per_bank = 16\nhead_dim = 32\n"), NULL, 0), 0);
+    assert_int_equal(c->cfg.attn, 1);
+    assert_int_equal(c->cfg.attn_banks, 4);
+    assert_int_equal(c->cfg.attn_lanes, 8);
+    assert_int_equal(c->cfg.attn_prune, TF_PRUNE_IMPORTANCE);
+    load(c, good(c, "[attn]\n"), NULL, 0);
+    assert_string_equal(c->msg, "t.ini: attn.banks: required key is missing (legal: 1..64)");
+    const char *sec = "[attn]\nbanks = 4\ntokens_per_bank = 16\nhead_dim = 32\n";
+    struct {
+        const char *def, *where, *keyval, *what, *legal;
+    } bad[] = {
+        {"attn.lanes=5", "-D:1", "attn.lanes = 5", "does not divide", "a divisor of head_dim"},
+        {"attn.kv_bits=6", "-D:1", "attn.kv_bits = 6", "not a KV storage format", "4, 8"},
+        {"attn.banks=64", "-D:1", "attn.banks = 64, attn.tokens_per_bank = 16", "capacity 1024",
+         "banks * tokens_per_bank at most 8192"[0] ? "banks * tokens_per_bank at most 8192" : ""},
+        {"attn.recent=64", "-D:1", "attn.recent = 64", "the whole cache would be protected", "0..63"},
+        {"attn.topk=65", "-D:1", "attn.topk = 65", "more than the capacity", "0..64"},
+        {"attn.exp_frac_bits=7", "-D:1", "attn.exp_frac_bits = 7", "fewer than attn.exp_table_bits", "8..30"},
+        {"attn.importance_bits=15", "-D:1", "attn.importance_bits = 15", "not wider", "16..32"},
+        {"attn.prune=lru", "-D:1", "attn.prune = lru", "unknown pruning policy", "none, importance"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *d[] = {bad[i].def};
+        load(c, good(c, sec), d, 1);
+        if (i == 2) { /* 64 x 16 = 1024 is legal: the capacity rule needs more */
+            assert_int_equal(c->status, 0);
+            continue;
+        }
+        expect_shape(c, bad[i].where, bad[i].keyval, bad[i].what, bad[i].legal);
+    }
+    const char *big[] = {"attn.banks=64", "attn.tokens_per_bank=256"};
+    load(c, good(c, sec), big, 2);
+    expect_shape(c, "-D:2", "attn.banks = 64, attn.tokens_per_bank = 256", "capacity 16384",
+                 "banks * tokens_per_bank at most 8192");
+    load(c, good(c, "[attn]\nbanks = 4\ntokens_per_bank = 16\nprune = none\nrecent = 2\n"), NULL, 0);
+    expect_shape(c, "t.ini:11", "attn.recent = 2", "set, but attn.prune = none",
+                 "drop the key, or set attn.prune = importance");
+    const char *kv[] = {"attn.heads=16", "attn.banks=8", "attn.tokens_per_bank=1024", "attn.head_dim=256"};
+    load(c, good(c, sec), kv, 4);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    assert_string_equal(c->msg, "-D:3: attn.heads = 16, attn.banks = 8, attn.tokens_per_bank = 1024, "
+                                "attn.head_dim = 256: the KV cache would hold 536870912 bits (legal: at "
+                                "most 67108864 bits)");
+}
+
 /* Every key, its section and its default as the key table prints them. */
 static const struct {
     const char *section, *key, *dflt;
@@ -783,6 +835,14 @@ static const struct {
     {"gemm", "max_k", "64"},          {"gemm", "max_n", "64"},
     {"gemm", "requant", "true"},      {"gemm", "requant_bits", "8"},
     {"gemm", "store", "none"},
+    {"attn", "banks", "(required in [attn])"}, {"attn", "tokens_per_bank", "(required in [attn])"},
+    {"attn", "head_dim", "64"},       {"attn", "heads", "1"},
+    {"attn", "heads_parallel", "false"}, {"attn", "lanes", "8"},
+    {"attn", "kv_bits", "8"},         {"attn", "exp_table_bits", "8"},
+    {"attn", "exp_bits", "15"},       {"attn", "exp_frac_bits", "24"},
+    {"attn", "prob_bits", "15"},      {"attn", "importance_bits", "32"},
+    {"attn", "prune", "importance"},  {"attn", "recent", "0"},
+    {"attn", "topk", "0"},
     {"trf", "rows", "(required in [trf])"}, {"trf", "cols", "(required in [trf])"},
     {"trf", "width", "8"},            {"trf", "read_ports", "1"},
     {"trf", "impl", "flops"},         {"trf", "write_mask", "true"},
@@ -832,9 +892,11 @@ static void test_key_table(void **state)
             char def[128];
             snprintf(def, sizeof def, "%s.%s=%s", all_keys[i].section, all_keys[i].key,
                      all_keys[i].dflt);
-            /* a [trf] key brings the section, which needs its rows and cols */
-            const char *defs[] = {def, "trf.rows=2", "trf.cols=3"};
-            int ndefs = strcmp(all_keys[i].section, "trf") ? 1 : 3;
+            /* a [trf] or [attn] key brings its section, which needs its required keys */
+            const char *trf[] = {def, "trf.rows=2", "trf.cols=3"};
+            const char *attn[] = {def, "attn.banks=2", "attn.tokens_per_bank=4"};
+            const char **defs = !strcmp(all_keys[i].section, "attn") ? attn : trf;
+            int ndefs = strcmp(all_keys[i].section, "trf") && strcmp(all_keys[i].section, "attn") ? 1 : 3;
             if (load(c, good(c, NULL), defs, ndefs) != 0)
                 fail_msg("documented default %s: %s", def, c->msg);
         }
@@ -1310,6 +1372,7 @@ int main(void)
         T(test_key_table),
         T(test_trf_section),
         T(test_store_key),
+        T(test_attn_section),
         T(test_cli_help),
         T(test_cli_keys),
         T(test_cli_errors),

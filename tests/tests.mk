@@ -47,14 +47,15 @@ $(UT_ADIR)/obj/%.o: %.c $(UT_HDRS)
 
 $(UT_ADIR)/obj/templates.o: $(B)/templates.c gen/tforge.h
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -Wno-overlength-strings $(UT_SAN) -Igen -c -o $@ $<
+	$(CC) $(WARN) -Wno-overlength-strings $(UT_SAN) -Igen -Imodel -c -o $@ $<
 
 $(UT_ADIR)/test_%: tests/test_%.c $(UT_AOBJS) $(UT_HDRS)
 	$(CC) $(WARN) $(UT_SAN) $(UT_INC) -o $@ $< $(UT_AOBJS) $(UT_LIBS)
 
 $(UT_ATF): gen/main.c $(UT_AOBJS) gen/tforge.h
-	$(CC) $(WARN) $(UT_SAN) -Igen -o $@ gen/main.c \
-	    $(filter $(UT_ADIR)/obj/gen/%,$(UT_AOBJS)) $(UT_ADIR)/obj/templates.o -linih
+	$(CC) $(WARN) $(UT_SAN) -Igen -Imodel -o $@ gen/main.c \
+	    $(filter $(UT_ADIR)/obj/gen/%,$(UT_AOBJS)) $(UT_ADIR)/obj/model/tf_attn.o \
+	    $(UT_ADIR)/obj/templates.o -linih -lm
 
 # Probe whether LeakSanitizer can run here: it stops the world with ptrace,
 # which some containers and debuggers forbid ("LeakSanitizer has encountered a
