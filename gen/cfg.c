@@ -53,7 +53,7 @@ static const struct key keys[] = {
      "flops = registers + multiplexers, banked = max(NR,NC) skewed memory banks"},
     {"trf", "write_mask", K_BOOL, 0, 1, 0, "true", F(trf_write_mask), "per-word write mask"},
     {"attn", "banks", K_INT, 1, 64, 2, NULL, F(attn_banks),
-     "KV-cache banks, each with its own compute lanes (the [attn] section builds <name>_attn)"},
+     "KV-cache banks, each with its own compute lanes (the [attn] section describes the attention unit)"},
     {"attn", "tokens_per_bank", K_INT, 1, 1024, 2, NULL, F(attn_tokens_per_bank),
      "tokens each bank holds; capacity = banks * tokens_per_bank <= 8192"},
     {"attn", "head_dim", K_INT, 1, 256, 0, "64", F(attn_head_dim), "head dimension D"},
