@@ -5,9 +5,11 @@
 #                 co-simulation and Icarus for the default config and every configs/matrix/*.ini,
 #                 lint and Icarus for every configs/examples/*.ini, configs/large/*.ini and
 #                 tests/golden/*.ini,
-#                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini
+#                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
+#                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
+#   make attn-cosim | attn-icarus              the attention unit of a design with an [attn] section
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
 SHELL   := /bin/bash
@@ -21,13 +23,14 @@ MATRIX  := $(sort $(wildcard configs/matrix/*.ini))
 EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*.ini)) \
             $(sort $(wildcard tests/golden/*.ini))
 TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
+ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c
 TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
 MODEL_SRC := model/tf_model.c model/tf_attn.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
-        trf-cosim trf-icarus trf-synth
+        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus
 all: tforge
 tforge: $(TFORGE)
 
@@ -51,7 +54,7 @@ $(TFORGE): gen/main.c $(GEN_SRC) gen/tforge.h $(B)/templates.o model/tf_attn.c m
 
 include tests/tests.mk
 
-gen lint cosim icarus synth trf-cosim trf-icarus trf-synth: deps $(TFORGE)
+gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG)
 
 run: deps $(TFORGE)
@@ -59,7 +62,7 @@ run: deps $(TFORGE)
 
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
-	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --trf $(TRF_MATRIX)
+	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --trf $(TRF_MATRIX) --attn $(ATTN_MATRIX)
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh

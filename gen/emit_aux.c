@@ -53,13 +53,14 @@ static void emit_params_h(const struct tf_plan *p, const char *dir, struct diag 
     emit_line(&e, "    .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }");
     emit_blank(&e);
     emit_line(&e, "#define TFP_STORE %d /* result store: 0 none, 1 flops, 2 banked */", p->store);
-    emit_line(&e, "#define TFP_ATTN %d /* the attention unit's parameters (its RTL is not generated yet) */",
-              p->attn);
+    emit_line(&e, "#define TFP_ATTN %d /* the attention unit <name>_attn is built */", p->attn);
     if (p->attn) {
         emit_line(&e, "#define TFP_ATTN_HEADS %d", p->at_heads);
         emit_line(&e, "#define TFP_ATTN_HEADS_PARALLEL %d", p->at_parallel);
         emit_line(&e, "#define TFP_ATTN_LANES %d", p->at_lanes);
         emit_line(&e, "#define TFP_ATTN_GUARD %d /* reciprocal guard bits */", p->at_guard);
+        emit_line(&e, "#define TFP_ATTN_OW %d /* o_data_o width */", p->at_ow);
+        emit_line(&e, "#define TFP_ATTN_SLOT_W %d", p->at_slot_w);
         emit_line(&e, "/* Initializer for struct tfa_arch (model/tf_attn.h). */");
         emit_line(&e, "#define TFP_ATTN_ARCH_INIT { \\");
         emit_line(&e, "    .banks = %d, .tokens_per_bank = %d, .head_dim = %d, .kv_bits = %d, \\", p->at_banks,
@@ -106,6 +107,13 @@ static void emit_params_vh(const struct tf_plan *p, const char *dir, struct diag
     emit_line(&e, "`define TFP_OUT_DATA_BITS %d", p->out_data_bits);
     if (p->store != TF_STORE_NONE)
         emit_line(&e, "`define TFP_STORE %d", p->store);
+    if (p->attn) {
+        emit_line(&e, "`define TFP_ATTN_TOP %s_attn", p->name);
+        emit_line(&e, "`define TFP_ATTN_D %d", p->at_d);
+        emit_line(&e, "`define TFP_ATTN_OW %d", p->at_ow);
+        emit_line(&e, "`define TFP_ATTN_SLOT_W %d", p->at_slot_w);
+        emit_line(&e, "`define TFP_ATTN_HEAD_W %d", p->at_h_w);
+    }
     if (p->trf) {
         emit_line(&e, "`define TFP_TRF_TOP %s_trf", p->name);
         emit_line(&e, "`define TFP_TRF_ROWS %d", p->trf_nr);
@@ -179,6 +187,11 @@ static void emit_scripts(const struct tf_plan *p, const char *dir, struct diag *
     if (p->trf) {
         n = trf_files(p, files, 16);
         snprintf(stem, sizeof stem, "%s_trf", p->name);
+        emit_block_scripts(p, dir, d, stem, stem, files, n);
+    }
+    if (p->attn) {
+        n = attn_files(p, files, 16);
+        snprintf(stem, sizeof stem, "%s_attn", p->name);
         emit_block_scripts(p, dir, d, stem, stem, files, n);
     }
 }

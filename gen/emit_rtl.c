@@ -66,6 +66,13 @@ int trf_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
     return file_names(out, max, mods, trf_template_modules(p, mods), p->name, gens, 1);
 }
 
+int attn_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
+{
+    const char *mods[] = {"tf_ram_1r1w", "tf_attn_core"};
+    static const char *const gens[] = {"attn"};
+    return file_names(out, max, mods, 2, p->name, gens, 1);
+}
+
 static void emit_copy(const struct tf_plan *p, const char *dir, const char *mod, struct diag *d)
 {
     struct emitter e;
@@ -796,6 +803,92 @@ static void emit_trf(const struct tf_plan *p, const char *dir, struct diag *d)
     emit_end(&e);
 }
 
+/* ---- attention unit wrapper ------------------------------------------------ */
+
+static void emit_attn(const struct tf_plan *p, const char *dir, struct diag *d)
+{
+    struct emitter e;
+    char file[128];
+    snprintf(file, sizeof file, "%s_attn.v", p->name);
+    emit_begin(&e, dir, file, d);
+    emit_vheader(&e, p, "");
+    emit_line(&e, "// %s_attn -- PIM-style attention unit: %d head%s on %d banks x %d tokens, D = %d,",
+              p->name, p->at_heads, p->at_heads > 1 ? "s" : "", p->at_banks, p->at_tpb, p->at_d);
+    emit_line(&e, "// %d MAC lanes per bank, KV int%d, pruning %s. The logic is templates/tf_attn_core.v;",
+              p->at_lanes, p->at_kv_bits, p->at_prune == TF_PRUNE_IMPORTANCE ? "by importance" : "off");
+    emit_line(&e, "// this wrapper fixes its parameters and the exponent table round(2^%d * 2^(-i/%d)).",
+              p->at_p, 1 << p->at_t);
+    emit_line(&e, "// Ports and timing: docs/architecture.md 3.5; arithmetic: docs/numerics.md 10.");
+    emit_line(&e, "`default_nettype none");
+    emit_blank(&e);
+    emit_open(&e, "module %s_attn (", p->name);
+    emit_line(&e, "input  wire        clk_i,");
+    emit_line(&e, "input  wire        rst_ni,");
+    emit_line(&e, "input  wire        cmd_valid_i,");
+    emit_line(&e, "output wire        cmd_ready_o,");
+    emit_line(&e, "input  wire [%d:0] cmd_head_i,", p->at_h_w - 1);
+    emit_line(&e, "input  wire [31:0] cmd_scale_i,");
+    emit_line(&e, "input  wire        cmd_clear_i,");
+    emit_line(&e, "input  wire        in_valid_i,");
+    emit_line(&e, "output wire        in_ready_o,");
+    emit_line(&e, "input  wire [7:0]  in_q_i,");
+    emit_line(&e, "input  wire [7:0]  in_k_i,");
+    emit_line(&e, "input  wire [7:0]  in_v_i,");
+    emit_line(&e, "output wire        o_valid_o,");
+    emit_line(&e, "input  wire        o_ready_i,");
+    emit_line(&e, "output wire [%d:0] o_data_o,", p->at_ow - 1);
+    emit_line(&e, "output wire        o_last_o,");
+    emit_line(&e, "output wire        busy_o,");
+    emit_line(&e, "output wire        step_err_o,");
+    emit_line(&e, "output wire        evict_o,");
+    emit_line(&e, "output wire [%d:0] evict_slot_o,", p->at_slot_w - 1);
+    emit_line(&e, "output wire [%d:0] slot_o,", p->at_slot_w - 1);
+    emit_line(&e, "output wire [47:0] stat_cycles_o,");
+    emit_line(&e, "output wire [47:0] stat_wait_o");
+    emit_close(&e, ");");
+    emit_blank(&e);
+    e.indent++;
+    struct tfa_arch ar = tf_plan_attn_arch(p);
+    int ew = p->at_p + 1, n = 1 << p->at_t;
+    emit_open(&e, "tf_attn_core #(");
+    emit_line(&e, ".NB(%d), .TPB(%d), .D(%d), .LN(%d), .H(%d), .KVB(%d),", p->at_banks, p->at_tpb,
+              p->at_d, p->at_lanes, p->at_heads, p->at_kv_bits);
+    emit_line(&e, ".T(%d), .P(%d), .F(%d), .PB(%d), .IMPW(%d), .Prune(%d), .Recent(%d), .G(%d), .OW(%d),",
+              p->at_t, p->at_p, p->at_f, p->at_pb, p->at_imp_bits,
+              p->at_prune == TF_PRUNE_IMPORTANCE, p->at_recent, p->at_guard, p->at_ow);
+    emit_line(&e, ".CH(%d), .RowW(%d), .ChW(%d), .HW(%d), .BW(%d), .SlotW(%d), .DW(%d), .MAW(%d), .SAW(%d),",
+              p->at_ch, p->at_row_w, p->at_ch_w, p->at_h_w, p->at_b_w, p->at_slot_w, p->at_dw,
+              p->at_maw, p->at_saw);
+    emit_line(&e, "// entry i in bits [i*%d +: %d], entry %d first", ew, ew, n - 1);
+    emit_open(&e, ".ExpTable ({");
+    for (int i = n - 1; i >= 0; i -= 8) {
+        char line[256];
+        int len = 0;
+        for (int j = i; j > i - 8 && j >= 0; j--)
+            len += snprintf(line + len, sizeof line - (size_t)len, "%d'd%u%s", ew,
+                            (unsigned)tfa_exp_table(&ar, j), j > 0 ? ", " : "");
+        emit_line(&e, "%s", line);
+    }
+    emit_close(&e, "})");
+    emit_close(&e, ") u_core (");
+    e.indent++;
+    static const char *const ports[] = {
+        "clk_i", "rst_ni", "cmd_valid_i", "cmd_ready_o", "cmd_head_i", "cmd_scale_i", "cmd_clear_i",
+        "in_valid_i", "in_ready_o", "in_q_i", "in_k_i", "in_v_i", "o_valid_o", "o_ready_i",
+        "o_data_o", "o_last_o", "busy_o", "step_err_o", "evict_o", "evict_slot_o", "slot_o",
+        "stat_cycles_o", "stat_wait_o"};
+    int np = (int)(sizeof ports / sizeof ports[0]);
+    for (int i = 0; i < np; i++)
+        emit_line(&e, ".%s(%s)%s", ports[i], ports[i], i + 1 < np ? "," : "");
+    e.indent--;
+    emit_close(&e, ");");
+    emit_blank(&e);
+    emit_line(&e, "endmodule");
+    emit_blank(&e);
+    emit_line(&e, "`default_nettype wire");
+    emit_end(&e);
+}
+
 void emit_rtl(const struct tf_plan *p, const char *dir, struct diag *d)
 {
     const char *mods[8];
@@ -816,5 +909,9 @@ void emit_rtl(const struct tf_plan *p, const char *dir, struct diag *d)
                 emit_copy(p, dir, tmods[i], d);
         }
         emit_trf(p, dir, d);
+    }
+    if (p->attn) {
+        emit_copy(p, dir, "tf_attn_core", d); /* tf_ram_1r1w: the engine's copy */
+        emit_attn(p, dir, d);
     }
 }

@@ -159,6 +159,17 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
         if (why) /* the config rules above enforce every condition the model checks */
             tf_fail(d, TF_EXIT_INTERNAL, "internal error: attention plan rejected by the model (%s)", why);
         p->at_guard = tfa_recip_guard(&ar);
+        p->at_ch = p->at_d / p->at_lanes;
+        p->at_row_w = imax(tf_clog2(p->at_tpb), 1);
+        p->at_ch_w = imax(tf_clog2(p->at_ch), 1);
+        p->at_h_w = imax(tf_clog2(p->at_heads), 1);
+        p->at_b_w = imax(tf_clog2(p->at_banks), 1);
+        p->at_slot_w = imax(tf_clog2(p->at_cap + 1), 1);
+        p->at_dw = imax(tf_clog2(p->at_d), 1);
+        p->at_maw = imax(tf_clog2((long long)p->at_heads * p->at_tpb * p->at_ch), 1);
+        p->at_saw = imax(tf_clog2((long long)p->at_heads * p->at_tpb), 1);
+        /* |o| <= (2^PB + cap) * 19 * 128: PB + clog2(cap) + 14 bits and a sign */
+        p->at_ow = p->at_pb + tf_clog2(p->at_cap + 1) + 15;
     }
     p->store = cfg->store;
     if (p->store != TF_STORE_NONE) {

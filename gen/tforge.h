@@ -169,6 +169,8 @@ struct tf_plan {
     unsigned at_scale_c;  /* default score constant round(log2(e)/sqrt(D) * 2^F) */
     int at_guard;         /* reciprocal guard bits G = max(1, ceil(log2 cap)) */
     long long attn_bits;  /* KV storage (values and per-token scales, all heads) */
+    /* widths of the attention RTL (templates/tf_attn_core.v) */
+    int at_ch, at_row_w, at_ch_w, at_h_w, at_b_w, at_slot_w, at_dw, at_maw, at_saw, at_ow;
 };
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d);
@@ -233,6 +235,8 @@ void emit_aux(const struct tf_plan *p, const char *dir, struct diag *d);
 /* Names of the Verilog files in dependency order (leaves first). */
 #define TF_FILE_NAME_MAX 64 /* design names are at most 32 characters */
 int rtl_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max);
+/* The attention unit's files (p->attn), leaves first. */
+int attn_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max);
 /* The same for the register file block (<name>_trf and what it instantiates). */
 int trf_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max);
 

@@ -48,12 +48,21 @@ lint() {
     (cd "$rtl" && yosys -q -l "../../$out/yosys_trf_lint.log" -s "${name}_trf_lint.ys") >/dev/null 2>&1 \
       || { cat "$out/yosys_trf_lint.log"; echo "lint $name: yosys check failed (register file)"; return 1; }
   fi
+  if [ -f "$rtl/${name}_attn.f" ]; then
+    (cd "$rtl" && verilator --lint-only -Wall -F "${name}_attn.f" --top-module "${name}_attn") >>"$log" 2>&1 \
+      || { cat "$log"; echo "lint $name: verilator reported warnings (attention unit)"; return 1; }
+    iverilog -g2005 -Wall -o /dev/null $(sed "s|^|$rtl/|" "$rtl/${name}_attn.f") >>"$log" 2>&1 || { cat "$log"; return 1; }
+    if [ -s "$log" ]; then cat "$log"; echo "lint $name: iverilog reported warnings (attention unit)"; return 1; fi
+    (cd "$rtl" && yosys -q -l "../../$out/yosys_attn_lint.log" -s "${name}_attn_lint.ys") >/dev/null 2>&1 \
+      || { cat "$out/yosys_attn_lint.log"; echo "lint $name: yosys check failed (attention unit)"; return 1; }
+  fi
   # Each template must also be clean on its own.
   for f in templates/*.v; do
     verilator --lint-only -Wall -y templates "$f" >>"$log" 2>&1 || { cat "$log"; return 1; }
   done
   local extra=""
   [ -f "$rtl/${name}_trf.f" ] && extra=" + register file"
+  [ -f "$rtl/${name}_attn.f" ] && extra="$extra + attention unit"
   echo "lint $name: verilator -Wall, iverilog -Wall, yosys check -assert: 0 warnings ($(wc -l <"$rtl/$name.f") files$extra)"
 }
 
@@ -132,6 +141,34 @@ synth() {
   cat "$rep"
 }
 
+need_attn() {
+  [ -f "$rtl/${name}_attn.f" ] || { echo "$name has no [attn] section" >&2; exit 2; }
+}
+
+attn_cosim() {
+  gen
+  need_attn
+  local obj=$out/attnobj
+  if [ ! -x "$obj/attn_harness" ] || [ -n "$(find "$rtl" tb/attn_harness.cpp model -newer "$obj/attn_harness" -type f | head -1)" ]; then
+    verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
+      --prefix Vattn --top-module "${name}_attn" -Mdir "$obj" -F "$rtl/${name}_attn.f" \
+      "$PWD/tb/attn_harness.cpp" "$PWD/model/tf_attn.c" \
+      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model" -LDFLAGS -lm -o attn_harness >"$out/verilator_attn_build.log" 2>&1 \
+      || { tail -30 "$out/verilator_attn_build.log"; echo "attn-cosim $name: verilator build failed"; return 1; }
+  fi
+  "$obj/attn_harness" --seed "${SEED:-1}" --steps "${ATTN_STEPS:-600}" --json "$out/attn_cosim.json" --fst "$out/attn_fail.fst" ${ATTN_ARGS:-}
+}
+
+attn_icarus() {
+  gen
+  need_attn
+  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/attn_vecgen" tb/attn_vecgen.c model/tf_attn.c -lm
+  "$out/attn_vecgen" "${SEED:-1}" "${ATTN_ICARUS_STEPS:-120}" "$out/attn_vectors.txt"
+  iverilog -g2005 -Wall -I "$rtl" -o "$out/attn_tb.vvp" tb/attn_tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_attn.f")
+  vvp -n "$out/attn_tb.vvp" +vec="$out/attn_vectors.txt" | tee "$out/attn_icarus.log" | grep -E "^ICARUS"
+  grep -qE "^ICARUS ${name}_attn: [0-9]+ passed, 0 failed" "$out/attn_icarus.log"
+}
+
 case "$step" in
   gen) gen; echo "gen $name: $rtl" ;;
   lint) lint ;;
@@ -141,5 +178,7 @@ case "$step" in
   trf-cosim) trf_cosim ;;
   trf-icarus) trf_icarus ;;
   trf-synth) trf_synth ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, lint, cosim, icarus, synth, trf-cosim, trf-icarus, trf-synth)" >&2; exit 2 ;;
+  attn-cosim) attn_cosim ;;
+  attn-icarus) attn_icarus ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, lint, cosim, icarus, synth, trf-cosim, trf-icarus, trf-synth, attn-cosim, attn-icarus)" >&2; exit 2 ;;
 esac

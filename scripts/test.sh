@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test.sh CONFIG... [-- LIGHT_CONFIG...] [--trf TRF_CONFIG...] -- make test: unit
+# test.sh CONFIG... [-- LIGHT_CONFIG...] [--trf TRF_CONFIG...] [--attn ATTN_CONFIG...] -- make test: unit
 # tests (plain, then ASan+UBSan), then for each CONFIG: lint, Verilator
 # co-simulation, Icarus co-simulation of the GEMM engine; for each LIGHT_CONFIG
 # (examples, 64x64 arrays, golden-text configs): lint and Icarus; for each TRF_CONFIG: lint, Verilator
@@ -35,9 +35,20 @@ for config in "$@"; do
   case "$config" in
     --) mode=light; continue ;;
     --trf) mode=trf; continue ;;
+    --attn) mode=attn; continue ;;
   esac
   name=$(build/tforge check "$config" --name)
   check "$name: lint" scripts/flow.sh lint "$config"
+  if [ $mode = attn ]; then
+    check "$name: attn verilator cosim" scripts/flow.sh attn-cosim "$config"
+    # Icarus: up to 300 steps, fewer for large caches (it runs about 400x slower)
+    size=$(sed -n 's/^`define TFP_ATTN_D \([0-9]*\).*/\1/p' "rtl_out/$name/tfp_params.vh")
+    cap=$(build/tforge check "$config" | sed -n 's/.* banks x [0-9]* tokens = \([0-9]*\),.*/\1/p')
+    steps=$(( 40000 / (${cap:-1} * ${size:-1}) ))
+    steps=$(( steps > 300 ? 300 : (steps < 20 ? 20 : steps) ))
+    check "$name: attn icarus cosim" env ATTN_ICARUS_STEPS=$steps scripts/flow.sh attn-icarus "$config"
+    continue
+  fi
   if [ $mode = trf ]; then
     check "$name: trf verilator cosim" scripts/flow.sh trf-cosim "$config"
     # Icarus is slow on wide files: fewer cycles above 64 words per access

@@ -810,6 +810,12 @@ static void test_attn_section(void **state)
         }
         expect_shape(c, bad[i].where, bad[i].keyval, bad[i].what, bad[i].legal);
     }
+    const char *tk[] = {"attn.topk=2"};
+    load(c, good(c, sec), tk, 1);
+    expect_shape(c, "-D:1", "attn.topk = 2", "not in the generated RTL yet", "0");
+    const char *hp[] = {"attn.heads_parallel=true"};
+    load(c, good(c, sec), hp, 1);
+    expect_shape(c, "-D:1", "attn.heads_parallel = true", "time-multiplexes", "false");
     const char *big[] = {"attn.banks=64", "attn.tokens_per_bank=256"};
     load(c, good(c, sec), big, 2);
     expect_shape(c, "-D:2", "attn.banks = 64, attn.tokens_per_bank = 256", "capacity 16384",

@@ -36,7 +36,7 @@
     .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }
 
 #define TFP_STORE 2 /* result store: 0 none, 1 flops, 2 banked */
-#define TFP_ATTN 0 /* the attention unit's parameters (its RTL is not generated yet) */
+#define TFP_ATTN 0 /* the attention unit <name>_attn is built */
 #define TFP_TRF 1 /* the register file block <name>_trf is built */
 #define TFP_TRF_ROWS 2
 #define TFP_TRF_COLS 3

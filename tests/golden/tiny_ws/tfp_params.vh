@@ -11,6 +11,11 @@
 `define TFP_COL_IDX_W 3
 `define TFP_CNT_W 48
 `define TFP_OUT_DATA_BITS 36
+`define TFP_ATTN_TOP tiny_ws_attn
+`define TFP_ATTN_D 4
+`define TFP_ATTN_OW 33
+`define TFP_ATTN_SLOT_W 3
+`define TFP_ATTN_HEAD_W 1
 `define TFP_TRF_TOP tiny_ws_trf
 `define TFP_TRF_ROWS 3
 `define TFP_TRF_COLS 2

@@ -36,16 +36,18 @@
     .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }
 
 #define TFP_STORE 0 /* result store: 0 none, 1 flops, 2 banked */
-#define TFP_ATTN 1 /* the attention unit's parameters (its RTL is not generated yet) */
+#define TFP_ATTN 1 /* the attention unit <name>_attn is built */
 #define TFP_ATTN_HEADS 1
 #define TFP_ATTN_HEADS_PARALLEL 0
 #define TFP_ATTN_LANES 2
 #define TFP_ATTN_GUARD 3 /* reciprocal guard bits */
+#define TFP_ATTN_OW 33 /* o_data_o width */
+#define TFP_ATTN_SLOT_W 3
 /* Initializer for struct tfa_arch (model/tf_attn.h). */
 #define TFP_ATTN_ARCH_INIT { \
     .banks = 2, .tokens_per_bank = 3, .head_dim = 4, .kv_bits = 4, \
     .exp_frac_bits = 24, .exp_table_bits = 8, .exp_bits = 15, .prob_bits = 15, \
-    .imp_bits = 32, .prune = 1, .recent = 1, .topk = 2, .scale_c = 12102203u }
+    .imp_bits = 32, .prune = 1, .recent = 1, .topk = 0, .scale_c = 12102203u }
 #define TFP_TRF 1 /* the register file block <name>_trf is built */
 #define TFP_TRF_ROWS 3
 #define TFP_TRF_COLS 2
