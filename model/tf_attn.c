@@ -261,11 +261,12 @@ int tfa_decode(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, co
     return 0;
 }
 
-long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int evicts, int refused)
+long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int count, int evicts, int refused)
 {
     long long d = a->head_dim, tpb = a->tokens_per_bank, ch = d / lanes;
+    long long rows = (count + a->banks - 1) / a->banks;
     long long qw = a->exp_bits + a->prob_bits + tfa_recip_guard(a) + 1;
     if (refused)
         return 1 + d;
-    return 2 * d + ch + 2 * tpb * ch + tpb + qw + 6 + (evicts ? tpb + 1 : 0);
+    return 2 * d + ch + 2 * rows * ch + rows + qw + 6 + (evicts ? tpb + 1 : 0);
 }

@@ -87,10 +87,11 @@ int tfa_decode(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, co
 
 /* Cycles of one decode step of the RTL (templates/tf_attn_core.v) with `lanes` MAC
  * lanes per bank, from the cycle the command is accepted to the last output beat,
- * without input gaps or output back-pressure: 2D + CH + 2 TPB CH + TPB + QW + 6, plus
- * TPB + 1 when the step evicts (CH = D / lanes, QW = P + PB + G + 1); 1 + D when the
- * step is refused (full cache, no pruning). */
-long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int evicts, int refused);
+ * without input gaps or output back-pressure, where count is the number of cached tokens
+ * after the append and rows = ceil(count / banks):
+ *   2D + CH + 2 rows CH + rows + QW + 6, plus TPB + 1 when the step evicts
+ * (CH = D / lanes, QW = P + PB + G + 1); 1 + D when the step is refused. */
+long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int count, int evicts, int refused);
 
 /* The integer exponent: e = table[idx] >> n for a log2-domain argument -t / 2^F (t >= 0):
  * n = t >> F, idx = (t mod 2^F) >> (F - T) (or << (T - F) when T > F), 0 when n > P. */

@@ -264,7 +264,8 @@ static bool run_sim(const Options &o, const char *fst, FILE *csv, Result &r)
             evictions += ms.evicted >= 0;
         }
         long long rc = (long long)s.top->stat_cycles_o, wc = (long long)s.top->stat_wait_o;
-        long long mc = tfa_step_cycles(&arch, TFP_ATTN_LANES, ms.evicted >= 0, mrc != 0);
+        long long mc = tfa_step_cycles(&arch, TFP_ATTN_LANES, heads[(std::size_t)head].count,
+                                       ms.evicted >= 0, mrc != 0);
         rtl_cycles += rc - wc;
         model_cycles += mc;
         waits += wc;

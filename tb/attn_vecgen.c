@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         int rc = tfa_decode(&a, &heads[h], q, k, v, o, &st);
         fprintf(f, "%d 0 %u %d %d %d %d %lld\n", h, a.scale_c, rc != 0, rc ? 0 : st.slot,
                 rc == 0 && st.evicted >= 0, rc == 0 && st.evicted >= 0 ? st.evicted : 0,
-                tfa_step_cycles(&a, TFP_ATTN_LANES, rc == 0 && st.evicted >= 0, rc != 0));
+                tfa_step_cycles(&a, TFP_ATTN_LANES, heads[h].count, rc == 0 && st.evicted >= 0, rc != 0));
         for (int i = 0; i < d; i++)
             fprintf(f, "%d %d %d\n", q[i], k[i], v[i]);
         if (rc == 0)

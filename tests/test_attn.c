@@ -179,6 +179,17 @@ static void test_topk(void **state)
     tfa_head_free(&h);
 }
 
+/* Step cycles: 2D + CH + 2 rows CH + rows + QW + 6 (+ TPB + 1 evicting), rows = ceil(count/NB). */
+static void test_step_cycles(void **state)
+{
+    (void)state;
+    struct tfa_arch a = base(4, 16, 32); /* G = 6, QW = 15 + 15 + 6 + 1 = 37 */
+    /* lanes 8: CH = 4; count 10: rows 3 -> 64 + 4 + 24 + 3 + 37 + 6 = 138 */
+    assert_int_equal(tfa_step_cycles(&a, 8, 10, 0, 0), 138);
+    assert_int_equal(tfa_step_cycles(&a, 8, 64, 1, 0), 64 + 4 + 128 + 16 + 37 + 6 + 17);
+    assert_int_equal(tfa_step_cycles(&a, 8, 64, 0, 1), 33);
+}
+
 static void test_check(void **state)
 {
     (void)state;
@@ -200,7 +211,7 @@ int main(void)
         cmocka_unit_test(test_exp_table),   cmocka_unit_test(test_scale_const),
         cmocka_unit_test(test_compress4),   cmocka_unit_test(test_decode_exact),
         cmocka_unit_test(test_full_and_evict), cmocka_unit_test(test_topk),
-        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_step_cycles), cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests_name("attn", tests, NULL, NULL);
 }

@@ -12,7 +12,9 @@
 // over its own tokens in place and updates their importances, and the D elements of o (the
 // sum over banks) leave on o_*. Only q, k, v and o cross the bank boundary. The arithmetic
 // is docs/numerics.md section 10, bit for bit (model/tf_attn.c); the cycle count is
-// tfa_step_cycles() in the model.
+// tfa_step_cycles() in the model. The score, exponent and p*v scans visit only the rows
+// that hold tokens, ceil(count / NB), so a step costs time in proportion to the context
+// divided by the number of banks; the victim scan (full cache) visits all TPB rows.
 //
 // Token slot s lives in bank s mod NB at row s div NB. Bank storage: K and V as
 // tf_ram_1r1w memories of LN-element chunks (replaceable by SRAM macros), per-slot
@@ -438,7 +440,11 @@ module tf_attn_core #(
   // ---------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------
-  wire scan_end = (row_q == TpbM1) && (ch_q == ChM1);
+  // scans stop at the last row holding a valid slot: (count - 1) div NB
+  wire [SlotW-1:0] lr_div   = (cnt_h - {{(SlotW-1){1'b0}}, 1'b1}) / NBS;
+  wire [RowW-1:0]  last_row = lr_div[RowW-1:0];
+  wire unused_lr = ^lr_div;
+  wire scan_end = (row_q == last_row) && (ch_q == ChM1);
   reg [47:0] cyc_q;
   reg [47:0] wait_q;
   integer hi;
@@ -584,7 +590,7 @@ module tf_attn_core #(
         end
         SExp: begin
           row_q <= row_q + 1'b1;
-          if (row_q == TpbM1) begin
+          if (row_q == last_row) begin
             row_q <= {RowW{1'b0}};
             st_q  <= SZRed;
           end
