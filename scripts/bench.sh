@@ -4,7 +4,7 @@
 # Writes build/bench/gemm.csv, build/bench/simspeed.csv, build/bench/gen.csv, and
 # (scripts/bench_trf.sh) build/bench/trf_area.csv, (scripts/bench_store.sh)
 # build/bench/store_chain.csv and store_area.csv, and (bench/attn_accuracy.c)
-# build/bench/attn_accuracy.csv.
+# build/bench/attn_accuracy.csv, and (scripts/bench_attn.sh) attn_cycles.csv, attn_bytes.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -71,3 +71,6 @@ echo
 echo "== attention unit: integer model vs double-precision attention (build/bench/attn_accuracy.csv)"
 gcc -std=c11 -O2 -Wall -Wextra -Werror -Imodel -o build/attn_accuracy bench/attn_accuracy.c model/tf_attn.c -lm
 build/attn_accuracy --csv "$out/attn_accuracy.csv"
+echo
+echo "== attention unit: cycles per decode step and bytes per step (build/bench/attn_cycles.csv, attn_bytes.csv)"
+scripts/bench_attn.sh
