@@ -9,7 +9,7 @@
 #                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
-#   make attn-cosim | attn-icarus              the attention unit of a design with an [attn] section
+#   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
 SHELL   := /bin/bash
@@ -30,7 +30,7 @@ TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
 MODEL_SRC := model/tf_model.c model/tf_attn.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
-        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus
+        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth
 all: tforge
 tforge: $(TFORGE)
 
@@ -54,7 +54,7 @@ $(TFORGE): gen/main.c $(GEN_SRC) gen/tforge.h $(B)/templates.o model/tf_attn.c m
 
 include tests/tests.mk
 
-gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus: deps $(TFORGE)
+gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG)
 
 run: deps $(TFORGE)

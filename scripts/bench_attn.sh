@@ -7,7 +7,8 @@
 #    compared with tfa_step_cycles();
 #  * build/bench/attn_bytes.csv: bytes crossing the bank boundary per decode step, this
 #    unit (q, k, v in, o out) against a design that streams K and V of the whole context
-#    to a separate compute unit, for context lengths 64..8192, int8 and int4 KV.
+#    to a separate compute unit, for context lengths 64..8192, int8 and int4 KV;
+#  * build/bench/attn_area.csv: Yosys generic area of configs/attn/a01 and a02.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -23,6 +24,15 @@ for nb in 1 2 4 8 16; do
   ATTN_STEPS=1 scripts/flow.sh attn-cosim "$cfg" >/dev/null
   "build/$name/attnobj/attn_harness" --bench --steps 256 --csv "$csv" --quiet
   echo "  $nb banks x $tpb tokens: 256 steps checked"
+done
+area=$out/attn_area.csv
+echo "config,cells,flops,memory_bits" >"$area"
+for cfg in configs/attn/a01_b2x4_d8_i8.ini configs/attn/a02_b4x8_d16_i4_h2.ini; do
+  name=$(build/tforge check "$cfg" --name)
+  scripts/flow.sh attn-synth "$cfg" >/dev/null
+  eval "$(sed -n 's/^SUMMARY //p' "build/$name/attn_synth_report.txt")" # cells= flops= memories= memory_bits=
+  echo "$name,$cells,$flops,$memory_bits" >>"$area"
+  echo "  $name: $cells cells, $flops flip-flops, $memory_bits memory bits"
 done
 python3 - "$csv" "$out/attn_bytes.csv" <<'PY'
 import csv, sys

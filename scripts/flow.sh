@@ -9,6 +9,10 @@
 #   flow.sh trf-cosim  CONFIG ...   Verilator harness vs golden model -> build/<name>/trf_cosim.json
 #   flow.sh trf-icarus CONFIG ...   Icarus bench on golden-model vectors
 #   flow.sh trf-synth  CONFIG ...   Yosys generic synthesis -> build/<name>/trf_synth_report.txt
+# For a design with an [attn] section (the attention unit <name>_attn):
+#   flow.sh attn-cosim  CONFIG ...  Verilator harness vs golden model -> build/<name>/attn_cosim.json
+#   flow.sh attn-icarus CONFIG ...  Icarus bench on golden-model vectors
+#   flow.sh attn-synth  CONFIG ...  Yosys generic synthesis -> build/<name>/attn_synth_report.txt
 # (lint checks the register file too when the design has one.)
 # Environment: TFORGE (generator binary), COSIM_ARGS (extra harness arguments),
 # ICARUS_TESTS (number of vector tests, default 8), SEED.
@@ -169,6 +173,14 @@ attn_icarus() {
   grep -qE "^ICARUS ${name}_attn: [0-9]+ passed, 0 failed" "$out/attn_icarus.log"
 }
 
+attn_synth() {
+  gen
+  need_attn
+  (cd "$rtl" && yosys -q -l "../../$out/attn_synth.log" -p "script ${name}_attn_synth.ys; tee -q -o ../../$out/attn_synth_stat.txt stat -top ${name}_attn; select t:\$mem_v2; write_rtlil -selected ../../$out/attn_synth_mem.il") >/dev/null \
+    || { tail -20 "$out/attn_synth.log"; echo "attn-synth $name: yosys failed"; return 1; }
+  python3 scripts/synth_report.py "$out/attn_synth_stat.txt" "$name" "${name}_attn" "$out/attn_synth_mem.il" | tee "$out/attn_synth_report.txt"
+}
+
 case "$step" in
   gen) gen; echo "gen $name: $rtl" ;;
   lint) lint ;;
@@ -180,5 +192,6 @@ case "$step" in
   trf-synth) trf_synth ;;
   attn-cosim) attn_cosim ;;
   attn-icarus) attn_icarus ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, lint, cosim, icarus, synth, trf-cosim, trf-icarus, trf-synth, attn-cosim, attn-icarus)" >&2; exit 2 ;;
+  attn-synth) attn_synth ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, lint, cosim, icarus, synth, trf-cosim, trf-icarus, trf-synth, attn-cosim, attn-icarus, attn-synth)" >&2; exit 2 ;;
 esac
