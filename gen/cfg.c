@@ -78,7 +78,7 @@ static const struct key keys[] = {
     {"attn", "recent", K_INT, 0, 8191, 0, "0", F(attn_recent),
      "the most recent tokens never evicted (< capacity)"},
     {"attn", "topk", K_INT, 0, 8192, 0, "0", F(attn_topk),
-     "0 = off, else only the topk largest scores enter the softmax (model only so far)"},
+     "0 = off, else only the topk largest scores enter the softmax (<= capacity)"},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -446,12 +446,6 @@ static void check_attn(const struct tf_config *cfg, struct diag *d)
     if (cfg->attn_topk > cap)
         tf_fail(d, TF_EXIT_INPUT, "%s: attn.topk = %d: more than the capacity (legal: 0..%ld)",
                 where(&cfg->o_attn_topk, w, sizeof w), cfg->attn_topk, cap);
-    /* in the golden model and its accuracy benchmark, not yet in the generated RTL */
-    if (cfg->attn_topk > 0)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: attn.topk = %d: top-k selection is not in the generated RTL yet, only in the "
-                "golden model (bench/attn_accuracy) (legal: 0)",
-                where(&cfg->o_attn_topk, w, sizeof w), cfg->attn_topk);
     if (cfg->attn_heads_parallel)
         tf_fail(d, TF_EXIT_INPUT,
                 "%s: attn.heads_parallel = true: the generated unit time-multiplexes its heads "

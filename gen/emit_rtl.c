@@ -853,9 +853,10 @@ static void emit_attn(const struct tf_plan *p, const char *dir, struct diag *d)
     emit_open(&e, "tf_attn_core #(");
     emit_line(&e, ".NB(%d), .TPB(%d), .D(%d), .LN(%d), .H(%d), .KVB(%d),", p->at_banks, p->at_tpb,
               p->at_d, p->at_lanes, p->at_heads, p->at_kv_bits);
-    emit_line(&e, ".T(%d), .P(%d), .F(%d), .PB(%d), .IMPW(%d), .Prune(%d), .Recent(%d), .G(%d), .OW(%d),",
+    emit_line(&e, ".T(%d), .P(%d), .F(%d), .PB(%d), .IMPW(%d), .Prune(%d), .Recent(%d), .TopK(%d),",
               p->at_t, p->at_p, p->at_f, p->at_pb, p->at_imp_bits,
-              p->at_prune == TF_PRUNE_IMPORTANCE, p->at_recent, p->at_guard, p->at_ow);
+              p->at_prune == TF_PRUNE_IMPORTANCE, p->at_recent, p->at_topk);
+    emit_line(&e, ".G(%d), .OW(%d),", p->at_guard, p->at_ow);
     emit_line(&e, ".CH(%d), .RowW(%d), .ChW(%d), .HW(%d), .BW(%d), .SlotW(%d), .DW(%d), .MAW(%d), .SAW(%d),",
               p->at_ch, p->at_row_w, p->at_ch_w, p->at_h_w, p->at_b_w, p->at_slot_w, p->at_dw,
               p->at_maw, p->at_saw);

@@ -268,5 +268,6 @@ long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int count, int ev
     long long qw = a->exp_bits + a->prob_bits + tfa_recip_guard(a) + 1;
     if (refused)
         return 1 + d;
-    return 2 * d + ch + 2 * rows * ch + rows + qw + 6 + (evicts ? tpb + 1 : 0);
+    long long topk = (a->topk > 0 && count > a->topk) ? 34 * rows + 33 : 0;
+    return 2 * d + ch + 2 * rows * ch + rows + qw + 6 + (evicts ? tpb + 1 : 0) + topk;
 }

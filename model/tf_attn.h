@@ -89,7 +89,8 @@ int tfa_decode(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, co
  * lanes per bank, from the cycle the command is accepted to the last output beat,
  * without input gaps or output back-pressure, where count is the number of cached tokens
  * after the append and rows = ceil(count / banks):
- *   2D + CH + 2 rows CH + rows + QW + 6, plus TPB + 1 when the step evicts
+ *   2D + CH + 2 rows CH + rows + QW + 6, plus TPB + 1 when the step evicts, plus
+ *   34 rows + 33 when top-k applies (topk > 0 and count > topk)
  * (CH = D / lanes, QW = P + PB + G + 1); 1 + D when the step is refused. */
 long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int count, int evicts, int refused);
 

@@ -33,6 +33,7 @@ module tf_attn_core #(
   parameter integer IMPW  = 32,    // importance width
   parameter integer Prune = 1,     // 1: evict by importance when full
   parameter integer Recent = 0,    // protected most recent tokens
+  parameter integer TopK  = 0,     // 0: off; else only the TopK largest scores enter the softmax
   parameter integer G     = 3,     // reciprocal guard bits
   parameter integer OW    = 40,    // output width (signed)
   parameter integer CH    = 2,     // D / LN chunks per token
@@ -79,9 +80,11 @@ module tf_attn_core #(
   localparam integer SW   = 32;                  // score width (signed)
   localparam integer KW   = LN * KVB;            // one K/V chunk
 
-  localparam [3:0] SIdle = 4'd0, SLoad = 4'd1, SVict = 4'd2, SVRed = 4'd3, SWrite = 4'd4,
-                   SScore = 4'd5, SSRed = 4'd6, SExp = 4'd7, SZRed = 4'd8, SDiv = 4'd9,
-                   SPv = 4'd10, SOut = 4'd11, SPvEnd = 4'd12, SScEnd = 4'd13;
+  localparam [4:0] SIdle = 5'd0, SLoad = 5'd1, SVict = 5'd2, SVRed = 5'd3, SWrite = 5'd4,
+                   SScore = 5'd5, SSRed = 5'd6, SExp = 5'd7, SZRed = 5'd8, SDiv = 5'd9,
+                   SPv = 5'd10, SOut = 5'd11, SPvEnd = 5'd12, SScEnd = 5'd13,
+                   STkScan = 5'd14, STkRed = 5'd15, STkGt = 5'd16, STkGtRed = 5'd17,
+                   STkKeep = 5'd18;
 
   localparam integer TpbI = TPB - 1;
   localparam integer ChI  = CH - 1;
@@ -94,8 +97,9 @@ module tf_attn_core #(
   localparam [DW-1:0]    DM1   = DI[DW-1:0];
   localparam [6:0]       QwM1  = QwI[6:0];
   localparam [5:0]       P6    = P[5:0];
+  localparam [SlotW-1:0] TopKV = TopK[SlotW-1:0];
 
-  reg  [3:0]        st_q;
+  reg  [4:0]        st_q;
   reg  [HW-1:0]     h_q;
   reg  [31:0]       scale_q;
   reg  [DW-1:0]     i_q;            // element index (load, out)
@@ -164,6 +168,16 @@ module tf_attn_core #(
   // Banks
   // ---------------------------------------------------------------------------
   wire [NB*SW-1:0]   b_max;        // local maxima
+  wire [NB*SlotW-1:0] b_tkc;       // top-k pass counts
+  wire [NB-1:0]      b_tie;        // keep pass: this row's score equals the threshold
+  wire [NB-1:0]      b_gt;         // ... is above it
+  reg  [NB-1:0]      b_keep;       // ... is kept
+  reg  [SW-1:0]      tk_thr_q;     // threshold found so far (offset binary)
+  reg  [4:0]         tk_bit_q;     // bit being decided
+  reg  [SlotW-1:0]   tk_gt_q;      // tokens above the threshold
+  reg  [SlotW-1:0]   tk_run_q;     // ties kept so far in slot order
+  reg                tk_on_q;      // top-k applies to this step (TopK > 0, count > TopK)
+  wire [SW-1:0]      tk_cand = tk_thr_q | ({{(SW-1){1'b0}}, 1'b1} << tk_bit_q);
   wire [NB-1:0]      b_any;        // bank holds a valid token
   wire [NB*ZW-1:0]   b_z;          // local sums of exponents
   wire [NB*OW-1:0]   b_o;          // element i_q of each bank's partial o
@@ -291,6 +305,13 @@ module tf_attn_core #(
       wire [IMPW:0]    imp_sum = {1'b0, imp_m[s_drow]} + {{(IMPW+1-PW){1'b0}}, p_q};
       wire unused_b = ^{diff[SW], tf, prow, tn};
 
+      // ---- top-k: scores as offset binary (monotone unsigned), compared with the
+      // candidate threshold (search passes) or the threshold (counting and keep pass)
+      wire [SW-1:0] u_row = sc_m[row_q] ^ {1'b1, {(SW-1){1'b0}}};
+      reg  [SlotW-1:0] tkc_q;      // this pass's count of rows at or above (above) the mark
+      reg              keep_m [0:TPB-1];
+      wire tk_hit = (st_q == STkScan) ? (u_row >= tk_cand) : (u_row > tk_thr_q);
+
       // ---- victim scan: least importance, then oldest, outside the recent window
       reg [IMPW-1:0] vimp_q;
       reg [31:0]     vpos_q;
@@ -311,7 +332,9 @@ module tf_attn_core #(
         if (st_q == SScore && d_vld_q && d_last_ch)
           sc_m[d_row_q] <= srow;
         if (st_q == SExp)
-          e_m[row_q] <= valid_row ? erow : {EW{1'b0}};
+          e_m[row_q] <= (valid_row && (!tk_on_q || keep_m[row_q])) ? erow : {EW{1'b0}};
+        if (st_q == STkKeep)
+          keep_m[row_q] <= b_keep[gb];
         if ((st_q == SPv || st_q == SPvEnd) && d_vld_q && d_last_ch && valid_drow)
           imp_m[s_drow] <= imp_sum[IMPW] ? {IMPW{1'b1}} : imp_sum[IMPW-1:0];
       end
@@ -319,6 +342,7 @@ module tf_attn_core #(
       always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
           sacc_q <= {SW{1'b0}};
+          tkc_q  <= {SlotW{1'b0}};
           lmax_q <= {SW{1'b0}};
           lany_q <= 1'b0;
           lz_q   <= {ZW{1'b0}};
@@ -341,8 +365,12 @@ module tf_attn_core #(
               lany_q <= 1'b1;
             end
           end
-          if (st_q == SExp && valid_row)
+          if (st_q == SExp && valid_row && (!tk_on_q || keep_m[row_q]))
             lz_q <= lz_q + {{(ZW-EW){1'b0}}, erow};
+          if (st_q == STkRed || st_q == STkGtRed)
+            tkc_q <= {SlotW{1'b0}};
+          else if ((st_q == STkScan || st_q == STkGt) && valid_row && tk_hit)
+            tkc_q <= tkc_q + 1'b1;
           if ((st_q == SPv) && issue_q && ch_q == {ChW{1'b0}}) begin
             p_q  <= prow[PW-1:0];
             pv_q <= prow[PW-1:0] * vs_m[s_row];
@@ -385,6 +413,9 @@ module tf_attn_core #(
       end
 
       assign b_max[gb*SW +: SW]       = lmax_q;
+      assign b_tkc[gb*SlotW +: SlotW] = tkc_q;
+      assign b_tie[gb]                = valid_row && (u_row == tk_thr_q);
+      assign b_gt[gb]                 = valid_row && (u_row > tk_thr_q);
       assign b_any[gb]                = lany_q;
       assign b_z[gb*ZW +: ZW]         = lz_q;
       assign b_o[gb*OW +: OW]         = acc_e[i_q];
@@ -429,6 +460,26 @@ module tf_attn_core #(
     end
   end
   wire [RowW-1:0] red_vrow = b_vrow[red_vb*RowW +: RowW];
+
+  // top-k: the pass's total count; in the keep pass, ties in slot order (bank order
+  // within a row) are kept while tokens above + ties kept before stay below TopK
+  reg [SlotW-1:0] tk_total;
+  reg [SlotW-1:0] tk_ties;      // ties of this row (all banks)
+  reg [SlotW-1:0] tk_before;
+  integer ti;
+  always @* begin
+    tk_total  = {SlotW{1'b0}};
+    tk_ties   = {SlotW{1'b0}};
+    tk_before = {SlotW{1'b0}};
+    b_keep   = {NB{1'b0}};
+    for (ti = 0; ti < NB; ti = ti + 1) begin
+      tk_total  = tk_total + b_tkc[ti*SlotW +: SlotW];
+      tk_before = tk_gt_q + tk_run_q + tk_ties;
+      b_keep[ti] = b_gt[ti] || (b_tie[ti] && (tk_before < TopKV));
+      if (b_tie[ti])
+        tk_ties = tk_ties + 1'b1;
+    end
+  end
   wire [SlotW-1:0] vslot = {{(SlotW-RowW){1'b0}}, red_vrow} * NBS + {{(SlotW-BW){1'b0}}, red_vb};
   // next free slot: bank count mod NB, row count div NB
   wire [SlotW-1:0] nb_mod = cnt_h % NBS;
@@ -465,6 +516,11 @@ module tf_attn_core #(
       tr_q         <= {RowW{1'b0}};
       tslot_q      <= {SlotW{1'b0}};
       smax_q       <= {SW{1'b0}};
+      tk_thr_q     <= {SW{1'b0}};
+      tk_bit_q     <= 5'd0;
+      tk_gt_q      <= {SlotW{1'b0}};
+      tk_run_q     <= {SlotW{1'b0}};
+      tk_on_q      <= 1'b0;
       z_q          <= {ZW{1'b0}};
       recip_q      <= {QW{1'b0}};
       rem_q        <= {(ZW+1){1'b0}};
@@ -582,9 +638,41 @@ module tf_attn_core #(
           st_q <= SSRed;
         end
         SSRed: begin
-          smax_q <= red_max;
-          row_q  <= {RowW{1'b0}};
-          st_q   <= SExp;
+          smax_q   <= red_max;
+          row_q    <= {RowW{1'b0}};
+          tk_thr_q <= {SW{1'b0}};
+          tk_bit_q <= 5'd31;
+          tk_run_q <= {SlotW{1'b0}};
+          tk_on_q  <= (TopK > 0) && (cnt_h > TopKV);
+          st_q     <= ((TopK > 0) && (cnt_h > TopKV)) ? STkScan : SExp;
+        end
+        // top-k threshold: the largest value with at least TopK scores at or above it,
+        // decided bit by bit (one scan per bit), then a pass counting the scores above it,
+        // then the keep pass (docs/numerics.md 10, step 3)
+        STkScan, STkGt: begin
+          row_q <= row_q + 1'b1;
+          if (row_q == last_row) begin
+            row_q <= {RowW{1'b0}};
+            st_q  <= (st_q == STkScan) ? STkRed : STkGtRed;
+          end
+        end
+        STkRed: begin
+          if (tk_total >= TopKV)
+            tk_thr_q <= tk_cand;
+          tk_bit_q <= tk_bit_q - 5'd1;
+          st_q     <= (tk_bit_q == 5'd0) ? STkGt : STkScan;
+        end
+        STkGtRed: begin
+          tk_gt_q <= tk_total;
+          st_q    <= STkKeep;
+        end
+        STkKeep: begin
+          tk_run_q <= tk_run_q + tk_ties;
+          row_q    <= row_q + 1'b1;
+          if (row_q == last_row) begin
+            row_q <= {RowW{1'b0}};
+            st_q  <= SExp;
+          end
         end
         SExp: begin
           row_q <= row_q + 1'b1;
