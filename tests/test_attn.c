@@ -188,6 +188,9 @@ static void test_step_cycles(void **state)
     assert_int_equal(tfa_step_cycles(&a, 8, 10, 0, 0), 138);
     assert_int_equal(tfa_step_cycles(&a, 8, 64, 1, 0), 64 + 4 + 128 + 16 + 37 + 6 + 17);
     assert_int_equal(tfa_step_cycles(&a, 8, 64, 0, 1), 33);
+    a.topk = 10; /* applies only when more than 10 tokens are cached: + 34 rows + 33 */
+    assert_int_equal(tfa_step_cycles(&a, 8, 10, 0, 0), 138);
+    assert_int_equal(tfa_step_cycles(&a, 8, 11, 0, 0), 138 + 34 * 3 + 33);
 }
 
 static void test_check(void **state)
