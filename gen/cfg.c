@@ -59,7 +59,7 @@ static const struct key keys[] = {
     {"attn", "head_dim", K_INT, 1, 256, 0, "64", F(attn_head_dim), "head dimension D"},
     {"attn", "heads", K_INT, 1, 16, 0, "1", F(attn_heads), "attention heads, one KV cache each"},
     {"attn", "heads_parallel", K_BOOL, 0, 1, 0, "false", F(attn_heads_parallel),
-     "one unit per head (true: not generated yet) or the heads time-multiplexed (false)"},
+     "one unit per head, all stepped together (true), or the heads time-multiplexed (false)"},
     {"attn", "lanes", K_INT, 1, 256, 0, "8", F(attn_lanes),
      "multiply-accumulate lanes per bank; must divide head_dim"},
     {"attn", "kv_bits", K_INT, 4, 8, 0, "8", F(attn_kv_bits),
@@ -446,11 +446,6 @@ static void check_attn(const struct tf_config *cfg, struct diag *d)
     if (cfg->attn_topk > cap)
         tf_fail(d, TF_EXIT_INPUT, "%s: attn.topk = %d: more than the capacity (legal: 0..%ld)",
                 where(&cfg->o_attn_topk, w, sizeof w), cfg->attn_topk, cap);
-    if (cfg->attn_heads_parallel)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: attn.heads_parallel = true: the generated unit time-multiplexes its heads "
-                "(legal: false)",
-                where(&cfg->o_attn_heads_parallel, w, sizeof w));
 }
 
 /* Cross-key rules, checked after every key is known. */

@@ -821,28 +821,35 @@ static void emit_attn(const struct tf_plan *p, const char *dir, struct diag *d)
     emit_line(&e, "// Ports and timing: docs/architecture.md 3.5; arithmetic: docs/numerics.md 10.");
     emit_line(&e, "`default_nettype none");
     emit_blank(&e);
+    int hp = p->at_hp, sw = p->at_slot_w, ow = p->at_ow;
+    if (p->at_parallel) {
+        emit_line(&e, "// Heads in parallel: %d cores side by side, stepped together by one command (cmd_head_i",
+                  hp);
+        emit_line(&e, "// is ignored, cmd_clear_i empties every head). Per-head fields are packed, head h in");
+        emit_line(&e, "// [h*W +: W]: cmd_scale_i, in_q/k/v_i, o_data_o, evict_o, evict_slot_o, slot_o.");
+    }
     emit_open(&e, "module %s_attn (", p->name);
     emit_line(&e, "input  wire        clk_i,");
     emit_line(&e, "input  wire        rst_ni,");
     emit_line(&e, "input  wire        cmd_valid_i,");
     emit_line(&e, "output wire        cmd_ready_o,");
     emit_line(&e, "input  wire [%d:0] cmd_head_i,", p->at_h_w - 1);
-    emit_line(&e, "input  wire [31:0] cmd_scale_i,");
+    emit_line(&e, "input  wire [%d:0] cmd_scale_i,", 32 * hp - 1);
     emit_line(&e, "input  wire        cmd_clear_i,");
     emit_line(&e, "input  wire        in_valid_i,");
     emit_line(&e, "output wire        in_ready_o,");
-    emit_line(&e, "input  wire [7:0]  in_q_i,");
-    emit_line(&e, "input  wire [7:0]  in_k_i,");
-    emit_line(&e, "input  wire [7:0]  in_v_i,");
+    emit_line(&e, "input  wire [%d:0]  in_q_i,", 8 * hp - 1);
+    emit_line(&e, "input  wire [%d:0]  in_k_i,", 8 * hp - 1);
+    emit_line(&e, "input  wire [%d:0]  in_v_i,", 8 * hp - 1);
     emit_line(&e, "output wire        o_valid_o,");
     emit_line(&e, "input  wire        o_ready_i,");
-    emit_line(&e, "output wire [%d:0] o_data_o,", p->at_ow - 1);
+    emit_line(&e, "output wire [%d:0] o_data_o,", ow * hp - 1);
     emit_line(&e, "output wire        o_last_o,");
     emit_line(&e, "output wire        busy_o,");
     emit_line(&e, "output wire        step_err_o,");
-    emit_line(&e, "output wire        evict_o,");
-    emit_line(&e, "output wire [%d:0] evict_slot_o,", p->at_slot_w - 1);
-    emit_line(&e, "output wire [%d:0] slot_o,", p->at_slot_w - 1);
+    emit_line(&e, "output wire [%d:0] evict_o,", hp - 1);
+    emit_line(&e, "output wire [%d:0] evict_slot_o,", sw * hp - 1);
+    emit_line(&e, "output wire [%d:0] slot_o,", sw * hp - 1);
     emit_line(&e, "output wire [47:0] stat_cycles_o,");
     emit_line(&e, "output wire [47:0] stat_wait_o");
     emit_close(&e, ");");
@@ -850,15 +857,32 @@ static void emit_attn(const struct tf_plan *p, const char *dir, struct diag *d)
     e.indent++;
     struct tfa_arch ar = tf_plan_attn_arch(p);
     int ew = p->at_p + 1, n = 1 << p->at_t;
+    if (p->at_parallel) {
+        /* the cores stay in lockstep: every handshake fires for all of them or none */
+        emit_line(&e, "wire [%d:0] c_cmd_ready, c_in_ready, c_o_valid, c_o_last, c_busy, c_err;", hp - 1);
+        emit_line(&e, "wire [%d:0] c_cycles, c_wait;", 48 * hp - 1);
+        emit_line(&e, "assign cmd_ready_o   = &c_cmd_ready;");
+        emit_line(&e, "assign in_ready_o    = &c_in_ready;");
+        emit_line(&e, "assign o_valid_o     = &c_o_valid;");
+        emit_line(&e, "assign o_last_o      = c_o_last[0];");
+        emit_line(&e, "assign busy_o        = |c_busy;");
+        emit_line(&e, "assign step_err_o    = c_err[0];");
+        emit_line(&e, "assign stat_cycles_o = c_cycles[47:0];");
+        emit_line(&e, "assign stat_wait_o   = c_wait[47:0];");
+        emit_line(&e, "wire unused_par = ^{cmd_head_i, c_o_last, c_err, c_cycles, c_wait};");
+        emit_line(&e, "genvar gh;");
+        emit_open(&e, "generate");
+        emit_open(&e, "for (gh = 0; gh < %d; gh = gh + 1) begin : g_head", hp);
+    }
     emit_open(&e, "tf_attn_core #(");
     emit_line(&e, ".NB(%d), .TPB(%d), .D(%d), .LN(%d), .H(%d), .KVB(%d),", p->at_banks, p->at_tpb,
-              p->at_d, p->at_lanes, p->at_heads, p->at_kv_bits);
+              p->at_d, p->at_lanes, p->at_hcore, p->at_kv_bits);
     emit_line(&e, ".T(%d), .P(%d), .F(%d), .PB(%d), .IMPW(%d), .Prune(%d), .Recent(%d), .TopK(%d),",
               p->at_t, p->at_p, p->at_f, p->at_pb, p->at_imp_bits,
               p->at_prune == TF_PRUNE_IMPORTANCE, p->at_recent, p->at_topk);
     emit_line(&e, ".G(%d), .OW(%d),", p->at_guard, p->at_ow);
     emit_line(&e, ".CH(%d), .RowW(%d), .ChW(%d), .HW(%d), .BW(%d), .SlotW(%d), .DW(%d), .MAW(%d), .SAW(%d),",
-              p->at_ch, p->at_row_w, p->at_ch_w, p->at_h_w, p->at_b_w, p->at_slot_w, p->at_dw,
+              p->at_ch, p->at_row_w, p->at_ch_w, p->at_hcore_w, p->at_b_w, p->at_slot_w, p->at_dw,
               p->at_maw, p->at_saw);
     emit_line(&e, "// entry i in bits [i*%d +: %d], entry %d first", ew, ew, n - 1);
     emit_open(&e, ".ExpTable ({");
@@ -873,16 +897,46 @@ static void emit_attn(const struct tf_plan *p, const char *dir, struct diag *d)
     emit_close(&e, "})");
     emit_close(&e, ") u_core (");
     e.indent++;
-    static const char *const ports[] = {
-        "clk_i", "rst_ni", "cmd_valid_i", "cmd_ready_o", "cmd_head_i", "cmd_scale_i", "cmd_clear_i",
-        "in_valid_i", "in_ready_o", "in_q_i", "in_k_i", "in_v_i", "o_valid_o", "o_ready_i",
-        "o_data_o", "o_last_o", "busy_o", "step_err_o", "evict_o", "evict_slot_o", "slot_o",
-        "stat_cycles_o", "stat_wait_o"};
-    int np = (int)(sizeof ports / sizeof ports[0]);
-    for (int i = 0; i < np; i++)
-        emit_line(&e, ".%s(%s)%s", ports[i], ports[i], i + 1 < np ? "," : "");
-    e.indent--;
-    emit_close(&e, ");");
+    if (!p->at_parallel) {
+        static const char *const ports[] = {
+            "clk_i", "rst_ni", "cmd_valid_i", "cmd_ready_o", "cmd_head_i", "cmd_scale_i", "cmd_clear_i",
+            "in_valid_i", "in_ready_o", "in_q_i", "in_k_i", "in_v_i", "o_valid_o", "o_ready_i",
+            "o_data_o", "o_last_o", "busy_o", "step_err_o", "evict_o", "evict_slot_o", "slot_o",
+            "stat_cycles_o", "stat_wait_o"};
+        int np = (int)(sizeof ports / sizeof ports[0]);
+        for (int i = 0; i < np; i++)
+            emit_line(&e, ".%s(%s)%s", ports[i], ports[i], i + 1 < np ? "," : "");
+        e.indent--;
+        emit_close(&e, ");");
+    } else {
+        emit_line(&e, ".clk_i(clk_i),");
+        emit_line(&e, ".rst_ni(rst_ni),");
+        emit_line(&e, ".cmd_valid_i(cmd_valid_i && cmd_ready_o),");
+        emit_line(&e, ".cmd_ready_o(c_cmd_ready[gh]),");
+        emit_line(&e, ".cmd_head_i(1'b0),");
+        emit_line(&e, ".cmd_scale_i(cmd_scale_i[gh*32 +: 32]),");
+        emit_line(&e, ".cmd_clear_i(cmd_clear_i),");
+        emit_line(&e, ".in_valid_i(in_valid_i && in_ready_o),");
+        emit_line(&e, ".in_ready_o(c_in_ready[gh]),");
+        emit_line(&e, ".in_q_i(in_q_i[gh*8 +: 8]),");
+        emit_line(&e, ".in_k_i(in_k_i[gh*8 +: 8]),");
+        emit_line(&e, ".in_v_i(in_v_i[gh*8 +: 8]),");
+        emit_line(&e, ".o_valid_o(c_o_valid[gh]),");
+        emit_line(&e, ".o_ready_i(o_ready_i && o_valid_o),");
+        emit_line(&e, ".o_data_o(o_data_o[gh*%d +: %d]),", ow, ow);
+        emit_line(&e, ".o_last_o(c_o_last[gh]),");
+        emit_line(&e, ".busy_o(c_busy[gh]),");
+        emit_line(&e, ".step_err_o(c_err[gh]),");
+        emit_line(&e, ".evict_o(evict_o[gh]),");
+        emit_line(&e, ".evict_slot_o(evict_slot_o[gh*%d +: %d]),", sw, sw);
+        emit_line(&e, ".slot_o(slot_o[gh*%d +: %d]),", sw, sw);
+        emit_line(&e, ".stat_cycles_o(c_cycles[gh*48 +: 48]),");
+        emit_line(&e, ".stat_wait_o(c_wait[gh*48 +: 48])");
+        e.indent--;
+        emit_close(&e, ");");
+        emit_close(&e, "end");
+        emit_close(&e, "endgenerate");
+    }
     emit_blank(&e);
     emit_line(&e, "endmodule");
     emit_blank(&e);

@@ -166,8 +166,11 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d)
         p->at_b_w = imax(tf_clog2(p->at_banks), 1);
         p->at_slot_w = imax(tf_clog2(p->at_cap + 1), 1);
         p->at_dw = imax(tf_clog2(p->at_d), 1);
-        p->at_maw = imax(tf_clog2((long long)p->at_heads * p->at_tpb * p->at_ch), 1);
-        p->at_saw = imax(tf_clog2((long long)p->at_heads * p->at_tpb), 1);
+        p->at_hp = p->at_parallel ? p->at_heads : 1;
+        p->at_hcore = p->at_parallel ? 1 : p->at_heads;
+        p->at_hcore_w = imax(tf_clog2(p->at_hcore), 1);
+        p->at_maw = imax(tf_clog2((long long)p->at_hcore * p->at_tpb * p->at_ch), 1);
+        p->at_saw = imax(tf_clog2((long long)p->at_hcore * p->at_tpb), 1);
         /* |o| <= (2^PB + cap) * 19 * 128: PB + clog2(cap) + 14 bits and a sign */
         p->at_ow = p->at_pb + tf_clog2(p->at_cap + 1) + 15;
     }

@@ -171,6 +171,9 @@ struct tf_plan {
     long long attn_bits;  /* KV storage (values and per-token scales, all heads) */
     /* widths of the attention RTL (templates/tf_attn_core.v) */
     int at_ch, at_row_w, at_ch_w, at_h_w, at_b_w, at_slot_w, at_dw, at_maw, at_saw, at_ow;
+    int at_hp;            /* heads side by side: heads if heads_parallel, else 1 */
+    int at_hcore;         /* heads per core: 1 if heads_parallel, else heads */
+    int at_hcore_w;       /* max(clog2(at_hcore), 1) */
 };
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct diag *d);

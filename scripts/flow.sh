@@ -166,6 +166,10 @@ attn_cosim() {
 attn_icarus() {
   gen
   need_attn
+  if grep -q '^#define TFP_ATTN_HEADS_PARALLEL 1' "$rtl/${name}_params.h"; then
+    echo "attn-icarus $name: the Icarus bench drives one head lane; parallel heads are checked by attn-cosim" >&2
+    exit 2
+  fi
   gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/attn_vecgen" tb/attn_vecgen.c model/tf_attn.c -lm
   "$out/attn_vecgen" "${SEED:-1}" "${ATTN_ICARUS_STEPS:-120}" "$out/attn_vectors.txt"
   iverilog -g2005 -Wall -I "$rtl" -o "$out/attn_tb.vvp" tb/attn_tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_attn.f")

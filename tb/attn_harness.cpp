@@ -49,6 +49,21 @@ static uint64_t get_bits(uint64_t w, int lo, int width)
 {
     return (w >> lo) & (width >= 64 ? ~0ULL : ((1ULL << width) - 1));
 }
+template <std::size_t N>
+static void set_bits(VlWide<N> &w, int lo, int width, uint64_t v)
+{
+    for (int b = 0; b < width; b++) {
+        int bit = lo + b;
+        uint32_t m = 1u << (bit % 32);
+        w[bit / 32] = ((v >> b) & 1) ? (w[bit / 32] | m) : (w[bit / 32] & ~m);
+    }
+}
+template <typename T>
+static void set_bits(T &port, int lo, int width, uint64_t v)
+{
+    uint64_t m = (width >= 64 ? ~0ULL : ((1ULL << width) - 1)) << lo;
+    port = (T)(((uint64_t)port & ~m) | ((v << lo) & m));
+}
 static int64_t sext(uint64_t v, int bits)
 {
     uint64_t sign = 1ULL << (bits - 1);
@@ -153,8 +168,14 @@ static bool run_sim(const Options &o, const char *fst, FILE *csv, Result &r)
     long long &rtl_cycles = r.rtl_cycles, &model_cycles = r.model_cycles, &waits = r.waits;
     std::string &failure = r.failure;
     Sim s(o.seed, fst);
-    std::vector<int8_t> q((std::size_t)D), k((std::size_t)D), v((std::size_t)D);
-    std::vector<int64_t> ref((std::size_t)D);
+    // Lanes: with heads in parallel every command steps all H heads (lane h = head h);
+    // otherwise one lane carries the head the command names.
+    const int HP = TFP_ATTN_HEADS_PARALLEL ? H : 1;
+    std::vector<std::vector<int8_t>> q((std::size_t)HP, std::vector<int8_t>((std::size_t)D));
+    std::vector<std::vector<int8_t>> k = q, v = q;
+    std::vector<std::vector<int64_t>> ref((std::size_t)HP, std::vector<int64_t>((std::size_t)D));
+    std::vector<struct tfa_step> ms((std::size_t)HP);
+    std::vector<int> lane_head((std::size_t)HP);
     char buf[512];
     auto fail = [&](const std::string &what) {
         failure = what;
@@ -163,7 +184,8 @@ static bool run_sim(const Options &o, const char *fst, FILE *csv, Result &r)
     auto command = [&](int head, bool clear, uint32_t sc) {
         s.top->cmd_valid_i = 1;
         s.top->cmd_head_i = (uint32_t)head;
-        s.top->cmd_scale_i = sc;
+        for (int l = 0; l < HP; l++)
+            set_bits(s.top->cmd_scale_i, 32 * l, 32, sc);
         s.top->cmd_clear_i = clear;
         while (!s.top->cmd_ready_o)
             s.tick();
@@ -176,34 +198,46 @@ static bool run_sim(const Options &o, const char *fst, FILE *csv, Result &r)
     bool ok = true;
     for (int st = 0; st < o.steps && ok; st++) {
         int head = (int)(rng() % (uint64_t)H);
+        for (int l = 0; l < HP; l++)
+            lane_head[(std::size_t)l] = HP > 1 ? l : head;
         if (chance(o.clear)) {
             command(head, true, scale);
-            tfa_head_free(&heads[(std::size_t)head]);
-            tfa_head_init(&heads[(std::size_t)head], &ARCH);
+            for (int l = 0; l < HP; l++) {
+                struct tfa_head &hh = heads[(std::size_t)lane_head[(std::size_t)l]];
+                tfa_head_free(&hh);
+                tfa_head_init(&hh, &ARCH);
+            }
             clears++;
             continue;
         }
         int kind = (st / 50) % 3; // 0 random, 1 peaked, 2 sharp
         bool peaked = kind == 1;
         arch.scale_c = kind == 2 ? ARCH.scale_c : scale;
-        bool hot = peaked && rng() % 8 == 0;
-        for (int i = 0; i < D; i++) {
-            const std::vector<double> &u = dir[(std::size_t)head];
-            q[(std::size_t)i] = peaked ? quant(u[(std::size_t)i] + 0.5 * nd(rng)) : (int8_t)i8(rng);
-            k[(std::size_t)i] = hot ? quant(0.75 * u[(std::size_t)i] * 8.0 / std::sqrt((double)D) + 0.3 * nd(rng))
-                                    : (peaked ? quant(nd(rng)) : (int8_t)i8(rng));
-            v[(std::size_t)i] = (int8_t)i8(rng);
+        int mrc = 0;
+        for (int l = 0; l < HP; l++) {
+            int hd = lane_head[(std::size_t)l];
+            bool hot = peaked && rng() % 8 == 0;
+            const std::vector<double> &u = dir[(std::size_t)hd];
+            for (int i = 0; i < D; i++) {
+                std::size_t x = (std::size_t)i;
+                q[(std::size_t)l][x] = peaked ? quant(u[x] + 0.5 * nd(rng)) : (int8_t)i8(rng);
+                k[(std::size_t)l][x] = hot ? quant(0.75 * u[x] * 8.0 / std::sqrt((double)D) + 0.3 * nd(rng))
+                                           : (peaked ? quant(nd(rng)) : (int8_t)i8(rng));
+                v[(std::size_t)l][x] = (int8_t)i8(rng);
+            }
+            mrc |= tfa_decode(&arch, &heads[(std::size_t)hd], q[(std::size_t)l].data(), k[(std::size_t)l].data(),
+                              v[(std::size_t)l].data(), ref[(std::size_t)l].data(), &ms[(std::size_t)l]);
         }
-        struct tfa_step ms;
-        int mrc = tfa_decode(&arch, &heads[(std::size_t)head], q.data(), k.data(), v.data(), ref.data(), &ms);
         command(head, false, arch.scale_c);
         // D input beats
         for (int i = 0; i < D;) {
             bool valid = !chance(o.in_gap);
             s.top->in_valid_i = valid;
-            s.top->in_q_i = (uint8_t)q[(std::size_t)i];
-            s.top->in_k_i = (uint8_t)k[(std::size_t)i];
-            s.top->in_v_i = (uint8_t)v[(std::size_t)i];
+            for (int l = 0; l < HP; l++) {
+                set_bits(s.top->in_q_i, 8 * l, 8, (uint8_t)q[(std::size_t)l][(std::size_t)i]);
+                set_bits(s.top->in_k_i, 8 * l, 8, (uint8_t)k[(std::size_t)l][(std::size_t)i]);
+                set_bits(s.top->in_v_i, 8 * l, 8, (uint8_t)v[(std::size_t)l][(std::size_t)i]);
+            }
             s.fall();
             bool fire = valid && s.top->in_ready_o;
             s.rise();
@@ -221,22 +255,27 @@ static bool run_sim(const Options &o, const char *fst, FILE *csv, Result &r)
                     ok = fail("step " + std::to_string(st) + ": an output beat from a refused step");
                     break;
                 }
-                int64_t act = sext(get_bits(s.top->o_data_o, 0, TFP_ATTN_OW), TFP_ATTN_OW);
-                checks++;
-                if (act != ref[(std::size_t)got] || (int)s.top->o_last_o != (got == D - 1)) {
-                    mismatches++;
-                    std::snprintf(buf, sizeof buf,
-                                  "step %d (head %d, %s): o[%d]: expected %" PRId64 ", actual %" PRId64
-                                  " (last %d)",
-                                  st, head, kind == 0 ? "random" : (peaked ? "peaked" : "sharp"), got, ref[(std::size_t)got], act,
-                                  (int)s.top->o_last_o);
-                    ok = fail(buf);
-                    break;
+                for (int l = 0; l < HP && ok; l++) {
+                    int64_t act = sext(get_bits(s.top->o_data_o, TFP_ATTN_OW * l, TFP_ATTN_OW), TFP_ATTN_OW);
+                    int64_t want = ref[(std::size_t)l][(std::size_t)got];
+                    checks++;
+                    if (act != want || (int)s.top->o_last_o != (got == D - 1)) {
+                        mismatches++;
+                        std::snprintf(buf, sizeof buf,
+                                      "step %d (head %d, %s): o[%d]: expected %" PRId64 ", actual %" PRId64
+                                      " (last %d)",
+                                      st, lane_head[(std::size_t)l],
+                                      kind == 0 ? "random" : (peaked ? "peaked" : "sharp"), got, want, act,
+                                      (int)s.top->o_last_o);
+                        ok = fail(buf);
+                    }
                 }
+                if (!ok)
+                    break;
                 got++;
             }
             s.rise();
-            if (++guard > 100000) {
+            if (++guard > 1000000) {
                 ok = fail("step " + std::to_string(st) + ": timeout");
                 break;
             }
@@ -252,26 +291,32 @@ static bool run_sim(const Options &o, const char *fst, FILE *csv, Result &r)
                 break;
             }
         } else {
-            if (s.top->step_err_o || (int)s.top->slot_o != ms.slot || (int)s.top->evict_o != (ms.evicted >= 0) ||
-                (ms.evicted >= 0 && (int)s.top->evict_slot_o != ms.evicted)) {
-                std::snprintf(buf, sizeof buf,
-                              "step %d: slot %d evict %d (slot %d) err %d, model slot %d evicted %d", st,
-                              (int)s.top->slot_o, (int)s.top->evict_o, (int)s.top->evict_slot_o,
-                              (int)s.top->step_err_o, ms.slot, ms.evicted);
-                ok = fail(buf);
-                break;
+            for (int l = 0; l < HP && ok; l++) {
+                const struct tfa_step &m = ms[(std::size_t)l];
+                int slot = (int)get_bits(s.top->slot_o, TFP_ATTN_SLOT_W * l, TFP_ATTN_SLOT_W);
+                int ev = (int)get_bits(s.top->evict_o, l, 1);
+                int evs = (int)get_bits(s.top->evict_slot_o, TFP_ATTN_SLOT_W * l, TFP_ATTN_SLOT_W);
+                if (s.top->step_err_o || slot != m.slot || ev != (m.evicted >= 0) || (m.evicted >= 0 && evs != m.evicted)) {
+                    std::snprintf(buf, sizeof buf,
+                                  "step %d head %d: slot %d evict %d (slot %d) err %d, model slot %d evicted %d",
+                                  st, lane_head[(std::size_t)l], slot, ev, evs, (int)s.top->step_err_o, m.slot,
+                                  m.evicted);
+                    ok = fail(buf);
+                }
+                evictions += m.evicted >= 0;
             }
-            evictions += ms.evicted >= 0;
+            if (!ok)
+                break;
         }
+        const struct tfa_head &h0 = heads[(std::size_t)lane_head[0]];
         long long rc = (long long)s.top->stat_cycles_o, wc = (long long)s.top->stat_wait_o;
-        long long mc = tfa_step_cycles(&arch, TFP_ATTN_LANES, heads[(std::size_t)head].count,
-                                       ms.evicted >= 0, mrc != 0);
+        long long mc = tfa_step_cycles(&arch, TFP_ATTN_LANES, h0.count, ms[0].evicted >= 0 && mrc == 0, mrc != 0);
         rtl_cycles += rc - wc;
         model_cycles += mc;
         waits += wc;
         if (csv && mrc == 0)
             std::fprintf(csv, "%s,%d,%d,%d,%d,%d,%lld,%lld\n", TFP_NAME, ARCH.banks, ARCH.tokens_per_bank,
-                         D, TFP_ATTN_LANES, heads[(std::size_t)head].count, rc - wc, mc);
+                         D, TFP_ATTN_LANES, h0.count, rc - wc, mc);
         if (rc - wc != mc) {
             std::snprintf(buf, sizeof buf, "step %d: RTL cycles %lld - waits %lld = %lld, model %lld", st, rc,
                           wc, rc - wc, mc);

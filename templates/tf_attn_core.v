@@ -475,7 +475,8 @@ module tf_attn_core #(
     for (ti = 0; ti < NB; ti = ti + 1) begin
       tk_total  = tk_total + b_tkc[ti*SlotW +: SlotW];
       tk_before = tk_gt_q + tk_run_q + tk_ties;
-      b_keep[ti] = b_gt[ti] || (b_tie[ti] && (tk_before < TopKV));
+      // tk_before < TopK, written so that TopK = 0 does not make it a constant
+      b_keep[ti] = b_gt[ti] || (b_tie[ti] && (({1'b0, tk_before} + 1'b1) <= {1'b0, TopKV}));
       if (b_tie[ti])
         tk_ties = tk_ties + 1'b1;
     end
@@ -657,7 +658,7 @@ module tf_attn_core #(
           end
         end
         STkRed: begin
-          if (tk_total >= TopKV)
+          if (({1'b0, tk_total} + 1'b1) > {1'b0, TopKV})   // tk_total >= TopK
             tk_thr_q <= tk_cand;
           tk_bit_q <= tk_bit_q - 5'd1;
           st_q     <= (tk_bit_q == 5'd0) ? STkGt : STkScan;

@@ -24,7 +24,7 @@ module tiny_ws_attn (
   output wire        o_last_o,
   output wire        busy_o,
   output wire        step_err_o,
-  output wire        evict_o,
+  output wire [0:0] evict_o,
   output wire [2:0] evict_slot_o,
   output wire [2:0] slot_o,
   output wire [47:0] stat_cycles_o,
