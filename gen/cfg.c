@@ -10,7 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_kind { K_INT, K_BOOL, K_DATAFLOW, K_IDENT, K_TRF_IMPL, K_STORE, K_PRUNE };
+enum key_kind { K_INT, K_BOOL, K_ENUM, K_IDENT };
+
+/* The words a K_ENUM key takes: word i sets the field to i (the enum values of
+ * tforge.h are numbered in this order), anything else is "unknown <what>". */
+struct words {
+    const char *const *names;
+    int n;
+    const char *what;
+};
+static const char *const dataflow_names[] = {"os", "ws"};           /* enum tf_dataflow */
+static const char *const trf_impl_names[] = {"flops", "banked"};    /* enum tf_trf_impl */
+static const char *const store_names[] = {"none", "flops", "banked"}; /* enum tf_store */
+static const char *const prune_names[] = {"none", "importance"};    /* enum tf_prune */
+#define WORDS(a, what) {a, (int)(sizeof a / sizeof a[0]), what}
+static const struct words w_dataflow = WORDS(dataflow_names, "dataflow");
+static const struct words w_trf_impl = WORDS(trf_impl_names, "implementation");
+static const struct words w_store = WORDS(store_names, "store");
+static const struct words w_prune = WORDS(prune_names, "pruning policy");
 
 struct key {
     const char *section, *name;
@@ -21,64 +38,66 @@ struct key {
     size_t off;          /* offset of the int / const char * field */
     size_t ooff;         /* offset of its struct cfg_origin */
     const char *meaning;
+    const struct words *words; /* K_ENUM */
 };
 
 #define F(f) offsetof(struct tf_config, f), offsetof(struct tf_config, o_##f)
 
 static const struct key keys[] = {
     {"design", "name", K_IDENT, 1, 32, 1, NULL, F(name),
-     "design name: prefix of every generated module and file"},
-    {"array", "rows", K_INT, 1, 64, 1, NULL, F(rows), "PE rows R of the systolic array"},
-    {"array", "cols", K_INT, 1, 64, 1, NULL, F(cols), "PE columns C of the systolic array"},
-    {"array", "dataflow", K_DATAFLOW, 0, 0, 0, "os", F(dataflow),
-     "os = output-stationary, ws = weight-stationary"},
+     "design name: prefix of every generated module and file", NULL},
+    {"array", "rows", K_INT, 1, 64, 1, NULL, F(rows), "PE rows R of the systolic array", NULL},
+    {"array", "cols", K_INT, 1, 64, 1, NULL, F(cols), "PE columns C of the systolic array", NULL},
+    {"array", "dataflow", K_ENUM, 0, 0, 0, "os", F(dataflow),
+     "os = output-stationary, ws = weight-stationary", &w_dataflow},
     {"array", "operand_bits", K_INT, 4, 16, 0, "8", F(operand_bits),
-     "width of the signed A and B operands"},
-    {"gemm", "max_m", K_INT, 1, 4096, 0, "64", F(max_m), "largest M (rows of A and C)"},
-    {"gemm", "max_k", K_INT, 1, 4096, 0, "64", F(max_k), "largest K (the reduction length)"},
-    {"gemm", "max_n", K_INT, 1, 4096, 0, "64", F(max_n), "largest N (columns of B and C)"},
+     "width of the signed A and B operands", NULL},
+    {"gemm", "max_m", K_INT, 1, 4096, 0, "64", F(max_m), "largest M (rows of A and C)", NULL},
+    {"gemm", "max_k", K_INT, 1, 4096, 0, "64", F(max_k), "largest K (the reduction length)", NULL},
+    {"gemm", "max_n", K_INT, 1, 4096, 0, "64", F(max_n), "largest N (columns of B and C)", NULL},
     {"gemm", "requant", K_BOOL, 0, 1, 0, "true", F(requant),
-     "build the per-column requantization stage"},
+     "build the per-column requantization stage", NULL},
     {"gemm", "requant_bits", K_INT, 2, 16, 0, "8", F(requant_bits),
-     "width of a requantized output element"},
-    {"gemm", "store", K_STORE, 0, 0, 0, "none", F(store),
+     "width of a requantized output element", NULL},
+    {"gemm", "store", K_ENUM, 0, 0, 0, "none", F(store),
      "on-chip result store, a max_m x max_n two-direction register file a GEMM writes and "
-     "the next reads as A, A^T, B or B^T: none, flops, banked"},
+     "the next reads as A, A^T, B or B^T: none, flops, banked", &w_store},
     {"trf", "rows", K_INT, 1, 256, 2, NULL, F(trf_rows),
-     "register file rows NR (the [trf] section builds <name>_trf)"},
-    {"trf", "cols", K_INT, 1, 256, 2, NULL, F(trf_cols), "register file columns NC"},
-    {"trf", "width", K_INT, 1, 64, 0, "8", F(trf_width), "bits per word"},
-    {"trf", "read_ports", K_INT, 1, 2, 0, "1", F(trf_read_ports), "read ports"},
-    {"trf", "impl", K_TRF_IMPL, 0, 0, 0, "flops", F(trf_impl),
-     "flops = registers + multiplexers, banked = max(NR,NC) skewed memory banks"},
-    {"trf", "write_mask", K_BOOL, 0, 1, 0, "true", F(trf_write_mask), "per-word write mask"},
+     "register file rows NR (the [trf] section builds <name>_trf)", NULL},
+    {"trf", "cols", K_INT, 1, 256, 2, NULL, F(trf_cols), "register file columns NC", NULL},
+    {"trf", "width", K_INT, 1, 64, 0, "8", F(trf_width), "bits per word", NULL},
+    {"trf", "read_ports", K_INT, 1, 2, 0, "1", F(trf_read_ports), "read ports", NULL},
+    {"trf", "impl", K_ENUM, 0, 0, 0, "flops", F(trf_impl),
+     "flops = registers + multiplexers, banked = max(NR,NC) skewed memory banks", &w_trf_impl},
+    {"trf", "write_mask", K_BOOL, 0, 1, 0, "true", F(trf_write_mask), "per-word write mask", NULL},
     {"attn", "banks", K_INT, 1, 64, 2, NULL, F(attn_banks),
-     "KV-cache banks, each with its own compute lanes (the [attn] section describes the attention unit)"},
+     "KV-cache banks, each with its own compute lanes (the [attn] section describes the attention unit)", NULL},
     {"attn", "tokens_per_bank", K_INT, 1, 1024, 2, NULL, F(attn_tokens_per_bank),
-     "tokens each bank holds; capacity = banks * tokens_per_bank <= 8192"},
-    {"attn", "head_dim", K_INT, 1, 256, 0, "64", F(attn_head_dim), "head dimension D"},
-    {"attn", "heads", K_INT, 1, 16, 0, "1", F(attn_heads), "attention heads, one KV cache each"},
+     "tokens each bank holds; capacity = banks * tokens_per_bank <= 8192", NULL},
+    {"attn", "head_dim", K_INT, 1, 256, 0, "64", F(attn_head_dim), "head dimension D", NULL},
+    {"attn", "heads", K_INT, 1, 16, 0, "1", F(attn_heads), "attention heads, one KV cache each", NULL},
     {"attn", "heads_parallel", K_BOOL, 0, 1, 0, "false", F(attn_heads_parallel),
-     "one unit per head, all stepped together (true), or the heads time-multiplexed (false)"},
+     "one unit per head, all stepped together (true), or the heads time-multiplexed (false)", NULL},
     {"attn", "lanes", K_INT, 1, 256, 0, "8", F(attn_lanes),
-     "multiply-accumulate lanes per bank; must divide head_dim"},
+     "multiply-accumulate lanes per bank; must divide head_dim", NULL},
     {"attn", "kv_bits", K_INT, 4, 8, 0, "8", F(attn_kv_bits),
-     "KV storage: 8 (int8) or 4 (int4 with a per-token scale)"},
+     "KV storage: 8 (int8) or 4 (int4 with a per-token scale)", NULL},
     {"attn", "exp_table_bits", K_INT, 2, 10, 0, "8", F(attn_exp_table_bits),
-     "the softmax exponent table has 2^exp_table_bits entries"},
-    {"attn", "exp_bits", K_INT, 6, 16, 0, "15", F(attn_exp_bits), "precision P of the exponent"},
+     "the softmax exponent table has 2^exp_table_bits entries", NULL},
+    {"attn", "exp_bits", K_INT, 6, 16, 0, "15", F(attn_exp_bits), "precision P of the exponent", NULL},
     {"attn", "exp_frac_bits", K_INT, 2, 30, 0, "24", F(attn_exp_frac_bits),
-     "fraction bits F of the score constant and exponent argument (>= exp_table_bits)"},
+     "fraction bits F of the score constant and exponent argument (>= exp_table_bits)", NULL},
     {"attn", "prob_bits", K_INT, 6, 16, 0, "15", F(attn_prob_bits),
-     "probabilities are unsigned Q0.prob_bits"},
+     "probabilities are unsigned Q0.prob_bits", NULL},
     {"attn", "importance_bits", K_INT, 7, 32, 0, "32", F(attn_importance_bits),
-     "width of a token's accumulated importance (> prob_bits)"},
-    {"attn", "prune", K_PRUNE, 0, 0, 0, "importance", F(attn_prune),
-     "full cache: none = refuse the append, importance = evict the least important token"},
+     "width of a token's accumulated importance (> prob_bits)", NULL},
+    {"attn", "prune", K_ENUM, 0, 0, 0, "importance", F(attn_prune),
+     "full cache: none = refuse the append, importance = evict the least important token",
+     &w_prune},
     {"attn", "recent", K_INT, 0, 8191, 0, "0", F(attn_recent),
-     "the most recent tokens never evicted (< capacity)"},
+     "the most recent tokens never evicted (< capacity)", NULL},
     {"attn", "topk", K_INT, 0, 8192, 0, "0", F(attn_topk),
-     "0 = off, else only the topk largest scores enter the softmax (<= capacity)"},
+     "0 = off, else only the topk largest scores enter the softmax (<= capacity)", NULL},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -146,10 +165,11 @@ static void legal_text(const struct key *k, char *buf, size_t n)
     switch (k->kind) {
     case K_INT: snprintf(buf, n, "%ld..%ld", k->lo, k->hi); break;
     case K_BOOL: snprintf(buf, n, "true, false, yes, no, 1, 0"); break;
-    case K_DATAFLOW: snprintf(buf, n, "os, ws"); break;
-    case K_TRF_IMPL: snprintf(buf, n, "flops, banked"); break;
-    case K_STORE: snprintf(buf, n, "none, flops, banked"); break;
-    case K_PRUNE: snprintf(buf, n, "none, importance"); break;
+    case K_ENUM:
+        buf[0] = '\0';
+        for (int i = 0; i < k->words->n; i++)
+            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", i ? ", " : "", k->words->names[i]);
+        break;
     case K_IDENT: snprintf(buf, n, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi); break;
     }
 }
@@ -291,40 +311,18 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
         else
             bad_value(d, k, e, "not a boolean");
         break;
-    case K_DATAFLOW:
-        if (!strcmp(v, "os"))
-            *(int *)(base + k->off) = TF_OS;
-        else if (!strcmp(v, "ws"))
-            *(int *)(base + k->off) = TF_WS;
-        else
-            bad_value(d, k, e, "unknown dataflow");
+    case K_ENUM: {
+        int i = 0;
+        while (i < k->words->n && strcmp(v, k->words->names[i]) != 0)
+            i++;
+        if (i == k->words->n) {
+            char what[64];
+            snprintf(what, sizeof what, "unknown %s", k->words->what);
+            bad_value(d, k, e, what);
+        }
+        *(int *)(base + k->off) = i;
         break;
-    case K_TRF_IMPL:
-        if (!strcmp(v, "flops"))
-            *(int *)(base + k->off) = TF_TRF_FLOPS;
-        else if (!strcmp(v, "banked"))
-            *(int *)(base + k->off) = TF_TRF_BANKED;
-        else
-            bad_value(d, k, e, "unknown implementation");
-        break;
-    case K_STORE:
-        if (!strcmp(v, "none"))
-            *(int *)(base + k->off) = TF_STORE_NONE;
-        else if (!strcmp(v, "flops"))
-            *(int *)(base + k->off) = TF_STORE_FLOPS;
-        else if (!strcmp(v, "banked"))
-            *(int *)(base + k->off) = TF_STORE_BANKED;
-        else
-            bad_value(d, k, e, "unknown store");
-        break;
-    case K_PRUNE:
-        if (!strcmp(v, "none"))
-            *(int *)(base + k->off) = TF_PRUNE_NONE;
-        else if (!strcmp(v, "importance"))
-            *(int *)(base + k->off) = TF_PRUNE_IMPORTANCE;
-        else
-            bad_value(d, k, e, "unknown pruning policy");
-        break;
+    }
     case K_IDENT: {
         size_t n = strlen(v);
         if (n < (size_t)k->lo || n > (size_t)k->hi)
