@@ -124,12 +124,35 @@ struct parse_state {
     FILE *fp;
     int long_line;    /* first line longer than libinih's buffer, 0 if none */
     int bad_section;  /* line of the first unknown [section], 0 if none */
-    int trf_seen;     /* a [trf] header was read (the section builds the block even if empty) */
-    int attn_seen;    /* the same for [attn] */
+    int seen[2];      /* optional_sections[i] had a header (it builds its block even if empty) */
     char bad_name[64];
 };
 
 static int known_section(const char *s);
+
+/* Sections whose presence builds a block; their keys with required = 2 are required then. */
+static const struct {
+    const char *name;
+    size_t flag; /* offset of the int presence flag in struct tf_config */
+} optional_sections[] = {
+    {"trf", offsetof(struct tf_config, trf)},
+    {"attn", offsetof(struct tf_config, attn)},
+};
+#define NOPT ((int)(sizeof optional_sections / sizeof optional_sections[0]))
+
+/* Index of an optional section, or -1. */
+static int optional_index(const char *section)
+{
+    for (int i = 0; i < NOPT; i++)
+        if (!strcmp(section, optional_sections[i].name))
+            return i;
+    return -1;
+}
+
+static int *presence(struct tf_config *cfg, int i)
+{
+    return (int *)((char *)cfg + optional_sections[i].flag);
+}
 
 /* Hand a line to libinih without its leading white space: libinih would take an
  * indented line for the continuation of the previous value. A line that does not
@@ -148,10 +171,9 @@ static void prepare_line(struct parse_state *ps, char *str, int num)
         if (end) {
             char name[64];
             snprintf(name, sizeof name, "%.*s", (int)(end - str - 1), str + 1);
-            if (!strcmp(name, "trf"))
-                ps->trf_seen = 1;
-            if (!strcmp(name, "attn"))
-                ps->attn_seen = 1;
+            int opt = optional_index(name);
+            if (opt >= 0)
+                ps->seen[opt] = 1;
             if (!known_section(name)) {
                 ps->bad_section = ps->line;
                 snprintf(ps->bad_name, sizeof ps->bad_name, "%s", name);
@@ -178,13 +200,13 @@ void cfg_print_keys(FILE *f)
 {
     fprintf(f, "%-8s %-14s %-40s %-10s %s\n", "section", "key", "legal", "default", "meaning");
     for (int i = 0; i < NKEYS; i++) {
-        char legal[128];
+        char legal[128], dflt[64];
         legal_text(&keys[i], legal, sizeof legal);
-        fprintf(f, "%-8s %-14s %-40s %-10s %s\n", keys[i].section, keys[i].name, legal,
-                keys[i].required == 1 ? "(required)"
-                : keys[i].required == 2 ? (!strcmp(keys[i].section, "trf") ? "(required in [trf])"
-                                                                          : "(required in [attn])")
-                                        : keys[i].dflt,
+        if (keys[i].required == 2)
+            snprintf(dflt, sizeof dflt, "(required in [%s])", keys[i].section);
+        else
+            snprintf(dflt, sizeof dflt, "%s", keys[i].required == 1 ? "(required)" : keys[i].dflt);
+        fprintf(f, "%-8s %-14s %-40s %-10s %s\n", keys[i].section, keys[i].name, legal, dflt,
                 keys[i].meaning);
     }
 }
@@ -367,10 +389,9 @@ static void apply(struct tf_config *cfg, const struct entry *e, int from_file, s
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: duplicate key, first set at line %d (legal: once per file)",
                 where(&e->at, w, sizeof w), k->section, k->name, e->value, prev->line);
     set_value(cfg, k, e, a, d);
-    if (!strcmp(k->section, "trf"))
-        cfg->trf = 1;
-    if (!strcmp(k->section, "attn"))
-        cfg->attn = 1;
+    int opt = optional_index(k->section);
+    if (opt >= 0)
+        *presence(cfg, opt) = 1;
 }
 
 /* The result store holds requantized results as operands: max_m x max_n words of
@@ -524,8 +545,8 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
 
     memset(cfg, 0, sizeof *cfg);
     cfg->path = ps->path;
-    cfg->trf = ps->trf_seen;
-    cfg->attn = ps->attn_seen;
+    for (int i = 0; i < NOPT; i++)
+        *presence(cfg, i) = ps->seen[i];
     /* defaults, through the same parser, with line 0 */
     for (int i = 0; i < NKEYS; i++) {
         struct cfg_origin *o = (struct cfg_origin *)((char *)cfg + keys[i].ooff);
@@ -561,8 +582,8 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
     }
     for (int i = 0; i < NKEYS; i++) {
         const struct cfg_origin *o = (const struct cfg_origin *)((const char *)cfg + keys[i].ooff);
-        int present = !strcmp(keys[i].section, "trf") ? cfg->trf : cfg->attn;
-        int needed = keys[i].required == 1 || (keys[i].required == 2 && present);
+        int opt = optional_index(keys[i].section);
+        int needed = keys[i].required == 1 || (keys[i].required == 2 && opt >= 0 && *presence(cfg, opt));
         if (needed && o->line == 0) {
             char legal[128];
             legal_text(&keys[i], legal, sizeof legal);
