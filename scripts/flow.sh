@@ -109,7 +109,7 @@ trf_synth() {
 build_harness() {
   gen
   local obj=$out/obj
-  if [ ! -x "$obj/harness" ] || [ -n "$(find "$rtl" tb/gemm_harness.cpp model -newer "$obj/harness" -type f | head -1)" ]; then
+  if [ ! -x "$obj/harness" ] || [ -n "$(find "$rtl" tb/gemm_harness.cpp tb/vl_bits.h model -newer "$obj/harness" -type f | head -1)" ]; then
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix Vtop --top-module "${name}_top" -Mdir "$obj" -F "$rtl/$name.f" \
       "$PWD/tb/gemm_harness.cpp" "$PWD/model/tf_model.c" \
@@ -153,7 +153,7 @@ attn_cosim() {
   gen
   need_attn
   local obj=$out/attnobj
-  if [ ! -x "$obj/attn_harness" ] || [ -n "$(find "$rtl" tb/attn_harness.cpp model -newer "$obj/attn_harness" -type f | head -1)" ]; then
+  if [ ! -x "$obj/attn_harness" ] || [ -n "$(find "$rtl" tb/attn_harness.cpp tb/vl_bits.h model -newer "$obj/attn_harness" -type f | head -1)" ]; then
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix Vattn --top-module "${name}_attn" -Mdir "$obj" -F "$rtl/${name}_attn.f" \
       "$PWD/tb/attn_harness.cpp" "$PWD/model/tf_attn.c" \

@@ -14,6 +14,7 @@
 #include "Vattn.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#include "vl_bits.h"
 
 extern "C" {
 #include "tf_attn.h"
@@ -34,42 +35,6 @@ extern "C" {
 #endif
 
 static const struct tfa_arch ARCH = TFP_ATTN_ARCH_INIT;
-
-template <std::size_t N>
-static uint64_t get_bits(const VlWide<N> &w, int lo, int width)
-{
-    uint64_t v = 0;
-    for (int b = 0; b < width; b++) {
-        int bit = lo + b;
-        v |= (uint64_t)((w[bit / 32] >> (bit % 32)) & 1u) << b;
-    }
-    return v;
-}
-static uint64_t get_bits(uint64_t w, int lo, int width)
-{
-    return (w >> lo) & (width >= 64 ? ~0ULL : ((1ULL << width) - 1));
-}
-template <std::size_t N>
-static void set_bits(VlWide<N> &w, int lo, int width, uint64_t v)
-{
-    for (int b = 0; b < width; b++) {
-        int bit = lo + b;
-        uint32_t m = 1u << (bit % 32);
-        w[bit / 32] = ((v >> b) & 1) ? (w[bit / 32] | m) : (w[bit / 32] & ~m);
-    }
-}
-template <typename T>
-static void set_bits(T &port, int lo, int width, uint64_t v)
-{
-    uint64_t m = (width >= 64 ? ~0ULL : ((1ULL << width) - 1)) << lo;
-    port = (T)(((uint64_t)port & ~m) | ((v << lo) & m));
-}
-static int64_t sext(uint64_t v, int bits)
-{
-    uint64_t sign = 1ULL << (bits - 1);
-    v &= (bits >= 64) ? ~0ULL : ((1ULL << bits) - 1);
-    return (int64_t)((v ^ sign) - sign);
-}
 
 struct Sim {
     std::unique_ptr<VerilatedContext> ctx;

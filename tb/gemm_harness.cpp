@@ -11,6 +11,7 @@
 #include "Vtop.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#include "vl_bits.h"
 
 extern "C" {
 #include "tf_model.h"
@@ -32,27 +33,6 @@ extern "C" {
 
 static const struct tfm_arch ARCH = TFP_ARCH_INIT;
 
-// ---- bit access on Verilator signals of any width -------------------------
-template <std::size_t N>
-static uint64_t get_bits(const VlWide<N> &w, int lo, int width)
-{
-    uint64_t v = 0;
-    for (int b = 0; b < width; b++) {
-        int bit = lo + b;
-        v |= (uint64_t)((w[bit / 32] >> (bit % 32)) & 1u) << b;
-    }
-    return v;
-}
-static uint64_t get_bits(uint64_t w, int lo, int width)
-{
-    return (w >> lo) & (width >= 64 ? ~0ULL : ((1ULL << width) - 1));
-}
-static int64_t sext(uint64_t v, int bits)
-{
-    uint64_t sign = 1ULL << (bits - 1);
-    v &= (bits >= 64) ? ~0ULL : ((1ULL << bits) - 1);
-    return (int64_t)((v ^ sign) - sign);
-}
 
 // ---- options -------------------------------------------------------------
 struct Shape {
