@@ -34,11 +34,7 @@ static double gauss(void) { return sqrt(-2.0 * log(uniform())) * cos(6.283185307
 
 #define QSCALE (5.0 / 127.0)
 
-static int8_t quant(double x)
-{
-    double r = floor(x / QSCALE + 0.5);
-    return (int8_t)(r > 127 ? 127 : (r < -128 ? -128 : r));
-}
+static int8_t quant(double x) { return tfa_quant8(x, QSCALE); }
 
 struct result {
     double max_err, mean_cos, min_cos;

@@ -83,6 +83,12 @@ uint32_t tfa_scale_const_real(double qk_scale, int head_dim, int frac_bits)
     return v >= 4294967296.0 || v < 1.0 ? 0 : (uint32_t)v;
 }
 
+int8_t tfa_quant8(double x, double s)
+{
+    double r = floor(x / s + 0.5);
+    return (int8_t)(r > 127 ? 127 : (r < -128 ? -128 : r));
+}
+
 const char *tfa_check(const struct tfa_arch *a)
 {
     if (a->banks < 1 || a->banks > 64) return "banks: 1..64";

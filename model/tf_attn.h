@@ -43,6 +43,10 @@ uint32_t tfa_scale_const(int head_dim, int frac_bits);
  * sq * sk): computed by the host in double precision; 0 if it does not fit 32 bits. */
 uint32_t tfa_scale_const_real(double qk_scale, int head_dim, int frac_bits);
 
+/* A real value as an int8 of scale s: round(x / s) (halves up), clamped to -128..127.
+ * Host-side, for the benchmarks and harnesses that start from real-valued data. */
+int8_t tfa_quant8(double x, double s);
+
 /* 0 if a is a legal architecture, else a static message naming the first problem. */
 const char *tfa_check(const struct tfa_arch *a);
 

@@ -218,6 +218,21 @@ int tfm_store_sources_ok(const struct tfm_arch *a, int m, int k, int n, int asrc
     return 1;
 }
 
+int tfm_requant_fit_shift(const int64_t *c, int m, int n, int col, int out_bits)
+{
+    uint64_t big = 1;
+    for (int i = 0; i < m; i++) {
+        int64_t v = c[(size_t)i * n + col];
+        uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        big = a > big ? a : big;
+    }
+    int len = 0;
+    while ((big >> len) != 0)
+        len++;
+    int sh = len - (out_bits - 1);
+    return sh < 0 ? 0 : (sh > 31 ? 31 : sh);
+}
+
 long long tfm_load_cycles(long long e) { return 1 + e; }
 
 long long tfm_gemm_cmd_cycles(const struct tfm_arch *a, int m, int k, int n, int stored)

@@ -38,6 +38,12 @@ void tfm_gemm(int m, int k, int n, const int32_t *a, const int32_t *b, int64_t *
  * right shift (half away from zero), then saturation to out_bits. */
 int64_t tfm_requant(int64_t acc, uint32_t mult, int shift, int out_bits);
 
+/* A right shift for column col of the m x n accumulators c that, with a multiplier in
+ * [2^30, 2^31), spreads the column over the out_bits output range: the bit length of
+ * the column's largest |acc| (at least 1) minus out_bits - 1, clamped to 0..31. The
+ * harnesses use it to draw requantization entries whose results are not all saturated. */
+int tfm_requant_fit_shift(const int64_t *c, int m, int n, int col, int out_bits);
+
 /* Cycles from the GEMM command to the last result entering the output buffer,
  * not counting cycles stalled by output back-pressure. Exact for the RTL. */
 long long tfm_cycles(const struct tfm_arch *a, int m, int k, int n);

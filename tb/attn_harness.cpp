@@ -124,10 +124,7 @@ static bool run_sim(const Options &o, const char *fst, FILE *csv, Result &r)
     struct tfa_arch arch = ARCH;
     arch.scale_c = scale;
 
-    auto quant = [&](double x) {
-        double r = std::floor(x / qs + 0.5);
-        return (int8_t)(r > 127 ? 127 : (r < -128 ? -128 : r));
-    };
+    auto quant = [&](double x) { return tfa_quant8(x, qs); };
     long long &checks = r.checks, &mismatches = r.mismatches, &evictions = r.evictions;
     long long &refusals = r.refusals, &clears = r.clears, &steps = r.steps;
     long long &rtl_cycles = r.rtl_cycles, &model_cycles = r.model_cycles, &waits = r.waits;

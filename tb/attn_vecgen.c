@@ -32,11 +32,8 @@ static double gauss(void)
     double w = ((double)(next() >> 11) + 0.5) / 9007199254740992.0;
     return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * w);
 }
-static int quant(double x)
-{
-    double r = floor(x / (5.0 / 127.0) + 0.5);
-    return r > 127 ? 127 : (r < -128 ? -128 : (int)r);
-}
+#define QS (5.0 / 127.0) /* int8 scale of the real-valued data, as in tb/attn_harness.cpp */
+static int quant(double x) { return tfa_quant8(x, QS); }
 
 int main(int argc, char **argv)
 {
@@ -62,7 +59,7 @@ int main(int argc, char **argv)
     int64_t *o = malloc(sizeof *o * (size_t)d);
     for (int i = 0; i < d; i++)
         dir[i] = gauss();
-    uint32_t soft = tfa_scale_const_real((5.0 / 127.0) * (5.0 / 127.0), d, arch0.exp_frac_bits);
+    uint32_t soft = tfa_scale_const_real(QS * QS, d, arch0.exp_frac_bits);
     fprintf(f, "%d\n", steps);
     for (int t = 0; t < steps; t++) {
         int h = (int)(next() % H);

@@ -234,14 +234,8 @@ static Case store_step(Chain &ch, int m, int k, int n, bool bt, std::mt19937_64 
     c.shift.resize((std::size_t)n);
     std::uniform_int_distribution<uint32_t> dm(0x40000000u, 0x7fffffffu);
     for (int j = 0; j < n; j++) {
-        int64_t big = 1;
-        for (int i = 0; i < m; i++)
-            big = std::max<int64_t>(big, std::llabs(acc[(std::size_t)i * n + j]));
-        int len = 0;
-        while ((big >> len) != 0)
-            len++;
         c.mult[(std::size_t)j] = dm(rng);
-        c.shift[(std::size_t)j] = std::min(31, std::max(0, len - (ARCH.rq_bits - 1)));
+        c.shift[(std::size_t)j] = tfm_requant_fit_shift(acc.data(), m, n, j, ARCH.rq_bits);
     }
     std::vector<int64_t> res = reference(c);
     tfm_store_result(&ARCH, &ch.st, m, n, res.data());

@@ -104,14 +104,8 @@ int main(int argc, char **argv)
         if (store) {
             /* spread each column over the output range: mult in [2^30, 2^31), shift from max |acc| */
             for (int j = 0; j < n; j++) {
-                long long big = 1;
-                for (int i = 0; i < m; i++)
-                    big = llabs(c[i * n + j]) > big ? llabs(c[i * n + j]) : big;
-                int len = 0;
-                while ((big >> len) != 0)
-                    len++;
                 mult[j] = 0x40000000u | (uint32_t)(next(&seed) & 0x3fffffffu);
-                shift[j] = clampi(len - (arch.rq_bits - 1), 0, 31);
+                shift[j] = tfm_requant_fit_shift(c, m, n, j, arch.rq_bits);
             }
         }
         fprintf(f, "%d %d %d %d %lld %d %d %d %d %d\n", m, k, n, rq, tfm_cycles(&arch, m, k, n), at,

@@ -193,6 +193,17 @@ static void test_step_cycles(void **state)
     assert_int_equal(tfa_step_cycles(&a, 8, 11, 0, 0), 138 + 34 * 3 + 33);
 }
 
+/* Host-side int8 quantization: round half up, clamped. */
+static void test_quant8(void **state)
+{
+    (void)state;
+    assert_int_equal(tfa_quant8(0.5, 1.0), 1);
+    assert_int_equal(tfa_quant8(-0.5, 1.0), 0);
+    assert_int_equal(tfa_quant8(-1.6, 1.0), -2);
+    assert_int_equal(tfa_quant8(1000.0, 1.0), 127);
+    assert_int_equal(tfa_quant8(-1000.0, 1.0), -128);
+}
+
 static void test_check(void **state)
 {
     (void)state;
@@ -214,7 +225,8 @@ int main(void)
         cmocka_unit_test(test_exp_table),   cmocka_unit_test(test_scale_const),
         cmocka_unit_test(test_compress4),   cmocka_unit_test(test_decode_exact),
         cmocka_unit_test(test_full_and_evict), cmocka_unit_test(test_topk),
-        cmocka_unit_test(test_step_cycles), cmocka_unit_test(test_check),
+        cmocka_unit_test(test_step_cycles), cmocka_unit_test(test_quant8),
+        cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests_name("attn", tests, NULL, NULL);
 }

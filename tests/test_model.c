@@ -632,6 +632,17 @@ static void test_store_model(void **state)
     tfm_trf_free(&s);
 }
 
+/* The fitting shift: bit length of the column's largest |acc| minus out_bits - 1. */
+static void test_requant_fit_shift(void **state)
+{
+    (void)state;
+    int64_t c[2 * 2] = {1000, 3, -1024, 0}; /* column 0: max |acc| 1024 (11 bits) */
+    assert_int_equal(tfm_requant_fit_shift(c, 2, 2, 0, 8), 4);
+    assert_int_equal(tfm_requant_fit_shift(c, 2, 2, 1, 8), 0); /* 3: 2 bits, clamped to 0 */
+    int64_t big[1] = {INT64_C(1) << 50};
+    assert_int_equal(tfm_requant_fit_shift(big, 1, 1, 0, 4), 31); /* 51 - 3 = 48, clamped to 31 */
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* cmocka writes to stdout and stderr: keep the order */
@@ -650,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_beats),
         cmocka_unit_test(test_trf_model),
         cmocka_unit_test(test_store_model),
+        cmocka_unit_test(test_requant_fit_shift),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
