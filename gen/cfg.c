@@ -120,12 +120,13 @@ struct parse_state {
     struct arena *a;
     struct entry *head, **tail;
     int line;        /* lines handed to libinih so far */
-    const char *text; /* cfg_load_string: remaining text */
-    FILE *fp;
+    const char *text; /* remaining text (checked by check_text: no NUL bytes) */
     int long_line;    /* first line longer than libinih's buffer, 0 if none */
     int bad_section;  /* line of the first unknown [section], 0 if none */
+    int bad_header;   /* line of the first header with text after its ']', 0 if none */
+    const char *bad_header_text;
     int seen[2];      /* optional_sections[i] had a header (it builds its block even if empty) */
-    char bad_name[64];
+    const char *bad_name;
 };
 
 static int known_section(const char *s);
@@ -165,68 +166,86 @@ static void prepare_line(struct parse_state *ps, char *str, int num)
     size_t lead = strspn(str, " \t");
     if (lead)
         memmove(str, str + lead, n - lead + 1);
-    /* libinih reports keys, not sections: catch an unknown (possibly empty) one here */
-    if (str[0] == '[' && !ps->bad_section) {
+    /* libinih reports keys, not sections: catch an unknown (possibly empty) one here,
+     * and text after the ']' (libinih ignores it) */
+    if (str[0] == '[') {
         const char *end = strchr(str, ']');
         if (end) {
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(end - str - 1), str + 1);
+            const char *name = arena_printf(ps->a, "%.*s", (int)(end - str - 1), str + 1);
             int opt = optional_index(name);
             if (opt >= 0)
                 ps->seen[opt] = 1;
-            if (!known_section(name)) {
+            if (!known_section(name) && !ps->bad_section) {
                 ps->bad_section = ps->line;
-                snprintf(ps->bad_name, sizeof ps->bad_name, "%s", name);
+                ps->bad_name = name;
+            }
+            const char *rest = end + 1 + strspn(end + 1, " \t\r\n");
+            if (*rest && *rest != ';' && *rest != '#' && !ps->bad_header) {
+                ps->bad_header = ps->line;
+                ps->bad_header_text = arena_printf(ps->a, "%.*s", (int)strcspn(str, "\r\n"), str);
             }
         }
     }
 }
 
-static void legal_text(const struct key *k, char *buf, size_t n)
+static const char *legal_text(const struct key *k, struct arena *a)
 {
     switch (k->kind) {
-    case K_INT: snprintf(buf, n, "%ld..%ld", k->lo, k->hi); break;
-    case K_BOOL: snprintf(buf, n, "true, false, yes, no, 1, 0"); break;
-    case K_ENUM:
-        buf[0] = '\0';
+    case K_INT: return arena_printf(a, "%ld..%ld", k->lo, k->hi);
+    case K_BOOL: return "true, false, yes, no, 1, 0";
+    case K_ENUM: {
+        const char *t = "";
         for (int i = 0; i < k->words->n; i++)
-            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", i ? ", " : "", k->words->names[i]);
-        break;
-    case K_IDENT: snprintf(buf, n, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi); break;
+            t = arena_printf(a, "%s%s%s", t, i ? ", " : "", k->words->names[i]);
+        return t;
     }
+    case K_IDENT:
+        return arena_printf(a, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi);
+    }
+    return "";
 }
 
 void cfg_print_keys(FILE *f)
 {
+    struct arena a = {0};
     fprintf(f, "%-8s %-14s %-40s %-10s %s\n", "section", "key", "legal", "default", "meaning");
     for (int i = 0; i < NKEYS; i++) {
-        char legal[128], dflt[64];
-        legal_text(&keys[i], legal, sizeof legal);
+        const char *dflt;
         if (keys[i].required == 2)
-            snprintf(dflt, sizeof dflt, "(required in [%s])", keys[i].section);
+            dflt = arena_printf(&a, "(required in [%s])", keys[i].section);
         else
-            snprintf(dflt, sizeof dflt, "%s", keys[i].required == 1 ? "(required)" : keys[i].dflt);
-        fprintf(f, "%-8s %-14s %-40s %-10s %s\n", keys[i].section, keys[i].name, legal, dflt,
-                keys[i].meaning);
+            dflt = keys[i].required == 1 ? "(required)" : keys[i].dflt;
+        fprintf(f, "%-8s %-14s %-40s %-10s %s\n", keys[i].section, keys[i].name,
+                legal_text(&keys[i], &a), dflt, keys[i].meaning);
     }
+    arena_free(&a);
 }
 
-static const char *where(const struct cfg_origin *o, char *buf, size_t n)
+/* "FILE:LINE", "-D:N", or the bare path for a value at its default. */
+static const char *where(struct arena *a, const struct cfg_origin *o)
 {
     if (o->line > 0)
-        snprintf(buf, n, "%s:%d", o->file, o->line);
-    else
-        snprintf(buf, n, "%s", o->file);
-    return buf;
+        return arena_printf(a, "%s:%d", o->file, o->line);
+    return o->file;
 }
 
-TF_NORETURN static void bad_value(struct diag *d, const struct key *k, const struct entry *e,
-                                  const char *what)
+/* A user value as it is echoed in a message: printable, and a value longer than 64
+ * characters shortened in the middle (with its length), so no value can push the
+ * facts of a message out of sight. */
+static const char *shown(struct arena *a, const char *v)
 {
-    char legal[128], w[512];
-    legal_text(k, legal, sizeof legal);
-    tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: %s (legal: %s)", where(&e->at, w, sizeof w),
-            k->section, k->name, e->value, what, legal);
+    const char *p = tf_printable(a, v, 0);
+    size_t n = strlen(p);
+    if (n <= 64)
+        return p;
+    return arena_printf(a, "%.30s...%s (%zu characters)", p, p + n - 24, strlen(v));
+}
+
+TF_NORETURN static void bad_value(struct arena *a, struct diag *d, const struct key *k,
+                                  const struct entry *e, const char *what)
+{
+    tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: %s (legal: %s)", where(a, &e->at), k->section,
+            k->name, shown(a, e->value), what, legal_text(k, a));
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -243,24 +262,8 @@ static int handler(void *user, const char *section, const char *name, const char
     return 1;
 }
 
-/* Readers that count lines, so each entry knows where it stood. */
-static char *read_file_line(char *str, int num, void *stream)
-{
-    struct parse_state *ps = stream;
-    char *r = fgets(str, num, ps->fp);
-    if (!r)
-        return NULL;
-    ps->line++;
-    prepare_line(ps, str, num);
-    /* skip the rest of an over-long line so line numbers stay right */
-    if (ps->long_line == ps->line && strchr(str, '\n') == NULL) {
-        int ch;
-        while ((ch = fgetc(ps->fp)) != EOF && ch != '\n')
-            ;
-    }
-    return r;
-}
-
+/* Hands libinih one line of the (already checked) text at a time, counting lines,
+ * so each entry knows where it stood. */
 static char *read_string_line(char *str, int num, void *stream)
 {
     struct parse_state *ps = stream;
@@ -278,6 +281,7 @@ static char *read_string_line(char *str, int num, void *stream)
     ps->line++;
     char last = str[n - 1];
     prepare_line(ps, str, num);
+    /* skip the rest of an over-long line so line numbers stay right */
     if (ps->long_line == ps->line && last != '\n') {
         while (*ps->text && *ps->text != '\n')
             ps->text++;
@@ -311,17 +315,18 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
     switch (k->kind) {
     case K_INT: {
         if (!*v)
-            bad_value(d, k, e, "empty value");
+            bad_value(a, d, k, e, "empty value");
         char *end;
         errno = 0;
         int hex = (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'));
-        if (!(hex ? v[2] != '\0' : (v[0] >= '0' && v[0] <= '9')))
-            bad_value(d, k, e, "not a number");
+        const char *digits = v + (v[0] == '-');
+        if (!(hex ? v[2] != '\0' : (digits[0] >= '0' && digits[0] <= '9')))
+            bad_value(a, d, k, e, "not a number");
         long n = strtol(v, &end, hex ? 16 : 10);
-        if (*end != '\0')
-            bad_value(d, k, e, "not a number");
+        if (*end != '\0' || (hex && (v[2] == '-' || v[2] == '+' || v[2] == ' ')))
+            bad_value(a, d, k, e, "not a number");
         if (errno == ERANGE || n < k->lo || n > k->hi)
-            bad_value(d, k, e, "out of range");
+            bad_value(a, d, k, e, "out of range");
         *(int *)(base + k->off) = (int)n;
         break;
     }
@@ -331,29 +336,26 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
         else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
             *(int *)(base + k->off) = 0;
         else
-            bad_value(d, k, e, "not a boolean");
+            bad_value(a, d, k, e, "not a boolean");
         break;
     case K_ENUM: {
         int i = 0;
         while (i < k->words->n && strcmp(v, k->words->names[i]) != 0)
             i++;
-        if (i == k->words->n) {
-            char what[64];
-            snprintf(what, sizeof what, "unknown %s", k->words->what);
-            bad_value(d, k, e, what);
-        }
+        if (i == k->words->n)
+            bad_value(a, d, k, e, arena_printf(a, "unknown %s", k->words->what));
         *(int *)(base + k->off) = i;
         break;
     }
     case K_IDENT: {
         size_t n = strlen(v);
         if (n < (size_t)k->lo || n > (size_t)k->hi)
-            bad_value(d, k, e, "bad length");
+            bad_value(a, d, k, e, "bad length");
         if (!(v[0] >= 'a' && v[0] <= 'z'))
-            bad_value(d, k, e, "must start with a lower-case letter");
+            bad_value(a, d, k, e, "must start with a lower-case letter");
         for (size_t i = 0; i < n; i++)
             if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '_'))
-                bad_value(d, k, e, "bad character");
+                bad_value(a, d, k, e, "bad character");
         *(const char **)(base + k->off) = arena_strdup(a, v);
         break;
     }
@@ -364,161 +366,254 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
 static void apply(struct tf_config *cfg, const struct entry *e, int from_file, struct arena *a,
                   struct diag *d)
 {
-    char w[512];
     if (!*e->section)
         tf_fail(d, TF_EXIT_INPUT, "%s: %s = %s: key outside any section (legal: in one of the sections %s)",
-                where(&e->at, w, sizeof w), e->name, e->value, sections);
+                where(a, &e->at), shown(a, e->name), shown(a, e->value), sections);
     if (!known_section(e->section))
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: unknown section [%s] (legal: %s)",
-                where(&e->at, w, sizeof w), e->section, e->name, e->value, e->section, sections);
+                where(a, &e->at), shown(a, e->section), shown(a, e->name), shown(a, e->value),
+                shown(a, e->section), sections);
     const struct key *k = find_key(e->section, e->name);
     if (!k) {
-        char legal[256] = "";
-        for (int i = 0; i < NKEYS; i++) {
-            if (strcmp(keys[i].section, e->section))
-                continue;
-            if (*legal)
-                strncat(legal, ", ", sizeof legal - strlen(legal) - 1);
-            strncat(legal, keys[i].name, sizeof legal - strlen(legal) - 1);
-        }
+        const char *legal = "";
+        for (int i = 0; i < NKEYS; i++)
+            if (!strcmp(keys[i].section, e->section))
+                legal = arena_printf(a, "%s%s%s", legal, *legal ? ", " : "", keys[i].name);
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: unknown key in [%s] (legal: %s)",
-                where(&e->at, w, sizeof w), e->section, e->name, e->value, e->section, legal);
+                where(a, &e->at), e->section, shown(a, e->name), shown(a, e->value), e->section,
+                legal);
     }
     const struct cfg_origin *prev = (const struct cfg_origin *)((const char *)cfg + k->ooff);
     if (from_file && prev->line > 0 && !strcmp(prev->file, e->at.file))
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: duplicate key, first set at line %d (legal: once per file)",
-                where(&e->at, w, sizeof w), k->section, k->name, e->value, prev->line);
+                where(a, &e->at), k->section, k->name, shown(a, e->value), prev->line);
     set_value(cfg, k, e, a, d);
     int opt = optional_index(k->section);
     if (opt >= 0)
         *presence(cfg, opt) = 1;
 }
 
+/* ---- rules between keys ------------------------------------------------------------
+ * A rule names the keys it involves, the one it is about first. The message starts at
+ * the origin of the first of them the user set (file line or -D), lists each with its
+ * value and, where it came from another place than that origin, that place --
+ * "(default)" for a key left at its default -- so that a conflict with a default is as
+ * clear as one between two lines:
+ *     t.ini:9: attn.lanes = 8 (default), attn.head_dim = 12: ... (legal: ...)
+ *     configs/default.ini:17: gemm.requant_bits = 8, gemm.requant = false (-D:1): ... */
+
+static const struct cfg_origin *origin_of(const struct tf_config *cfg, const struct key *k)
+{
+    return (const struct cfg_origin *)((const char *)cfg + k->ooff);
+}
+
+static const char *value_text(const struct tf_config *cfg, const struct key *k, struct arena *a)
+{
+    const char *base = (const char *)cfg;
+    int v = *(const int *)(base + k->off);
+    switch (k->kind) {
+    case K_INT: return arena_printf(a, "%d", v);
+    case K_BOOL: return v ? "true" : "false";
+    case K_ENUM: return k->words->names[v];
+    case K_IDENT: return *(const char *const *)(base + k->off);
+    }
+    return "";
+}
+
+TF_NORETURN TF_PRINTF(6, 7) static void
+rule_fail(const struct tf_config *cfg, struct arena *a, struct diag *d, const char *keylist,
+          const char *legal, const char *fmt, ...)
+{
+    const struct key *ks[8];
+    int n = 0;
+    for (const char *s = keylist; *s && n < 8;) {
+        size_t len = strcspn(s, ",");
+        const char *q = arena_printf(a, "%.*s", (int)len, s);
+        const char *dot = strchr(q, '.');
+        ks[n] = dot ? find_key(arena_printf(a, "%.*s", (int)(dot - q), q), dot + 1) : NULL;
+        if (!ks[n])
+            tf_unreachable(d);
+        n++;
+        s += len + (s[len] == ',');
+    }
+    const struct cfg_origin *blame = NULL;
+    for (int i = 0; i < n && !blame; i++)
+        if (origin_of(cfg, ks[i])->line > 0)
+            blame = origin_of(cfg, ks[i]);
+    const char *text = "";
+    for (int i = 0; i < n; i++) {
+        const struct cfg_origin *o = origin_of(cfg, ks[i]);
+        const char *from = "";
+        if (o->line == 0)
+            from = " (default)";
+        else if (blame && strcmp(o->file, blame->file) != 0)
+            from = arena_printf(a, " (%s)", where(a, o));
+        else if (o != blame && !strcmp(o->file, "-D"))
+            from = arena_printf(a, " (-D:%d)", o->line);
+        text = arena_printf(a, "%s%s%s.%s = %s%s", text, i ? ", " : "", ks[i]->section,
+                            ks[i]->name, value_text(cfg, ks[i], a), from);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    va_list aq;
+    va_copy(aq, ap);
+    int len = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char *what = arena_alloc(a, (size_t)len + 1);
+    vsnprintf(what, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    tf_fail(d, TF_EXIT_INPUT, "%s: %s: %s (legal: %s)", blame ? where(a, blame) : cfg->path, text,
+            what, legal);
+}
+
 /* The result store holds requantized results as operands: max_m x max_n words of
  * operand_bits, so requantization must exist and fit an operand, and the register
  * file's 256 rows / columns apply. */
-static void check_store(const struct tf_config *cfg, struct diag *d)
+static void check_store(const struct tf_config *cfg, struct arena *a, struct diag *d)
 {
-    char w[512];
     if (cfg->store == TF_STORE_NONE)
         return;
-    const char *impl = cfg->store == TF_STORE_BANKED ? "banked" : "flops";
     if (!cfg->requant)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: gemm.store = %s: the store keeps requantized results, but gemm.requant = false "
-                "(legal: store = none, or requant = true)",
-                where(&cfg->o_store, w, sizeof w), impl);
+        rule_fail(cfg, a, d, "gemm.store,gemm.requant", "store = none, or requant = true",
+                  "the store keeps requantized results");
     if (cfg->requant_bits > cfg->operand_bits)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: gemm.store = %s: a stored result is a %d-bit operand, but gemm.requant_bits = %d "
-                "(legal: requant_bits 2..%d with a store)",
-                where(&cfg->o_store, w, sizeof w), impl, cfg->operand_bits, cfg->requant_bits,
-                cfg->operand_bits);
+        rule_fail(cfg, a, d, "gemm.store,gemm.requant_bits,array.operand_bits",
+                  arena_printf(a, "requant_bits 2..%d with a store", cfg->operand_bits),
+                  "a stored result is an operand, narrower than requant_bits");
     if (cfg->max_m > 256 || cfg->max_n > 256)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: gemm.store = %s: the store is max_m x max_n = %d x %d words (legal: max_m and "
-                "max_n 1..256 with a store)",
-                where(&cfg->o_store, w, sizeof w), impl, cfg->max_m, cfg->max_n);
+        rule_fail(cfg, a, d, "gemm.store,gemm.max_m,gemm.max_n",
+                  "max_m and max_n 1..256 with a store", "the store is max_m x max_n words");
     /* at most 256 x 256 x 16 bits x 2 banked copies = 2 Mibit: below TF_MAX_TRF_BITS */
 }
 
 /* [attn]: the rules docs/numerics.md section 10 and docs/config.md 4.1 state. */
-static void check_attn(const struct tf_config *cfg, struct diag *d)
+static void check_attn(const struct tf_config *cfg, struct arena *a, struct diag *d)
 {
-    char w[512];
     if (!cfg->attn)
         return;
     long cap = (long)cfg->attn_banks * cfg->attn_tokens_per_bank;
     if (cap > 8192)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: attn.banks = %d, attn.tokens_per_bank = %d: capacity %ld tokens (legal: "
-                "banks * tokens_per_bank at most 8192)",
-                where(cfg->o_attn_tokens_per_bank.line ? &cfg->o_attn_tokens_per_bank
-                                                       : &cfg->o_attn_banks, w, sizeof w),
-                cfg->attn_banks, cfg->attn_tokens_per_bank, cap);
+        rule_fail(cfg, a, d, "attn.tokens_per_bank,attn.banks",
+                  "banks * tokens_per_bank at most 8192", "capacity %ld tokens", cap);
     if (cfg->attn_kv_bits != 4 && cfg->attn_kv_bits != 8)
-        tf_fail(d, TF_EXIT_INPUT, "%s: attn.kv_bits = %d: not a KV storage format (legal: 4, 8)",
-                where(&cfg->o_attn_kv_bits, w, sizeof w), cfg->attn_kv_bits);
+        rule_fail(cfg, a, d, "attn.kv_bits", "4, 8", "not a KV storage format");
     if (cfg->attn_lanes > cfg->attn_head_dim || cfg->attn_head_dim % cfg->attn_lanes != 0)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: attn.lanes = %d: does not divide attn.head_dim = %d (legal: a divisor of "
-                "head_dim)",
-                where(&cfg->o_attn_lanes, w, sizeof w), cfg->attn_lanes, cfg->attn_head_dim);
+        rule_fail(cfg, a, d, "attn.lanes,attn.head_dim", "a divisor of head_dim",
+                  "lanes does not divide head_dim");
     if (cfg->attn_exp_frac_bits < cfg->attn_exp_table_bits)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: attn.exp_frac_bits = %d: fewer than attn.exp_table_bits = %d (legal: %d..30)",
-                where(&cfg->o_attn_exp_frac_bits, w, sizeof w), cfg->attn_exp_frac_bits,
-                cfg->attn_exp_table_bits, cfg->attn_exp_table_bits);
+        rule_fail(cfg, a, d, "attn.exp_frac_bits,attn.exp_table_bits",
+                  arena_printf(a, "exp_frac_bits %d..30", cfg->attn_exp_table_bits),
+                  "fewer fraction bits than table bits");
     if (cfg->attn_importance_bits <= cfg->attn_prob_bits)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: attn.importance_bits = %d: not wider than attn.prob_bits = %d (legal: %d..32)",
-                where(&cfg->o_attn_importance_bits, w, sizeof w), cfg->attn_importance_bits,
-                cfg->attn_prob_bits, cfg->attn_prob_bits + 1);
+        rule_fail(cfg, a, d, "attn.importance_bits,attn.prob_bits",
+                  arena_printf(a, "importance_bits %d..32", cfg->attn_prob_bits + 1),
+                  "importances not wider than probabilities");
     if (cfg->attn_prune == TF_PRUNE_NONE && cfg->o_attn_recent.line > 0)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: attn.recent = %d: set, but attn.prune = none (legal: drop the key, or set "
-                "attn.prune = importance)",
-                where(&cfg->o_attn_recent, w, sizeof w), cfg->attn_recent);
+        rule_fail(cfg, a, d, "attn.recent,attn.prune",
+                  "drop the key, or set attn.prune = importance",
+                  "a recent window, but no pruning");
     if (cfg->attn_recent >= cap)
-        tf_fail(d, TF_EXIT_INPUT, "%s: attn.recent = %d: the whole cache would be protected (legal: "
-                "0..%ld)", where(&cfg->o_attn_recent, w, sizeof w), cfg->attn_recent, cap - 1);
+        rule_fail(cfg, a, d, "attn.recent,attn.banks,attn.tokens_per_bank",
+                  arena_printf(a, "recent 0..%ld", cap - 1),
+                  "the whole cache of %ld tokens would be protected", cap);
     if (cfg->attn_topk > cap)
-        tf_fail(d, TF_EXIT_INPUT, "%s: attn.topk = %d: more than the capacity (legal: 0..%ld)",
-                where(&cfg->o_attn_topk, w, sizeof w), cfg->attn_topk, cap);
+        rule_fail(cfg, a, d, "attn.topk,attn.banks,attn.tokens_per_bank",
+                  arena_printf(a, "topk 0..%ld", cap), "more than the capacity of %ld tokens", cap);
 }
 
 /* Cross-key rules, checked after every key is known. */
-static void check_consistency(struct tf_config *cfg, struct diag *d)
+static void check_consistency(struct tf_config *cfg, struct arena *a, struct diag *d)
 {
-    char w[512];
     if (!cfg->requant && cfg->o_requant_bits.line > 0)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: gemm.requant_bits = %d: set, but gemm.requant = false (legal: drop the key, "
-                "or set gemm.requant = true)",
-                where(&cfg->o_requant_bits, w, sizeof w), cfg->requant_bits);
+        rule_fail(cfg, a, d, "gemm.requant_bits,gemm.requant",
+                  "drop the key, or set gemm.requant = true",
+                  "requant_bits set, but no requantization");
     if (cfg->requant && cfg->requant_bits > cfg->operand_bits * 2)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: gemm.requant_bits = %d: wider than a product of two %d-bit operands "
-                "(legal: 2..%d)",
-                where(&cfg->o_requant_bits, w, sizeof w), cfg->requant_bits, cfg->operand_bits,
-                cfg->operand_bits * 2);
-    check_store(cfg, d);
-    check_attn(cfg, d);
+        rule_fail(cfg, a, d, "gemm.requant_bits,array.operand_bits",
+                  arena_printf(a, "requant_bits 2..%d", cfg->operand_bits * 2),
+                  "wider than a product of two operands");
+    check_store(cfg, a, d);
+    check_attn(cfg, a, d);
     struct tf_storage st;
     plan_storage(cfg, &st);
-    long long total = st.total;
     if (st.trf_bits > TF_MAX_TRF_BITS)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: trf.rows = %d, trf.cols = %d, trf.width = %d: the register file would hold "
-                "%lld bits (legal: at most %lld bits)",
-                where(cfg->o_trf_rows.line ? &cfg->o_trf_rows : &cfg->o_trf_cols, w, sizeof w),
-                cfg->trf_rows, cfg->trf_cols, cfg->trf_width, st.trf_bits, TF_MAX_TRF_BITS);
+        rule_fail(cfg, a, d, "trf.rows,trf.cols,trf.width,trf.impl,trf.read_ports",
+                  arena_printf(a, "at most %lld bits", TF_MAX_TRF_BITS),
+                  "the register file would hold %lld bits", st.trf_bits);
     if (st.attn_bits > TF_MAX_BUFFER_BITS)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: attn.heads = %d, attn.banks = %d, attn.tokens_per_bank = %d, attn.head_dim = %d: "
-                "the KV cache would hold %lld bits (legal: at most %lld bits)",
-                where(cfg->o_attn_tokens_per_bank.line ? &cfg->o_attn_tokens_per_bank
-                                                       : &cfg->o_attn_banks, w, sizeof w),
-                cfg->attn_heads, cfg->attn_banks, cfg->attn_tokens_per_bank, cfg->attn_head_dim,
-                st.attn_bits, TF_MAX_BUFFER_BITS);
-    /* point at the largest maximum the user set (they all scale the buffers) */
-    const struct cfg_origin *blame = &cfg->o_max_m;
-    int best = 0;
-    const struct cfg_origin *os[] = {&cfg->o_max_m, &cfg->o_max_k, &cfg->o_max_n};
-    int vs[] = {cfg->max_m, cfg->max_k, cfg->max_n};
-    for (int i = 0; i < 3; i++) {
-        if (os[i]->line > 0 && vs[i] > best) {
-            best = vs[i];
-            blame = os[i];
-        }
+        rule_fail(cfg, a, d,
+                  "attn.heads,attn.banks,attn.tokens_per_bank,attn.head_dim,attn.kv_bits",
+                  arena_printf(a, "at most %lld bits", TF_MAX_BUFFER_BITS),
+                  "the KV cache would hold %lld bits", st.attn_bits);
+    if (st.total > TF_MAX_BUFFER_BITS)
+        rule_fail(cfg, a, d, "gemm.max_m,gemm.max_k,gemm.max_n,array.operand_bits",
+                  arena_printf(a, "at most %lld bits; lower the maxima", TF_MAX_BUFFER_BITS),
+                  "the on-chip buffers (A, B, accumulator, requant entries) would hold %lld "
+                  "bits", st.total);
+}
+
+/* ---- the text of a config, and of a -D ---------------------------------------------
+ * What libinih sees must be what the user sees: no NUL byte (C stops reading a line
+ * there), no control character but tabs (CR only in a CRLF line end), valid UTF-8,
+ * no invisible or reordering characters (zero-width, bidirectional, BOM but at the
+ * start), and outside comments nothing but ASCII (a key or value never needs more,
+ * and a look-alike letter would otherwise give a puzzling "unknown key"). */
+
+#define CFG_MAX_BYTES (1 << 20)
+
+/* The first problem in line [s, s + n) (no '\n' in it), or NULL; *col its column
+ * (1-based, in characters). comments != 0: text after a comment start may be any
+ * visible UTF-8. */
+static const char *line_problem(const unsigned char *s, size_t n, int comments, int *col,
+                                struct arena *a)
+{
+    int in_comment = 0, c = 0;
+    size_t lead = 0;
+    while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
+        lead++;
+    for (size_t i = 0; i < n; c++) {
+        *col = c + 1;
+        unsigned cp;
+        int k = tf_utf8_decode(s + i, n - i, &cp);
+        if (s[i] == 0)
+            return "NUL byte";
+        if (k == 0)
+            return arena_printf(a, "invalid UTF-8 byte 0x%02x", s[i]);
+        if (comments && !in_comment &&
+            ((i == lead && (cp == ';' || cp == '#')) ||
+             (cp == ';' && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'))))
+            in_comment = 1;
+        if (cp == '\r' && i + 1 == n && comments)
+            return NULL; /* CRLF line end of a file */
+        if (cp != '\t' && tf_invisible(cp))
+            return arena_printf(a, "%s U+%04X", cp < 0x20 || cp == 0x7f ? "control character"
+                                                                       : "invisible character",
+                                cp);
+        if (cp >= 0x80 && !in_comment)
+            return arena_printf(a, "non-ASCII character U+%04X%s", cp,
+                                comments ? " outside a comment" : "");
+        i += (size_t)k;
     }
-    if (total > TF_MAX_BUFFER_BITS)
-        tf_fail(d, TF_EXIT_INPUT,
-                "%s: gemm.max_m = %d, gemm.max_k = %d, gemm.max_n = %d: the on-chip buffers (A, B, "
-                "accumulator, requant entries) would hold %lld bits (legal: at most %lld bits; "
-                "lower the maxima)",
-                where(blame, w, sizeof w), cfg->max_m, cfg->max_k, cfg->max_n, total,
-                TF_MAX_BUFFER_BITS);
+    return NULL;
+}
+
+/* Check a config's bytes; returns the text libinih gets (a leading BOM dropped). */
+static const char *check_text(const char *path, const char *buf, size_t len, struct arena *a,
+                              struct diag *d)
+{
+    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+        buf += 3, len -= 3;
+    int line = 1, col;
+    for (size_t i = 0; i < len; line++) {
+        const char *nl = memchr(buf + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
+        const char *why = line_problem((const unsigned char *)buf + i, n, 1, &col, a);
+        if (why)
+            tf_fail(d, TF_EXIT_INPUT, "%s:%d: %s at column %d (legal: %s)", path, line, why, col,
+                    "printable ASCII and tabs, any visible UTF-8 in comments, no NUL bytes");
+        i += n + 1;
+    }
+    return arena_printf(a, "%.*s", (int)len, buf);
 }
 
 /* Copy [b, e) without surrounding white space, as libinih does for file values. */
@@ -542,6 +637,11 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
         tf_fail(d, TF_EXIT_INPUT,
                 "%s:%d: syntax error (legal: '[section]', 'key = value', '; comment')",
                 ps->path, rc);
+    if (ps->bad_header)
+        tf_fail(d, TF_EXIT_INPUT,
+                "%s:%d: %s: text after the section header (legal: '[section]' alone on its line, "
+                "or followed by a ; comment)", ps->path, ps->bad_header,
+                shown(a, ps->bad_header_text));
 
     memset(cfg, 0, sizeof *cfg);
     cfg->path = ps->path;
@@ -563,14 +663,20 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
     /* an unknown section with keys failed above, on its first key; this is an empty one */
     if (ps->bad_section)
         tf_fail(d, TF_EXIT_INPUT, "%s:%d: [%s]: unknown section (legal: %s)", ps->path,
-                ps->bad_section, ps->bad_name, sections);
+                ps->bad_section, shown(a, ps->bad_name), sections);
     for (int i = 0; i < ndefs; i++) {
         const char *def = defs[i];
+        int col;
+        const char *why = line_problem((const unsigned char *)def, strlen(def), 0, &col, a);
+        if (why)
+            tf_fail(d, TF_EXIT_INPUT, "-D:%d: '%s': %s at column %d (legal: -D section.key=value "
+                    "in printable ASCII)", i + 1, shown(a, def), why, col);
         const char *dot = strchr(def, '.');
         const char *eq = strchr(def, '=');
         if (!dot || !eq || dot > eq || dot == def || eq == dot + 1)
             tf_fail(d, TF_EXIT_INPUT,
-                    "-D:%d: '%s': malformed override (legal: -D section.key=value)", i + 1, def);
+                    "-D:%d: '%s': malformed override (legal: -D section.key=value)", i + 1,
+                    shown(a, def));
         struct entry e;
         e.next = NULL;
         e.section = trim(a, def, dot);
@@ -584,43 +690,48 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
         const struct cfg_origin *o = (const struct cfg_origin *)((const char *)cfg + keys[i].ooff);
         int opt = optional_index(keys[i].section);
         int needed = keys[i].required == 1 || (keys[i].required == 2 && opt >= 0 && *presence(cfg, opt));
-        if (needed && o->line == 0) {
-            char legal[128];
-            legal_text(&keys[i], legal, sizeof legal);
+        if (needed && o->line == 0)
             tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s: required key is missing (legal: %s)", ps->path,
-                    keys[i].section, keys[i].name, legal);
-        }
+                    keys[i].section, keys[i].name, legal_text(&keys[i], a));
     }
-    check_consistency(cfg, d);
+    check_consistency(cfg, a, d);
+}
+
+void cfg_load_buffer(struct tf_config *cfg, const char *path, const char *buf, size_t len,
+                     const char *const *defs, int ndefs, struct arena *a, struct diag *d)
+{
+    struct parse_state ps = {0};
+    ps.path = tf_printable(a, path, 1);
+    ps.a = a;
+    ps.tail = &ps.head;
+    ps.text = check_text(ps.path, buf, len, a, d);
+    int rc = ini_parse_stream(read_string_line, &ps, handler, &ps);
+    load_common(cfg, &ps, rc, defs, ndefs, d);
 }
 
 void cfg_load(struct tf_config *cfg, const char *path, const char *const *defs, int ndefs,
               struct arena *a, struct diag *d)
 {
-    struct parse_state ps = {0};
-    ps.path = path;
-    ps.a = a;
-    ps.tail = &ps.head;
-    ps.fp = fopen(path, "r");
-    if (!ps.fp)
-        tf_fail(d, TF_EXIT_INPUT, "%s: cannot read: %s (legal: a readable INI file)", path,
+    const char *p = tf_printable(a, path, 1);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        tf_fail(d, TF_EXIT_INPUT, "%s: cannot read: %s (legal: a readable INI file)", p,
                 strerror(errno));
-    int rc = ini_parse_stream(read_file_line, &ps, handler, &ps);
-    int rerr = ferror(ps.fp);
-    fclose(ps.fp);
-    if (rerr)
-        tf_fail(d, TF_EXIT_INPUT, "%s: read error (legal: a readable INI file)", path);
-    load_common(cfg, &ps, rc, defs, ndefs, d);
+    char *buf = arena_alloc(a, CFG_MAX_BYTES + 1);
+    size_t len = fread(buf, 1, CFG_MAX_BYTES + 1, fp);
+    int err = ferror(fp) ? errno : 0;
+    fclose(fp);
+    if (err)
+        tf_fail(d, TF_EXIT_INPUT, "%s: cannot read: %s (legal: a readable INI file)", p,
+                strerror(err));
+    if (len > CFG_MAX_BYTES)
+        tf_fail(d, TF_EXIT_INPUT, "%s: larger than %d bytes (legal: a config of at most %d bytes)",
+                p, CFG_MAX_BYTES, CFG_MAX_BYTES);
+    cfg_load_buffer(cfg, path, buf, len, defs, ndefs, a, d);
 }
 
 void cfg_load_string(struct tf_config *cfg, const char *path, const char *text,
                      const char *const *defs, int ndefs, struct arena *a, struct diag *d)
 {
-    struct parse_state ps = {0};
-    ps.path = path;
-    ps.a = a;
-    ps.tail = &ps.head;
-    ps.text = text;
-    int rc = ini_parse_stream(read_string_line, &ps, handler, &ps);
-    load_common(cfg, &ps, rc, defs, ndefs, d);
+    cfg_load_buffer(cfg, path, text, strlen(text), defs, ndefs, a, d);
 }

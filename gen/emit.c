@@ -1,22 +1,29 @@
 /* emit.c -- the emitter: owns indentation, files and template substitution. */
+#define _POSIX_C_SOURCE 200809L
 #include "tforge.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-void emit_begin(struct emitter *e, const char *dir, const char *file, struct diag *d)
+void emit_begin(struct emitter *e, const struct tf_dir *dir, const char *file, struct diag *d)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    e->f = fopen(path, "w");
     e->indent = 0;
     e->d = d;
     e->path = file;
-    if (!e->f)
-        tf_fail(d, TF_EXIT_INPUT, "%s: cannot write: %s (legal: a writable output directory)", path,
-                strerror(errno));
+    e->dir = dir->shown;
+    int fd = openat(dir->fd, file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    e->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!e->f) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        tf_fail(d, TF_EXIT_INPUT, "%s/%s: cannot write: %s (legal: -o DIR in a writable "
+                "directory with room for the design)", dir->shown, file, strerror(err));
+    }
 }
 
 void emit_end(struct emitter *e)
@@ -25,10 +32,16 @@ void emit_end(struct emitter *e)
         fclose(e->f);
         tf_fail(e->d, TF_EXIT_INTERNAL, "internal error: %s ends at indent %d", e->path, e->indent);
     }
-    int bad = ferror(e->f);
-    if (fclose(e->f) != 0 || bad)
-        tf_fail(e->d, TF_EXIT_INPUT, "%s: write error (legal: a writable output directory)",
-                e->path);
+    int bad = fflush(e->f) != 0 || ferror(e->f);
+    int err = errno;
+    if (fclose(e->f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    e->f = NULL;
+    if (bad)
+        tf_fail(e->d, TF_EXIT_INPUT, "%s/%s: write error: %s (legal: -o DIR in a writable "
+                "directory with room for the design)", e->dir, e->path, strerror(err));
     e->f = NULL;
 }
 

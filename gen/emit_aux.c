@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
-static void emit_params_h(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_params_h(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     struct emitter e;
     char file[128], guard[128];
@@ -87,7 +87,7 @@ static void emit_params_h(const struct tf_plan *p, const char *dir, struct diag 
     emit_end(&e);
 }
 
-static void emit_params_vh(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_params_vh(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     struct emitter e;
     char file[128];
@@ -132,7 +132,7 @@ static void emit_params_vh(const struct tf_plan *p, const char *dir, struct diag
 
 /* The file list and the two Yosys scripts of one block: STEM.f (leaves first, for
  * verilator -F), STEM_synth.ys and STEM_lint.ys, both with TOP as the top. */
-static void emit_block_scripts(const struct tf_plan *p, const char *dir, struct diag *d,
+static void emit_block_scripts(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d,
                                const char *stem, const char *top,
                                char files[][TF_FILE_NAME_MAX], int n)
 {
@@ -178,7 +178,7 @@ static void emit_block_scripts(const struct tf_plan *p, const char *dir, struct 
     emit_end(&e);
 }
 
-static void emit_scripts(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_scripts(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     char files[16][TF_FILE_NAME_MAX], stem[64], top[64];
     int n = rtl_files(p, files, 16);
@@ -196,7 +196,7 @@ static void emit_scripts(const struct tf_plan *p, const char *dir, struct diag *
     }
 }
 
-static void emit_report(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_report(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     struct emitter e;
     char file[128];
@@ -212,7 +212,7 @@ static void emit_report(const struct tf_plan *p, const char *dir, struct diag *d
     emit_end(&e);
 }
 
-void emit_aux(const struct tf_plan *p, const char *dir, struct diag *d)
+void emit_aux(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     emit_params_h(p, dir, d);
     emit_params_vh(p, dir, d);

@@ -73,7 +73,7 @@ int attn_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
     return file_names(out, max, mods, 2, p->name, gens, 1);
 }
 
-static void emit_copy(const struct tf_plan *p, const char *dir, const char *mod, struct diag *d)
+static void emit_copy(const struct tf_plan *p, const struct tf_dir *dir, const char *mod, struct diag *d)
 {
     struct emitter e;
     char file[128], tname[128];
@@ -250,7 +250,7 @@ static void mesh_ws(struct emitter *e, const struct tf_plan *p)
     emit_line(e, "endmodule");
 }
 
-static void emit_mesh(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_mesh(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     struct emitter e;
     char file[128];
@@ -625,7 +625,7 @@ static void engine_localparams(struct emitter *e, const struct tf_plan *p)
     e->indent = 0;
 }
 
-static void emit_engine(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_engine(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     struct emitter e;
     char file[128];
@@ -662,7 +662,7 @@ static void emit_engine(const struct tf_plan *p, const char *dir, struct diag *d
 
 /* ---- top ----------------------------------------------------------------- */
 
-static void emit_top(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_top(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     static const char *const ports[][2] = {
         {"clk_i", "in"}, {"rst_ni", "in"}, {"cmd_valid_i", "in"}, {"cmd_ready_o", "out"},
@@ -712,7 +712,7 @@ static void emit_top(const struct tf_plan *p, const char *dir, struct diag *d)
 
 /* ---- register file wrapper ---------------------------------------------- */
 
-static void emit_trf(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_trf(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     struct emitter e;
     char file[128];
@@ -805,7 +805,7 @@ static void emit_trf(const struct tf_plan *p, const char *dir, struct diag *d)
 
 /* ---- attention unit wrapper ------------------------------------------------ */
 
-static void emit_attn(const struct tf_plan *p, const char *dir, struct diag *d)
+static void emit_attn(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     struct emitter e;
     char file[128];
@@ -944,7 +944,7 @@ static void emit_attn(const struct tf_plan *p, const char *dir, struct diag *d)
     emit_end(&e);
 }
 
-void emit_rtl(const struct tf_plan *p, const char *dir, struct diag *d)
+void emit_rtl(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
 {
     const char *mods[8];
     int nm = template_modules(p, mods);

@@ -1,6 +1,7 @@
 /* main.c -- tforge: parse -> validate -> plan -> emit -> commit. */
 #include "tforge.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,9 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
                     a->cmd, s);
         }
     }
+    if (a->config && !*a->config)
+        tf_fail(d, TF_EXIT_INPUT, "tforge %s: CONFIG is an empty string (legal: the path of an "
+                "INI file)", a->cmd);
     if (!a->config)
         tf_fail(d, TF_EXIT_INPUT, "tforge %s: missing CONFIG (legal: tforge %s CONFIG ...; see tforge %s --help)", a->cmd,
                 a->cmd, a->cmd);
@@ -91,21 +95,30 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
 
 /* Everything that can fail on user input. The arena lives in the caller, so no
  * automatic object of this function changes between setjmp and longjmp except
- * the volatile tmp. */
-static int run(const char *cmd, int is_gen, int argc, char **argv, struct arena *arena,
-               struct diag *d)
+ * the volatile od. */
+static int run(const char *cmd, int argc, char **argv, struct arena *arena, struct diag *d)
 {
     struct args a = {0};
     struct tf_config cfg;
     struct tf_plan plan;
-    char *volatile tmp = NULL;
+    struct outdir *volatile od = NULL;
     a.cmd = cmd;
     if (setjmp(d->jb)) {
-        if (tmp)
-            outdir_abort(tmp);
+        if (od)
+            outdir_abort(od);
         fprintf(stderr, "%s\n", d->msg);
         return d->status;
     }
+    int is_gen = !strcmp(cmd, "gen");
+    if (!strcmp(cmd, "keys")) {
+        if (argc > 2)
+            tf_fail(d, TF_EXIT_INPUT, "tforge keys: unexpected argument '%s' (legal: tforge keys)",
+                    argv[2]);
+        return cmd_keys();
+    }
+    if (!is_gen && strcmp(cmd, "check") != 0)
+        tf_fail(d, TF_EXIT_INPUT,
+                "tforge: unknown command '%s' (legal: gen, check, keys, --help, --version)", cmd);
     parse_args(&a, argc, argv, arena, d);
     cfg_load(&cfg, a.config, a.defs, a.ndefs, arena, d);
     plan_derive(&plan, &cfg, d);
@@ -116,14 +129,14 @@ static int run(const char *cmd, int is_gen, int argc, char **argv, struct arena 
             plan_print(&plan, stdout);
         return 0;
     }
-    tmp = outdir_begin(a.out, arena, d);
-    emit_rtl(&plan, tmp, d);
-    emit_aux(&plan, tmp, d);
-    outdir_commit(tmp, a.out, arena, d);
-    tmp = NULL;
+    od = outdir_begin(a.out, arena, d);
+    emit_rtl(&plan, outdir_dir(od), d);
+    emit_aux(&plan, outdir_dir(od), d);
+    outdir_commit(od, arena, d);
+    od = NULL;
     if (a.print_plan)
         plan_print(&plan, stdout);
-    printf("tforge: wrote %s (%s_top, %d x %d %s array)\n", a.out, plan.name, plan.rows, plan.cols,
+    printf("tforge: wrote %s (%s_top, %d x %d %s array)\n", tf_printable(arena, a.out, 0), plan.name, plan.rows, plan.cols,
            plan.dataflow == TF_OS ? "OS" : "WS");
     return 0;
 }
@@ -144,19 +157,7 @@ int main(int argc, char **argv)
         return 0;
     }
     int is_gen = !strcmp(cmd, "gen"), is_check = !strcmp(cmd, "check");
-    if (!strcmp(cmd, "keys")) {
-        if (argc > 2) {
-            fprintf(stderr, "tforge keys: unexpected argument '%s' (legal: tforge keys)\n", argv[2]);
-            return TF_EXIT_INPUT;
-        }
-        return cmd_keys();
-    }
-    if (!is_gen && !is_check) {
-        fprintf(stderr, "tforge: unknown command '%s' (legal: gen, check, keys, --help, --version)\n",
-                cmd);
-        return TF_EXIT_INPUT;
-    }
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2; i < argc && (is_gen || is_check); i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(is_gen ? usage_gen : usage_check, stdout);
             return 0;
@@ -165,10 +166,19 @@ int main(int argc, char **argv)
 
     /* The arena and the diagnostics live here, outside the function that calls
      * setjmp, so the only local changed between setjmp and longjmp there is the
-     * volatile tmp. */
+     * volatile od. */
     struct arena arena = {0};
     struct diag d;
-    int rc = run(cmd, is_gen, argc, argv, &arena, &d);
+    memset(&d, 0, sizeof d);
+    int rc = run(cmd, argc, argv, &arena, &d);
+    diag_free(&d);
     arena_free(&arena);
+    /* what was printed must have reached standard output whole (a full disk, a closed
+     * pipe): otherwise say so and fail */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "tforge: standard output: write error: %s (legal: an output that "
+                "accepts the whole text)\n", strerror(errno));
+        return rc ? rc : TF_EXIT_INPUT;
+    }
     return rc;
 }

@@ -8,6 +8,7 @@
 #define TFORGE_H
 
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -25,17 +26,35 @@
 
 /* ---- diagnostics ------------------------------------------------------ */
 
+struct arena;
+struct tf_dir;
+
 /* Exit status for bad user input (config, -D, CLI). Internal errors use 3. */
 enum { TF_EXIT_INPUT = 2, TF_EXIT_INTERNAL = 3 };
 
 struct diag {
     jmp_buf jb;      /* where tf_fail() returns to */
     int status;      /* exit status the failure asks for */
-    char msg[1024];  /* the complete message, no trailing newline */
+    char *msg;       /* the complete message, one line, no trailing newline (malloc'd;
+                      * diag_free releases it); NULL until a failure */
 };
 
-/* Format msg, then longjmp to d->jb. The caller prints d->msg. */
+/* Format msg, then longjmp to d->jb. The caller prints d->msg and calls diag_free.
+ * The message has no length limit, and every control character or invalid UTF-8
+ * byte in it (a newline in a -D value or a path, say) is shown escaped (\n,
+ * \x01), so a message is always exactly one line. */
 TF_NORETURN void tf_fail(struct diag *d, int status, const char *fmt, ...) TF_PRINTF(3, 4);
+TF_NORETURN void tf_vfail(struct diag *d, int status, const char *fmt, va_list ap);
+void diag_free(struct diag *d);
+/* S as one printable line: control characters and invalid UTF-8 bytes escaped as in
+ * messages; with cmt != 0 also "*" "/" (so the text can sit inside a C comment).
+ * Used wherever user text (a path) is echoed into a message or a generated file. */
+char *tf_printable(struct arena *a, const char *s, int cmt);
+/* One UTF-8 sequence at s (n bytes available): its length and code point, 0 if invalid. */
+int tf_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+/* 1 for a code point that does not show as itself: C0/C1 controls, DEL, soft hyphen,
+ * zero-width and bidirectional formatting characters, line/paragraph separators, BOM. */
+int tf_invisible(unsigned cp);
 /* An internal bug: names the source file and line. */
 #define tf_unreachable(d) tf_fail((d), TF_EXIT_INTERNAL, "internal error at %s:%d", __FILE__, __LINE__)
 
@@ -96,6 +115,10 @@ struct tf_config {
  * On any error calls tf_fail(d, TF_EXIT_INPUT, ...). */
 void cfg_load(struct tf_config *cfg, const char *path, const char *const *defs, int ndefs,
               struct arena *a, struct diag *d);
+/* Parse from memory (tests, the fuzzer): LEN bytes that may hold anything, NUL
+ * bytes included; path is only used in messages. */
+void cfg_load_buffer(struct tf_config *cfg, const char *path, const char *buf, size_t len,
+                     const char *const *defs, int ndefs, struct arena *a, struct diag *d);
 /* Parse from a string (tests); path is only used in messages. */
 void cfg_load_string(struct tf_config *cfg, const char *path, const char *text,
                      const char *const *defs, int ndefs, struct arena *a, struct diag *d);
@@ -201,10 +224,11 @@ struct emitter {
     FILE *f;
     int indent;
     struct diag *d;
-    const char *path;
+    const char *path; /* file name, for messages */
+    const char *dir;  /* its directory as shown in messages */
 };
 
-void emit_begin(struct emitter *e, const char *dir, const char *file, struct diag *d);
+void emit_begin(struct emitter *e, const struct tf_dir *dir, const char *file, struct diag *d);
 void emit_end(struct emitter *e);
 void emit_line(struct emitter *e, const char *fmt, ...) TF_PRINTF(2, 3);
 void emit_open(struct emitter *e, const char *fmt, ...) TF_PRINTF(2, 3);
@@ -233,8 +257,8 @@ const char *template_text(const char *name); /* NULL if absent */
 /* ---- emitters --------------------------------------------------------- */
 
 /* Write every artifact of the plan into dir (which must exist). */
-void emit_rtl(const struct tf_plan *p, const char *dir, struct diag *d);
-void emit_aux(const struct tf_plan *p, const char *dir, struct diag *d);
+void emit_rtl(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d);
+void emit_aux(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d);
 /* Names of the Verilog files in dependency order (leaves first). */
 #define TF_FILE_NAME_MAX 64 /* design names are at most 32 characters */
 int rtl_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max);
@@ -245,11 +269,28 @@ int trf_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max);
 
 /* ---- output directory (outdir.c) -------------------------------------- */
 
-/* Make a fresh temporary directory beside final_dir. */
-char *outdir_begin(const char *final_dir, struct arena *a, struct diag *d);
-/* Replace final_dir by tmp in one step; refuse to replace a directory that
- * tforge did not write. */
-void outdir_commit(const char *tmp, const char *final_dir, struct arena *a, struct diag *d);
-void outdir_abort(const char *tmp);
+/* A directory the emitters write into: an open descriptor (files are created with
+ * openat, so no path is ever built) and the path shown in messages. */
+struct tf_dir {
+    int fd;
+    const char *shown;
+};
+/* An existing directory (tests); tf_dir_close releases it. */
+void tf_dir_open(struct tf_dir *dir, const char *path, struct arena *a, struct diag *d);
+void tf_dir_close(struct tf_dir *dir);
+
+/* DIR of `tforge gen -o DIR`: written into a fresh temporary directory beside it,
+ * which replaces DIR in one step at the end. */
+struct outdir;
+/* Check DIR (last component a name; absent, or a directory tforge wrote whose
+ * directories can all be emptied), create its missing parents and the temporary
+ * directory. */
+struct outdir *outdir_begin(const char *final_dir, struct arena *a, struct diag *d);
+const struct tf_dir *outdir_dir(const struct outdir *od);
+/* Replace DIR by the temporary directory in one step; refuse to replace a
+ * directory that tforge did not write. */
+void outdir_commit(struct outdir *od, struct arena *a, struct diag *d);
+/* Remove the temporary directory and the parents this run created. */
+void outdir_abort(struct outdir *od);
 
 #endif

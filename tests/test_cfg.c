@@ -32,8 +32,9 @@ struct ctx {
     struct diag d;
     struct tf_config cfg;
     int status;
-    char msg[1024];
+    char msg[16384];
     char text[4096];
+    size_t text_len; /* != 0: load() passes this many bytes of its text (NUL bytes included) */
 };
 
 static int group_setup(void **state)
@@ -65,6 +66,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct ctx *c = *state;
+    diag_free(&c->d);
     arena_free(&c->a);
     free(c);
     return 0;
@@ -85,7 +87,8 @@ static int load_any(struct ctx *c, const char *path, const char *text, const cha
         return c->status;
     }
     if (text)
-        cfg_load_string(&c->cfg, path, text, defs, ndefs, &c->a, &c->d);
+        cfg_load_buffer(&c->cfg, path, text, c->text_len ? c->text_len : strlen(text), defs,
+                        ndefs, &c->a, &c->d);
     else
         cfg_load(&c->cfg, path, defs, ndefs, &c->a, &c->d);
     return 0;
@@ -258,9 +261,12 @@ static void test_syntax_error(void **state)
 static void test_malformed_number(void **state)
 {
     struct ctx *c = *state;
-    static const char *const v[] = {"8x", "", "0x", "-3", "1e3", "0x1G", "+8", "8 8", "4.0", "x8"};
+    static const char *const v[] = {"8x", "", "0x", "-", "1e3", "0x1G", "+8", "8 8", "4.0", "x8",
+                                    "0x-5", "-0x5"};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         bad(c, "array", "rows", v[i], *v[i] ? "not a number" : "empty value", "1..64");
+    /* a negative number is a number, out of range */
+    bad(c, "array", "rows", "-3", "out of range", "1..64");
     bad(c, "gemm", "max_k", "64k", "not a number", "1..4096");
     bad(c, "array", "operand_bits", "0x", "not a number", "4..16");
     bad(c, "gemm", "requant_bits", "", "empty value", "2..16");
@@ -337,13 +343,19 @@ static void test_inconsistent(void **state)
     struct ctx *c = *state;
     static const char drop[] = "drop the key, or set gemm.requant = true";
     load(c, good(c, "requant = false\nrequant_bits = 8\n"), NULL, 0);
-    expect_shape(c, "t.ini:8", "gemm.requant_bits = 8", "set, but gemm.requant = false", drop);
+    expect_shape(c, "t.ini:8", "gemm.requant_bits = 8, gemm.requant = false",
+                 "requant_bits set, but no requantization", drop);
     load(c, good(c, "requant_bits = 6\nrequant = no\n"), NULL, 0);
-    expect_shape(c, "t.ini:7", "gemm.requant_bits = 6", "set, but gemm.requant = false", drop);
+    expect_shape(c, "t.ini:7", "gemm.requant_bits = 6, gemm.requant = false",
+                 "requant_bits set, but no requantization", drop);
     /* requant_bits wider than a product of two operands */
     load(c, good(c, "requant_bits = 9\n[array]\noperand_bits = 4\n"), NULL, 0);
-    expect_shape(c, "t.ini:7", "gemm.requant_bits = 9",
-                 "wider than a product of two 4-bit operands", "2..8");
+    expect_shape(c, "t.ini:7", "gemm.requant_bits = 9, array.operand_bits = 4",
+                 "wider than a product of two operands", "requant_bits 2..8");
+    /* the other key at its default: the message says so, and names the set key's line */
+    load(c, good(c, "[array]\noperand_bits = 4\n[gemm]\nrequant_bits = 10\n"), NULL, 0);
+    expect_shape(c, "t.ini:10", "gemm.requant_bits = 10, array.operand_bits = 4",
+                 "wider than a product", "requant_bits 2..8");
     assert_int_equal(load(c, good(c, "requant_bits = 8\n[array]\noperand_bits = 4\n"), NULL, 0), 0);
 }
 
@@ -386,8 +398,8 @@ static void test_buffers_too_large(void **state)
         long long bits = plan_bits(df[i], 64, 64, 16, 4096, 4096, 4096, 1);
         assert_true(bits > (1LL << 29));
         snprintf(what, sizeof what, "would hold %lld bits", bits);
-        expect_shape(c, "t.ini:7", "gemm.max_m = 4096, gemm.max_k = 4096, gemm.max_n = 4096",
-                     what, BUF_LEGAL);
+        expect_shape(c, "t.ini:7", "gemm.max_m = 4096, gemm.max_k = 4096, gemm.max_n = 4096, "
+                     "array.operand_bits = 16", what, BUF_LEGAL);
     }
     /* exactly at the limit: A = 32*64*1024*16 = 2^25, B the same, total 2^26 */
     assert_int_equal(plan_bits("os", 64, 64, 16, 2048, 1024, 2048, 0), 1LL << 26);
@@ -397,15 +409,15 @@ static void test_buffers_too_large(void **state)
     /* one more K: 2 * 32*64*1025*16 = 67174400 */
     load(c, mk(c, "big", "64", "64", "max_m = 2048\nmax_k = 1025\nmax_n = 2048\n"
                                      "requant = false\n[array]\noperand_bits = 16\n"), NULL, 0);
-    expect_shape(c, "t.ini:7", "gemm.max_m = 2048, gemm.max_k = 1025, gemm.max_n = 2048",
-                 "would hold 67174400 bits", BUF_LEGAL);
+    expect_shape(c, "t.ini:7", "gemm.max_m = 2048, gemm.max_k = 1025, gemm.max_n = 2048, "
+                 "array.operand_bits = 16", "would hold 67174400 bits", BUF_LEGAL);
     /* the requantization entries count too: at the limit above, requant tips it over */
     load(c, mk(c, "big", "64", "64", "max_m = 2048\nmax_k = 1024\nmax_n = 2048\n"
                                      "[array]\noperand_bits = 16\n"), NULL, 0);
     char what[128];
     snprintf(what, sizeof what, "would hold %lld bits", plan_bits("os", 64, 64, 16, 2048, 1024, 2048, 1));
-    expect_shape(c, "t.ini:7", "gemm.max_m = 2048, gemm.max_k = 1024, gemm.max_n = 2048", what,
-                 BUF_LEGAL);
+    expect_shape(c, "t.ini:7", "gemm.max_m = 2048, gemm.max_k = 1024, gemm.max_n = 2048, "
+                 "array.operand_bits = 16", what, BUF_LEGAL);
 }
 
 /* ---- files -------------------------------------------------------------------- */
@@ -496,11 +508,13 @@ static void test_define_bad_values(void **state)
     /* cross-key rules see -D values too */
     const char *d7[] = {"gemm.requant=false"};
     load(c, good(c, "requant_bits = 8\n"), d7, 1);
-    expect_shape(c, "t.ini:7", "gemm.requant_bits = 8", "set, but gemm.requant = false",
+    expect_shape(c, "t.ini:7", "gemm.requant_bits = 8, gemm.requant = false (-D:1)",
+                 "requant_bits set, but no requantization",
                  "drop the key, or set gemm.requant = true");
     const char *d8[] = {"gemm.requant=false", "gemm.requant_bits=4"};
     load(c, good(c, NULL), d8, 2);
-    expect_shape(c, "-D:2", "gemm.requant_bits = 4", "set, but gemm.requant = false",
+    expect_shape(c, "-D:2", "gemm.requant_bits = 4, gemm.requant = false (-D:1)",
+                 "requant_bits set, but no requantization",
                  "drop the key, or set gemm.requant = true");
 }
 
@@ -698,6 +712,165 @@ static void test_long_lines(void **state)
     free(path);
 }
 
+/* ---- the bytes of a config ----------------------------------------------------------
+ * What the parser sees must be what the user sees: each of these is refused with the
+ * line and column, and the lines after it keep their numbers. */
+
+/* Load LEN bytes of BYTES; returns the status. */
+static int load_bytes(struct ctx *c, const char *bytes, size_t len)
+{
+    memcpy(c->text, bytes, len);
+    c->text_len = len;
+    int rc = load(c, c->text, NULL, 0);
+    c->text_len = 0;
+    return rc;
+}
+#define LOAD_BYTES(c, lit) load_bytes((c), (lit), sizeof(lit) - 1)
+
+static void expect_text_error(const struct ctx *c, const char *want_start)
+{
+    static const char legal[] =
+        " (legal: printable ASCII and tabs, any visible UTF-8 in comments, no NUL bytes)";
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    if (strncmp(c->msg, want_start, strlen(want_start)) != 0 ||
+        strcmp(c->msg + strlen(c->msg) - strlen(legal), legal) != 0)
+        fail_msg("message \"%s\": expected \"%s...%s\"", c->msg, want_start, legal);
+}
+
+static void test_text_bytes(void **state)
+{
+    struct ctx *c = *state;
+    /* a NUL byte in a value, in a comment, and on a later line */
+    LOAD_BYTES(c, "[design]\nname = t\n[array]\nrows = 8\0garbage\ncols = 2\n");
+    expect_text_error(c, "t.ini:4: NUL byte at column 9");
+    LOAD_BYTES(c, "; a\0comment\n[design]\nname = t\n");
+    expect_text_error(c, "t.ini:1: NUL byte at column 4");
+    LOAD_BYTES(c, "[design]\nname = t\n[array]\nrows = 8\ncols = 2\n\n\n\0");
+    expect_text_error(c, "t.ini:8: NUL byte at column 1");
+    /* control characters; a CR only as part of a CRLF line end */
+    LOAD_BYTES(c, "[design]\nname = t\x01x\n");
+    expect_text_error(c, "t.ini:2: control character U+0001 at column 9");
+    LOAD_BYTES(c, "[design]\nname = t\n[array]\nrows = 8\rcols = 2\n");
+    expect_text_error(c, "t.ini:4: control character U+000D at column 9");
+    LOAD_BYTES(c, "[design]\x0b\n");
+    expect_text_error(c, "t.ini:1: control character U+000B at column 9");
+    LOAD_BYTES(c, "[design]\nname = t\x7f\n");
+    expect_text_error(c, "t.ini:2: control character U+007F at column 9");
+    LOAD_BYTES(c, "[design]\nname = \x1b[31mred\n");
+    expect_text_error(c, "t.ini:2: control character U+001B at column 8");
+    /* invalid UTF-8, and characters that do not show as themselves */
+    LOAD_BYTES(c, "[design]\nname = t\xff\n");
+    expect_text_error(c, "t.ini:2: invalid UTF-8 byte 0xff at column 9");
+    LOAD_BYTES(c, "[design]\nname = t\xc0\xaf\n"); /* an overlong '/' */
+    expect_text_error(c, "t.ini:2: invalid UTF-8 byte 0xc0 at column 9");
+    LOAD_BYTES(c, "[design]\nname = t\xe2\x80\x8b\n"); /* zero-width space */
+    expect_text_error(c, "t.ini:2: invisible character U+200B at column 9");
+    LOAD_BYTES(c, "; \xe2\x80\xae reversed\n[design]\n"); /* right-to-left override */
+    expect_text_error(c, "t.ini:1: invisible character U+202E at column 3");
+    LOAD_BYTES(c, "[design]\n\xef\xbb\xbfname = t\n"); /* a BOM not at the start */
+    expect_text_error(c, "t.ini:2: invisible character U+FEFF at column 1");
+    /* non-ASCII outside comments: a full-width digit looks like 8 */
+    LOAD_BYTES(c, "[design]\nname = t\n[array]\nrows = \xef\xbc\x98\ncols = 2\n");
+    expect_text_error(c, "t.ini:4: non-ASCII character U+FF18 outside a comment at column 8");
+    LOAD_BYTES(c, "[design]\nname = caf\xc3\xa9\n");
+    expect_text_error(c, "t.ini:2: non-ASCII character U+00E9 outside a comment at column 11");
+    /* visible UTF-8 in comments is fine, at the start of a line or after a value */
+    assert_int_equal(LOAD_BYTES(c, "; na\xc3\xafve \xc3\x97 comment\n[design]\nname = t ; \xe2\x86\x92 "
+                                   "name\n[array]\nrows = 2\ncols = 2\n# \xce\xbb\n"), 0);
+    assert_int_equal(c->cfg.o_cols.line, 6);
+    /* a file of CRLF lines is fine */
+    assert_int_equal(LOAD_BYTES(c, "[design]\r\nname = t\r\n[array]\r\nrows = 2\r\ncols = 2\r\n"), 0);
+}
+
+/* A UTF-8 byte-order mark at the start is dropped: line 1 is read as the user sees it. */
+static void test_bom(void **state)
+{
+    struct ctx *c = *state;
+    assert_int_equal(LOAD_BYTES(c, "\xef\xbb\xbf[design]\nname = t\n[array]\nrows = 2\ncols = 2\n"), 0);
+    assert_int_equal(c->cfg.o_name.line, 2);
+    /* an empty optional section on line 1 still builds its block */
+    LOAD_BYTES(c, "\xef\xbb\xbf[trf]\n[design]\nname = t\n[array]\nrows = 2\ncols = 2\n");
+    assert_string_equal(c->msg, "t.ini: trf.rows: required key is missing (legal: 1..256)");
+    LOAD_BYTES(c, "\xef\xbb\xbf[attn]\n[design]\nname = t\n[array]\nrows = 2\ncols = 2\n");
+    assert_string_equal(c->msg, "t.ini: attn.banks: required key is missing (legal: 1..64)");
+    LOAD_BYTES(c, "\xef\xbb\xbf[bogus]\n[design]\nname = t\n");
+    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn)");
+}
+
+static void test_section_header_text(void **state)
+{
+    struct ctx *c = *state;
+    static const char legal[] = "(legal: '[section]' alone on its line, or followed by a ; comment)";
+    static const char *const bad_headers[] = {"[design] junk", "[design]junk", "[design] ]",
+                                              "[design] = x", "[design] name = t"};
+    for (size_t i = 0; i < sizeof bad_headers / sizeof bad_headers[0]; i++) {
+        char *text = tu_fmt("; header\n%s\nname = t\n[array]\nrows = 2\ncols = 2\n", bad_headers[i]);
+        load(c, text, NULL, 0);
+        free(text);
+        char *want = tu_fmt("t.ini:2: %s: text after the section header %s", bad_headers[i], legal);
+        if (strcmp(c->msg, want) != 0)
+            fail_msg("header \"%s\": message \"%s\", expected \"%s\"", bad_headers[i], c->msg, want);
+        free(want);
+    }
+    assert_int_equal(load(c, "[design]  ; c\nname = t\n[array] # c\nrows = 2\ncols = 2\n[gemm]\t\n",
+                          NULL, 0), 0);
+}
+
+/* No name, path or value is long enough to cost a message its line or legal values. */
+static void test_long_messages(void **state)
+{
+    struct ctx *c = *state;
+    /* a config path of 3000 characters */
+    char path[3100];
+    memset(path, 'p', 3000);
+    memcpy(path + 3000, ".ini", 5);
+    load_any(c, path, "[design]\nname = t\n[array]\nrows = 0\n", NULL, 0);
+    char *want = tu_fmt("%s:4: array.rows = 0: out of range (legal: 1..64)", path);
+    assert_string_equal(c->msg, want);
+    free(want);
+    /* a long -D value is shown shortened, with its length; the facts stay */
+    char def[2100] = "gemm.max_m=";
+    memset(def + 11, '9', 2000);
+    def[2011] = '\0';
+    const char *defs[] = {def};
+    load(c, good(c, NULL), defs, 1);
+    assert_int_equal(c->status, TF_EXIT_INPUT);
+    assert_true(strlen(c->msg) < 200);
+    assert_non_null(strstr(c->msg, "(2000 characters): out of range (legal: 1..4096)"));
+    assert_true(!strncmp(c->msg, "-D:1: gemm.max_m = 999", 22));
+    /* an unknown key in a section with many keys lists them all */
+    const char *d2[] = {"attn.bogus=1"};
+    load(c, good(c, NULL), d2, 1);
+    assert_non_null(strstr(c->msg, "(legal: banks, tokens_per_bank, head_dim, heads, heads_parallel, "
+                                   "lanes, kv_bits, exp_table_bits, exp_bits, exp_frac_bits, "
+                                   "prob_bits, importance_bits, prune, recent, topk)"));
+}
+
+/* A -D is one line of printable ASCII: a newline, a control character or a non-ASCII
+ * character in it is refused, and the message stays one line. */
+static void test_define_bytes(void **state)
+{
+    struct ctx *c = *state;
+    static const struct {
+        const char *def, *want;
+    } cases[] = {
+        {"gemm.max_m=6\n4", "-D:1: 'gemm.max_m=6\\n4': control character U+000A at column 13"},
+        {"gemm.max_m=64\r", "-D:1: 'gemm.max_m=64\\r': control character U+000D at column 14"},
+        {"array.rows=\t8\x01", "-D:1: 'array.rows=\\t8\\x01': control character U+0001 at column 14"},
+        {"array.dataflow=o\xc5\x9b", "-D:1: 'array.dataflow=o\xc5\x9b': non-ASCII character U+015B at column 17"},
+        {"array.rows=8\xff", "-D:1: 'array.rows=8\\xff': invalid UTF-8 byte 0xff at column 13"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *defs[] = {cases[i].def};
+        load(c, good(c, NULL), defs, 1);
+        assert_int_equal(c->status, TF_EXIT_INPUT);
+        assert_null(strchr(c->msg, '\n'));
+        char *want = tu_fmt("%s (legal: -D section.key=value in printable ASCII)", cases[i].want);
+        assert_string_equal(c->msg, want);
+        free(want);
+    }
+}
+
 static void test_define_trimmed(void **state)
 {
     struct ctx *c = *state;
@@ -741,8 +914,9 @@ static void test_trf_section(void **state)
     load(c, good(c, "[trf]\nrows = 256\ncols = 256\nwidth = 64\nimpl = banked\nread_ports = 2\n"),
          NULL, 0);
     assert_int_equal(c->status, TF_EXIT_INPUT);
-    assert_string_equal(c->msg, "t.ini:8: trf.rows = 256, trf.cols = 256, trf.width = 64: the register "
-                                "file would hold 8388608 bits (legal: at most 4194304 bits)");
+    assert_string_equal(c->msg, "t.ini:8: trf.rows = 256, trf.cols = 256, trf.width = 64, trf.impl = "
+                                "banked, trf.read_ports = 2: the register file would hold 8388608 "
+                                "bits (legal: at most 4194304 bits)");
 }
 
 /* gemm.store: the result store needs requantization to operand width and at most
@@ -759,13 +933,14 @@ static void test_store_key(void **state)
     load(c, good(c, "store = sram\n"), NULL, 0);
     expect_shape(c, "t.ini:7", "gemm.store = sram", "unknown store", "none, flops, banked");
     load(c, good(c, "store = banked\nrequant = false\n"), NULL, 0);
-    expect_shape(c, "t.ini:7", "gemm.store = banked", "but gemm.requant = false",
-                 "store = none, or requant = true");
+    expect_shape(c, "t.ini:7", "gemm.store = banked, gemm.requant = false",
+                 "the store keeps requantized results", "store = none, or requant = true");
     load(c, good(c, "store = flops\nrequant_bits = 9\n"), NULL, 0);
-    expect_shape(c, "t.ini:7", "gemm.store = flops", "gemm.requant_bits = 9",
-                 "requant_bits 2..8 with a store");
+    expect_shape(c, "t.ini:7", "gemm.store = flops, gemm.requant_bits = 9, array.operand_bits = 8 "
+                 "(default)", "narrower than requant_bits", "requant_bits 2..8 with a store");
     load(c, good(c, "store = banked\nmax_n = 257\n"), NULL, 0);
-    expect_shape(c, "t.ini:7", "gemm.store = banked", "257", "max_m and max_n 1..256 with a store");
+    expect_shape(c, "t.ini:7", "gemm.store = banked, gemm.max_m = 64 (default), gemm.max_n = 257",
+                 "max_m x max_n words", "max_m and max_n 1..256 with a store");
     /* the largest store, 256 x 256 x 16 bits in two banked copies (2 Mibit), is accepted */
     const char *d[] = {"gemm.store=banked", "array.operand_bits=16", "gemm.requant_bits=16",
                        "gemm.max_m=256", "gemm.max_n=256"};
@@ -791,14 +966,19 @@ static void test_attn_section(void **state)
     struct {
         const char *def, *where, *keyval, *what, *legal;
     } bad[] = {
-        {"attn.lanes=5", "-D:1", "attn.lanes = 5", "does not divide", "a divisor of head_dim"},
+        {"attn.lanes=5", "-D:1", "attn.lanes = 5, attn.head_dim = 32 (t.ini:10)", "does not divide",
+         "a divisor of head_dim"},
         {"attn.kv_bits=6", "-D:1", "attn.kv_bits = 6", "not a KV storage format", "4, 8"},
         {"attn.banks=64", "-D:1", "attn.banks = 64, attn.tokens_per_bank = 16", "capacity 1024",
-         "banks * tokens_per_bank at most 8192"[0] ? "banks * tokens_per_bank at most 8192" : ""},
-        {"attn.recent=64", "-D:1", "attn.recent = 64", "the whole cache would be protected", "0..63"},
-        {"attn.topk=65", "-D:1", "attn.topk = 65", "more than the capacity", "0..64"},
-        {"attn.exp_frac_bits=7", "-D:1", "attn.exp_frac_bits = 7", "fewer than attn.exp_table_bits", "8..30"},
-        {"attn.importance_bits=15", "-D:1", "attn.importance_bits = 15", "not wider", "16..32"},
+         "banks * tokens_per_bank at most 8192"},
+        {"attn.recent=64", "-D:1", "attn.recent = 64, attn.banks = 4 (t.ini:8), attn.tokens_per_bank "
+         "= 16 (t.ini:9)", "the whole cache of 64 tokens would be protected", "recent 0..63"},
+        {"attn.topk=65", "-D:1", "attn.topk = 65, attn.banks = 4 (t.ini:8), attn.tokens_per_bank = "
+         "16 (t.ini:9)", "more than the capacity", "topk 0..64"},
+        {"attn.exp_frac_bits=7", "-D:1", "attn.exp_frac_bits = 7, attn.exp_table_bits = 8 (default)",
+         "fewer fraction bits than table bits", "exp_frac_bits 8..30"},
+        {"attn.importance_bits=15", "-D:1", "attn.importance_bits = 15, attn.prob_bits = 15 (default)",
+         "not wider", "importance_bits 16..32"},
         {"attn.prune=lru", "-D:1", "attn.prune = lru", "unknown pruning policy", "none, importance"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -818,17 +998,22 @@ static void test_attn_section(void **state)
     assert_int_equal(c->cfg.attn_heads_parallel, 1);
     const char *big[] = {"attn.banks=64", "attn.tokens_per_bank=256"};
     load(c, good(c, sec), big, 2);
-    expect_shape(c, "-D:2", "attn.banks = 64, attn.tokens_per_bank = 256", "capacity 16384",
+    expect_shape(c, "-D:2", "attn.tokens_per_bank = 256, attn.banks = 64 (-D:1)", "capacity 16384",
                  "banks * tokens_per_bank at most 8192");
     load(c, good(c, "[attn]\nbanks = 4\ntokens_per_bank = 16\nprune = none\nrecent = 2\n"), NULL, 0);
-    expect_shape(c, "t.ini:11", "attn.recent = 2", "set, but attn.prune = none",
+    expect_shape(c, "t.ini:11", "attn.recent = 2, attn.prune = none", "a recent window, but no pruning",
                  "drop the key, or set attn.prune = importance");
+    /* a rule against a key at its default: the set key's line, and "(default)" */
+    load(c, good(c, "[attn]\nbanks = 4\ntokens_per_bank = 16\nhead_dim = 12\n"), NULL, 0);
+    expect_shape(c, "t.ini:10", "attn.lanes = 8 (default), attn.head_dim = 12", "does not divide",
+                 "a divisor of head_dim");
     const char *kv[] = {"attn.heads=16", "attn.banks=8", "attn.tokens_per_bank=1024", "attn.head_dim=256"};
     load(c, good(c, sec), kv, 4);
     assert_int_equal(c->status, TF_EXIT_INPUT);
-    assert_string_equal(c->msg, "-D:3: attn.heads = 16, attn.banks = 8, attn.tokens_per_bank = 1024, "
-                                "attn.head_dim = 256: the KV cache would hold 536870912 bits (legal: at "
-                                "most 67108864 bits)");
+    assert_string_equal(c->msg, "-D:1: attn.heads = 16, attn.banks = 8 (-D:2), attn.tokens_per_bank "
+                                "= 1024 (-D:3), attn.head_dim = 256 (-D:4), attn.kv_bits = 8 "
+                                "(default): the KV cache would hold 536870912 bits (legal: at most "
+                                "67108864 bits)");
 }
 
 /* Every key, its section and its default as the key table prints them. */
@@ -1375,6 +1560,11 @@ int main(void)
         T(test_indented_lines),
         T(test_long_lines),
         T(test_define_trimmed),
+        T(test_text_bytes),
+        T(test_bom),
+        T(test_section_header_text),
+        T(test_long_messages),
+        T(test_define_bytes),
         T(test_key_table),
         T(test_trf_section),
         T(test_store_key),

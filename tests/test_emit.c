@@ -32,6 +32,8 @@ struct ctx {
     struct tf_config cfg;
     struct tf_plan p;
     struct emitter e;
+    struct tf_dir dirs[4]; /* directories opened by dir_of, closed by teardown */
+    int ndirs;
 };
 
 static int group_setup(void **state)
@@ -71,6 +73,9 @@ static int teardown(void **state)
     struct ctx *c = *state;
     if (c->e.f)
         fclose(c->e.f);
+    for (int i = 0; i < c->ndirs; i++)
+        tf_dir_close(&c->dirs[i]);
+    diag_free(&c->d);
     arena_free(&c->a);
     free(c);
     return 0;
@@ -178,13 +183,25 @@ static void copy_dir(const char *from, const char *to)
     tu_free_names(names, n);
 }
 
+/* An open directory the emitters write into (closed by teardown). */
+static const struct tf_dir *dir_of(struct ctx *c, const char *path)
+{
+    static struct diag d; /* its own: the caller's c->d.jb may be armed already */
+    assert_true(c->ndirs < 4);
+    if (setjmp(d.jb))
+        fail_msg("cannot open %s: %s", path, d.msg);
+    tf_dir_open(&c->dirs[c->ndirs], path, &c->a, &d);
+    return &c->dirs[c->ndirs++];
+}
+
 /* emit_rtl + emit_aux into dir; a failure fails the test. */
 static void emit_all(struct ctx *c, const struct tf_plan *p, const char *dir)
 {
+    const struct tf_dir *od = dir_of(c, dir);
     if (setjmp(c->d.jb))
         fail_msg("emitting %s failed: %s", p->name, c->d.msg);
-    emit_rtl(p, dir, &c->d);
-    emit_aux(p, dir, &c->d);
+    emit_rtl(p, od, &c->d);
+    emit_aux(p, od, &c->d);
 }
 
 static void golden(struct ctx *c, const char *design)
@@ -329,7 +346,7 @@ static void test_indentation(void **state)
     const char *empty = ""; /* a variable: a literal "" would be a zero-length format */
     if (setjmp(c->d.jb))
         fail_msg("emitter failed: %s", c->d.msg);
-    emit_begin(&c->e, scratch, "indent.txt", &c->d);
+    emit_begin(&c->e, dir_of(c, scratch), "indent.txt", &c->d);
     emit_line(&c->e, "top %d", 1);
     emit_open(&c->e, "module m (");
     emit_line(&c->e, "a,");
@@ -355,7 +372,7 @@ static void test_formatted_empty_line(void **state)
     struct ctx *c = *state;
     if (setjmp(c->d.jb))
         fail_msg("emitter failed: %s", c->d.msg);
-    emit_begin(&c->e, scratch, "blank.txt", &c->d);
+    emit_begin(&c->e, dir_of(c, scratch), "blank.txt", &c->d);
     emit_open(&c->e, "a");
     emit_line(&c->e, "%s", "");
     emit_close(&c->e, "b");
@@ -377,7 +394,7 @@ static void test_unbalanced_close(void **state)
         assert_string_equal(c->d.msg, "internal error: unbalanced close in unbalanced.v");
         return; /* teardown closes the file */
     }
-    emit_begin(&c->e, scratch, "unbalanced.v", &c->d);
+    emit_begin(&c->e, dir_of(c, scratch), "unbalanced.v", &c->d);
     emit_open(&c->e, "a");
     emit_close(&c->e, "b");
     emit_close(&c->e, "c"); /* one too many */
@@ -393,7 +410,7 @@ static void test_unclosed_end(void **state)
         assert_string_equal(c->d.msg, "internal error: unclosed.v ends at indent 2");
         return;
     }
-    emit_begin(&c->e, scratch, "unclosed.v", &c->d);
+    emit_begin(&c->e, dir_of(c, scratch), "unclosed.v", &c->d);
     emit_open(&c->e, "a");
     emit_open(&c->e, "b");
     emit_end(&c->e);
@@ -403,18 +420,23 @@ static void test_unclosed_end(void **state)
 static void test_unwritable_dir(void **state)
 {
     struct ctx *c = *state;
-    char *dir = tu_join(scratch, "no/such/dir");
+    /* a directory removed after it was opened: nothing can be created in it */
+    char *dir = tu_join(scratch, "gone");
+    assert_int_equal(mkdir(dir, 0777), 0);
+    const struct tf_dir *od = dir_of(c, dir);
+    assert_int_equal(rmdir(dir), 0);
     if (setjmp(c->d.jb)) {
         assert_int_equal(c->d.status, TF_EXIT_INPUT);
         char *want = tu_fmt("%s/x.v: cannot write: ", dir);
         assert_true(!strncmp(c->d.msg, want, strlen(want)));
-        assert_non_null(strstr(c->d.msg, "(legal: a writable output directory)"));
+        assert_non_null(strstr(c->d.msg, "(legal: -o DIR in a writable directory with room for "
+                                         "the design)"));
         free(want);
         free(dir);
         return;
     }
-    emit_begin(&c->e, dir, "x.v", &c->d);
-    fail_msg("emit_begin into a missing directory succeeded");
+    emit_begin(&c->e, od, "x.v", &c->d);
+    fail_msg("emit_begin into a removed directory succeeded");
 }
 
 static void test_template_unknown_point(void **state)
@@ -433,7 +455,7 @@ static void test_template_unknown_point(void **state)
             free(want);
             reached = 1;
         } else {
-            emit_begin(&c->e, scratch, "sched.v", &c->d);
+            emit_begin(&c->e, dir_of(c, scratch), "sched.v", &c->d);
             emit_template(&c->e, p, sched[i], NULL, 0);
         }
         assert_int_equal(reached, 1);
@@ -464,7 +486,7 @@ static void test_template_wrong_hook(void **state)
         assert_non_null(strstr(c->d.msg, "engine/sched_ws.vt"));
         return;
     }
-    emit_begin(&c->e, scratch, "sched_ws.v", &c->d);
+    emit_begin(&c->e, dir_of(c, scratch), "sched_ws.v", &c->d);
     emit_template(&c->e, p, "engine/sched_ws.vt", hooks, 2);
     fail_msg("a template with no matching hook was accepted");
 }
@@ -479,7 +501,7 @@ static void test_template_missing(void **state)
         assert_string_equal(c->d.msg, "internal error: template engine/nonexistent.vt is not built in");
         return;
     }
-    emit_begin(&c->e, scratch, "missing.v", &c->d);
+    emit_begin(&c->e, dir_of(c, scratch), "missing.v", &c->d);
     emit_template(&c->e, p, "engine/nonexistent.vt", NULL, 0);
     fail_msg("a missing template was accepted");
 }
@@ -515,7 +537,7 @@ static void test_template_hooks(void **state)
         assert_non_null(t);
         if (setjmp(c->d.jb))
             fail_msg("%s: %s", names[i], c->d.msg);
-        emit_begin(&c->e, scratch, "hooked.v", &c->d);
+        emit_begin(&c->e, dir_of(c, scratch), "hooked.v", &c->d);
         emit_template(&c->e, p, names[i], hooks, 2);
         emit_end(&c->e);
         char *path = tu_join(scratch, "hooked.v");
@@ -536,7 +558,7 @@ static void test_vheader(void **state)
     const struct tf_plan *p = plan_file(c, GOLDEN "/tiny_ws.ini");
     if (setjmp(c->d.jb))
         fail_msg("%s", c->d.msg);
-    emit_begin(&c->e, scratch, "header.v", &c->d);
+    emit_begin(&c->e, dir_of(c, scratch), "header.v", &c->d);
     emit_vheader(&c->e, p, "What it is.");
     emit_end(&c->e);
     char *path = tu_join(scratch, "header.v");
