@@ -10,6 +10,9 @@
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
+#   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
+#   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
+#   make test-long  the long sweeps: the full bad-input corpus and 10 minutes of fuzzing
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
 SHELL   := /bin/bash
@@ -30,7 +33,7 @@ TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
 MODEL_SRC := model/tf_model.c model/tf_attn.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
-        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth
+        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth badinput fuzz test-long
 all: tforge
 tforge: $(TFORGE)
 
@@ -63,6 +66,16 @@ run: deps $(TFORGE)
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
 	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --trf $(TRF_MATRIX) --attn $(ATTN_MATRIX)
+
+badinput: deps $(TFORGE)
+	@python3 tests/badinput.py $(BADINPUT_ARGS)
+
+fuzz: deps
+	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),300)
+
+test-long: deps $(TFORGE)
+	@python3 tests/badinput.py --full
+	@scripts/fuzz.sh 600
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh

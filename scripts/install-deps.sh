@@ -15,6 +15,14 @@ have_cmd verilator || need+=(verilator)
 have_cmd iverilog  || need+=(iverilog)
 have_cmd yosys     || need+=(yosys)
 have_cmd python3   || need+=(python3)
+# clang with libFuzzer and the sanitizer runtimes: the config loader's fuzz run
+have_cmd clang     || need+=(clang)
+if have_cmd clang; then
+  printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
+    | clang -x c -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1 || need+=(libclang-rt-dev)
+else
+  need+=(libclang-rt-dev)
+fi
 if have_cmd cc; then
   have_hdr ini.h || need+=(libinih-dev)
   # cmocka.h needs the standard headers included first
@@ -25,7 +33,7 @@ else
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, cmocka, cc)"
+  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, cmocka, cc, clang + libFuzzer)"
   exit 0
 fi
 
@@ -41,7 +49,8 @@ else
   cat >&2 <<MSG
 install-deps: this system has no apt-get. Install these yourself, then run make again:
   Verilator >= 5.006, Icarus Verilog >= 11, Yosys >= 0.23, libinih (ini.h, -linih),
-  cmocka >= 1.1 (cmocka.h, -lcmocka), a C11 compiler, a C++ compiler, GNU make, python3.
+  cmocka >= 1.1 (cmocka.h, -lcmocka), a C11 compiler, a C++ compiler, GNU make, python3,
+  clang >= 14 with libFuzzer and the ASan/UBSan runtimes (-fsanitize=fuzzer).
   (Debian package names: ${need[*]})
 MSG
   exit 1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh CONFIG... [-- LIGHT_CONFIG...] [--trf TRF_CONFIG...] [--attn ATTN_CONFIG...] -- make test: unit
-# tests (plain, then ASan+UBSan), then for each CONFIG: lint, Verilator
+# tests (plain, then ASan+UBSan), the bad-input corpus (tests/badinput.py) and a short
+# fuzz run of the config loader (scripts/fuzz.sh), then for each CONFIG: lint, Verilator
 # co-simulation, Icarus co-simulation of the GEMM engine; for each LIGHT_CONFIG
 # (examples, 64x64 arrays, golden-text configs): lint and Icarus; for each TRF_CONFIG: lint, Verilator
 # and Icarus co-simulation of the register file.
@@ -19,7 +20,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED)' "$log" | tail -1 | cut -c1-110)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -30,6 +31,9 @@ check() { # name command...
 
 check "unit tests" make --no-print-directory unit-tests
 check "unit tests (ASan+UBSan)" make --no-print-directory unit-tests-asan
+check "docs: transcripts match the binary" python3 tests/doccheck.py
+check "bad-input corpus" python3 tests/badinput.py
+check "fuzz: config loader" scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 mode=full
 for config in "$@"; do
   case "$config" in
