@@ -52,6 +52,19 @@ static void emit_params_h(const struct tf_plan *p, const struct tf_dir *dir, str
     emit_line(&e, "    .lat_read = TFP_LAT_READ, .lat_feed = TFP_LAT_FEED, .lat_beat = TFP_LAT_BEAT, \\");
     emit_line(&e, "    .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }");
     emit_blank(&e);
+    emit_line(&e, "/* GEMM engine commands (cmd_op_i) and operand sources (cmd_asrc_i, cmd_bsrc_i) */");
+    emit_line(&e, "#define TFP_OP_LOAD_A 0");
+    emit_line(&e, "#define TFP_OP_LOAD_B 1");
+    emit_line(&e, "#define TFP_OP_LOAD_RQ 2");
+    emit_line(&e, "#define TFP_OP_GEMM 3");
+    emit_line(&e, "#define TFP_OP_LOAD_AT 4");
+    emit_line(&e, "#define TFP_OP_LOAD_BT 5");
+    emit_line(&e, "#define TFP_SRC_BUF 0");
+    emit_line(&e, "#define TFP_SRC_ST 1");
+    emit_line(&e, "#define TFP_SRC_ST_T 2");
+    emit_line(&e, "#define TFP_RQ_MULT_W 31 /* rq_mult_i: Q0.31 multiplier */");
+    emit_line(&e, "#define TFP_RQ_SHIFT_W 5 /* rq_shift_i: right shift 0..31 */");
+    emit_blank(&e);
     emit_line(&e, "#define TFP_STORE %d /* result store: 0 none, 1 flops, 2 banked */", p->store);
     emit_line(&e, "#define TFP_ATTN %d /* the attention unit <name>_attn is built */", p->attn);
     if (p->attn) {
@@ -105,6 +118,15 @@ static void emit_params_vh(const struct tf_plan *p, const struct tf_dir *dir, st
     emit_line(&e, "`define TFP_COL_IDX_W %d", p->col_idx_w);
     emit_line(&e, "`define TFP_CNT_W %d", p->cnt_w);
     emit_line(&e, "`define TFP_OUT_DATA_BITS %d", p->out_data_bits);
+    emit_line(&e, "`define TFP_OP_LOAD_A 3'd0");
+    emit_line(&e, "`define TFP_OP_LOAD_B 3'd1");
+    emit_line(&e, "`define TFP_OP_LOAD_RQ 3'd2");
+    emit_line(&e, "`define TFP_OP_GEMM 3'd3");
+    emit_line(&e, "`define TFP_OP_LOAD_AT 3'd4");
+    emit_line(&e, "`define TFP_OP_LOAD_BT 3'd5");
+    emit_line(&e, "`define TFP_SRC_BUF 2'd0");
+    emit_line(&e, "`define TFP_SRC_ST 2'd1");
+    emit_line(&e, "`define TFP_SRC_ST_T 2'd2");
     if (p->store != TF_STORE_NONE)
         emit_line(&e, "`define TFP_STORE %d", p->store);
     if (p->attn) {

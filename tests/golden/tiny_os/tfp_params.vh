@@ -11,6 +11,15 @@
 `define TFP_COL_IDX_W 3
 `define TFP_CNT_W 48
 `define TFP_OUT_DATA_BITS 54
+`define TFP_OP_LOAD_A 3'd0
+`define TFP_OP_LOAD_B 3'd1
+`define TFP_OP_LOAD_RQ 3'd2
+`define TFP_OP_GEMM 3'd3
+`define TFP_OP_LOAD_AT 3'd4
+`define TFP_OP_LOAD_BT 3'd5
+`define TFP_SRC_BUF 2'd0
+`define TFP_SRC_ST 2'd1
+`define TFP_SRC_ST_T 2'd2
 `define TFP_STORE 2
 `define TFP_TRF_TOP tiny_os_trf
 `define TFP_TRF_ROWS 2

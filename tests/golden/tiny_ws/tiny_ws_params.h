@@ -35,6 +35,19 @@
     .lat_read = TFP_LAT_READ, .lat_feed = TFP_LAT_FEED, .lat_beat = TFP_LAT_BEAT, \
     .lat_rq = TFP_LAT_RQ, .min_period = TFP_MIN_PERIOD }
 
+/* GEMM engine commands (cmd_op_i) and operand sources (cmd_asrc_i, cmd_bsrc_i) */
+#define TFP_OP_LOAD_A 0
+#define TFP_OP_LOAD_B 1
+#define TFP_OP_LOAD_RQ 2
+#define TFP_OP_GEMM 3
+#define TFP_OP_LOAD_AT 4
+#define TFP_OP_LOAD_BT 5
+#define TFP_SRC_BUF 0
+#define TFP_SRC_ST 1
+#define TFP_SRC_ST_T 2
+#define TFP_RQ_MULT_W 31 /* rq_mult_i: Q0.31 multiplier */
+#define TFP_RQ_SHIFT_W 5 /* rq_shift_i: right shift 0..31 */
+
 #define TFP_STORE 0 /* result store: 0 none, 1 flops, 2 banked */
 #define TFP_ATTN 1 /* the attention unit <name>_attn is built */
 #define TFP_ATTN_HEADS 1
