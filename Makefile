@@ -7,7 +7,8 @@
 #                 tests/golden/*.ini,
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
 #                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini
-#   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini)
+#   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini;
+#                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
@@ -28,7 +29,9 @@ EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*
 TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
 
-GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/emit_rtl.c gen/emit_aux.c gen/outdir.c
+GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
+             $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
+GEN_HDR   := gen/tforge.h gen/block.h gen/blocks/registry.h $(wildcard gen/blocks/*.h) gen/out/out.h
 TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
 MODEL_SRC := model/tf_model.c model/tf_attn.c
 
@@ -48,17 +51,19 @@ $(B)/templates.c: $(B)/embed $(TEMPLATES)
 	$(B)/embed $@ $(foreach t,$(TEMPLATES),$(patsubst templates/%,%,$(t))=$(t))
 
 # The embedded templates are long string literals; C11 only promises 4095 chars.
-$(B)/templates.o: $(B)/templates.c gen/tforge.h model/tf_attn.h
+$(B)/templates.o: $(B)/templates.c $(GEN_HDR)
 	$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -Igen -Imodel -c -o $@ $<
 
 # The generator links the attention model: the plan takes its constants from it.
-$(TFORGE): gen/main.c $(GEN_SRC) gen/tforge.h $(B)/templates.o model/tf_attn.c model/tf_attn.h
-	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) model/tf_attn.c $(B)/templates.o -linih -lm
+$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o model/tf_attn.c model/tf_attn.h
+	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) model/tf_attn.c $(B)/templates.o -linih -ljansson -lm
 
 include tests/tests.mk
 
+# D="section.key=value ..." overrides keys of CONFIG (a variant gets its own directories)
+FLOW_D := $(foreach d,$(D),-D $(d))
 gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth: deps $(TFORGE)
-	@scripts/flow.sh $@ $(CONFIG)
+	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
 run: deps $(TFORGE)
 	@scripts/run.sh $(CONFIG)

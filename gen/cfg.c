@@ -1,112 +1,72 @@
 /* cfg.c -- parse (libinih) and validate an architecture file plus -D overrides.
  *
- * Every key is described once in `keys` below: section, name, kind, legal
- * range, default and where it lands in struct tf_config. Messages have the
- * shape  FILE:LINE: section.key = value: what is wrong (legal: ...). */
+ * The keys are the blocks' (gen/blocks/registry.h): each block describes its keys
+ * once -- section, name, kind, legal range, default, where it lands in the block's
+ * config struct -- and this engine parses, checks, defaults and reports them all
+ * alike. Messages have the shape  FILE:LINE: section.key = value: what is wrong
+ * (legal: ...). */
 #include "tforge.h"
 
 #include <ini.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum key_kind { K_INT, K_BOOL, K_ENUM, K_IDENT };
+/* ---- the keys of every block ------------------------------------------------------ */
 
-/* The words a K_ENUM key takes: word i sets the field to i (the enum values of
- * tforge.h are numbered in this order), anything else is "unknown <what>". */
-struct words {
-    const char *const *names;
-    int n;
-    const char *what;
-};
-static const char *const dataflow_names[] = {"os", "ws"};           /* enum tf_dataflow */
-static const char *const trf_impl_names[] = {"flops", "banked"};    /* enum tf_trf_impl */
-static const char *const store_names[] = {"none", "flops", "banked"}; /* enum tf_store */
-static const char *const prune_names[] = {"none", "importance"};    /* enum tf_prune */
-#define WORDS(a, what) {a, (int)(sizeof a / sizeof a[0]), what}
-static const struct words w_dataflow = WORDS(dataflow_names, "dataflow");
-static const struct words w_trf_impl = WORDS(trf_impl_names, "implementation");
-static const struct words w_store = WORDS(store_names, "store");
-static const struct words w_prune = WORDS(prune_names, "pruning policy");
+/* Every key of the registry in one numbering: block b's keys start at key_base(b). */
+static int key_base(int b)
+{
+    int n = 0;
+    for (int i = 0; i < b; i++)
+        n += tf_blocks[i]->nkeys;
+    return n;
+}
 
-struct key {
-    const char *section, *name;
-    enum key_kind kind;
-    long lo, hi;         /* K_INT range */
-    int required;        /* 1: always; 2: when its section is present */
-    const char *dflt;    /* default as text (applied through the same parser) */
-    size_t off;          /* offset of the int / const char * field */
-    size_t ooff;         /* offset of its struct cfg_origin */
-    const char *meaning;
-    const struct words *words; /* K_ENUM */
-};
+static int nkeys_total(void) { return key_base(TF_NBLOCKS); }
 
-#define F(f) offsetof(struct tf_config, f), offsetof(struct tf_config, o_##f)
+/* The block that owns SECTION, or -1. */
+static int section_block(const char *section)
+{
+    for (int b = 0; b < TF_NBLOCKS; b++)
+        for (const char *const *s = tf_blocks[b]->sections; *s; s++)
+            if (!strcmp(*s, section))
+                return b;
+    return -1;
+}
 
-static const struct key keys[] = {
-    {"design", "name", K_IDENT, 1, 32, 1, NULL, F(name),
-     "design name: prefix of every generated module and file", NULL},
-    {"array", "rows", K_INT, 1, 64, 1, NULL, F(rows), "PE rows R of the systolic array", NULL},
-    {"array", "cols", K_INT, 1, 64, 1, NULL, F(cols), "PE columns C of the systolic array", NULL},
-    {"array", "dataflow", K_ENUM, 0, 0, 0, "os", F(dataflow),
-     "os = output-stationary, ws = weight-stationary", &w_dataflow},
-    {"array", "operand_bits", K_INT, 4, 16, 0, "8", F(operand_bits),
-     "width of the signed A and B operands", NULL},
-    {"gemm", "max_m", K_INT, 1, 4096, 0, "64", F(max_m), "largest M (rows of A and C)", NULL},
-    {"gemm", "max_k", K_INT, 1, 4096, 0, "64", F(max_k), "largest K (the reduction length)", NULL},
-    {"gemm", "max_n", K_INT, 1, 4096, 0, "64", F(max_n), "largest N (columns of B and C)", NULL},
-    {"gemm", "requant", K_BOOL, 0, 1, 0, "true", F(requant),
-     "build the per-column requantization stage", NULL},
-    {"gemm", "requant_bits", K_INT, 2, 16, 0, "8", F(requant_bits),
-     "width of a requantized output element", NULL},
-    {"gemm", "store", K_ENUM, 0, 0, 0, "none", F(store),
-     "on-chip result store, a max_m x max_n two-direction register file a GEMM writes and "
-     "the next reads as A, A^T, B or B^T: none, flops, banked", &w_store},
-    {"trf", "rows", K_INT, 1, 256, 2, NULL, F(trf_rows),
-     "register file rows NR (the [trf] section builds <name>_trf)", NULL},
-    {"trf", "cols", K_INT, 1, 256, 2, NULL, F(trf_cols), "register file columns NC", NULL},
-    {"trf", "width", K_INT, 1, 64, 0, "8", F(trf_width), "bits per word", NULL},
-    {"trf", "read_ports", K_INT, 1, 2, 0, "1", F(trf_read_ports), "read ports", NULL},
-    {"trf", "impl", K_ENUM, 0, 0, 0, "flops", F(trf_impl),
-     "flops = registers + multiplexers, banked = max(NR,NC) skewed memory banks", &w_trf_impl},
-    {"trf", "write_mask", K_BOOL, 0, 1, 0, "true", F(trf_write_mask), "per-word write mask", NULL},
-    {"attn", "banks", K_INT, 1, 64, 2, NULL, F(attn_banks),
-     "KV-cache banks, each with its own compute lanes (the [attn] section describes the attention unit)", NULL},
-    {"attn", "tokens_per_bank", K_INT, 1, 1024, 2, NULL, F(attn_tokens_per_bank),
-     "tokens each bank holds; capacity = banks * tokens_per_bank <= 8192", NULL},
-    {"attn", "head_dim", K_INT, 1, 256, 0, "64", F(attn_head_dim), "head dimension D", NULL},
-    {"attn", "heads", K_INT, 1, 16, 0, "1", F(attn_heads), "attention heads, one KV cache each", NULL},
-    {"attn", "heads_parallel", K_BOOL, 0, 1, 0, "false", F(attn_heads_parallel),
-     "one unit per head, all stepped together (true), or the heads time-multiplexed (false)", NULL},
-    {"attn", "lanes", K_INT, 1, 256, 0, "8", F(attn_lanes),
-     "multiply-accumulate lanes per bank; must divide head_dim", NULL},
-    {"attn", "kv_bits", K_INT, 4, 8, 0, "8", F(attn_kv_bits),
-     "KV storage: 8 (int8) or 4 (int4 with a per-token scale)", NULL},
-    {"attn", "exp_table_bits", K_INT, 2, 10, 0, "8", F(attn_exp_table_bits),
-     "the softmax exponent table has 2^exp_table_bits entries", NULL},
-    {"attn", "exp_bits", K_INT, 6, 16, 0, "15", F(attn_exp_bits), "precision P of the exponent", NULL},
-    {"attn", "exp_frac_bits", K_INT, 2, 30, 0, "24", F(attn_exp_frac_bits),
-     "fraction bits F of the score constant and exponent argument (>= exp_table_bits)", NULL},
-    {"attn", "prob_bits", K_INT, 6, 16, 0, "15", F(attn_prob_bits),
-     "probabilities are unsigned Q0.prob_bits", NULL},
-    {"attn", "importance_bits", K_INT, 7, 32, 0, "32", F(attn_importance_bits),
-     "width of a token's accumulated importance (> prob_bits)", NULL},
-    {"attn", "prune", K_ENUM, 0, 0, 0, "importance", F(attn_prune),
-     "full cache: none = refuse the append, importance = evict the least important token",
-     &w_prune},
-    {"attn", "recent", K_INT, 0, 8191, 0, "0", F(attn_recent),
-     "the most recent tokens never evicted (< capacity)", NULL},
-    {"attn", "topk", K_INT, 0, 8192, 0, "0", F(attn_topk),
-     "0 = off, else only the topk largest scores enter the softmax (<= capacity)", NULL},
-};
-#define NKEYS ((int)(sizeof keys / sizeof keys[0]))
+static int known_section(const char *s) { return section_block(s) >= 0; }
 
-static const char *const sections = "design, array, gemm, trf, attn";
+/* The key SECTION.NAME: its block in *blk and its number in *idx; NULL if none. */
+static const struct tf_key *find_key_at(const char *section, const char *name, int *blk, int *idx)
+{
+    int b = section_block(section);
+    if (b < 0)
+        return NULL;
+    for (int i = 0; i < tf_blocks[b]->nkeys; i++) {
+        const struct tf_key *k = &tf_blocks[b]->keys[i];
+        if (!strcmp(k->section, section) && !strcmp(k->name, name)) {
+            if (blk)
+                *blk = b;
+            if (idx)
+                *idx = key_base(b) + i;
+            return k;
+        }
+    }
+    return NULL;
+}
 
-/* Total operand and accumulator buffer storage a config may ask for. */
-#define TF_MAX_BUFFER_BITS (64LL * 1024 * 1024)
-/* Register file storage (banked: all bank copies). */
-#define TF_MAX_TRF_BITS (4LL * 1024 * 1024)
+
+/* "design, array, gemm, trf, attn" */
+static const char *section_list(struct arena *a)
+{
+    const char *t = "";
+    for (int b = 0; b < TF_NBLOCKS; b++)
+        for (const char *const *s = tf_blocks[b]->sections; *s; s++)
+            t = arena_printf(a, "%s%s%s", t, *t ? ", " : "", *s);
+    return t;
+}
 
 /* One "section.key = value" as read, in file order. */
 struct entry {
@@ -125,35 +85,9 @@ struct parse_state {
     int bad_section;  /* line of the first unknown [section], 0 if none */
     int bad_header;   /* line of the first header with text after its ']', 0 if none */
     const char *bad_header_text;
-    int seen[2];      /* optional_sections[i] had a header (it builds its block even if empty) */
+    int seen[TF_NBLOCKS]; /* a header of one of block b's sections (it builds the block even if empty) */
     const char *bad_name;
 };
-
-static int known_section(const char *s);
-
-/* Sections whose presence builds a block; their keys with required = 2 are required then. */
-static const struct {
-    const char *name;
-    size_t flag; /* offset of the int presence flag in struct tf_config */
-} optional_sections[] = {
-    {"trf", offsetof(struct tf_config, trf)},
-    {"attn", offsetof(struct tf_config, attn)},
-};
-#define NOPT ((int)(sizeof optional_sections / sizeof optional_sections[0]))
-
-/* Index of an optional section, or -1. */
-static int optional_index(const char *section)
-{
-    for (int i = 0; i < NOPT; i++)
-        if (!strcmp(section, optional_sections[i].name))
-            return i;
-    return -1;
-}
-
-static int *presence(struct tf_config *cfg, int i)
-{
-    return (int *)((char *)cfg + optional_sections[i].flag);
-}
 
 /* Hand a line to libinih without its leading white space: libinih would take an
  * indented line for the continuation of the previous value. A line that does not
@@ -172,10 +106,10 @@ static void prepare_line(struct parse_state *ps, char *str, int num)
         const char *end = strchr(str, ']');
         if (end) {
             const char *name = arena_printf(ps->a, "%.*s", (int)(end - str - 1), str + 1);
-            int opt = optional_index(name);
-            if (opt >= 0)
-                ps->seen[opt] = 1;
-            if (!known_section(name) && !ps->bad_section) {
+            int b = section_block(name);
+            if (b >= 0)
+                ps->seen[b] = 1;
+            if (b < 0 && !ps->bad_section) {
                 ps->bad_section = ps->line;
                 ps->bad_name = name;
             }
@@ -188,18 +122,18 @@ static void prepare_line(struct parse_state *ps, char *str, int num)
     }
 }
 
-static const char *legal_text(const struct key *k, struct arena *a)
+static const char *legal_text(const struct tf_key *k, struct arena *a)
 {
     switch (k->kind) {
-    case K_INT: return arena_printf(a, "%ld..%ld", k->lo, k->hi);
-    case K_BOOL: return "true, false, yes, no, 1, 0";
-    case K_ENUM: {
+    case TF_K_INT: return arena_printf(a, "%ld..%ld", k->lo, k->hi);
+    case TF_K_BOOL: return "true, false, yes, no, 1, 0";
+    case TF_K_ENUM: {
         const char *t = "";
         for (int i = 0; i < k->words->n; i++)
             t = arena_printf(a, "%s%s%s", t, i ? ", " : "", k->words->names[i]);
         return t;
     }
-    case K_IDENT:
+    case TF_K_IDENT:
         return arena_printf(a, "a lower-case identifier [a-z][a-z0-9_]*, 1..%ld chars", k->hi);
     }
     return "";
@@ -209,14 +143,17 @@ void cfg_print_keys(FILE *f)
 {
     struct arena a = {0};
     fprintf(f, "%-8s %-14s %-40s %-10s %s\n", "section", "key", "legal", "default", "meaning");
-    for (int i = 0; i < NKEYS; i++) {
-        const char *dflt;
-        if (keys[i].required == 2)
-            dflt = arena_printf(&a, "(required in [%s])", keys[i].section);
-        else
-            dflt = keys[i].required == 1 ? "(required)" : keys[i].dflt;
-        fprintf(f, "%-8s %-14s %-40s %-10s %s\n", keys[i].section, keys[i].name,
-                legal_text(&keys[i], &a), dflt, keys[i].meaning);
+    for (int b = 0; b < TF_NBLOCKS; b++) {
+        for (int i = 0; i < tf_blocks[b]->nkeys; i++) {
+            const struct tf_key *k = &tf_blocks[b]->keys[i];
+            const char *dflt;
+            if (k->required && tf_blocks[b]->hardware)
+                dflt = arena_printf(&a, "(required in [%s])", k->section);
+            else
+                dflt = k->required ? "(required)" : k->dflt;
+            fprintf(f, "%-8s %-14s %-40s %-10s %s\n", k->section, k->name, legal_text(k, &a),
+                    dflt, k->meaning);
+        }
     }
     arena_free(&a);
 }
@@ -241,7 +178,7 @@ static const char *shown(struct arena *a, const char *v)
     return arena_printf(a, "%.30s...%s (%zu characters)", p, p + n - 24, strlen(v));
 }
 
-TF_NORETURN static void bad_value(struct arena *a, struct diag *d, const struct key *k,
+TF_NORETURN static void bad_value(struct arena *a, struct diag *d, const struct tf_key *k,
                                   const struct entry *e, const char *what)
 {
     tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: %s (legal: %s)", where(a, &e->at), k->section,
@@ -291,29 +228,19 @@ static char *read_string_line(char *str, int num, void *stream)
     return str;
 }
 
-static const struct key *find_key(const char *section, const char *name)
+/* The field of key K (number IDX) in CFG. */
+static char *field(struct tf_config *cfg, int blk, const struct tf_key *k)
 {
-    for (int i = 0; i < NKEYS; i++)
-        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
-            return &keys[i];
-    return NULL;
+    return (char *)cfg->blk[blk] + k->off;
 }
 
-static int known_section(const char *s)
+static void set_value(struct tf_config *cfg, int blk, int idx, const struct tf_key *k,
+                      const struct entry *e, struct arena *a, struct diag *d)
 {
-    for (int i = 0; i < NKEYS; i++)
-        if (!strcmp(keys[i].section, s))
-            return 1;
-    return 0;
-}
-
-static void set_value(struct tf_config *cfg, const struct key *k, const struct entry *e,
-                      struct arena *a, struct diag *d)
-{
-    char *base = (char *)cfg;
+    char *f = field(cfg, blk, k);
     const char *v = e->value;
     switch (k->kind) {
-    case K_INT: {
+    case TF_K_INT: {
         if (!*v)
             bad_value(a, d, k, e, "empty value");
         char *end;
@@ -327,27 +254,27 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
             bad_value(a, d, k, e, "not a number");
         if (errno == ERANGE || n < k->lo || n > k->hi)
             bad_value(a, d, k, e, "out of range");
-        *(int *)(base + k->off) = (int)n;
+        *(int *)f = (int)n;
         break;
     }
-    case K_BOOL:
+    case TF_K_BOOL:
         if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"))
-            *(int *)(base + k->off) = 1;
+            *(int *)f = 1;
         else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
-            *(int *)(base + k->off) = 0;
+            *(int *)f = 0;
         else
             bad_value(a, d, k, e, "not a boolean");
         break;
-    case K_ENUM: {
+    case TF_K_ENUM: {
         int i = 0;
         while (i < k->words->n && strcmp(v, k->words->names[i]) != 0)
             i++;
         if (i == k->words->n)
             bad_value(a, d, k, e, arena_printf(a, "unknown %s", k->words->what));
-        *(int *)(base + k->off) = i;
+        *(int *)f = i;
         break;
     }
-    case K_IDENT: {
+    case TF_K_IDENT: {
         size_t n = strlen(v);
         if (n < (size_t)k->lo || n > (size_t)k->hi)
             bad_value(a, d, k, e, "bad length");
@@ -356,41 +283,53 @@ static void set_value(struct tf_config *cfg, const struct key *k, const struct e
         for (size_t i = 0; i < n; i++)
             if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '_'))
                 bad_value(a, d, k, e, "bad character");
-        *(const char **)(base + k->off) = arena_strdup(a, v);
+        *(const char **)f = arena_strdup(a, v);
         break;
     }
     }
-    *(struct cfg_origin *)(base + k->ooff) = e->at;
+    cfg->origin[idx] = e->at;
 }
 
-static void apply(struct tf_config *cfg, const struct entry *e, int from_file, struct arena *a,
-                  struct diag *d)
+/* Which blocks a run builds: a section header seen, or a key set. */
+struct presence {
+    int on[TF_NBLOCKS];
+};
+
+static void apply(struct tf_config *cfg, struct presence *pr, const struct entry *e, int from_file,
+                  struct arena *a, struct diag *d)
 {
     if (!*e->section)
         tf_fail(d, TF_EXIT_INPUT, "%s: %s = %s: key outside any section (legal: in one of the sections %s)",
-                where(a, &e->at), shown(a, e->name), shown(a, e->value), sections);
+                where(a, &e->at), shown(a, e->name), shown(a, e->value), section_list(a));
     if (!known_section(e->section))
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: unknown section [%s] (legal: %s)",
                 where(a, &e->at), shown(a, e->section), shown(a, e->name), shown(a, e->value),
-                shown(a, e->section), sections);
-    const struct key *k = find_key(e->section, e->name);
+                shown(a, e->section), section_list(a));
+    int blk, idx;
+    const struct tf_key *k = find_key_at(e->section, e->name, &blk, &idx);
     if (!k) {
         const char *legal = "";
-        for (int i = 0; i < NKEYS; i++)
-            if (!strcmp(keys[i].section, e->section))
-                legal = arena_printf(a, "%s%s%s", legal, *legal ? ", " : "", keys[i].name);
+        int b = section_block(e->section);
+        for (int i = 0; i < tf_blocks[b]->nkeys; i++)
+            if (!strcmp(tf_blocks[b]->keys[i].section, e->section))
+                legal = arena_printf(a, "%s%s%s", legal, *legal ? ", " : "", tf_blocks[b]->keys[i].name);
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: unknown key in [%s] (legal: %s)",
                 where(a, &e->at), e->section, shown(a, e->name), shown(a, e->value), e->section,
                 legal);
     }
-    const struct cfg_origin *prev = (const struct cfg_origin *)((const char *)cfg + k->ooff);
+    const struct cfg_origin *prev = &cfg->origin[idx];
     if (from_file && prev->line > 0 && !strcmp(prev->file, e->at.file))
         tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s = %s: duplicate key, first set at line %d (legal: once per file)",
                 where(a, &e->at), k->section, k->name, shown(a, e->value), prev->line);
-    set_value(cfg, k, e, a, d);
-    int opt = optional_index(k->section);
-    if (opt >= 0)
-        *presence(cfg, opt) = 1;
+    set_value(cfg, blk, idx, k, e, a, d);
+    pr->on[blk] = 1;
+}
+
+const struct cfg_origin *cfg_origin_of(const struct tf_config *cfg, const char *section,
+                                       const char *name)
+{
+    int idx;
+    return find_key_at(section, name, NULL, &idx) ? &cfg->origin[idx] : NULL;
 }
 
 /* ---- rules between keys ------------------------------------------------------------
@@ -402,47 +341,58 @@ static void apply(struct tf_config *cfg, const struct entry *e, int from_file, s
  *     t.ini:9: attn.lanes = 8 (default), attn.head_dim = 12: ... (legal: ...)
  *     configs/default.ini:17: gemm.requant_bits = 8, gemm.requant = false (-D:1): ... */
 
-static const struct cfg_origin *origin_of(const struct tf_config *cfg, const struct key *k)
+/* The value of key K (of block BLK) as text. */
+static const char *value_text(const struct tf_config *cfg, int blk, const struct tf_key *k,
+                              struct arena *a)
 {
-    return (const struct cfg_origin *)((const char *)cfg + k->ooff);
-}
-
-static const char *value_text(const struct tf_config *cfg, const struct key *k, struct arena *a)
-{
-    const char *base = (const char *)cfg;
-    int v = *(const int *)(base + k->off);
+    const char *f = (const char *)cfg->blk[blk] + k->off;
+    int v = *(const int *)f;
     switch (k->kind) {
-    case K_INT: return arena_printf(a, "%d", v);
-    case K_BOOL: return v ? "true" : "false";
-    case K_ENUM: return k->words->names[v];
-    case K_IDENT: return *(const char *const *)(base + k->off);
+    case TF_K_INT: return arena_printf(a, "%d", v);
+    case TF_K_BOOL: return v ? "true" : "false";
+    case TF_K_ENUM: return k->words->names[v];
+    case TF_K_IDENT: return *(const char *const *)f;
     }
     return "";
 }
 
-TF_NORETURN TF_PRINTF(6, 7) static void
-rule_fail(const struct tf_config *cfg, struct arena *a, struct diag *d, const char *keylist,
-          const char *legal, const char *fmt, ...)
+/* "section.key" -> the key, its block and number; an unknown name is a bug. */
+static const struct tf_key *qualified_key(const char *q, struct arena *a, struct diag *d, int *blk,
+                                          int *idx)
 {
-    const struct key *ks[8];
-    int n = 0;
-    for (const char *s = keylist; *s && n < 8;) {
+    const char *dot = strchr(q, '.');
+    const struct tf_key *k =
+        dot ? find_key_at(arena_printf(a, "%.*s", (int)(dot - q), q), dot + 1, blk, idx) : NULL;
+    if (!k)
+        tf_fail(d, TF_EXIT_INTERNAL, "internal error: a rule names the unknown key '%s'", q);
+    return k;
+}
+
+int rule_set(const struct tf_rules *r, const char *section, const char *name)
+{
+    const struct cfg_origin *o = cfg_origin_of(r->cfg, section, name);
+    return o && o->line > 0;
+}
+
+void rule_fail(struct tf_rules *r, const char *keylist, const char *legal, const char *fmt, ...)
+{
+    struct arena *a = r->a;
+    const struct tf_config *cfg = r->cfg;
+    const struct tf_key *ks[12];
+    int kb[12], ki[12], n = 0;
+    for (const char *s = keylist; *s && n < 12;) {
         size_t len = strcspn(s, ",");
-        const char *q = arena_printf(a, "%.*s", (int)len, s);
-        const char *dot = strchr(q, '.');
-        ks[n] = dot ? find_key(arena_printf(a, "%.*s", (int)(dot - q), q), dot + 1) : NULL;
-        if (!ks[n])
-            tf_unreachable(d);
+        ks[n] = qualified_key(arena_printf(a, "%.*s", (int)len, s), a, r->d, &kb[n], &ki[n]);
         n++;
         s += len + (s[len] == ',');
     }
     const struct cfg_origin *blame = NULL;
     for (int i = 0; i < n && !blame; i++)
-        if (origin_of(cfg, ks[i])->line > 0)
-            blame = origin_of(cfg, ks[i]);
+        if (cfg->origin[ki[i]].line > 0)
+            blame = &cfg->origin[ki[i]];
     const char *text = "";
     for (int i = 0; i < n; i++) {
-        const struct cfg_origin *o = origin_of(cfg, ks[i]);
+        const struct cfg_origin *o = &cfg->origin[ki[i]];
         const char *from = "";
         if (o->line == 0)
             from = " (default)";
@@ -451,7 +401,7 @@ rule_fail(const struct tf_config *cfg, struct arena *a, struct diag *d, const ch
         else if (o != blame && !strcmp(o->file, "-D"))
             from = arena_printf(a, " (-D:%d)", o->line);
         text = arena_printf(a, "%s%s%s.%s = %s%s", text, i ? ", " : "", ks[i]->section,
-                            ks[i]->name, value_text(cfg, ks[i], a), from);
+                            ks[i]->name, value_text(cfg, kb[i], ks[i], a), from);
     }
     va_list ap;
     va_start(ap, fmt);
@@ -462,94 +412,49 @@ rule_fail(const struct tf_config *cfg, struct arena *a, struct diag *d, const ch
     char *what = arena_alloc(a, (size_t)len + 1);
     vsnprintf(what, (size_t)len + 1, fmt, ap);
     va_end(ap);
-    tf_fail(d, TF_EXIT_INPUT, "%s: %s: %s (legal: %s)", blame ? where(a, blame) : cfg->path, text,
-            what, legal);
+    tf_fail(r->d, TF_EXIT_INPUT, "%s: %s: %s (legal: %s)", blame ? where(a, blame) : cfg->path,
+            text, what, legal);
 }
 
-/* The result store holds requantized results as operands: max_m x max_n words of
- * operand_bits, so requantization must exist and fit an operand, and the register
- * file's 256 rows / columns apply. */
-static void check_store(const struct tf_config *cfg, struct arena *a, struct diag *d)
+/* A key whose "needs" are not met: dropped (set in the file, switched off by a -D),
+ * else an error. */
+static void check_needs(struct tf_config *cfg, struct tf_rules *r)
 {
-    if (cfg->store == TF_STORE_NONE)
-        return;
-    if (!cfg->requant)
-        rule_fail(cfg, a, d, "gemm.store,gemm.requant", "store = none, or requant = true",
-                  "the store keeps requantized results");
-    if (cfg->requant_bits > cfg->operand_bits)
-        rule_fail(cfg, a, d, "gemm.store,gemm.requant_bits,array.operand_bits",
-                  arena_printf(a, "requant_bits 2..%d with a store", cfg->operand_bits),
-                  "a stored result is an operand, narrower than requant_bits");
-    if (cfg->max_m > 256 || cfg->max_n > 256)
-        rule_fail(cfg, a, d, "gemm.store,gemm.max_m,gemm.max_n",
-                  "max_m and max_n 1..256 with a store", "the store is max_m x max_n words");
-    /* at most 256 x 256 x 16 bits x 2 banked copies = 2 Mibit: below TF_MAX_TRF_BITS */
-}
-
-/* [attn]: the rules docs/numerics.md section 10 and docs/config.md 4.1 state. */
-static void check_attn(const struct tf_config *cfg, struct arena *a, struct diag *d)
-{
-    if (!cfg->attn)
-        return;
-    long cap = (long)cfg->attn_banks * cfg->attn_tokens_per_bank;
-    if (cap > 8192)
-        rule_fail(cfg, a, d, "attn.tokens_per_bank,attn.banks",
-                  "banks * tokens_per_bank at most 8192", "capacity %ld tokens", cap);
-    if (cfg->attn_kv_bits != 4 && cfg->attn_kv_bits != 8)
-        rule_fail(cfg, a, d, "attn.kv_bits", "4, 8", "not a KV storage format");
-    if (cfg->attn_lanes > cfg->attn_head_dim || cfg->attn_head_dim % cfg->attn_lanes != 0)
-        rule_fail(cfg, a, d, "attn.lanes,attn.head_dim", "a divisor of head_dim",
-                  "lanes does not divide head_dim");
-    if (cfg->attn_exp_frac_bits < cfg->attn_exp_table_bits)
-        rule_fail(cfg, a, d, "attn.exp_frac_bits,attn.exp_table_bits",
-                  arena_printf(a, "exp_frac_bits %d..30", cfg->attn_exp_table_bits),
-                  "fewer fraction bits than table bits");
-    if (cfg->attn_importance_bits <= cfg->attn_prob_bits)
-        rule_fail(cfg, a, d, "attn.importance_bits,attn.prob_bits",
-                  arena_printf(a, "importance_bits %d..32", cfg->attn_prob_bits + 1),
-                  "importances not wider than probabilities");
-    if (cfg->attn_prune == TF_PRUNE_NONE && cfg->o_attn_recent.line > 0)
-        rule_fail(cfg, a, d, "attn.recent,attn.prune",
-                  "drop the key, or set attn.prune = importance",
-                  "a recent window, but no pruning");
-    if (cfg->attn_recent >= cap)
-        rule_fail(cfg, a, d, "attn.recent,attn.banks,attn.tokens_per_bank",
-                  arena_printf(a, "recent 0..%ld", cap - 1),
-                  "the whole cache of %ld tokens would be protected", cap);
-    if (cfg->attn_topk > cap)
-        rule_fail(cfg, a, d, "attn.topk,attn.banks,attn.tokens_per_bank",
-                  arena_printf(a, "topk 0..%ld", cap), "more than the capacity of %ld tokens", cap);
-}
-
-/* Cross-key rules, checked after every key is known. */
-static void check_consistency(struct tf_config *cfg, struct arena *a, struct diag *d)
-{
-    if (!cfg->requant && cfg->o_requant_bits.line > 0)
-        rule_fail(cfg, a, d, "gemm.requant_bits,gemm.requant",
-                  "drop the key, or set gemm.requant = true",
-                  "requant_bits set, but no requantization");
-    if (cfg->requant && cfg->requant_bits > cfg->operand_bits * 2)
-        rule_fail(cfg, a, d, "gemm.requant_bits,array.operand_bits",
-                  arena_printf(a, "requant_bits 2..%d", cfg->operand_bits * 2),
-                  "wider than a product of two operands");
-    check_store(cfg, a, d);
-    check_attn(cfg, a, d);
-    struct tf_storage st;
-    plan_storage(cfg, &st);
-    if (st.trf_bits > TF_MAX_TRF_BITS)
-        rule_fail(cfg, a, d, "trf.rows,trf.cols,trf.width,trf.impl,trf.read_ports",
-                  arena_printf(a, "at most %lld bits", TF_MAX_TRF_BITS),
-                  "the register file would hold %lld bits", st.trf_bits);
-    if (st.attn_bits > TF_MAX_BUFFER_BITS)
-        rule_fail(cfg, a, d,
-                  "attn.heads,attn.banks,attn.tokens_per_bank,attn.head_dim,attn.kv_bits",
-                  arena_printf(a, "at most %lld bits", TF_MAX_BUFFER_BITS),
-                  "the KV cache would hold %lld bits", st.attn_bits);
-    if (st.total > TF_MAX_BUFFER_BITS)
-        rule_fail(cfg, a, d, "gemm.max_m,gemm.max_k,gemm.max_n,array.operand_bits",
-                  arena_printf(a, "at most %lld bits; lower the maxima", TF_MAX_BUFFER_BITS),
-                  "the on-chip buffers (A, B, accumulator, requant entries) would hold %lld "
-                  "bits", st.total);
+    struct arena *a = r->a;
+    for (int b = 0; b < TF_NBLOCKS; b++) {
+        if (!cfg->blk[b])
+            continue;
+        for (int i = 0; i < tf_blocks[b]->nkeys; i++) {
+            const struct tf_key *k = &tf_blocks[b]->keys[i];
+            int idx = key_base(b) + i;
+            if (!k->needs || cfg->origin[idx].line == 0)
+                continue;
+            const char *eq = strchr(k->needs, '=');
+            int nb, ni;
+            const char *qn = arena_printf(a, "%.*s", (int)(eq - k->needs), k->needs);
+            const struct tf_key *nk = qualified_key(qn, a, r->d, &nb, &ni);
+            if (!strcmp(value_text(cfg, nb, nk, a), eq + 1))
+                continue;
+            const struct cfg_origin *ko = &cfg->origin[idx], *no = &cfg->origin[ni];
+            if (strcmp(ko->file, "-D") != 0 && !strcmp(no->file, "-D")) {
+                cfg->dropped = cfg->dropped ? cfg->dropped
+                                            : arena_alloc(a, sizeof *cfg->dropped * (size_t)nkeys_total());
+                struct cfg_dropped *dr = &cfg->dropped[cfg->ndropped++];
+                dr->key = k;
+                dr->at = *ko;
+                dr->by = nk;
+                dr->by_at = *no;
+                /* back to its default, as if the file had not set it */
+                struct entry e = {NULL, k->section, k->name, k->dflt, {cfg->path, 0}};
+                set_value(cfg, b, idx, k, &e, a, r->d);
+                cfg->origin[idx].line = 0;
+                continue;
+            }
+            rule_fail(r, arena_printf(a, "%s.%s,%s", k->section, k->name, qn),
+                      arena_printf(a, "drop the key, or set %s = %s", qn, eq + 1),
+                      "%s set, but %s is not %s", k->name, nk->name, eq + 1);
+        }
+    }
 }
 
 /* ---- the text of a config, and of a -D ---------------------------------------------
@@ -645,25 +550,29 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
 
     memset(cfg, 0, sizeof *cfg);
     cfg->path = ps->path;
-    for (int i = 0; i < NOPT; i++)
-        *presence(cfg, i) = ps->seen[i];
-    /* defaults, through the same parser, with line 0 */
-    for (int i = 0; i < NKEYS; i++) {
-        struct cfg_origin *o = (struct cfg_origin *)((char *)cfg + keys[i].ooff);
-        o->file = ps->path;
-        if (!keys[i].dflt)
-            continue;
-        struct entry e = {NULL, keys[i].section, keys[i].name, keys[i].dflt, {"(default)", 0}};
-        set_value(cfg, &keys[i], &e, a, d);
-        o->file = ps->path;
-        o->line = 0;
+    cfg->origin = arena_alloc(a, sizeof *cfg->origin * (size_t)(nkeys_total() + 1));
+    struct presence pr = {{0}};
+    /* every block's config, with its defaults through the same parser (line 0) */
+    for (int b = 0; b < TF_NBLOCKS; b++) {
+        cfg->blk[b] = arena_alloc(a, tf_blocks[b]->cfg_size);
+        pr.on[b] = ps->seen[b] || !tf_blocks[b]->hardware;
+        for (int i = 0; i < tf_blocks[b]->nkeys; i++) {
+            const struct tf_key *k = &tf_blocks[b]->keys[i];
+            int idx = key_base(b) + i;
+            if (k->dflt) {
+                struct entry e = {NULL, k->section, k->name, k->dflt, {ps->path, 0}};
+                set_value(cfg, b, idx, k, &e, a, d);
+            }
+            cfg->origin[idx].file = ps->path;
+            cfg->origin[idx].line = 0;
+        }
     }
     for (const struct entry *e = ps->head; e; e = e->next)
-        apply(cfg, e, 1, a, d);
+        apply(cfg, &pr, e, 1, a, d);
     /* an unknown section with keys failed above, on its first key; this is an empty one */
     if (ps->bad_section)
         tf_fail(d, TF_EXIT_INPUT, "%s:%d: [%s]: unknown section (legal: %s)", ps->path,
-                ps->bad_section, shown(a, ps->bad_name), sections);
+                ps->bad_section, shown(a, ps->bad_name), section_list(a));
     for (int i = 0; i < ndefs; i++) {
         const char *def = defs[i];
         int col;
@@ -684,17 +593,37 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
         e.value = trim(a, eq + 1, eq + strlen(eq));
         e.at.file = "-D";
         e.at.line = i + 1;
-        apply(cfg, &e, 0, a, d);
+        apply(cfg, &pr, &e, 0, a, d);
     }
-    for (int i = 0; i < NKEYS; i++) {
-        const struct cfg_origin *o = (const struct cfg_origin *)((const char *)cfg + keys[i].ooff);
-        int opt = optional_index(keys[i].section);
-        int needed = keys[i].required == 1 || (keys[i].required == 2 && opt >= 0 && *presence(cfg, opt));
-        if (needed && o->line == 0)
-            tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s: required key is missing (legal: %s)", ps->path,
-                    keys[i].section, keys[i].name, legal_text(&keys[i], a));
+    int any = 0;
+    for (int b = 0; b < TF_NBLOCKS; b++) {
+        if (!pr.on[b]) {
+            cfg->blk[b] = NULL;
+            continue;
+        }
+        any |= tf_blocks[b]->hardware;
+        for (int i = 0; i < tf_blocks[b]->nkeys; i++) {
+            const struct tf_key *k = &tf_blocks[b]->keys[i];
+            if (k->required && cfg->origin[key_base(b) + i].line == 0)
+                tf_fail(d, TF_EXIT_INPUT, "%s: %s.%s: required key is missing (legal: %s)",
+                        ps->path, k->section, k->name, legal_text(k, a));
+        }
     }
-    check_consistency(cfg, a, d);
+    if (!any) {
+        const char *blocks = "";
+        for (int b = 0; b < TF_NBLOCKS; b++)
+            if (tf_blocks[b]->hardware)
+                blocks = arena_printf(a, "%s%s[%s] (%s)", blocks, *blocks ? ", " : "",
+                                      tf_blocks[b]->sections[0], tf_blocks[b]->title);
+        tf_fail(d, TF_EXIT_INPUT, "%s: no block to build: the config names only the design "
+                "(legal: at least one of the sections %s)", ps->path, blocks);
+    }
+    cfg->name = *(const char *const *)cfg->blk[TF_BLK_design];
+    struct tf_rules r = {cfg, a, d};
+    check_needs(cfg, &r);
+    for (int b = 0; b < TF_NBLOCKS; b++)
+        if (cfg->blk[b] && tf_blocks[b]->check)
+            tf_blocks[b]->check(cfg->blk[b], &r);
 }
 
 void cfg_load_buffer(struct tf_config *cfg, const char *path, const char *buf, size_t len,

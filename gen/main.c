@@ -121,7 +121,7 @@ static int run(const char *cmd, int argc, char **argv, struct arena *arena, stru
                 "tforge: unknown command '%s' (legal: gen, check, keys, --help, --version)", cmd);
     parse_args(&a, argc, argv, arena, d);
     cfg_load(&cfg, a.config, a.defs, a.ndefs, arena, d);
-    plan_derive(&plan, &cfg, d);
+    plan_derive(&plan, &cfg, arena, d);
     if (!is_gen) {
         if (a.print_name)
             printf("%s\n", plan.name);
@@ -130,14 +130,18 @@ static int run(const char *cmd, int argc, char **argv, struct arena *arena, stru
         return 0;
     }
     od = outdir_begin(a.out, arena, d);
-    emit_rtl(&plan, outdir_dir(od), d);
-    emit_aux(&plan, outdir_dir(od), d);
+    emit_rtl(&plan, outdir_dir(od), arena, d);
+    emit_params(&plan, outdir_dir(od), arena, d);
+    emit_files(&plan, outdir_dir(od), arena, d);
+    emit_report(&plan, outdir_dir(od), arena, d);
     outdir_commit(od, arena, d);
     od = NULL;
     if (a.print_plan)
         plan_print(&plan, stdout);
-    printf("tforge: wrote %s (%s_top, %d x %d %s array)\n", tf_printable(arena, a.out, 0), plan.name, plan.rows, plan.cols,
-           plan.dataflow == TF_OS ? "OS" : "WS");
+    printf("tforge: wrote %s (", tf_printable(arena, a.out, 0));
+    for (int i = 0; i < plan.ntops; i++)
+        printf("%s%s", i ? ", " : "", plan.tops[i].module);
+    printf(")\n");
     return 0;
 }
 

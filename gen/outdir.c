@@ -340,6 +340,58 @@ void outdir_abort(struct outdir *od)
 
 /* ---- commit ------------------------------------------------------------------------ */
 
+/* 1 if files A (in dir fd da) and B (in db) hold the same bytes. */
+static int same_file(int da, const char *a, int db, const char *b)
+{
+    int fa = openat(da, a, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fb = fa >= 0 ? openat(db, b, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+    int same = fa >= 0 && fb >= 0;
+    char ba[8192], bb[8192];
+    while (same) {
+        ssize_t na = read(fa, ba, sizeof ba), nb = read(fb, bb, sizeof bb);
+        if (na != nb || na < 0 || memcmp(ba, bb, (size_t)na) != 0)
+            same = 0;
+        else if (na == 0)
+            break;
+    }
+    if (fa >= 0)
+        close(fa);
+    if (fb >= 0)
+        close(fb);
+    return same;
+}
+
+/* A file of the new design whose bytes equal the previous design's file of that name
+ * keeps the previous file's times: make and the flow then see that nothing changed and
+ * rebuild nothing (a second `make cosim` of an unchanged config starts at once). */
+static void keep_times(struct outdir *od)
+{
+    int old = openat(od->parent_fd, od->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (old < 0)
+        return;
+    int nfd = dup(od->tmp.fd);
+    DIR *dir = nfd >= 0 ? fdopendir(nfd) : NULL;
+    if (!dir) {
+        if (nfd >= 0)
+            close(nfd);
+        close(old);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        struct stat sn, so;
+        if (fstatat(od->tmp.fd, de->d_name, &sn, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sn.st_mode))
+            continue;
+        if (fstatat(old, de->d_name, &so, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(so.st_mode) ||
+            so.st_size != sn.st_size || !same_file(od->tmp.fd, de->d_name, old, de->d_name))
+            continue;
+        struct timespec ts[2] = {so.st_atim, so.st_mtim};
+        utimensat(od->tmp.fd, de->d_name, ts, AT_SYMLINK_NOFOLLOW);
+    }
+    closedir(dir);
+    close(old);
+}
+
 void outdir_commit(struct outdir *od, struct arena *a, struct diag *d)
 {
     struct stat st;
@@ -357,6 +409,7 @@ void outdir_commit(struct outdir *od, struct arena *a, struct diag *d)
         close_all(od);
         return;
     }
+    keep_times(od);
     const char *stale = NULL; /* where the previous design is, once it is out of the way */
 #ifdef RENAME_EXCHANGE
     if (renameat2(od->parent_fd, od->tmp_name, od->parent_fd, od->base, RENAME_EXCHANGE) == 0)

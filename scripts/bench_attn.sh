@@ -19,7 +19,7 @@ for nb in 1 2 4 8 16; do
   tpb=$(( 256 / nb ))
   name=battn_b${nb}
   cfg=$out/$name.ini
-  printf '[design]\nname = %s\n[array]\nrows = 1\ncols = 1\n[gemm]\nmax_m = 4\nmax_k = 4\nmax_n = 4\n[attn]\nbanks = %d\ntokens_per_bank = %d\nhead_dim = 64\nlanes = 8\n' \
+  printf '[design]\nname = %s\n[attn]\nbanks = %d\ntokens_per_bank = %d\nhead_dim = 64\nlanes = 8\n' \
     "$name" "$nb" "$tpb" >"$cfg"
   ATTN_STEPS=1 scripts/flow.sh attn-cosim "$cfg" >/dev/null
   "build/$name/attnobj/attn_harness" --bench --steps 256 --csv "$csv" --quiet

@@ -1,201 +1,182 @@
 #!/usr/bin/env bash
-# flow.sh -- the per-design flow behind the Makefile targets.
-#   flow.sh gen    CONFIG [-D k=v]...   generate RTL into rtl_out/<name>/
-#   flow.sh lint   CONFIG [-D k=v]...   Verilator -Wall, Icarus -Wall, Yosys check (no latches)
-#   flow.sh cosim  CONFIG [-D k=v]...   Verilator harness vs golden model -> build/<name>/cosim.json
-#   flow.sh icarus CONFIG [-D k=v]...   Icarus self-checking bench on golden-model vectors
-#   flow.sh synth  CONFIG [-D k=v]...   Yosys generic synthesis -> build/<name>/synth_report.txt
-# For a design with a [trf] section (the two-direction register file <name>_trf):
-#   flow.sh trf-cosim  CONFIG ...   Verilator harness vs golden model -> build/<name>/trf_cosim.json
-#   flow.sh trf-icarus CONFIG ...   Icarus bench on golden-model vectors
-#   flow.sh trf-synth  CONFIG ...   Yosys generic synthesis -> build/<name>/trf_synth_report.txt
-# For a design with an [attn] section (the attention unit <name>_attn):
-#   flow.sh attn-cosim  CONFIG ...  Verilator harness vs golden model -> build/<name>/attn_cosim.json
-#   flow.sh attn-icarus CONFIG ...  Icarus bench on golden-model vectors
-#   flow.sh attn-synth  CONFIG ...  Yosys generic synthesis -> build/<name>/attn_synth_report.txt
-# (lint checks the register file too when the design has one.)
-# Environment: TFORGE (generator binary), COSIM_ARGS (extra harness arguments),
-# ICARUS_TESTS (number of vector tests, default 8), SEED.
+# flow.sh STEP CONFIG [-D section.key=value]... -- the per-design flow behind the
+# Makefile targets. Each step is written once and parameterized by block; what a
+# design holds (its blocks, tops, file lists, scripts, parameters) comes from its
+# manifest, rtl_out/<variant>/<name>_manifest.json.
+#
+#   gen                generate the design into rtl_out/<variant>/
+#   lint               Verilator -Wall, Icarus -Wall and Yosys check -assert on every top,
+#                      and every template alone
+#   [BLOCK-]cosim      Verilator harness of BLOCK against the golden model
+#   [BLOCK-]icarus     Icarus self-checking bench of BLOCK on golden-model vectors
+#   [BLOCK-]synth      Yosys generic synthesis of BLOCK's top
+#   dir                print rtl_out/<variant> and build/<variant>
+# BLOCK is gemm (the default: cosim = gemm-cosim), trf or attn.
+#
+# <variant> is the design's name; with -D overrides that leave design.name alone it is
+# NAME-<8 hex digits of the overrides>, so variants of one config do not overwrite each
+# other. Generated files whose contents did not change keep their times (tforge gen
+# does that), so an unchanged design is not rebuilt.
+# Environment: TFORGE (generator), SEED, COSIM_ARGS, ICARUS_TESTS, TRF_CYCLES,
+# TRF_ICARUS_CYCLES, ATTN_STEPS, ATTN_ARGS, ATTN_ICARUS_STEPS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 TFORGE=${TFORGE:-build/tforge}
-step=${1:?usage: flow.sh gen|lint|cosim|icarus|synth CONFIG [-D k=v]...}
+step=${1:?usage: flow.sh STEP CONFIG [-D section.key=value]... (see the header of scripts/flow.sh)}
 config=${2:?missing CONFIG}
 shift 2
 defs=("$@")
 name=$("$TFORGE" check "$config" "${defs[@]}" --name)
-rtl=rtl_out/$name
-out=build/$name
-mkdir -p "$out"
 
-files() { sed "s|^|$rtl/|" "$rtl/$name.f"; }
+variant=$name
+if [ ${#defs[@]} -gt 0 ] && ! printf '%s\n' "${defs[@]}" | grep -q '^ *design *\. *name *='; then
+  variant=$name-$(printf '%s\n' "${defs[@]}" | sha1sum | cut -c1-8)
+fi
+rtl=rtl_out/$variant
+out=build/$variant
+manifest=$rtl/${name}_manifest.json
+mkdir -p "$out"
+say() { echo "$step $variant: $*" >&2; }
+mf() { python3 scripts/manifest.py "$manifest" "$@"; }
+
+# ---- what each block's verification needs (the only per-block table of the flow) -----
+declare -A H_SRC=(   [gemm]="tb/gemm_harness.cpp model/tf_model.c"
+                     [trf]="tb/trf_harness.cpp model/tf_model.c"
+                     [attn]="tb/attn_harness.cpp model/tf_attn.c" )
+declare -A H_DEPS=(  [gemm]="tb/vl_bits.h" [trf]="" [attn]="tb/vl_bits.h" )
+declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj )
+declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness )
+declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn )
+declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json )
+declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst )
+declare -A V_SRC=(   [gemm]="tb/vecgen.c model/tf_model.c" [trf]="tb/trf_vecgen.c model/tf_model.c"
+                     [attn]="tb/attn_vecgen.c model/tf_attn.c" )
+declare -A V_TB=(    [gemm]=tb/gemm_tb.v [trf]=tb/trf_tb.v [attn]=tb/attn_tb.v )
+declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ )
+
+harness_args() { # block -> the harness's run arguments
+  case $1 in
+    gemm) echo "${COSIM_ARGS:-}" ;;
+    trf)  echo "--cycles ${TRF_CYCLES:-100000}" ;;
+    attn) echo "--steps ${ATTN_STEPS:-600} ${ATTN_ARGS:-}" ;;
+  esac
+}
+vector_count() { # block -> how many vector tests the Icarus bench runs
+  case $1 in
+    gemm) echo "${ICARUS_TESTS:-8}" ;;
+    trf)  echo "${TRF_ICARUS_CYCLES:-3000}" ;;
+    attn) echo "${ATTN_ICARUS_STEPS:-120}" ;;
+  esac
+}
+
+# ---- steps --------------------------------------------------------------------------
 
 gen() {
   "$TFORGE" gen "$config" "${defs[@]}" -o "$rtl" >/dev/null
 }
 
+need_block() {
+  mf has "$1" || { echo "flow.sh: $name has no $1 block (legal: a step of one of: $(mf blocks | tr '\n' ' '))" >&2; exit 2; }
+}
+
+top_of() { mf tops "$1" | head -1; } # block module filelist synth lint
+
 lint() {
   gen
-  local log=$out/lint.log
+  local log=$out/lint.log n=0 tops=""
   : >"$log"
-  (cd "$rtl" && verilator --lint-only -Wall -F "$name.f" --top-module "${name}_top") >>"$log" 2>&1 \
-    || { cat "$log"; echo "lint $name: verilator reported warnings"; return 1; }
-  iverilog -g2005 -Wall -o /dev/null $(files) >>"$log" 2>&1 || { cat "$log"; return 1; }
-  if [ -s "$log" ]; then cat "$log"; echo "lint $name: iverilog reported warnings"; return 1; fi
-  (cd "$rtl" && yosys -q -l "../../$out/yosys_lint.log" -s "${name}_lint.ys") >/dev/null 2>&1 \
-    || { cat "$out/yosys_lint.log"; echo "lint $name: yosys check failed"; return 1; }
-  if [ -f "$rtl/${name}_trf.f" ]; then
-    (cd "$rtl" && verilator --lint-only -Wall -F "${name}_trf.f" --top-module "${name}_trf") >>"$log" 2>&1 \
-      || { cat "$log"; echo "lint $name: verilator reported warnings (register file)"; return 1; }
-    iverilog -g2005 -Wall -o /dev/null $(sed "s|^|$rtl/|" "$rtl/${name}_trf.f") >>"$log" 2>&1 || { cat "$log"; return 1; }
-    if [ -s "$log" ]; then cat "$log"; echo "lint $name: iverilog reported warnings (register file)"; return 1; fi
-    (cd "$rtl" && yosys -q -l "../../$out/yosys_trf_lint.log" -s "${name}_trf_lint.ys") >/dev/null 2>&1 \
-      || { cat "$out/yosys_trf_lint.log"; echo "lint $name: yosys check failed (register file)"; return 1; }
-  fi
-  if [ -f "$rtl/${name}_attn.f" ]; then
-    (cd "$rtl" && verilator --lint-only -Wall -F "${name}_attn.f" --top-module "${name}_attn") >>"$log" 2>&1 \
-      || { cat "$log"; echo "lint $name: verilator reported warnings (attention unit)"; return 1; }
-    iverilog -g2005 -Wall -o /dev/null $(sed "s|^|$rtl/|" "$rtl/${name}_attn.f") >>"$log" 2>&1 || { cat "$log"; return 1; }
-    if [ -s "$log" ]; then cat "$log"; echo "lint $name: iverilog reported warnings (attention unit)"; return 1; fi
-    (cd "$rtl" && yosys -q -l "../../$out/yosys_attn_lint.log" -s "${name}_attn_lint.ys") >/dev/null 2>&1 \
-      || { cat "$out/yosys_attn_lint.log"; echo "lint $name: yosys check failed (attention unit)"; return 1; }
-  fi
-  # Each template must also be clean on its own.
+  while read -r blk top flist synth lscript; do
+    (cd "$rtl" && verilator --lint-only -Wall -F "$flist" --top-module "$top") >>"$log" 2>&1 \
+      || { cat "$log"; echo "lint $variant: verilator reported warnings ($top)"; return 1; }
+    iverilog -g2005 -Wall -o /dev/null $(sed "s|^|$rtl/|" "$rtl/$flist") >>"$log" 2>&1 || { cat "$log"; return 1; }
+    if [ -s "$log" ]; then cat "$log"; echo "lint $variant: iverilog reported warnings ($top)"; return 1; fi
+    (cd "$rtl" && yosys -q -l "$root/$out/yosys_lint_$top.log" -s "$lscript") >/dev/null 2>&1 \
+      || { cat "$out/yosys_lint_$top.log"; echo "lint $variant: yosys check failed ($top)"; return 1; }
+    n=$((n + $(wc -l <"$rtl/$flist")))
+    tops="$tops${tops:+, }$top"
+  done < <(mf tops)
+  # each template must also be clean on its own
   for f in templates/*.v; do
     verilator --lint-only -Wall -y templates "$f" >>"$log" 2>&1 || { cat "$log"; return 1; }
   done
-  local extra=""
-  [ -f "$rtl/${name}_trf.f" ] && extra=" + register file"
-  [ -f "$rtl/${name}_attn.f" ] && extra="$extra + attention unit"
-  echo "lint $name: verilator -Wall, iverilog -Wall, yosys check -assert: 0 warnings ($(wc -l <"$rtl/$name.f") files$extra)"
+  echo "lint $variant: verilator -Wall, iverilog -Wall, yosys check -assert: 0 warnings ($tops; $n files)"
 }
 
-need_trf() {
-  [ -f "$rtl/${name}_trf.f" ] || { echo "$name has no [trf] section" >&2; exit 2; }
-}
-
-trf_cosim() {
-  gen
-  need_trf
-  local obj=$out/trfobj
-  if [ ! -x "$obj/trf_harness" ] || [ -n "$(find "$rtl" tb/trf_harness.cpp model -newer "$obj/trf_harness" -type f | head -1)" ]; then
-    verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
-      --prefix Vtrf --top-module "${name}_trf" -Mdir "$obj" -F "$rtl/${name}_trf.f" \
-      "$PWD/tb/trf_harness.cpp" "$PWD/model/tf_model.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model" -o trf_harness >"$out/verilator_trf_build.log" 2>&1 \
-      || { tail -30 "$out/verilator_trf_build.log"; echo "trf-cosim $name: verilator build failed"; return 1; }
-  fi
-  "$obj/trf_harness" --seed "${SEED:-1}" --cycles "${TRF_CYCLES:-100000}" --json "$out/trf_cosim.json" --fst "$out/trf_fail.fst"
-}
-
-trf_icarus() {
-  gen
-  need_trf
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/trf_vecgen" tb/trf_vecgen.c model/tf_model.c
-  "$out/trf_vecgen" "${SEED:-1}" "${TRF_ICARUS_CYCLES:-3000}" "$out/trf_vectors.txt"
-  iverilog -g2005 -Wall -I "$rtl" -o "$out/trf_tb.vvp" tb/trf_tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_trf.f")
-  vvp -n "$out/trf_tb.vvp" +vec="$out/trf_vectors.txt" | tee "$out/trf_icarus.log" | grep -E "^ICARUS"
-  grep -qE "^ICARUS ${name}_trf: [0-9]+ passed, 0 failed" "$out/trf_icarus.log"
-}
-
-trf_synth() {
-  gen
-  need_trf
-  (cd "$rtl" && yosys -q -l "../../$out/trf_synth.log" -p "script ${name}_trf_synth.ys; tee -q -o ../../$out/trf_synth_stat.txt stat -top ${name}_trf; select t:\$mem_v2; write_rtlil -selected ../../$out/trf_synth_mem.il") >/dev/null \
-    || { tail -20 "$out/trf_synth.log"; echo "trf-synth $name: yosys failed"; return 1; }
-  python3 scripts/synth_report.py "$out/trf_synth_stat.txt" "$name" "${name}_trf" "$out/trf_synth_mem.il" | tee "$out/trf_synth_report.txt"
-}
-
+# Build BLOCK's Verilator harness unless nothing it depends on changed.
 build_harness() {
-  gen
-  local obj=$out/obj
-  if [ ! -x "$obj/harness" ] || [ -n "$(find "$rtl" tb/gemm_harness.cpp tb/vl_bits.h model -newer "$obj/harness" -type f | head -1)" ]; then
+  local blk=$1 obj=$out/${H_OBJ[$1]} bin=${H_BIN[$1]}
+  read -r _ top flist _ _ < <(top_of "$blk")
+  if [ ! -x "$obj/$bin" ] || [ -n "$(find "$rtl" ${H_SRC[$blk]} ${H_DEPS[$blk]} model -newer "$obj/$bin" -type f | head -1)" ]; then
+    say "building the Verilator model of $top and its harness (a minute or more for large arrays)"
+    local t0=$SECONDS srcs=()
+    for s in ${H_SRC[$blk]}; do srcs+=("$root/$s"); done
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
-      --prefix Vtop --top-module "${name}_top" -Mdir "$obj" -F "$rtl/$name.f" \
-      "$PWD/tb/gemm_harness.cpp" "$PWD/model/tf_model.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model" -o harness >"$out/verilator_build.log" 2>&1 \
-      || { tail -30 "$out/verilator_build.log"; echo "cosim $name: verilator build failed"; return 1; }
+      --prefix "${H_PFX[$blk]}" --top-module "$top" -Mdir "$obj" -F "$rtl/$flist" "${srcs[@]}" \
+      -CFLAGS "-O2 -DTFP_SINGLE_DESIGN -include $root/$rtl/${name}_params.h -I$root/model -I$root/tb" \
+      -LDFLAGS -lm -o "$bin" >"$out/verilator_${blk}_build.log" 2>&1 \
+      || { tail -30 "$out/verilator_${blk}_build.log"; echo "$blk-cosim $variant: verilator build failed"; return 1; }
+    say "built in $((SECONDS - t0)) s"
+  else
+    say "the Verilator model of $top is up to date"
   fi
 }
 
 cosim() {
-  build_harness
-  "$out/obj/harness" --seed "${SEED:-1}" --json "$out/cosim.json" --fst "$out/fail.fst" ${COSIM_ARGS:-}
+  local blk=$1
+  gen
+  need_block "$blk"
+  build_harness "$blk"
+  # shellcheck disable=SC2046
+  "$out/${H_OBJ[$blk]}/${H_BIN[$blk]}" --seed "${SEED:-1}" --json "$out/${H_JSON[$blk]}" \
+    --fst "$out/${H_FST[$blk]}" $(harness_args "$blk")
 }
 
 icarus() {
+  local blk=$1 p=${V_PFX[$1]}
   gen
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/vecgen" tb/vecgen.c model/tf_model.c
-  "$out/vecgen" "${SEED:-1}" "${ICARUS_TESTS:-8}" "$out/vectors.txt"
-  iverilog -g2005 -Wall -I "$rtl" -o "$out/gemm_tb.vvp" tb/gemm_tb.v $(files)
-  vvp -n "$out/gemm_tb.vvp" +vec="$out/vectors.txt" | tee "$out/icarus.log" | grep -E "^ICARUS"
-  grep -qE "^ICARUS $name: [0-9]+ passed, 0 failed" "$out/icarus.log"
+  need_block "$blk"
+  read -r _ top flist _ _ < <(top_of "$blk")
+  if [ "$blk" = attn ] && [ "$(mf param attn ATTN_HEADS_PARALLEL)" = 1 ]; then
+    echo "attn-icarus $variant: the Icarus bench drives one head lane; parallel heads are checked by attn-cosim" >&2
+    exit 2
+  fi
+  # the bench includes tfp_params.vh: the design's header, under its TFP_* names
+  printf '`define TFP_SINGLE_DESIGN\n`include "%s_params.vh"\n' "$name" >"$out/tfp_params.vh"
+  # shellcheck disable=SC2086
+  gcc -std=c11 -O2 -Wall -Werror -DTFP_SINGLE_DESIGN -include "$rtl/${name}_params.h" -Imodel \
+    -o "$out/${p}vecgen" ${V_SRC[$blk]} -lm
+  "$out/${p}vecgen" "${SEED:-1}" "$(vector_count "$blk")" "$out/${p}vectors.txt"
+  iverilog -g2005 -Wall -I "$out" -I "$rtl" -o "$out/${p}tb.vvp" "${V_TB[$blk]}" $(sed "s|^|$rtl/|" "$rtl/$flist")
+  vvp -n "$out/${p}tb.vvp" +vec="$out/${p}vectors.txt" | tee "$out/${p}icarus.log" | grep -E "^ICARUS"
+  grep -qE "^ICARUS $top: [0-9]+ passed, 0 failed" "$out/${p}icarus.log"
 }
 
 synth() {
+  local blk=$1 p=${V_PFX[$1]}
   gen
-  local rep=$out/synth_report.txt
-  (cd "$rtl" && yosys -q -l "../../$out/synth.log" -p "script ${name}_synth.ys; tee -q -o ../../$out/synth_stat.txt stat -top ${name}_top; select t:\$mem_v2; write_rtlil -selected ../../$out/synth_mem.il") >/dev/null \
-    || { tail -20 "$out/synth.log"; echo "synth $name: yosys failed"; return 1; }
+  need_block "$blk"
+  read -r _ top _ script _ < <(top_of "$blk")
+  say "Yosys generic synthesis of $top"
+  (cd "$rtl" && yosys -q -l "$root/$out/${p}synth.log" -p "script $script; tee -q -o $root/$out/${p}synth_stat.txt stat -top $top; select t:\$mem_v2; write_rtlil -selected $root/$out/${p}synth_mem.il") >/dev/null \
+    || { tail -20 "$out/${p}synth.log"; echo "$blk-synth $variant: yosys failed"; return 1; }
   {
-    python3 scripts/synth_report.py "$out/synth_stat.txt" "$name" "${name}_top" "$out/synth_mem.il"
-    echo "Storage kept as memories (an SRAM or block RAM in a real flow), as planned:"
-    grep -E "^(A buffer|B buffer|accumulator buf|requant params|result store)" "$rtl/${name}_plan.txt" | sed 's/^/  /'
-  } >"$rep"
-  cat "$rep"
-}
-
-need_attn() {
-  [ -f "$rtl/${name}_attn.f" ] || { echo "$name has no [attn] section" >&2; exit 2; }
-}
-
-attn_cosim() {
-  gen
-  need_attn
-  local obj=$out/attnobj
-  if [ ! -x "$obj/attn_harness" ] || [ -n "$(find "$rtl" tb/attn_harness.cpp tb/vl_bits.h model -newer "$obj/attn_harness" -type f | head -1)" ]; then
-    verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
-      --prefix Vattn --top-module "${name}_attn" -Mdir "$obj" -F "$rtl/${name}_attn.f" \
-      "$PWD/tb/attn_harness.cpp" "$PWD/model/tf_attn.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model" -LDFLAGS -lm -o attn_harness >"$out/verilator_attn_build.log" 2>&1 \
-      || { tail -30 "$out/verilator_attn_build.log"; echo "attn-cosim $name: verilator build failed"; return 1; }
-  fi
-  "$obj/attn_harness" --seed "${SEED:-1}" --steps "${ATTN_STEPS:-600}" --json "$out/attn_cosim.json" --fst "$out/attn_fail.fst" ${ATTN_ARGS:-}
-}
-
-attn_icarus() {
-  gen
-  need_attn
-  if grep -q '^#define TFP_ATTN_HEADS_PARALLEL 1' "$rtl/${name}_params.h"; then
-    echo "attn-icarus $name: the Icarus bench drives one head lane; parallel heads are checked by attn-cosim" >&2
-    exit 2
-  fi
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/attn_vecgen" tb/attn_vecgen.c model/tf_attn.c -lm
-  "$out/attn_vecgen" "${SEED:-1}" "${ATTN_ICARUS_STEPS:-120}" "$out/attn_vectors.txt"
-  iverilog -g2005 -Wall -I "$rtl" -o "$out/attn_tb.vvp" tb/attn_tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_attn.f")
-  vvp -n "$out/attn_tb.vvp" +vec="$out/attn_vectors.txt" | tee "$out/attn_icarus.log" | grep -E "^ICARUS"
-  grep -qE "^ICARUS ${name}_attn: [0-9]+ passed, 0 failed" "$out/attn_icarus.log"
-}
-
-attn_synth() {
-  gen
-  need_attn
-  (cd "$rtl" && yosys -q -l "../../$out/attn_synth.log" -p "script ${name}_attn_synth.ys; tee -q -o ../../$out/attn_synth_stat.txt stat -top ${name}_attn; select t:\$mem_v2; write_rtlil -selected ../../$out/attn_synth_mem.il") >/dev/null \
-    || { tail -20 "$out/attn_synth.log"; echo "attn-synth $name: yosys failed"; return 1; }
-  python3 scripts/synth_report.py "$out/attn_synth_stat.txt" "$name" "${name}_attn" "$out/attn_synth_mem.il" | tee "$out/attn_synth_report.txt"
+    python3 scripts/synth_report.py "$out/${p}synth_stat.txt" "$name" "$top" "$out/${p}synth_mem.il"
+    if [ "$blk" = gemm ]; then
+      echo "Storage kept as memories (an SRAM or block RAM in a real flow), as planned:"
+      grep -E "^(A buffer|B buffer|accumulator buf|requant params|result store)" "$rtl/${name}_plan.txt" | sed 's/^/  /'
+    fi
+  } >"$out/${p}synth_report.txt"
+  cat "$out/${p}synth_report.txt"
 }
 
 case "$step" in
-  gen) gen; echo "gen $name: $rtl" ;;
+  gen) gen; echo "gen $variant: $rtl" ;;
+  dir) echo "$rtl $out" ;;
   lint) lint ;;
-  cosim) cosim ;;
-  icarus) icarus ;;
-  synth) synth ;;
-  trf-cosim) trf_cosim ;;
-  trf-icarus) trf_icarus ;;
-  trf-synth) trf_synth ;;
-  attn-cosim) attn_cosim ;;
-  attn-icarus) attn_icarus ;;
-  attn-synth) attn_synth ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, lint, cosim, icarus, synth, trf-cosim, trf-icarus, trf-synth, attn-cosim, attn-icarus, attn-synth)" >&2; exit 2 ;;
+  cosim|icarus|synth) "$step" gemm ;;
+  gemm-cosim|trf-cosim|attn-cosim) cosim "${step%-cosim}" ;;
+  gemm-icarus|trf-icarus|attn-icarus) icarus "${step%-icarus}" ;;
+  gemm-synth|trf-synth|attn-synth) synth "${step%-synth}" ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn)" >&2; exit 2 ;;
 esac

@@ -25,15 +25,16 @@ else
 fi
 if have_cmd cc; then
   have_hdr ini.h || need+=(libinih-dev)
+  have_hdr jansson.h || need+=(libjansson-dev)
   # cmocka.h needs the standard headers included first
   printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>\n' \
     | cc -E -x c - >/dev/null 2>&1 || need+=(libcmocka-dev)
 else
-  need+=(libinih-dev libcmocka-dev)
+  need+=(libinih-dev libjansson-dev libcmocka-dev)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, cmocka, cc, clang + libFuzzer)"
+  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer)"
   exit 0
 fi
 
@@ -49,6 +50,7 @@ else
   cat >&2 <<MSG
 install-deps: this system has no apt-get. Install these yourself, then run make again:
   Verilator >= 5.006, Icarus Verilog >= 11, Yosys >= 0.23, libinih (ini.h, -linih),
+  jansson >= 2.13 (jansson.h, -ljansson),
   cmocka >= 1.1 (cmocka.h, -lcmocka), a C11 compiler, a C++ compiler, GNU make, python3,
   clang >= 14 with libFuzzer and the ASan/UBSan runtimes (-fsanitize=fuzzer).
   (Debian package names: ${need[*]})

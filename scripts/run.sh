@@ -18,8 +18,8 @@ say "co-simulation, Verilator (random GEMMs + edge cases, 30% output back-pressu
 scripts/flow.sh cosim "$config"
 cp "$out/cosim.json" "$out/cosim_random.json"
 say "utilization: one 64x64x64-class GEMM, no back-pressure"
-max=$(sed -n 's/^#define TFP_MAX_\([MKN]\) \([0-9]*\)/\2/p' "rtl_out/$name/${name}_params.h" | tr '\n' ' ')
-read -r mm mk mn <<<"$max"
+mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }
+mm=$(mf param gemm MAX_M) mk=$(mf param gemm MAX_K) mn=$(mf param gemm MAX_N)
 shape="$(( mm < 64 ? mm : 64 ))x$(( mk < 64 ? mk : 64 ))x$(( mn < 64 ? mn : 64 ))"
 "$out/obj/harness" --shapes "$shape" --bp 0 --in-gap 0 --json "$out/cosim_util.json"
 say "co-simulation, Icarus (golden-model vectors)"

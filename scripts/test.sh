@@ -43,15 +43,16 @@ for config in "$@"; do
   esac
   name=$(build/tforge check "$config" --name)
   check "$name: lint" scripts/flow.sh lint "$config"
+  mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }
   if [ $mode = attn ]; then
     check "$name: attn verilator cosim" scripts/flow.sh attn-cosim "$config"
     # Icarus: up to 300 steps, fewer for large caches (it runs about 400x slower)
-    size=$(sed -n 's/^`define TFP_ATTN_D \([0-9]*\).*/\1/p' "rtl_out/$name/tfp_params.vh")
-    cap=$(build/tforge check "$config" | sed -n 's/.* banks x [0-9]* tokens = \([0-9]*\),.*/\1/p')
+    size=$(mf param attn ATTN_D)
+    cap=$(mf param attn ATTN_CAP)
     steps=$(( 40000 / (${cap:-1} * ${size:-1}) ))
     steps=$(( steps > 300 ? 300 : (steps < 20 ? 20 : steps) ))
     # the Icarus bench drives one head lane: parallel-head units are checked in Verilator only
-    if ! grep -q '^#define TFP_ATTN_HEADS_PARALLEL 1' "rtl_out/$name/${name}_params.h"; then
+    if [ "$(mf param attn ATTN_HEADS_PARALLEL)" != 1 ]; then
       check "$name: attn icarus cosim" env ATTN_ICARUS_STEPS=$steps scripts/flow.sh attn-icarus "$config"
     fi
     continue
@@ -59,7 +60,7 @@ for config in "$@"; do
   if [ $mode = trf ]; then
     check "$name: trf verilator cosim" scripts/flow.sh trf-cosim "$config"
     # Icarus is slow on wide files: fewer cycles above 64 words per access
-    words=$(sed -n 's/^#define TFP_TRF_WORDS \([0-9]*\).*/\1/p' "rtl_out/$name/${name}_params.h")
+    words=$(mf param trf TRF_WORDS)
     cycles=${TRF_ICARUS_CYCLES:-$(( ${words:-0} > 64 ? 500 : 2000 ))}
     check "$name: trf icarus cosim" env TRF_ICARUS_CYCLES=$cycles scripts/flow.sh trf-icarus "$config"
     continue
@@ -70,7 +71,7 @@ for config in "$@"; do
   case "$config" in
     configs/large/*) tests=3 ;;
     *) tests=8
-       grep -q '^#define TFP_STORE [12]' "rtl_out/$name/${name}_params.h" 2>/dev/null && tests=38 ;;
+       [ "$(mf param gemm STORE)" != 0 ] && tests=38 ;;
   esac
   check "$name: icarus cosim" env ICARUS_TESTS=$tests scripts/flow.sh icarus "$config"
 done

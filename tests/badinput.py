@@ -160,7 +160,7 @@ def key_table(tf):
             kind, lo, hi = "ident", 1, 32
         else:
             kind, lo, hi = "enum", 0, 0
-        keys[(sec, key)] = (kind, lo, hi, "(required)" in rest)
+        keys[(sec, key)] = (kind, lo, hi, "(required" in rest)
     return keys
 
 

@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_message(d.msg);
     } else {
         cfg_load_buffer(&cfg, "fuzz.ini", text, text_len, defs, ndefs, &a, &d);
-        plan_derive(&plan, &cfg, &d);
+        plan_derive(&plan, &cfg, &a, &d);
     }
     diag_free(&d);
     arena_free(&a);

@@ -14,6 +14,8 @@
 
 #include "tf_model.h"
 #include "tforge.h"
+#include "blocks/gemm.h"
+#include "blocks/trf.h"
 
 struct ctx {
     struct arena a;
@@ -40,7 +42,7 @@ static int teardown(void **state)
 }
 
 /* Parse, validate and plan; any failure fails the test with tforge's message. */
-static const struct tf_plan *plan(struct ctx *c, int rows, int cols, const char *df, int w,
+static const struct gemm_plan *plan(struct ctx *c, int rows, int cols, const char *df, int w,
                                   int mm, int mk, int mn, int rq)
 {
     char text[512];
@@ -51,8 +53,8 @@ static const struct tf_plan *plan(struct ctx *c, int rows, int cols, const char 
     if (setjmp(c->d.jb))
         fail_msg("config rejected: %s\n%s", c->d.msg, text);
     cfg_load_string(&c->cfg, "p.ini", text, NULL, 0, &c->a, &c->d);
-    plan_derive(&c->p, &c->cfg, &c->d);
-    return &c->p;
+    plan_derive(&c->p, &c->cfg, &c->a, &c->d);
+    return plan_gemm(&c->p);
 }
 
 static int cdiv(int a, int b) { return (a + b - 1) / b; }
@@ -68,7 +70,7 @@ static void test_acc_width(void **state)
         {8, 5, 18}, {8, 8, 19}, {8, 9, 19}, {4, 4096, 20}, {16, 1, 32},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        const struct tf_plan *p = plan(c, 8, 8, "os", t[i].w, 64, t[i].k, 64, 1);
+        const struct gemm_plan *p = plan(c, 8, 8, "os", t[i].w, 64, t[i].k, 64, 1);
         if (p->acc_bits != t[i].bits)
             fail_msg("W=%d K=%d: acc_bits %d, expected %d", t[i].w, t[i].k, p->acc_bits,
                      t[i].bits);
@@ -80,7 +82,7 @@ static void test_acc_width_vs_model(void **state)
     struct ctx *c = *state;
     for (int w = 4; w <= 16; w++) {
         for (int k = 1; k <= 4096; k = k < 20 ? k + 1 : k * 3 / 2) {
-            const struct tf_plan *p = plan(c, 4, 4, w % 2 ? "ws" : "os", w, 16, k, 16, 0);
+            const struct gemm_plan *p = plan(c, 4, 4, w % 2 ? "ws" : "os", w, 16, k, 16, 0);
             assert_int_equal(p->acc_bits, tfm_acc_bits(w, k));
             /* the defining inequality, smallest b with K*2^(2W-2) <= 2^(b-1)-1 */
             long long worst = (long long)k << (2 * w - 2);
@@ -89,7 +91,7 @@ static void test_acc_width_vs_model(void **state)
         }
         for (int k = 1; k <= 4096; k++) /* the shared helper, every K */
             assert_int_equal(tf_acc_width(w, k), tfm_acc_bits(w, k));
-        const struct tf_plan *p = plan(c, 4, 4, "os", w, 16, 4096, 16, 0);
+        const struct gemm_plan *p = plan(c, 4, 4, "os", w, 16, 4096, 16, 0);
         assert_int_equal(p->acc_bits, tfm_acc_bits(w, 4096));
         assert_int_equal(p->acc_bits, 2 * w + 12);
     }
@@ -100,7 +102,7 @@ static void test_acc_width_vs_model(void **state)
 static void test_tiles(void **state)
 {
     struct ctx *c = *state;
-    const struct tf_plan *p = plan(c, 3, 5, "os", 8, 10, 7, 11, 1);
+    const struct gemm_plan *p = plan(c, 3, 5, "os", 8, 10, 7, 11, 1);
     assert_int_equal(p->mt_max, 4); /* ceil(10/3) */
     assert_int_equal(p->nt_max, 3); /* ceil(11/5) */
     assert_int_equal(p->kt_max, 3); /* ceil(7/3) */
@@ -123,7 +125,7 @@ static void test_tiles(void **state)
     assert_int_equal(p->kt_max, 100);
 }
 
-static void check_widths(const struct tf_plan *p)
+static void check_widths(const struct gemm_plan *p)
 {
     char what[160];
     snprintf(what, sizeof what, "%dx%d %s max %d/%d/%d", p->rows, p->cols,
@@ -170,7 +172,7 @@ static void test_widths(void **state)
 {
     struct ctx *c = *state;
     /* the default config: dim 7, addr 9, lane 3, row idx 6, col idx 6 */
-    const struct tf_plan *p = plan(c, 8, 8, "os", 8, 64, 64, 64, 1);
+    const struct gemm_plan *p = plan(c, 8, 8, "os", 8, 64, 64, 64, 1);
     assert_int_equal(p->dim_w, 7);
     assert_int_equal(p->addr_w, 9);
     assert_int_equal(p->lane_w, 3);
@@ -225,7 +227,7 @@ static void test_clog2(void **state)
 static void test_depths_os(void **state)
 {
     struct ctx *c = *state;
-    const struct tf_plan *p = plan(c, 3, 5, "os", 8, 10, 7, 11, 1);
+    const struct gemm_plan *p = plan(c, 3, 5, "os", 8, 10, 7, 11, 1);
     assert_int_equal(p->a_depth, cdiv(10, 3) * 7); /* 28: lane i, word mt*KMax + k */
     assert_int_equal(p->b_depth, cdiv(11, 5) * 7); /* 21 */
     assert_int_equal(p->acc_depth, 0);
@@ -248,7 +250,7 @@ static void test_depths_os(void **state)
 static void test_depths_ws(void **state)
 {
     struct ctx *c = *state;
-    const struct tf_plan *p = plan(c, 3, 5, "ws", 8, 10, 7, 11, 0);
+    const struct gemm_plan *p = plan(c, 3, 5, "ws", 8, 10, 7, 11, 0);
     assert_int_equal(p->a_depth, cdiv(7, 3) * 10); /* 30: lane i, word kt*MMax + m */
     assert_int_equal(p->b_depth, cdiv(11, 5) * 7); /* 21 */
     assert_int_equal(p->acc_depth, 10);            /* max_m */
@@ -263,7 +265,7 @@ static void test_depths_ws(void **state)
     assert_int_equal(p->acc_depth, 50);
     assert_int_equal(p->acc_addr_w, 6);
     /* the same maxima as OS: only A and the accumulator buffer differ */
-    struct tf_plan ws = *p;
+    struct gemm_plan ws = *p;
     p = plan(c, 16, 12, "os", 8, 50, 100, 37, 1);
     assert_int_equal(p->a_depth, cdiv(50, 16) * 100);
     assert_int_equal(p->b_depth, ws.b_depth);
@@ -278,7 +280,7 @@ static void test_latencies(void **state)
     static const char *const df[] = {"os", "ws"};
     for (int d = 0; d < 2; d++) {
         for (int rq = 0; rq < 2; rq++) {
-            const struct tf_plan *p = plan(c, 4, 6, df[d], 8, 20, 20, 20, rq);
+            const struct gemm_plan *p = plan(c, 4, 6, df[d], 8, 20, 20, 20, rq);
             assert_int_equal(p->dataflow, d ? TF_WS : TF_OS);
             assert_int_equal(p->lat_read, 1);
             assert_int_equal(p->lat_beat, 1);
@@ -294,9 +296,10 @@ static void test_latencies(void **state)
 static void test_copied_fields(void **state)
 {
     struct ctx *c = *state;
-    const struct tf_plan *p = plan(c, 7, 3, "ws", 6, 30, 40, 50, 1);
-    assert_string_equal(p->name, "t");
-    assert_string_equal(p->config_path, "p.ini");
+    const struct gemm_plan *p = plan(c, 7, 3, "ws", 6, 30, 40, 50, 1);
+    assert_string_equal(c->p.name, "t");
+    assert_string_equal(c->p.config_path, "p.ini");
+    assert_string_equal(c->p.macro, "T_");
     assert_int_equal(p->rows, 7);
     assert_int_equal(p->cols, 3);
     assert_int_equal(p->op_bits, 6);
@@ -308,10 +311,10 @@ static void test_copied_fields(void **state)
 static void test_plan_print(void **state)
 {
     struct ctx *c = *state;
-    const struct tf_plan *p = plan(c, 8, 8, "os", 8, 64, 64, 64, 1);
+    plan(c, 8, 8, "os", 8, 64, 64, 64, 1);
     FILE *f = tmpfile();
     assert_non_null(f);
-    plan_print(p, f);
+    plan_print(&c->p, f);
     long n = ftell(f);
     assert_true(n > 0);
     char *buf = calloc(1, (size_t)n + 1);
@@ -321,6 +324,7 @@ static void test_plan_print(void **state)
     fclose(f);
     static const char *const want[] = {
         "design            t (from p.ini)\n",
+        "blocks            GEMM engine\n",
         "array             8 x 8 PEs, output-stationary\n",
         "accumulator       signed 22-bit (no overflow for K <= 64)\n",
         "tiles at maxima   M/R = 8, N/C = 8\n",
@@ -360,17 +364,18 @@ static void test_trf_plan(void **state)
         if (setjmp(c->d.jb))
             fail_msg("config rejected: %s\n%s", c->d.msg, text);
         cfg_load_string(&c->cfg, "p.ini", text, NULL, 0, &c->a, &c->d);
-        plan_derive(&c->p, &c->cfg, &c->d);
-        assert_int_equal(c->p.trf, 1);
-        assert_int_equal(c->p.trf_nb, v[i].nb);
-        assert_int_equal(c->p.trf_idx_w, v[i].idx_w);
-        assert_int_equal(c->p.trf_row_w, v[i].row_w);
-        assert_int_equal(c->p.trf_col_w, v[i].col_w);
-        assert_int_equal(c->p.trf_bits, v[i].bits);
-        assert_true(fits(v[i].nb - 1, c->p.trf_idx_w)); /* every row and column index fits */
+        plan_derive(&c->p, &c->cfg, &c->a, &c->d);
+        const struct trf_plan *t = plan_trf(&c->p);
+        assert_non_null(t);
+        assert_int_equal(t->nb, v[i].nb);
+        assert_int_equal(t->idx_w, v[i].idx_w);
+        assert_int_equal(t->row_w, v[i].row_w);
+        assert_int_equal(t->col_w, v[i].col_w);
+        assert_int_equal(t->bits, v[i].bits);
+        assert_true(fits(v[i].nb - 1, t->idx_w)); /* every row and column index fits */
     }
     plan(c, 2, 2, "os", 8, 4, 4, 4, 1);
-    assert_int_equal(c->p.trf, 0); /* no [trf] section, no register file */
+    assert_null(plan_trf(&c->p)); /* no [trf] section, no register file */
 }
 
 int main(void)

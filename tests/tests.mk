@@ -17,8 +17,8 @@ UT_NAMES := test_cfg test_plan test_emit test_model test_attn
 UT_DIR   := $(B)/tests
 UT_ADIR  := $(B)/tests-asan
 UT_INC   := -Igen -Imodel -Itests
-UT_LIBS  := -linih -lcmocka -lm
-UT_HDRS  := gen/tforge.h model/tf_model.h model/tf_attn.h tests/tutil.h
+UT_LIBS  := -linih -ljansson -lcmocka -lm
+UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h tests/tutil.h
 UT_SRC   := $(GEN_SRC) $(MODEL_SRC) tests/tutil.c
 UT_SAN   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -45,17 +45,17 @@ $(UT_ADIR)/obj/%.o: %.c $(UT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(UT_SAN) $(UT_INC) -c -o $@ $<
 
-$(UT_ADIR)/obj/templates.o: $(B)/templates.c gen/tforge.h
+$(UT_ADIR)/obj/templates.o: $(B)/templates.c $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -Wno-overlength-strings $(UT_SAN) -Igen -Imodel -c -o $@ $<
 
 $(UT_ADIR)/test_%: tests/test_%.c $(UT_AOBJS) $(UT_HDRS)
 	$(CC) $(WARN) $(UT_SAN) $(UT_INC) -o $@ $< $(UT_AOBJS) $(UT_LIBS)
 
-$(UT_ATF): gen/main.c $(UT_AOBJS) gen/tforge.h
+$(UT_ATF): gen/main.c $(UT_AOBJS) $(GEN_HDR)
 	$(CC) $(WARN) $(UT_SAN) -Igen -Imodel -o $@ gen/main.c \
 	    $(filter $(UT_ADIR)/obj/gen/%,$(UT_AOBJS)) $(UT_ADIR)/obj/model/tf_attn.o \
-	    $(UT_ADIR)/obj/templates.o -linih -lm
+	    $(UT_ADIR)/obj/templates.o -linih -ljansson -lm
 
 # Probe whether LeakSanitizer can run here: it stops the world with ptrace,
 # which some containers and debuggers forbid ("LeakSanitizer has encountered a

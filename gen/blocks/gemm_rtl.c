@@ -1,96 +1,19 @@
-/* emit_rtl.c -- write the Verilog of a design: fixed-text templates copied with
- * a header, the unrolled PE mesh, the GEMM engine assembled from engine
- * fragments, and the top. Reads only the plan. */
-#include "tforge.h"
+/* gemm_rtl.c -- the GEMM engine's Verilog: the unrolled PE mesh, the engine
+ * assembled from templates/engine/ fragments with the plan's localparams, and
+ * <name>_top. Reads only the plan. */
+#include "blocks/gemm.h"
 
 #include <string.h>
 
-static const char *df_name(const struct tf_plan *p) { return p->dataflow == TF_OS ? "os" : "ws"; }
-
-/* Fixed-text modules this design uses, leaves first. */
-static int template_modules(const struct tf_plan *p, const char **out)
-{
-    int n = 0;
-    out[n++] = p->dataflow == TF_OS ? "tf_pe_os" : "tf_pe_ws";
-    out[n++] = "tf_delay";
-    out[n++] = "tf_ram_1r1w";
-    out[n++] = "tf_skid";
-    if (p->requant)
-        out[n++] = "tf_requant";
-    if (p->store == TF_STORE_BANKED) {
-        out[n++] = "tf_rotate";
-        out[n++] = "tf_trf_banked";
-    } else if (p->store == TF_STORE_FLOPS) {
-        out[n++] = "tf_trf_flops";
-    }
-    return n;
-}
-
-/* "<mod>.v" for each fixed-text module, then "<name>_<g>.v" for each generated one. */
-static int file_names(char out[][TF_FILE_NAME_MAX], int max, const char *const *mods, int nm,
-                      const char *name, const char *const *gens, int ng)
-{
-    int n = 0;
-    for (int i = 0; i < nm && n < max; i++)
-        snprintf(out[n++], TF_FILE_NAME_MAX, "%s.v", mods[i]);
-    for (int i = 0; i < ng && n < max; i++)
-        snprintf(out[n++], TF_FILE_NAME_MAX, "%s_%s.v", name, gens[i]);
-    return n;
-}
-
-int rtl_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
-{
-    const char *mods[8];
-    static const char *const gens[] = {"mesh", "gemm", "top"};
-    return file_names(out, max, mods, template_modules(p, mods), p->name, gens, 3);
-}
-
-/* Fixed-text modules of the register file, leaves first. */
-static int trf_template_modules(const struct tf_plan *p, const char **out)
-{
-    int n = 0;
-    if (p->trf_impl == TF_TRF_BANKED) {
-        out[n++] = "tf_ram_1r1w";
-        out[n++] = "tf_rotate";
-        out[n++] = "tf_trf_banked";
-    } else {
-        out[n++] = "tf_trf_flops";
-    }
-    return n;
-}
-
-int trf_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
-{
-    const char *mods[8];
-    static const char *const gens[] = {"trf"};
-    return file_names(out, max, mods, trf_template_modules(p, mods), p->name, gens, 1);
-}
-
-int attn_files(const struct tf_plan *p, char out[][TF_FILE_NAME_MAX], int max)
-{
-    const char *mods[] = {"tf_ram_1r1w", "tf_attn_core"};
-    static const char *const gens[] = {"attn"};
-    return file_names(out, max, mods, 2, p->name, gens, 1);
-}
-
-static void emit_copy(const struct tf_plan *p, const struct tf_dir *dir, const char *mod, struct diag *d)
-{
-    struct emitter e;
-    char file[128], tname[128];
-    snprintf(file, sizeof file, "%s.v", mod);
-    snprintf(tname, sizeof tname, "%s.v", mod);
-    emit_begin(&e, dir, file, d);
-    emit_vheader(&e, p, "Fixed-text module, copied from templates/ unchanged.");
-    emit_template(&e, p, tname, NULL, 0);
-    emit_end(&e);
-}
+static const char *df_name(const struct gemm_plan *p) { return p->dataflow == TF_OS ? "os" : "ws"; }
 
 /* ---- mesh ---------------------------------------------------------------- */
 
-static void mesh_os(struct emitter *e, const struct tf_plan *p)
+static void mesh_os(struct emitter *e, const struct tf_plan *root)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     int R = p->rows, C = p->cols;
-    emit_open(e, "module %s_mesh (", p->name);
+    emit_open(e, "module %s_mesh (", root->name);
     emit_line(e, "input  wire                  clk_i,");
     emit_line(e, "input  wire                  rst_ni,");
     emit_line(e, "input  wire                  en_i,");
@@ -176,10 +99,11 @@ static void mesh_os(struct emitter *e, const struct tf_plan *p)
     emit_line(e, "endmodule");
 }
 
-static void mesh_ws(struct emitter *e, const struct tf_plan *p)
+static void mesh_ws(struct emitter *e, const struct tf_plan *root)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     int R = p->rows, C = p->cols, W = p->op_bits, A = p->acc_bits, RW = p->rowsel_w;
-    emit_open(e, "module %s_mesh (", p->name);
+    emit_open(e, "module %s_mesh (", root->name);
     emit_line(e, "input  wire                  clk_i,");
     emit_line(e, "input  wire                  rst_ni,");
     emit_line(e, "input  wire                  en_i,");
@@ -250,14 +174,15 @@ static void mesh_ws(struct emitter *e, const struct tf_plan *p)
     emit_line(e, "endmodule");
 }
 
-static void emit_mesh(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
+static void emit_mesh(const struct tf_plan *root, const struct tf_dir *dir, struct diag *d)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     struct emitter e;
     char file[128];
-    snprintf(file, sizeof file, "%s_mesh.v", p->name);
+    snprintf(file, sizeof file, "%s_mesh.v", root->name);
     emit_begin(&e, dir, file, d);
-    emit_vheader(&e, p, "");
-    emit_line(&e, "// %s_mesh -- %d x %d %s systolic array of tf_pe_%s, unrolled.", p->name,
+    emit_vheader(&e, root, "");
+    emit_line(&e, "// %s_mesh -- %d x %d %s systolic array of tf_pe_%s, unrolled.", root->name,
               p->rows, p->cols, p->dataflow == TF_OS ? "output-stationary" : "weight-stationary",
               df_name(p));
     if (p->dataflow == TF_OS) {
@@ -274,9 +199,9 @@ static void emit_mesh(const struct tf_plan *p, const struct tf_dir *dir, struct 
     emit_line(&e, "`default_nettype none");
     emit_blank(&e);
     if (p->dataflow == TF_OS)
-        mesh_os(&e, p);
+        mesh_os(&e, root);
     else
-        mesh_ws(&e, p);
+        mesh_ws(&e, root);
     emit_blank(&e);
     emit_line(&e, "`default_nettype wire");
     emit_end(&e);
@@ -294,10 +219,11 @@ static void lp_sized(struct emitter *e, const char *name, int w, long long v)
     emit_line(e, "localparam [%d:0] %s = %d'd%lld;", w - 1, name, w, v & ((1LL << w) - 1));
 }
 
-static void hook_mesh(struct emitter *e, const struct tf_plan *p)
+static void hook_mesh(struct emitter *e, const struct tf_plan *root)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     e->indent = 1;
-    emit_open(e, "%s_mesh u_mesh (", p->name);
+    emit_open(e, "%s_mesh u_mesh (", root->name);
     emit_line(e, ".clk_i   (clk_i),");
     emit_line(e, ".rst_ni  (rst_ni),");
     emit_line(e, ".en_i    (en),");
@@ -322,9 +248,10 @@ static void hook_mesh(struct emitter *e, const struct tf_plan *p)
     e->indent = 0;
 }
 
-static void hook_output_stage(struct emitter *e, const struct tf_plan *p)
+static void hook_output_stage(struct emitter *e, const struct tf_plan *root)
 {
-    emit_template(e, p, p->requant ? "engine/out_rq.vt" : "engine/out_norq.vt", NULL, 0);
+    const struct gemm_plan *p = plan_gemm(root);
+    emit_template(e, root, p->requant ? "engine/out_rq.vt" : "engine/out_norq.vt", NULL, 0);
 }
 
 /* The result store (gemm.store): without it, the schedule reads the lane memories. */
@@ -341,9 +268,10 @@ static void store_none(struct emitter *e)
 
 /* reg [lanes*OpW-1:0] out = words grp*lanes .. grp*lanes+lanes-1 of a store read
  * (zero beyond its nb words), for each of ngrp values of the registered group. */
-static void store_select(struct emitter *e, const struct tf_plan *p, const char *out, int lanes,
+static void store_select(struct emitter *e, const struct tf_plan *root, const char *out, int lanes,
                          const char *grp, int grp_w, int ngrp, const char *rdata, int port)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     int ow = p->op_bits, nb = p->st_nb;
     emit_line(e, "reg  [%d:0] %s;", lanes * ow - 1, out);
     emit_open(e, "always @* begin");
@@ -366,8 +294,9 @@ static void store_select(struct emitter *e, const struct tf_plan *p, const char 
     emit_close(e, "end");
 }
 
-static void hook_store(struct emitter *e, const struct tf_plan *p)
+static void hook_store(struct emitter *e, const struct tf_plan *root)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     if (p->store == TF_STORE_NONE) {
         store_none(e);
         return;
@@ -515,17 +444,18 @@ static void hook_store(struct emitter *e, const struct tf_plan *p)
     e->indent--;
     emit_line(e, "wire unused_st_r = ^{st_rvalid, st_rdata};");
     emit_blank(e);
-    store_select(e, p, "st_a", p->rows, "st_agrp_q", agw, angrp, "st_rdata", 0);
-    store_select(e, p, "st_b", C, "st_bgrp_q", p->nt_w, p->nt_max, "st_rdata", 1);
+    store_select(e, root, "st_a", p->rows, "st_agrp_q", agw, angrp, "st_rdata", 0);
+    store_select(e, root, "st_b", C, "st_bgrp_q", p->nt_w, p->nt_max, "st_rdata", 1);
     emit_line(e, "assign a_rdata = (asrc_q != SrcBuf) ? st_a : a_lane_rdata;");
     emit_line(e, "assign b_rdata = (bsrc_q != SrcBuf) ? st_b : b_lane_rdata;");
     e->indent = 0;
 }
 
-static void engine_ports(struct emitter *e, const struct tf_plan *p)
+static void engine_ports(struct emitter *e, const struct tf_plan *root)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     int dw = p->dim_w;
-    emit_open(e, "module %s_gemm (", p->name);
+    emit_open(e, "module %s_gemm (", root->name);
     emit_line(e, "input  wire        clk_i,");
     emit_line(e, "input  wire        rst_ni,");
     emit_line(e, "// command: 0 LOAD_A, 1 LOAD_B, 2 LOAD_RQ, 3 GEMM, 4 LOAD_AT, 5 LOAD_BT");
@@ -563,10 +493,11 @@ static void engine_ports(struct emitter *e, const struct tf_plan *p)
     emit_close(e, ");");
 }
 
-static void engine_localparams(struct emitter *e, const struct tf_plan *p)
+static void engine_localparams(struct emitter *e, const struct tf_plan *root)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     e->indent = 1;
-    emit_line(e, "// Derived by the plan (tforge check %s prints them all).", p->config_path);
+    emit_line(e, "// Derived by the plan (tforge check %s prints them all).", root->config_path);
     lp_int(e, "R", p->rows);
     lp_int(e, "C", p->cols);
     lp_int(e, "OpW", p->op_bits);
@@ -625,15 +556,16 @@ static void engine_localparams(struct emitter *e, const struct tf_plan *p)
     e->indent = 0;
 }
 
-static void emit_engine(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
+static void emit_engine(const struct tf_plan *root, const struct tf_dir *dir, struct diag *d)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     struct emitter e;
     char file[128];
-    snprintf(file, sizeof file, "%s_gemm.v", p->name);
+    snprintf(file, sizeof file, "%s_gemm.v", root->name);
     emit_begin(&e, dir, file, d);
-    emit_vheader(&e, p, "");
+    emit_vheader(&e, root, "");
     emit_line(&e, "// %s_gemm -- tiled GEMM engine C[MxN] = A[MxK] * B[KxN] on a %d x %d %s array.",
-              p->name, p->rows, p->cols, p->dataflow == TF_OS ? "output-stationary" : "weight-stationary");
+              root->name, p->rows, p->cols, p->dataflow == TF_OS ? "output-stationary" : "weight-stationary");
     emit_line(&e, "// Load A and B into the on-chip buffers (LOAD_A, LOAD_B, row-major on in_*),");
     emit_line(&e, "// optionally the per-column requantization entries (LOAD_RQ on rq_*), then issue");
     emit_line(&e, "// GEMM. Results leave on c_* one row of C lanes per beat (lanes at or beyond N");
@@ -644,16 +576,16 @@ static void emit_engine(const struct tf_plan *p, const struct tf_dir *dir, struc
               p->requant ? "out_rq.vt" : "out_norq.vt");
     emit_line(&e, "`default_nettype none");
     emit_blank(&e);
-    engine_ports(&e, p);
+    engine_ports(&e, root);
     emit_blank(&e);
-    engine_localparams(&e, p);
+    engine_localparams(&e, root);
     static const struct emit_hook hooks[] = {{"MESH_INSTANCE", hook_mesh},
                                              {"OUTPUT_STAGE", hook_output_stage},
                                              {"STORE", hook_store}};
-    emit_template(&e, p, "engine/head.vt", hooks, 3);
-    emit_template(&e, p, p->dataflow == TF_OS ? "engine/sched_os.vt" : "engine/sched_ws.vt",
+    emit_template(&e, root, "engine/head.vt", hooks, 3);
+    emit_template(&e, root, p->dataflow == TF_OS ? "engine/sched_os.vt" : "engine/sched_ws.vt",
                   hooks, 3);
-    emit_template(&e, p, "engine/tail.vt", hooks, 3);
+    emit_template(&e, root, "engine/tail.vt", hooks, 3);
     emit_line(&e, "endmodule");
     emit_blank(&e);
     emit_line(&e, "`default_nettype wire");
@@ -662,8 +594,9 @@ static void emit_engine(const struct tf_plan *p, const struct tf_dir *dir, struc
 
 /* ---- top ----------------------------------------------------------------- */
 
-static void emit_top(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
+static void emit_top(const struct tf_plan *root, const struct tf_dir *dir, struct diag *d)
 {
+    const struct gemm_plan *p = plan_gemm(root);
     static const char *const ports[][2] = {
         {"clk_i", "in"}, {"rst_ni", "in"}, {"cmd_valid_i", "in"}, {"cmd_ready_o", "out"},
         {"cmd_op_i", "in"}, {"cmd_m_i", "in"}, {"cmd_k_i", "in"}, {"cmd_n_i", "in"},
@@ -679,15 +612,15 @@ static void emit_top(const struct tf_plan *p, const struct tf_dir *dir, struct d
     int n = (int)(sizeof ports / sizeof ports[0]);
     struct emitter e;
     char file[128];
-    snprintf(file, sizeof file, "%s_top.v", p->name);
+    snprintf(file, sizeof file, "%s_top.v", root->name);
     emit_begin(&e, dir, file, d);
-    emit_vheader(&e, p, "");
-    emit_line(&e, "// %s_top -- the accelerator top. Today it holds the GEMM engine (%s_gemm);", p->name,
-              p->name);
+    emit_vheader(&e, root, "");
+    emit_line(&e, "// %s_top -- the accelerator top. Today it holds the GEMM engine (%s_gemm);", root->name,
+              root->name);
     emit_line(&e, "// its ports are the engine's, documented there and in docs/architecture.md.");
     emit_line(&e, "`default_nettype none");
     emit_blank(&e);
-    emit_open(&e, "module %s_top (", p->name);
+    emit_open(&e, "module %s_top (", root->name);
     for (int i = 0; i < n; i++) {
         const char *dir_kw = !strcmp(ports[i][1], "in") ? "input " : "output";
         char range[32] = "";
@@ -698,7 +631,7 @@ static void emit_top(const struct tf_plan *p, const struct tf_dir *dir, struct d
     emit_close(&e, ");");
     emit_blank(&e);
     e.indent++;
-    emit_open(&e, "%s_gemm u_gemm (", p->name);
+    emit_open(&e, "%s_gemm u_gemm (", root->name);
     for (int i = 0; i < n; i++)
         emit_line(&e, ".%s (%s)%s", ports[i][0], ports[i][0], i + 1 < n ? "," : "");
     emit_close(&e, ");");
@@ -710,263 +643,12 @@ static void emit_top(const struct tf_plan *p, const struct tf_dir *dir, struct d
     emit_end(&e);
 }
 
-/* ---- register file wrapper ---------------------------------------------- */
 
-static void emit_trf(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
+void gemm_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_dir *dir,
+                   struct diag *d)
 {
-    struct emitter e;
-    char file[128];
-    int nb = p->trf_nb, w = p->trf_w, iw = p->trf_idx_w, np = p->trf_ports;
-    snprintf(file, sizeof file, "%s_trf.v", p->name);
-    emit_begin(&e, dir, file, d);
-    emit_vheader(&e, p, "");
-    emit_line(&e, "// %s_trf -- two-direction accessible register file: %d rows x %d columns of %d-bit",
-              p->name, p->trf_nr, p->trf_nc, w);
-    emit_line(&e, "// words, %s. Every access moves a whole row (dir 0, idx = row) or a whole",
-              p->trf_impl == TF_TRF_BANKED ? "on max(NR, NC) skewed memory banks (tf_trf_banked)"
-                                           : "in flip-flops (tf_trf_flops)");
-    emit_line(&e, "// column (dir 1, idx = column); data ports carry %d words, word i in [i*%d +: %d].", nb, w,
-              w);
-    emit_line(&e, "// One write port%s, %d read port%s; reads return the contents before a",
-              p->trf_mask ? " with a per-word mask" : "", np, np > 1 ? "s" : "");
-    emit_line(&e, "// same-cycle write (read-first); read latency 1; an out-of-range idx writes nothing");
-    emit_line(&e, "// and reads zeros. Handshake: none, every port accepts an access each cycle.");
-    emit_line(&e, "`default_nettype none");
-    emit_blank(&e);
-    emit_open(&e, "module %s_trf (", p->name);
-    emit_line(&e, "input  wire        clk_i,");
-    emit_line(&e, "input  wire        rst_ni,");
-    emit_line(&e, "input  wire        w_valid_i,");
-    emit_line(&e, "input  wire        w_dir_i,");
-    emit_line(&e, "input  wire [%d:0] w_idx_i,", iw - 1);
-    if (p->trf_mask)
-        emit_line(&e, "input  wire [%d:0] w_mask_i,", nb - 1);
-    emit_line(&e, "input  wire [%d:0] w_data_i,", nb * w - 1);
-    for (int k = 0; k < np; k++) {
-        emit_line(&e, "input  wire        r%d_valid_i,", k);
-        emit_line(&e, "input  wire        r%d_dir_i,", k);
-        emit_line(&e, "input  wire [%d:0] r%d_idx_i,", iw - 1, k);
-        emit_line(&e, "output wire        r%d_valid_o,", k);
-        emit_line(&e, "output wire [%d:0] r%d_data_o%s", nb * w - 1, k, k + 1 < np ? "," : "");
-    }
-    emit_close(&e, ");");
-    emit_blank(&e);
-    e.indent++;
-    const char *cat_v = np == 2 ? "{r1_valid_i, r0_valid_i}" : "r0_valid_i";
-    const char *cat_d = np == 2 ? "{r1_dir_i, r0_dir_i}" : "r0_dir_i";
-    const char *cat_i = np == 2 ? "{r1_idx_i, r0_idx_i}" : "r0_idx_i";
-    const char *cat_vo = np == 2 ? "{r1_valid_o, r0_valid_o}" : "r0_valid_o";
-    const char *cat_do = np == 2 ? "{r1_data_o, r0_data_o}" : "r0_data_o";
-    if (p->trf_impl == TF_TRF_BANKED) {
-        emit_open(&e, "tf_trf_banked #(");
-        emit_line(&e, ".NR    (%d),", p->trf_nr);
-        emit_line(&e, ".NC    (%d),", p->trf_nc);
-        emit_line(&e, ".W     (%d),", w);
-        emit_line(&e, ".Ports (%d),", np);
-        emit_line(&e, ".NB    (%d),", nb);
-        emit_line(&e, ".IdxW  (%d),", iw);
-        emit_line(&e, ".RowW  (%d)", p->trf_row_w);
-    } else {
-        emit_open(&e, "tf_trf_flops #(");
-        emit_line(&e, ".NR    (%d),", p->trf_nr);
-        emit_line(&e, ".NC    (%d),", p->trf_nc);
-        emit_line(&e, ".W     (%d),", w);
-        emit_line(&e, ".Ports (%d),", np);
-        emit_line(&e, ".NB    (%d),", nb);
-        emit_line(&e, ".IdxW  (%d),", iw);
-        emit_line(&e, ".RowW  (%d),", p->trf_row_w);
-        emit_line(&e, ".ColW  (%d)", p->trf_col_w);
-    }
-    emit_close(&e, ") u_trf (");
-    e.indent++;
-    emit_line(&e, ".clk_i     (clk_i),");
-    emit_line(&e, ".rst_ni    (rst_ni),");
-    emit_line(&e, ".w_valid_i (w_valid_i),");
-    emit_line(&e, ".w_dir_i   (w_dir_i),");
-    emit_line(&e, ".w_idx_i   (w_idx_i),");
-    emit_line(&e, ".w_data_i  (w_data_i),");
-    if (p->trf_mask)
-        emit_line(&e, ".w_mask_i  (w_mask_i),");
-    else
-        emit_line(&e, ".w_mask_i  ({%d{1'b1}}),", nb);
-    emit_line(&e, ".r_valid_i (%s),", cat_v);
-    emit_line(&e, ".r_dir_i   (%s),", cat_d);
-    emit_line(&e, ".r_idx_i   (%s),", cat_i);
-    emit_line(&e, ".r_valid_o (%s),", cat_vo);
-    emit_line(&e, ".r_data_o  (%s)", cat_do);
-    emit_close(&e, ");");
-    e.indent--;
-    emit_blank(&e);
-    emit_line(&e, "endmodule");
-    emit_blank(&e);
-    emit_line(&e, "`default_nettype wire");
-    emit_end(&e);
-}
-
-/* ---- attention unit wrapper ------------------------------------------------ */
-
-static void emit_attn(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
-{
-    struct emitter e;
-    char file[128];
-    snprintf(file, sizeof file, "%s_attn.v", p->name);
-    emit_begin(&e, dir, file, d);
-    emit_vheader(&e, p, "");
-    emit_line(&e, "// %s_attn -- PIM-style attention unit: %d head%s on %d banks x %d tokens, D = %d,",
-              p->name, p->at_heads, p->at_heads > 1 ? "s" : "", p->at_banks, p->at_tpb, p->at_d);
-    emit_line(&e, "// %d MAC lanes per bank, KV int%d, pruning %s. The logic is templates/tf_attn_core.v;",
-              p->at_lanes, p->at_kv_bits, p->at_prune == TF_PRUNE_IMPORTANCE ? "by importance" : "off");
-    emit_line(&e, "// this wrapper fixes its parameters and the exponent table round(2^%d * 2^(-i/%d)).",
-              p->at_p, 1 << p->at_t);
-    emit_line(&e, "// Ports and timing: docs/architecture.md 3.5; arithmetic: docs/numerics.md 10.");
-    emit_line(&e, "`default_nettype none");
-    emit_blank(&e);
-    int hp = p->at_hp, sw = p->at_slot_w, ow = p->at_ow;
-    if (p->at_parallel) {
-        emit_line(&e, "// Heads in parallel: %d cores side by side, stepped together by one command (cmd_head_i",
-                  hp);
-        emit_line(&e, "// is ignored, cmd_clear_i empties every head). Per-head fields are packed, head h in");
-        emit_line(&e, "// [h*W +: W]: cmd_scale_i, in_q/k/v_i, o_data_o, evict_o, evict_slot_o, slot_o.");
-    }
-    emit_open(&e, "module %s_attn (", p->name);
-    emit_line(&e, "input  wire        clk_i,");
-    emit_line(&e, "input  wire        rst_ni,");
-    emit_line(&e, "input  wire        cmd_valid_i,");
-    emit_line(&e, "output wire        cmd_ready_o,");
-    emit_line(&e, "input  wire [%d:0] cmd_head_i,", p->at_h_w - 1);
-    emit_line(&e, "input  wire [%d:0] cmd_scale_i,", 32 * hp - 1);
-    emit_line(&e, "input  wire        cmd_clear_i,");
-    emit_line(&e, "input  wire        in_valid_i,");
-    emit_line(&e, "output wire        in_ready_o,");
-    emit_line(&e, "input  wire [%d:0]  in_q_i,", 8 * hp - 1);
-    emit_line(&e, "input  wire [%d:0]  in_k_i,", 8 * hp - 1);
-    emit_line(&e, "input  wire [%d:0]  in_v_i,", 8 * hp - 1);
-    emit_line(&e, "output wire        o_valid_o,");
-    emit_line(&e, "input  wire        o_ready_i,");
-    emit_line(&e, "output wire [%d:0] o_data_o,", ow * hp - 1);
-    emit_line(&e, "output wire        o_last_o,");
-    emit_line(&e, "output wire        busy_o,");
-    emit_line(&e, "output wire        step_err_o,");
-    emit_line(&e, "output wire [%d:0] evict_o,", hp - 1);
-    emit_line(&e, "output wire [%d:0] evict_slot_o,", sw * hp - 1);
-    emit_line(&e, "output wire [%d:0] slot_o,", sw * hp - 1);
-    emit_line(&e, "output wire [47:0] stat_cycles_o,");
-    emit_line(&e, "output wire [47:0] stat_wait_o");
-    emit_close(&e, ");");
-    emit_blank(&e);
-    e.indent++;
-    struct tfa_arch ar = tf_plan_attn_arch(p);
-    int ew = p->at_p + 1, n = 1 << p->at_t;
-    if (p->at_parallel) {
-        /* the cores stay in lockstep: every handshake fires for all of them or none */
-        emit_line(&e, "wire [%d:0] c_cmd_ready, c_in_ready, c_o_valid, c_o_last, c_busy, c_err;", hp - 1);
-        emit_line(&e, "wire [%d:0] c_cycles, c_wait;", 48 * hp - 1);
-        emit_line(&e, "assign cmd_ready_o   = &c_cmd_ready;");
-        emit_line(&e, "assign in_ready_o    = &c_in_ready;");
-        emit_line(&e, "assign o_valid_o     = &c_o_valid;");
-        emit_line(&e, "assign o_last_o      = c_o_last[0];");
-        emit_line(&e, "assign busy_o        = |c_busy;");
-        emit_line(&e, "assign step_err_o    = c_err[0];");
-        emit_line(&e, "assign stat_cycles_o = c_cycles[47:0];");
-        emit_line(&e, "assign stat_wait_o   = c_wait[47:0];");
-        emit_line(&e, "wire unused_par = ^{cmd_head_i, c_o_last, c_err, c_cycles, c_wait};");
-        emit_line(&e, "genvar gh;");
-        emit_open(&e, "generate");
-        emit_open(&e, "for (gh = 0; gh < %d; gh = gh + 1) begin : g_head", hp);
-    }
-    emit_open(&e, "tf_attn_core #(");
-    emit_line(&e, ".NB(%d), .TPB(%d), .D(%d), .LN(%d), .H(%d), .KVB(%d),", p->at_banks, p->at_tpb,
-              p->at_d, p->at_lanes, p->at_hcore, p->at_kv_bits);
-    emit_line(&e, ".T(%d), .P(%d), .F(%d), .PB(%d), .IMPW(%d), .Prune(%d), .Recent(%d), .TopK(%d),",
-              p->at_t, p->at_p, p->at_f, p->at_pb, p->at_imp_bits,
-              p->at_prune == TF_PRUNE_IMPORTANCE, p->at_recent, p->at_topk);
-    emit_line(&e, ".G(%d), .OW(%d),", p->at_guard, p->at_ow);
-    emit_line(&e, ".CH(%d), .RowW(%d), .ChW(%d), .HW(%d), .BW(%d), .SlotW(%d), .DW(%d), .MAW(%d), .SAW(%d),",
-              p->at_ch, p->at_row_w, p->at_ch_w, p->at_hcore_w, p->at_b_w, p->at_slot_w, p->at_dw,
-              p->at_maw, p->at_saw);
-    emit_line(&e, "// entry i in bits [i*%d +: %d], entry %d first", ew, ew, n - 1);
-    emit_open(&e, ".ExpTable ({");
-    for (int i = n - 1; i >= 0; i -= 8) {
-        char line[256];
-        int len = 0;
-        for (int j = i; j > i - 8 && j >= 0; j--)
-            len += snprintf(line + len, sizeof line - (size_t)len, "%d'd%u%s", ew,
-                            (unsigned)tfa_exp_table(&ar, j), j > 0 ? ", " : "");
-        emit_line(&e, "%s", line);
-    }
-    emit_close(&e, "})");
-    emit_close(&e, ") u_core (");
-    e.indent++;
-    if (!p->at_parallel) {
-        static const char *const ports[] = {
-            "clk_i", "rst_ni", "cmd_valid_i", "cmd_ready_o", "cmd_head_i", "cmd_scale_i", "cmd_clear_i",
-            "in_valid_i", "in_ready_o", "in_q_i", "in_k_i", "in_v_i", "o_valid_o", "o_ready_i",
-            "o_data_o", "o_last_o", "busy_o", "step_err_o", "evict_o", "evict_slot_o", "slot_o",
-            "stat_cycles_o", "stat_wait_o"};
-        int np = (int)(sizeof ports / sizeof ports[0]);
-        for (int i = 0; i < np; i++)
-            emit_line(&e, ".%s(%s)%s", ports[i], ports[i], i + 1 < np ? "," : "");
-        e.indent--;
-        emit_close(&e, ");");
-    } else {
-        emit_line(&e, ".clk_i(clk_i),");
-        emit_line(&e, ".rst_ni(rst_ni),");
-        emit_line(&e, ".cmd_valid_i(cmd_valid_i && cmd_ready_o),");
-        emit_line(&e, ".cmd_ready_o(c_cmd_ready[gh]),");
-        emit_line(&e, ".cmd_head_i(1'b0),");
-        emit_line(&e, ".cmd_scale_i(cmd_scale_i[gh*32 +: 32]),");
-        emit_line(&e, ".cmd_clear_i(cmd_clear_i),");
-        emit_line(&e, ".in_valid_i(in_valid_i && in_ready_o),");
-        emit_line(&e, ".in_ready_o(c_in_ready[gh]),");
-        emit_line(&e, ".in_q_i(in_q_i[gh*8 +: 8]),");
-        emit_line(&e, ".in_k_i(in_k_i[gh*8 +: 8]),");
-        emit_line(&e, ".in_v_i(in_v_i[gh*8 +: 8]),");
-        emit_line(&e, ".o_valid_o(c_o_valid[gh]),");
-        emit_line(&e, ".o_ready_i(o_ready_i && o_valid_o),");
-        emit_line(&e, ".o_data_o(o_data_o[gh*%d +: %d]),", ow, ow);
-        emit_line(&e, ".o_last_o(c_o_last[gh]),");
-        emit_line(&e, ".busy_o(c_busy[gh]),");
-        emit_line(&e, ".step_err_o(c_err[gh]),");
-        emit_line(&e, ".evict_o(evict_o[gh]),");
-        emit_line(&e, ".evict_slot_o(evict_slot_o[gh*%d +: %d]),", sw, sw);
-        emit_line(&e, ".slot_o(slot_o[gh*%d +: %d]),", sw, sw);
-        emit_line(&e, ".stat_cycles_o(c_cycles[gh*48 +: 48]),");
-        emit_line(&e, ".stat_wait_o(c_wait[gh*48 +: 48])");
-        e.indent--;
-        emit_close(&e, ");");
-        emit_close(&e, "end");
-        emit_close(&e, "endgenerate");
-    }
-    emit_blank(&e);
-    emit_line(&e, "endmodule");
-    emit_blank(&e);
-    emit_line(&e, "`default_nettype wire");
-    emit_end(&e);
-}
-
-void emit_rtl(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d)
-{
-    const char *mods[8];
-    int nm = template_modules(p, mods);
-    for (int i = 0; i < nm; i++)
-        emit_copy(p, dir, mods[i], d);
-    emit_mesh(p, dir, d);
-    emit_engine(p, dir, d);
-    emit_top(p, dir, d);
-    if (p->trf) {
-        const char *tmods[8];
-        int nt = trf_template_modules(p, tmods);
-        for (int i = 0; i < nt; i++) {
-            int shared = 0; /* the engine's copy serves both */
-            for (int j = 0; j < nm; j++)
-                shared |= !strcmp(tmods[i], mods[j]);
-            if (!shared)
-                emit_copy(p, dir, tmods[i], d);
-        }
-        emit_trf(p, dir, d);
-    }
-    if (p->attn) {
-        emit_copy(p, dir, "tf_attn_core", d); /* tf_ram_1r1w: the engine's copy */
-        emit_attn(p, dir, d);
-    }
+    (void)bp;
+    emit_mesh(root, dir, d);
+    emit_engine(root, dir, d);
+    emit_top(root, dir, d);
 }

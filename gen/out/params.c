@@ -1,0 +1,255 @@
+/* params.c -- <name>_params.h (C) and <name>_params.vh (Verilog): every constant a
+ * model, harness, bench or script needs, written once by the block that owns it
+ * (par_int and friends, called from each block's params function) and printed here
+ * into both headers, with the design's prefix (TF_DEFAULT_ROWS), so two designs can
+ * share one build. Code built for one design defines TFP_SINGLE_DESIGN first and
+ * also gets the names as TFP_ROWS. */
+#include "tforge.h"
+#include "out/out.h"
+
+#include <string.h>
+
+enum par_kind { PAR_INT, PAR_STR, PAR_FLAG, PAR_V, PAR_C, PAR_SECTION };
+
+struct par {
+    enum par_kind kind;
+    int block;
+    const char *name, *text, *comment;
+    long long v;
+};
+
+struct tf_params {
+    struct arena *a;
+    struct diag *d;
+    const char *prefix; /* "TF_DEFAULT_" */
+    int block;          /* the block whose params function runs */
+    struct par *v;
+    int n, cap;
+};
+
+static struct par *par_new(struct tf_params *pp, enum par_kind kind, const char *name,
+                           const char *comment)
+{
+    if (pp->n == pp->cap) {
+        int cap = pp->cap ? pp->cap * 2 : 64;
+        struct par *nv = arena_alloc(pp->a, sizeof *nv * (size_t)cap);
+        if (pp->n)
+            memcpy(nv, pp->v, sizeof *nv * (size_t)pp->n);
+        pp->v = nv;
+        pp->cap = cap;
+    }
+    for (int i = 0; i < pp->n && kind != PAR_SECTION; i++)
+        if (pp->v[i].kind != PAR_SECTION && !strcmp(pp->v[i].name, name))
+            tf_fail(pp->d, TF_EXIT_INTERNAL, "internal error: params name %s given twice", name);
+    struct par *p = &pp->v[pp->n++];
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    p->block = pp->block;
+    p->name = name;
+    p->comment = comment;
+    return p;
+}
+
+void par_section(struct tf_params *pp, const char *title)
+{
+    par_new(pp, PAR_SECTION, "", NULL)->text = title;
+}
+
+void par_int(struct tf_params *pp, const char *name, long long v, const char *comment)
+{
+    par_new(pp, PAR_INT, name, comment)->v = v;
+}
+
+void par_flag(struct tf_params *pp, const char *name, int on, const char *comment)
+{
+    par_new(pp, PAR_FLAG, name, comment)->v = on != 0;
+}
+
+void par_str(struct tf_params *pp, const char *name, const char *v)
+{
+    par_new(pp, PAR_STR, name, NULL)->text = v;
+}
+
+void par_v(struct tf_params *pp, const char *name, const char *text, const char *comment)
+{
+    par_new(pp, PAR_V, name, comment)->text = text;
+}
+
+void par_c(struct tf_params *pp, const char *name, const char *text, const char *comment)
+{
+    par_new(pp, PAR_C, name, comment)->text = text;
+}
+
+/* TEXT with every "@" replaced by PREFIX. */
+static const char *prefixed(struct arena *a, const char *text, const char *prefix)
+{
+    const char *out = "";
+    for (const char *s = text; *s;) {
+        size_t n = strcspn(s, "@");
+        out = arena_printf(a, "%s%.*s%s", out, (int)n, s, s[n] ? prefix : "");
+        s += n + (s[n] != '\0');
+    }
+    return out;
+}
+
+struct tf_params *params_collect(const struct tf_plan *p, struct arena *a, struct diag *d)
+{
+    struct tf_params *pp = arena_alloc(a, sizeof *pp);
+    pp->a = a;
+    pp->d = d;
+    pp->prefix = p->macro;
+    pp->block = -1;
+    par_section(pp, "the design");
+    par_str(pp, "NAME", p->name);
+    par_v(pp, "NAME_STR", arena_printf(a, "\"%s\"", p->name), "the name as a Verilog string");
+    for (int b = 0; b < TF_NBLOCKS; b++) {
+        if (!tf_blocks[b]->hardware)
+            continue;
+        const char *n = "";
+        for (const char *s = tf_blocks[b]->name; *s; s++)
+            n = arena_printf(a, "%s%c", n, *s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
+        par_int(pp, n, p->blk[b] != NULL,
+                arena_printf(a, "the %s is built", tf_blocks[b]->title));
+    }
+    for (int b = 0; b < TF_NBLOCKS; b++) {
+        if (p->blk[b] && tf_blocks[b]->params) {
+            pp->block = b;
+            tf_blocks[b]->params(p->blk[b], p, pp, a);
+        }
+    }
+    return pp;
+}
+
+int params_count(const struct tf_params *pp) { return pp->n; }
+
+/* The i-th param as a name and an integer, for the manifest: 1 if it is one (an int or
+ * a flag), with its block (-1 for the design's). */
+int params_int_at(const struct tf_params *pp, int i, const char **name, long long *v, int *block)
+{
+    const struct par *q = &pp->v[i];
+    if (q->kind != PAR_INT && q->kind != PAR_FLAG)
+        return 0;
+    *name = q->name;
+    *v = q->v;
+    *block = q->block;
+    return 1;
+}
+
+static const char *comment_c(struct arena *a, const char *c)
+{
+    return c ? arena_printf(a, " /* %s */", c) : "";
+}
+
+static const char *comment_v(struct arena *a, const char *c)
+{
+    return c ? arena_printf(a, " // %s", c) : "";
+}
+
+static void emit_h(const struct tf_plan *p, const struct tf_params *pp, const struct tf_dir *dir,
+                   struct arena *a, struct diag *d)
+{
+    struct emitter e;
+    const char *P = p->macro;
+    emit_begin(&e, dir, arena_printf(a, "%s_params.h", p->name), d);
+    emit_line(&e, "/* Generated by tforge %s from %s -- do not edit.", TF_VERSION, p->config_path);
+    emit_line(&e, " * Every derived constant of design %s, named %s*; the golden and cycle", p->name, P);
+    emit_line(&e, " * models, the harnesses and the benchmarks read these instead of typing them");
+    emit_line(&e, " * again. Code built for this one design may define TFP_SINGLE_DESIGN first to");
+    emit_line(&e, " * have them as TFP_* as well. */");
+    emit_line(&e, "#ifndef %sPARAMS_H", P);
+    emit_line(&e, "#define %sPARAMS_H", P);
+    for (int i = 0; i < pp->n; i++) {
+        const struct par *q = &pp->v[i];
+        switch (q->kind) {
+        case PAR_SECTION:
+            emit_blank(&e);
+            emit_line(&e, "/* ---- %s */", q->text);
+            break;
+        case PAR_INT:
+        case PAR_FLAG:
+            emit_line(&e, "#define %s%s %lld%s", P, q->name, q->v, comment_c(a, q->comment));
+            break;
+        case PAR_STR:
+            emit_line(&e, "#define %s%s \"%s\"", P, q->name, q->text);
+            break;
+        case PAR_C:
+            if (q->comment)
+                emit_line(&e, "/* %s */", q->comment);
+            emit_line(&e, "#define %s%s %s", P, q->name, prefixed(a, q->text, P));
+            break;
+        case PAR_V:
+            break;
+        }
+    }
+    if (strcmp(P, "TFP_") != 0) {
+        emit_blank(&e);
+        emit_line(&e, "#ifdef TFP_SINGLE_DESIGN");
+        for (int i = 0; i < pp->n; i++) {
+            const struct par *q = &pp->v[i];
+            if (q->kind != PAR_SECTION && q->kind != PAR_V)
+                emit_line(&e, "#define TFP_%s %s%s", q->name, P, q->name);
+        }
+        emit_line(&e, "#endif");
+    }
+    emit_blank(&e);
+    emit_line(&e, "#endif");
+    emit_end(&e);
+}
+
+static void emit_vh(const struct tf_plan *p, const struct tf_params *pp, const struct tf_dir *dir,
+                    struct arena *a, struct diag *d)
+{
+    struct emitter e;
+    const char *P = p->macro;
+    emit_begin(&e, dir, arena_printf(a, "%s_params.vh", p->name), d);
+    emit_vheader(&e, p, "");
+    emit_line(&e, "// Every derived constant of design %s, named %s*, for Verilog benches.", p->name, P);
+    emit_line(&e, "// A bench built for this one design may define TFP_SINGLE_DESIGN first to have");
+    emit_line(&e, "// them as TFP_* as well.");
+    emit_line(&e, "`ifndef %sPARAMS_VH", P);
+    emit_line(&e, "`define %sPARAMS_VH", P);
+    for (int i = 0; i < pp->n; i++) {
+        const struct par *q = &pp->v[i];
+        switch (q->kind) {
+        case PAR_SECTION:
+            emit_line(&e, "// ---- %s", q->text);
+            break;
+        case PAR_INT:
+            emit_line(&e, "`define %s%s %lld%s", P, q->name, q->v, comment_v(a, q->comment));
+            break;
+        case PAR_FLAG:
+            if (q->v)
+                emit_line(&e, "`define %s%s 1%s", P, q->name, comment_v(a, q->comment));
+            break;
+        case PAR_STR:
+            emit_line(&e, "`define %s%s \"%s\"", P, q->name, q->text);
+            break;
+        case PAR_V:
+            emit_line(&e, "`define %s%s %s%s", P, q->name, prefixed(a, q->text, P),
+                      comment_v(a, q->comment));
+            break;
+        case PAR_C:
+            break;
+        }
+    }
+    if (strcmp(P, "TFP_") != 0) {
+        emit_line(&e, "`ifdef TFP_SINGLE_DESIGN");
+        for (int i = 0; i < pp->n; i++) {
+            const struct par *q = &pp->v[i];
+            if (q->kind == PAR_SECTION || q->kind == PAR_C || (q->kind == PAR_FLAG && !q->v))
+                continue;
+            emit_line(&e, "`define TFP_%s `%s%s", q->name, P, q->name);
+        }
+        emit_line(&e, "`endif");
+    }
+    emit_line(&e, "`endif");
+    emit_end(&e);
+}
+
+void emit_params(const struct tf_plan *p, const struct tf_dir *dir, struct arena *a,
+                 struct diag *d)
+{
+    const struct tf_params *pp = params_collect(p, a, d);
+    emit_h(p, pp, dir, a, d);
+    emit_vh(p, pp, dir, a, d);
+}
