@@ -45,6 +45,7 @@ module tf_attn_core #(
   parameter integer DW    = 2,     // max(clog2(D), 1)
   parameter integer MAW   = 3,     // K/V memory address width: clog2(H * TPB * CH)
   parameter integer SAW   = 2,     // per-slot array address width: clog2(H * TPB)
+  parameter integer CntW  = 48,    // statistics counters
   parameter [(1<<T)*(P+1)-1:0] ExpTable = {((1<<T)*(P+1)){1'b0}}
 ) (
   input  wire              clk_i,
@@ -68,8 +69,8 @@ module tf_attn_core #(
   output reg               evict_o,       // the last step evicted a token ...
   output reg  [SlotW-1:0]  evict_slot_o,  // ... from this slot
   output reg  [SlotW-1:0]  slot_o,        // the slot the last step's token went to
-  output wire [47:0]       stat_cycles_o, // cycles of the last command
-  output wire [47:0]       stat_wait_o    // of them, waiting for in_valid_i / o_ready_i
+  output wire [CntW-1:0]   stat_cycles_o, // cycles of the last command
+  output wire [CntW-1:0]   stat_wait_o    // of them, waiting for in_valid_i / o_ready_i
 );
 
   localparam integer Cap  = NB * TPB;
@@ -495,8 +496,8 @@ module tf_attn_core #(
   wire [RowW-1:0]  last_row = lr_div[RowW-1:0];
   wire unused_lr = ^lr_div;
   wire scan_end = (row_q == last_row) && (ch_q == ChM1);
-  reg [47:0] cyc_q;
-  reg [47:0] wait_q;
+  reg [CntW-1:0] cyc_q;
+  reg [CntW-1:0] wait_q;
   integer hi;
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -530,8 +531,8 @@ module tf_attn_core #(
       evict_o      <= 1'b0;
       evict_slot_o <= {SlotW{1'b0}};
       slot_o       <= {SlotW{1'b0}};
-      cyc_q        <= 48'd0;
-      wait_q       <= 48'd0;
+      cyc_q        <= {CntW{1'b0}};
+      wait_q       <= {CntW{1'b0}};
       for (hi = 0; hi < H; hi = hi + 1) begin
         cnt_q[hi]     <= {SlotW{1'b0}};
         clk_cnt_q[hi] <= 32'd0;
@@ -542,17 +543,17 @@ module tf_attn_core #(
       d_row_q <= row_q;
       d_ch_q  <= (st_q == SWrite) ? {ChW{1'b0}} : ch_q;
       if (st_q != SIdle) begin
-        cyc_q <= cyc_q + 48'd1;
+        cyc_q <= cyc_q + {{(CntW-1){1'b0}}, 1'b1};
         if ((st_q == SLoad && !in_valid_i) || (st_q == SOut && !o_ready_i))
-          wait_q <= wait_q + 48'd1;
+          wait_q <= wait_q + {{(CntW-1){1'b0}}, 1'b1};
       end
       case (st_q)
         SIdle: begin
           if (cmd_fire) begin
             h_q     <= cmd_head_i;
             scale_q <= cmd_scale_i;
-            cyc_q   <= 48'd1;
-            wait_q  <= 48'd0;
+            cyc_q   <= {{(CntW-1){1'b0}}, 1'b1};
+            wait_q  <= {CntW{1'b0}};
             i_q     <= {DW{1'b0}};
             kmax_q  <= 8'd0;
             vmax_q  <= 8'd0;

@@ -151,9 +151,9 @@ static const void *attn_derive(const void *cfgp, const struct tf_plan *root, str
     p->saw = imax(tf_clog2((long long)p->hcore * p->tpb), 1);
     /* |o| <= (2^PB + cap) * 19 * 128: PB + clog2(cap) + 14 bits and a sign */
     p->ow = p->pb + tf_clog2(p->cap + 1) + 15;
-    p->scale_w = 32;
-    p->kv_w = 8;
-    p->cnt_w = 48;
+    p->scale_w = 32;         /* scale_c: a 32-bit run-time constant (model/tf_attn.h) */
+    p->kv_w = 8;             /* q, k, v arrive as int8 */
+    p->cnt_w = TF_ATTN_CNT_W;
     return p;
 }
 

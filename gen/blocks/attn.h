@@ -6,6 +6,7 @@
 #include "tf_attn.h" /* model/: the unit's parameters and constants */
 
 enum tf_prune { TF_PRUNE_NONE = 0, TF_PRUNE_IMPORTANCE = 1 };
+enum { TF_ATTN_CNT_W = 48 }; /* statistics counters (tf_attn_core's CntW) */
 
 struct attn_cfg {
     int banks, tokens_per_bank, head_dim, heads, heads_parallel;

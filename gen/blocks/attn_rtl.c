@@ -36,13 +36,13 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, "input  wire        cmd_valid_i,");
     emit_line(&e, "output wire        cmd_ready_o,");
     emit_line(&e, "input  wire [%d:0] cmd_head_i,", p->h_w - 1);
-    emit_line(&e, "input  wire [%d:0] cmd_scale_i,", 32 * hp - 1);
+    emit_line(&e, "input  wire [%d:0] cmd_scale_i,", p->scale_w * hp - 1);
     emit_line(&e, "input  wire        cmd_clear_i,");
     emit_line(&e, "input  wire        in_valid_i,");
     emit_line(&e, "output wire        in_ready_o,");
-    emit_line(&e, "input  wire [%d:0]  in_q_i,", 8 * hp - 1);
-    emit_line(&e, "input  wire [%d:0]  in_k_i,", 8 * hp - 1);
-    emit_line(&e, "input  wire [%d:0]  in_v_i,", 8 * hp - 1);
+    emit_line(&e, "input  wire [%d:0]  in_q_i,", p->kv_w * hp - 1);
+    emit_line(&e, "input  wire [%d:0]  in_k_i,", p->kv_w * hp - 1);
+    emit_line(&e, "input  wire [%d:0]  in_v_i,", p->kv_w * hp - 1);
     emit_line(&e, "output wire        o_valid_o,");
     emit_line(&e, "input  wire        o_ready_i,");
     emit_line(&e, "output wire [%d:0] o_data_o,", ow * hp - 1);
@@ -52,8 +52,8 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, "output wire [%d:0] evict_o,", hp - 1);
     emit_line(&e, "output wire [%d:0] evict_slot_o,", sw * hp - 1);
     emit_line(&e, "output wire [%d:0] slot_o,", sw * hp - 1);
-    emit_line(&e, "output wire [47:0] stat_cycles_o,");
-    emit_line(&e, "output wire [47:0] stat_wait_o");
+    emit_line(&e, "output wire [%d:0] stat_cycles_o,", p->cnt_w - 1);
+    emit_line(&e, "output wire [%d:0] stat_wait_o", p->cnt_w - 1);
     emit_close(&e, ");");
     emit_blank(&e);
     e.indent++;
@@ -62,15 +62,15 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
     if (p->parallel) {
         /* the cores stay in lockstep: every handshake fires for all of them or none */
         emit_line(&e, "wire [%d:0] c_cmd_ready, c_in_ready, c_o_valid, c_o_last, c_busy, c_err;", hp - 1);
-        emit_line(&e, "wire [%d:0] c_cycles, c_wait;", 48 * hp - 1);
+        emit_line(&e, "wire [%d:0] c_cycles, c_wait;", p->cnt_w * hp - 1);
         emit_line(&e, "assign cmd_ready_o   = &c_cmd_ready;");
         emit_line(&e, "assign in_ready_o    = &c_in_ready;");
         emit_line(&e, "assign o_valid_o     = &c_o_valid;");
         emit_line(&e, "assign o_last_o      = c_o_last[0];");
         emit_line(&e, "assign busy_o        = |c_busy;");
         emit_line(&e, "assign step_err_o    = c_err[0];");
-        emit_line(&e, "assign stat_cycles_o = c_cycles[47:0];");
-        emit_line(&e, "assign stat_wait_o   = c_wait[47:0];");
+        emit_line(&e, "assign stat_cycles_o = c_cycles[%d:0];", p->cnt_w - 1);
+        emit_line(&e, "assign stat_wait_o   = c_wait[%d:0];", p->cnt_w - 1);
         emit_line(&e, "wire unused_par = ^{cmd_head_i, c_o_last, c_err, c_cycles, c_wait};");
         emit_line(&e, "genvar gh;");
         emit_open(&e, "generate");
@@ -82,7 +82,7 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, ".T(%d), .P(%d), .F(%d), .PB(%d), .IMPW(%d), .Prune(%d), .Recent(%d), .TopK(%d),",
               p->t, p->p, p->f, p->pb, p->imp_bits,
               p->prune == TF_PRUNE_IMPORTANCE, p->recent, p->topk);
-    emit_line(&e, ".G(%d), .OW(%d),", p->guard, p->ow);
+    emit_line(&e, ".G(%d), .OW(%d), .CntW(%d),", p->guard, p->ow, p->cnt_w);
     emit_line(&e, ".CH(%d), .RowW(%d), .ChW(%d), .HW(%d), .BW(%d), .SlotW(%d), .DW(%d), .MAW(%d), .SAW(%d),",
               p->ch, p->row_w, p->ch_w, p->hcore_w, p->b_w, p->slot_w, p->dw,
               p->maw, p->saw);
@@ -116,13 +116,13 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
         emit_line(&e, ".cmd_valid_i(cmd_valid_i && cmd_ready_o),");
         emit_line(&e, ".cmd_ready_o(c_cmd_ready[gh]),");
         emit_line(&e, ".cmd_head_i(1'b0),");
-        emit_line(&e, ".cmd_scale_i(cmd_scale_i[gh*32 +: 32]),");
+        emit_line(&e, ".cmd_scale_i(cmd_scale_i[gh*%d +: %d]),", p->scale_w, p->scale_w);
         emit_line(&e, ".cmd_clear_i(cmd_clear_i),");
         emit_line(&e, ".in_valid_i(in_valid_i && in_ready_o),");
         emit_line(&e, ".in_ready_o(c_in_ready[gh]),");
-        emit_line(&e, ".in_q_i(in_q_i[gh*8 +: 8]),");
-        emit_line(&e, ".in_k_i(in_k_i[gh*8 +: 8]),");
-        emit_line(&e, ".in_v_i(in_v_i[gh*8 +: 8]),");
+        emit_line(&e, ".in_q_i(in_q_i[gh*%d +: %d]),", p->kv_w, p->kv_w);
+        emit_line(&e, ".in_k_i(in_k_i[gh*%d +: %d]),", p->kv_w, p->kv_w);
+        emit_line(&e, ".in_v_i(in_v_i[gh*%d +: %d]),", p->kv_w, p->kv_w);
         emit_line(&e, ".o_valid_o(c_o_valid[gh]),");
         emit_line(&e, ".o_ready_i(o_ready_i && o_valid_o),");
         emit_line(&e, ".o_data_o(o_data_o[gh*%d +: %d]),", ow, ow);
@@ -132,8 +132,8 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
         emit_line(&e, ".evict_o(evict_o[gh]),");
         emit_line(&e, ".evict_slot_o(evict_slot_o[gh*%d +: %d]),", sw, sw);
         emit_line(&e, ".slot_o(slot_o[gh*%d +: %d]),", sw, sw);
-        emit_line(&e, ".stat_cycles_o(c_cycles[gh*48 +: 48]),");
-        emit_line(&e, ".stat_wait_o(c_wait[gh*48 +: 48])");
+        emit_line(&e, ".stat_cycles_o(c_cycles[gh*%d +: %d]),", p->cnt_w, p->cnt_w);
+        emit_line(&e, ".stat_wait_o(c_wait[gh*%d +: %d])", p->cnt_w, p->cnt_w);
         e.indent--;
         emit_close(&e, ");");
         emit_close(&e, "end");

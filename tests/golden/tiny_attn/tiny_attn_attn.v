@@ -51,7 +51,7 @@ module tiny_attn_attn (
       tf_attn_core #(
         .NB(2), .TPB(2), .D(4), .LN(4), .H(1), .KVB(8),
         .T(8), .P(15), .F(24), .PB(15), .IMPW(32), .Prune(1), .Recent(0), .TopK(2),
-        .G(2), .OW(33),
+        .G(2), .OW(33), .CntW(48),
         .CH(1), .RowW(1), .ChW(1), .HW(1), .BW(1), .SlotW(3), .DW(2), .MAW(1), .SAW(1),
         // entry i in bits [i*16 +: 16], entry 255 first
         .ExpTable ({

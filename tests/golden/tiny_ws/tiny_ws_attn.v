@@ -34,7 +34,7 @@ module tiny_ws_attn (
   tf_attn_core #(
     .NB(2), .TPB(3), .D(4), .LN(2), .H(1), .KVB(4),
     .T(8), .P(15), .F(24), .PB(15), .IMPW(32), .Prune(1), .Recent(1), .TopK(0),
-    .G(3), .OW(33),
+    .G(3), .OW(33), .CntW(48),
     .CH(2), .RowW(2), .ChW(1), .HW(1), .BW(1), .SlotW(3), .DW(2), .MAW(3), .SAW(2),
     // entry i in bits [i*16 +: 16], entry 255 first
     .ExpTable ({
