@@ -149,7 +149,7 @@ icarus() {
   "$out/${p}vecgen" "${SEED:-1}" "$(vector_count "$blk")" "$out/${p}vectors.txt"
   iverilog -g2005 -Wall -I "$out" -I "$rtl" -o "$out/${p}tb.vvp" "${V_TB[$blk]}" $(sed "s|^|$rtl/|" "$rtl/$flist")
   vvp -n "$out/${p}tb.vvp" +vec="$out/${p}vectors.txt" | tee "$out/${p}icarus.log" | grep -E "^ICARUS"
-  grep -qE "^ICARUS $top: [0-9]+ passed, 0 failed" "$out/${p}icarus.log"
+  grep -qE "^ICARUS [a-z0-9_]+: [0-9]+ passed, 0 failed" "$out/${p}icarus.log"
 }
 
 synth() {
