@@ -182,6 +182,8 @@ struct emit_hook {
 void emit_template(struct emitter *e, const struct tf_plan *p, const char *tmpl_name,
                    const struct emit_hook *hooks, int nhooks);
 void emit_vheader(struct emitter *e, const struct tf_plan *p, const char *what);
+/* "endmodule", a blank line, "`default_nettype wire", and the end of the file. */
+void emit_vfooter(struct emitter *e);
 
 /* ---- embedded templates (build/templates.c, made by gen/embed.c) ------ */
 

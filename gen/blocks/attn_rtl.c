@@ -140,10 +140,7 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
         emit_close(&e, "endgenerate");
     }
     emit_blank(&e);
-    emit_line(&e, "endmodule");
-    emit_blank(&e);
-    emit_line(&e, "`default_nettype wire");
-    emit_end(&e);
+    emit_vfooter(&e);
 }
 
 

@@ -2,6 +2,7 @@
  * assembled from templates/engine/ fragments with the plan's localparams, and
  * <name>_top. Reads only the plan. */
 #include "blocks/gemm.h"
+#include "blocks/trf.h"
 
 #include <string.h>
 
@@ -406,26 +407,8 @@ static void hook_store(struct emitter *e, const struct tf_plan *root)
     emit_blank(e);
     emit_line(e, "wire [1:0]   st_rvalid;");
     emit_line(e, "wire [%d:0] st_rdata;", 2 * nb * ow - 1);
-    if (p->store == TF_STORE_BANKED) {
-        emit_open(e, "tf_trf_banked #(");
-        emit_line(e, ".NR    (MMax),");
-        emit_line(e, ".NC    (NMax),");
-        emit_line(e, ".W     (OpW),");
-        emit_line(e, ".Ports (2),");
-        emit_line(e, ".NB    (%d),", nb);
-        emit_line(e, ".IdxW  (%d),", iw);
-        emit_line(e, ".RowW  (%d)", p->st_row_w);
-    } else {
-        emit_open(e, "tf_trf_flops #(");
-        emit_line(e, ".NR    (MMax),");
-        emit_line(e, ".NC    (NMax),");
-        emit_line(e, ".W     (OpW),");
-        emit_line(e, ".Ports (2),");
-        emit_line(e, ".NB    (%d),", nb);
-        emit_line(e, ".IdxW  (%d),", iw);
-        emit_line(e, ".RowW  (%d),", p->st_row_w);
-        emit_line(e, ".ColW  (%d)", p->st_col_w);
-    }
+    trf_emit_instance_params(e, p->store == TF_STORE_BANKED ? TF_TRF_BANKED : TF_TRF_FLOPS, "MMax",
+                             "NMax", "OpW", 2, nb, iw, p->st_row_w, p->st_col_w);
     emit_close(e, ") u_store (");
     e->indent++;
     emit_line(e, ".clk_i     (clk_i),");
@@ -586,10 +569,7 @@ static void emit_engine(const struct tf_plan *root, const struct tf_dir *dir, st
     emit_template(&e, root, p->dataflow == TF_OS ? "engine/sched_os.vt" : "engine/sched_ws.vt",
                   hooks, 3);
     emit_template(&e, root, "engine/tail.vt", hooks, 3);
-    emit_line(&e, "endmodule");
-    emit_blank(&e);
-    emit_line(&e, "`default_nettype wire");
-    emit_end(&e);
+    emit_vfooter(&e);
 }
 
 /* ---- top ----------------------------------------------------------------- */
@@ -637,10 +617,7 @@ static void emit_top(const struct tf_plan *root, const struct tf_dir *dir, struc
     emit_close(&e, ");");
     e.indent--;
     emit_blank(&e);
-    emit_line(&e, "endmodule");
-    emit_blank(&e);
-    emit_line(&e, "`default_nettype wire");
-    emit_end(&e);
+    emit_vfooter(&e);
 }
 
 

@@ -30,6 +30,9 @@ static inline const struct trf_plan *plan_trf(const struct tf_plan *p)
     return (const struct trf_plan *)p->blk[TF_BLK_trf];
 }
 
+struct emitter;
+void trf_emit_instance_params(struct emitter *e, int impl, const char *nr, const char *nc,
+                              const char *w, int ports, int nb, int idx_w, int row_w, int col_w);
 void trf_emit_rtl(const void *bp, const struct tf_plan *p, const struct tf_dir *dir,
                   struct diag *d);
 

@@ -50,26 +50,11 @@ static void emit_trf(const struct tf_plan *root, const struct tf_dir *dir, struc
     const char *cat_i = np == 2 ? "{r1_idx_i, r0_idx_i}" : "r0_idx_i";
     const char *cat_vo = np == 2 ? "{r1_valid_o, r0_valid_o}" : "r0_valid_o";
     const char *cat_do = np == 2 ? "{r1_data_o, r0_data_o}" : "r0_data_o";
-    if (p->impl == TF_TRF_BANKED) {
-        emit_open(&e, "tf_trf_banked #(");
-        emit_line(&e, ".NR    (%d),", p->nr);
-        emit_line(&e, ".NC    (%d),", p->nc);
-        emit_line(&e, ".W     (%d),", w);
-        emit_line(&e, ".Ports (%d),", np);
-        emit_line(&e, ".NB    (%d),", nb);
-        emit_line(&e, ".IdxW  (%d),", iw);
-        emit_line(&e, ".RowW  (%d)", p->row_w);
-    } else {
-        emit_open(&e, "tf_trf_flops #(");
-        emit_line(&e, ".NR    (%d),", p->nr);
-        emit_line(&e, ".NC    (%d),", p->nc);
-        emit_line(&e, ".W     (%d),", w);
-        emit_line(&e, ".Ports (%d),", np);
-        emit_line(&e, ".NB    (%d),", nb);
-        emit_line(&e, ".IdxW  (%d),", iw);
-        emit_line(&e, ".RowW  (%d),", p->row_w);
-        emit_line(&e, ".ColW  (%d)", p->col_w);
-    }
+    char nr[16], nc[16], ws[16]; /* numbers: 3 digits at most */
+    snprintf(nr, sizeof nr, "%d", p->nr);
+    snprintf(nc, sizeof nc, "%d", p->nc);
+    snprintf(ws, sizeof ws, "%d", w);
+    trf_emit_instance_params(&e, p->impl, nr, nc, ws, np, nb, iw, p->row_w, p->col_w);
     emit_close(&e, ") u_trf (");
     e.indent++;
     emit_line(&e, ".clk_i     (clk_i),");
@@ -90,12 +75,29 @@ static void emit_trf(const struct tf_plan *root, const struct tf_dir *dir, struc
     emit_close(&e, ");");
     e.indent--;
     emit_blank(&e);
-    emit_line(&e, "endmodule");
-    emit_blank(&e);
-    emit_line(&e, "`default_nettype wire");
-    emit_end(&e);
+    emit_vfooter(&e);
 }
 
+
+/* "tf_trf_banked #(" or "tf_trf_flops #(" and its parameter list, shared by <name>_trf
+ * and the GEMM engine's result store; the caller closes it with its instance name. */
+void trf_emit_instance_params(struct emitter *e, int impl, const char *nr, const char *nc,
+                              const char *w, int ports, int nb, int idx_w, int row_w, int col_w)
+{
+    emit_open(e, "%s #(", impl == TF_TRF_BANKED ? "tf_trf_banked" : "tf_trf_flops");
+    emit_line(e, ".NR    (%s),", nr);
+    emit_line(e, ".NC    (%s),", nc);
+    emit_line(e, ".W     (%s),", w);
+    emit_line(e, ".Ports (%d),", ports);
+    emit_line(e, ".NB    (%d),", nb);
+    emit_line(e, ".IdxW  (%d),", idx_w);
+    if (impl == TF_TRF_BANKED) {
+        emit_line(e, ".RowW  (%d)", row_w);
+    } else {
+        emit_line(e, ".RowW  (%d),", row_w);
+        emit_line(e, ".ColW  (%d)", col_w);
+    }
+}
 
 void trf_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_dir *dir,
                   struct diag *d)
