@@ -70,7 +70,7 @@ run: deps $(TFORGE)
 
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
-	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --trf $(TRF_MATRIX) --attn $(ATTN_MATRIX)
+	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX)
 
 badinput: deps $(TFORGE)
 	@python3 tests/badinput.py $(BADINPUT_ARGS)

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# test.sh CONFIG... [-- LIGHT_CONFIG...] [--trf TRF_CONFIG...] [--attn ATTN_CONFIG...] -- make test: unit
-# tests (plain, then ASan+UBSan), the bad-input corpus (tests/badinput.py) and a short
-# fuzz run of the config loader (scripts/fuzz.sh), then for each CONFIG: lint, Verilator
-# co-simulation, Icarus co-simulation of the GEMM engine; for each LIGHT_CONFIG
-# (examples, 64x64 arrays, golden-text configs): lint and Icarus; for each TRF_CONFIG: lint, Verilator
-# and Icarus co-simulation of the register file.
+# test.sh CONFIG... [-- LIGHT_CONFIG...] [--full CONFIG...] -- make test: unit tests
+# (plain, then ASan+UBSan), the docs transcripts, the bad-input corpus
+# (tests/badinput.py) and a short fuzz run of the config loader (scripts/fuzz.sh), then
+# for each CONFIG: lint, and for every block the design builds (its manifest says which)
+# a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
+# arrays, golden-text configs): lint and the Icarus runs.
 # Ends with one line "tforge: N passed, M failed" and a non-zero status if
 # anything failed.
 set -uo pipefail
@@ -34,46 +34,53 @@ check "unit tests (ASan+UBSan)" make --no-print-directory unit-tests-asan
 check "docs: transcripts match the binary" python3 tests/doccheck.py
 check "bad-input corpus" python3 tests/badinput.py
 check "fuzz: config loader" scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+# What each block's verification runs: a Verilator co-simulation (full configs) and an
+# Icarus run on golden-model vectors (full and light configs), sized for each design.
+block_cosim() { # block config name
+  case $1 in
+    gemm) check "$3: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$2" ;;
+    *)    check "$3: $1 verilator cosim" scripts/flow.sh "$1-cosim" "$2" ;;
+  esac
+}
+block_icarus() { # block config name
+  case $1 in
+    gemm)
+      # the 64x64 arrays simulate slowly in Icarus: three GEMMs (the first edge cases);
+      # with a result store, 38 (every store source combination, tb/gemm/vecgen.c)
+      local tests=8
+      case "$2" in configs/large/*) tests=3 ;; esac
+      [ "$tests" = 8 ] && [ "$(mf param gemm STORE)" != 0 ] && tests=38
+      check "$3: icarus cosim" env ICARUS_TESTS=$tests scripts/flow.sh icarus "$2" ;;
+    trf)
+      # Icarus is slow on wide files: fewer cycles above 64 words per access
+      local words cycles
+      words=$(mf param trf TRF_WORDS)
+      cycles=${TRF_ICARUS_CYCLES:-$(( words > 64 ? 500 : 2000 ))}
+      check "$3: trf icarus cosim" env TRF_ICARUS_CYCLES=$cycles scripts/flow.sh trf-icarus "$2" ;;
+    attn)
+      # up to 300 steps, fewer for large caches (Icarus runs about 400x slower); the bench
+      # drives one head lane, so parallel-head units are checked in Verilator only
+      local steps
+      steps=$(( 40000 / ($(mf param attn ATTN_CAP) * $(mf param attn ATTN_D)) ))
+      steps=$(( steps > 300 ? 300 : (steps < 20 ? 20 : steps) ))
+      [ "$(mf param attn ATTN_HEADS_PARALLEL)" = 1 ] && return 0
+      check "$3: attn icarus cosim" env ATTN_ICARUS_STEPS=$steps scripts/flow.sh attn-icarus "$2" ;;
+  esac
+}
+
 mode=full
 for config in "$@"; do
   case "$config" in
     --) mode=light; continue ;;
-    --trf) mode=trf; continue ;;
-    --attn) mode=attn; continue ;;
+    --full) mode=full; continue ;;
   esac
   name=$(build/tforge check "$config" --name)
   check "$name: lint" scripts/flow.sh lint "$config"
   mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }
-  if [ $mode = attn ]; then
-    check "$name: attn verilator cosim" scripts/flow.sh attn-cosim "$config"
-    # Icarus: up to 300 steps, fewer for large caches (it runs about 400x slower)
-    size=$(mf param attn ATTN_D)
-    cap=$(mf param attn ATTN_CAP)
-    steps=$(( 40000 / (${cap:-1} * ${size:-1}) ))
-    steps=$(( steps > 300 ? 300 : (steps < 20 ? 20 : steps) ))
-    # the Icarus bench drives one head lane: parallel-head units are checked in Verilator only
-    if [ "$(mf param attn ATTN_HEADS_PARALLEL)" != 1 ]; then
-      check "$name: attn icarus cosim" env ATTN_ICARUS_STEPS=$steps scripts/flow.sh attn-icarus "$config"
-    fi
-    continue
-  fi
-  if [ $mode = trf ]; then
-    check "$name: trf verilator cosim" scripts/flow.sh trf-cosim "$config"
-    # Icarus is slow on wide files: fewer cycles above 64 words per access
-    words=$(mf param trf TRF_WORDS)
-    cycles=${TRF_ICARUS_CYCLES:-$(( ${words:-0} > 64 ? 500 : 2000 ))}
-    check "$name: trf icarus cosim" env TRF_ICARUS_CYCLES=$cycles scripts/flow.sh trf-icarus "$config"
-    continue
-  fi
-  [ $mode = light ] || check "$name: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$config"
-  # the 64x64 arrays simulate slowly in Icarus: three GEMMs (the first edge cases);
-  # with a result store, 38 (every store source combination, tb/vecgen.c)
-  case "$config" in
-    configs/large/*) tests=3 ;;
-    *) tests=8
-       [ "$(mf param gemm STORE)" != 0 ] && tests=38 ;;
-  esac
-  check "$name: icarus cosim" env ICARUS_TESTS=$tests scripts/flow.sh icarus "$config"
+  for blk in $(mf blocks); do
+    [ $mode = light ] || block_cosim "$blk" "$config" "$name"
+    block_icarus "$blk" "$config" "$name"
+  done
 done
 echo
 [ ${#failed[@]} -eq 0 ] || printf 'failed: %s\n' "${failed[@]}"
