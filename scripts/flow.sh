@@ -78,11 +78,11 @@ trf_cosim() {
   gen
   need_trf
   local obj=$out/trfobj
-  if [ ! -x "$obj/trf_harness" ] || [ -n "$(find "$rtl" tb/trf_harness.cpp model -newer "$obj/trf_harness" -type f | head -1)" ]; then
+  if [ ! -x "$obj/trf_harness" ] || [ -n "$(find "$rtl" tb/trf tb/common model -newer "$obj/trf_harness" -type f | head -1)" ]; then
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix Vtrf --top-module "${name}_trf" -Mdir "$obj" -F "$rtl/${name}_trf.f" \
-      "$PWD/tb/trf_harness.cpp" "$PWD/model/tf_model.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model" -o trf_harness >"$out/verilator_trf_build.log" 2>&1 \
+      "$PWD/tb/trf/harness.cpp" "$PWD/model/tf_model.c" \
+      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -o trf_harness >"$out/verilator_trf_build.log" 2>&1 \
       || { tail -30 "$out/verilator_trf_build.log"; echo "trf-cosim $name: verilator build failed"; return 1; }
   fi
   "$obj/trf_harness" --seed "${SEED:-1}" --cycles "${TRF_CYCLES:-100000}" --json "$out/trf_cosim.json" --fst "$out/trf_fail.fst"
@@ -91,9 +91,9 @@ trf_cosim() {
 trf_icarus() {
   gen
   need_trf
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/trf_vecgen" tb/trf_vecgen.c model/tf_model.c
+  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/trf_vecgen" tb/trf/vecgen.c model/tf_model.c
   "$out/trf_vecgen" "${SEED:-1}" "${TRF_ICARUS_CYCLES:-3000}" "$out/trf_vectors.txt"
-  iverilog -g2005 -Wall -I "$rtl" -o "$out/trf_tb.vvp" tb/trf_tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_trf.f")
+  iverilog -g2005 -Wall -I "$rtl" -o "$out/trf_tb.vvp" tb/trf/tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_trf.f")
   vvp -n "$out/trf_tb.vvp" +vec="$out/trf_vectors.txt" | tee "$out/trf_icarus.log" | grep -E "^ICARUS"
   grep -qE "^ICARUS ${name}_trf: [0-9]+ passed, 0 failed" "$out/trf_icarus.log"
 }
@@ -109,11 +109,11 @@ trf_synth() {
 build_harness() {
   gen
   local obj=$out/obj
-  if [ ! -x "$obj/harness" ] || [ -n "$(find "$rtl" tb/gemm_harness.cpp tb/vl_bits.h model -newer "$obj/harness" -type f | head -1)" ]; then
+  if [ ! -x "$obj/harness" ] || [ -n "$(find "$rtl" tb/gemm tb/common model -newer "$obj/harness" -type f | head -1)" ]; then
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix Vtop --top-module "${name}_top" -Mdir "$obj" -F "$rtl/$name.f" \
-      "$PWD/tb/gemm_harness.cpp" "$PWD/model/tf_model.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model" -o harness >"$out/verilator_build.log" 2>&1 \
+      "$PWD/tb/gemm/harness.cpp" "$PWD/model/tf_model.c" \
+      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -o harness >"$out/verilator_build.log" 2>&1 \
       || { tail -30 "$out/verilator_build.log"; echo "cosim $name: verilator build failed"; return 1; }
   fi
 }
@@ -125,9 +125,9 @@ cosim() {
 
 icarus() {
   gen
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/vecgen" tb/vecgen.c model/tf_model.c
+  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/vecgen" tb/gemm/vecgen.c model/tf_model.c
   "$out/vecgen" "${SEED:-1}" "${ICARUS_TESTS:-8}" "$out/vectors.txt"
-  iverilog -g2005 -Wall -I "$rtl" -o "$out/gemm_tb.vvp" tb/gemm_tb.v $(files)
+  iverilog -g2005 -Wall -I "$rtl" -o "$out/gemm_tb.vvp" tb/gemm/tb.v $(files)
   vvp -n "$out/gemm_tb.vvp" +vec="$out/vectors.txt" | tee "$out/icarus.log" | grep -E "^ICARUS"
   grep -qE "^ICARUS $name: [0-9]+ passed, 0 failed" "$out/icarus.log"
 }
@@ -153,11 +153,11 @@ attn_cosim() {
   gen
   need_attn
   local obj=$out/attnobj
-  if [ ! -x "$obj/attn_harness" ] || [ -n "$(find "$rtl" tb/attn_harness.cpp tb/vl_bits.h model -newer "$obj/attn_harness" -type f | head -1)" ]; then
+  if [ ! -x "$obj/attn_harness" ] || [ -n "$(find "$rtl" tb/attn tb/common model -newer "$obj/attn_harness" -type f | head -1)" ]; then
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix Vattn --top-module "${name}_attn" -Mdir "$obj" -F "$rtl/${name}_attn.f" \
-      "$PWD/tb/attn_harness.cpp" "$PWD/model/tf_attn.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model" -LDFLAGS -lm -o attn_harness >"$out/verilator_attn_build.log" 2>&1 \
+      "$PWD/tb/attn/harness.cpp" "$PWD/model/tf_attn.c" \
+      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -LDFLAGS -lm -o attn_harness >"$out/verilator_attn_build.log" 2>&1 \
       || { tail -30 "$out/verilator_attn_build.log"; echo "attn-cosim $name: verilator build failed"; return 1; }
   fi
   "$obj/attn_harness" --seed "${SEED:-1}" --steps "${ATTN_STEPS:-600}" --json "$out/attn_cosim.json" --fst "$out/attn_fail.fst" ${ATTN_ARGS:-}
@@ -170,9 +170,9 @@ attn_icarus() {
     echo "attn-icarus $name: the Icarus bench drives one head lane; parallel heads are checked by attn-cosim" >&2
     exit 2
   fi
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/attn_vecgen" tb/attn_vecgen.c model/tf_attn.c -lm
+  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/attn_vecgen" tb/attn/vecgen.c model/tf_attn.c -lm
   "$out/attn_vecgen" "${SEED:-1}" "${ATTN_ICARUS_STEPS:-120}" "$out/attn_vectors.txt"
-  iverilog -g2005 -Wall -I "$rtl" -o "$out/attn_tb.vvp" tb/attn_tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_attn.f")
+  iverilog -g2005 -Wall -I "$rtl" -o "$out/attn_tb.vvp" tb/attn/tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_attn.f")
   vvp -n "$out/attn_tb.vvp" +vec="$out/attn_vectors.txt" | tee "$out/attn_icarus.log" | grep -E "^ICARUS"
   grep -qE "^ICARUS ${name}_attn: [0-9]+ passed, 0 failed" "$out/attn_icarus.log"
 }
