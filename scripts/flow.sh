@@ -112,8 +112,8 @@ build_harness() {
   if [ ! -x "$obj/harness" ] || [ -n "$(find "$rtl" tb/gemm tb/common model -newer "$obj/harness" -type f | head -1)" ]; then
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix Vtop --top-module "${name}_top" -Mdir "$obj" -F "$rtl/$name.f" \
-      "$PWD/tb/gemm/harness.cpp" "$PWD/model/tf_model.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -o harness >"$out/verilator_build.log" 2>&1 \
+      "$PWD"/tb/gemm/*.cpp "$PWD/model/tf_model.c" \
+      -CFLAGS "-O2 -Wall -Wextra -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -o harness >"$out/verilator_build.log" 2>&1 \
       || { tail -30 "$out/verilator_build.log"; echo "cosim $name: verilator build failed"; return 1; }
   fi
 }
