@@ -81,8 +81,8 @@ trf_cosim() {
   if [ ! -x "$obj/trf_harness" ] || [ -n "$(find "$rtl" tb/trf tb/common model -newer "$obj/trf_harness" -type f | head -1)" ]; then
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix Vtrf --top-module "${name}_trf" -Mdir "$obj" -F "$rtl/${name}_trf.f" \
-      "$PWD/tb/trf/harness.cpp" "$PWD/model/tf_model.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -o trf_harness >"$out/verilator_trf_build.log" 2>&1 \
+      "$PWD"/tb/trf/*.cpp "$PWD/model/tf_model.c" \
+      -CFLAGS "-O2 -Wall -Wextra -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -o trf_harness >"$out/verilator_trf_build.log" 2>&1 \
       || { tail -30 "$out/verilator_trf_build.log"; echo "trf-cosim $name: verilator build failed"; return 1; }
   fi
   "$obj/trf_harness" --seed "${SEED:-1}" --cycles "${TRF_CYCLES:-100000}" --json "$out/trf_cosim.json" --fst "$out/trf_fail.fst"
@@ -156,8 +156,8 @@ attn_cosim() {
   if [ ! -x "$obj/attn_harness" ] || [ -n "$(find "$rtl" tb/attn tb/common model -newer "$obj/attn_harness" -type f | head -1)" ]; then
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix Vattn --top-module "${name}_attn" -Mdir "$obj" -F "$rtl/${name}_attn.f" \
-      "$PWD/tb/attn/harness.cpp" "$PWD/model/tf_attn.c" \
-      -CFLAGS "-O2 -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -LDFLAGS -lm -o attn_harness >"$out/verilator_attn_build.log" 2>&1 \
+      "$PWD"/tb/attn/*.cpp "$PWD/model/tf_attn.c" \
+      -CFLAGS "-O2 -Wall -Wextra -include $PWD/$rtl/${name}_params.h -I$PWD/model -I$PWD/tb/common" -LDFLAGS -lm -o attn_harness >"$out/verilator_attn_build.log" 2>&1 \
       || { tail -30 "$out/verilator_attn_build.log"; echo "attn-cosim $name: verilator build failed"; return 1; }
   fi
   "$obj/attn_harness" --seed "${SEED:-1}" --steps "${ATTN_STEPS:-600}" --json "$out/attn_cosim.json" --fst "$out/attn_fail.fst" ${ATTN_ARGS:-}
