@@ -91,7 +91,7 @@ trf_cosim() {
 trf_icarus() {
   gen
   need_trf
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/trf_vecgen" tb/trf/vecgen.c model/tf_model.c
+  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -Itb/common -o "$out/trf_vecgen" tb/trf/vecgen.c model/tf_model.c
   "$out/trf_vecgen" "${SEED:-1}" "${TRF_ICARUS_CYCLES:-3000}" "$out/trf_vectors.txt"
   iverilog -g2005 -Wall -I "$rtl" -o "$out/trf_tb.vvp" tb/trf/tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_trf.f")
   vvp -n "$out/trf_tb.vvp" +vec="$out/trf_vectors.txt" | tee "$out/trf_icarus.log" | grep -E "^ICARUS"
@@ -125,7 +125,7 @@ cosim() {
 
 icarus() {
   gen
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/vecgen" tb/gemm/vecgen.c model/tf_model.c
+  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -Itb/common -o "$out/vecgen" tb/gemm/vecgen.c model/tf_model.c
   "$out/vecgen" "${SEED:-1}" "${ICARUS_TESTS:-8}" "$out/vectors.txt"
   iverilog -g2005 -Wall -I "$rtl" -o "$out/gemm_tb.vvp" tb/gemm/tb.v $(files)
   vvp -n "$out/gemm_tb.vvp" +vec="$out/vectors.txt" | tee "$out/icarus.log" | grep -E "^ICARUS"
@@ -170,7 +170,7 @@ attn_icarus() {
     echo "attn-icarus $name: the Icarus bench drives one head lane; parallel heads are checked by attn-cosim" >&2
     exit 2
   fi
-  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -o "$out/attn_vecgen" tb/attn/vecgen.c model/tf_attn.c -lm
+  gcc -std=c11 -O2 -Wall -Werror -include "$rtl/${name}_params.h" -Imodel -Itb/common -o "$out/attn_vecgen" tb/attn/vecgen.c model/tf_attn.c -lm
   "$out/attn_vecgen" "${SEED:-1}" "${ATTN_ICARUS_STEPS:-120}" "$out/attn_vectors.txt"
   iverilog -g2005 -Wall -I "$rtl" -o "$out/attn_tb.vvp" tb/attn/tb.v $(sed "s|^|$rtl/|" "$rtl/${name}_attn.f")
   vvp -n "$out/attn_tb.vvp" +vec="$out/attn_vectors.txt" | tee "$out/attn_icarus.log" | grep -E "^ICARUS"

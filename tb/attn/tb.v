@@ -1,6 +1,6 @@
 // attn_tb -- self-checking Icarus Verilog testbench for a generated attention unit.
 //
-// Reads decode steps and the golden model's results (tb/attn_vecgen.c), drives the
+// Reads decode steps and the golden model's results (tb/attn/vecgen.c), drives the
 // command and the D (q, k, v) beats with LFSR gaps, takes o with LFSR back-pressure,
 // and compares every element of o (with !==: X is a mismatch), the slot, the eviction,
 // a refusal, and stat_cycles - stat_wait against the cycle model. Ends with:
@@ -14,6 +14,11 @@ module attn_tb;
   localparam integer OW = `TFP_ATTN_OW;
   localparam integer SW = `TFP_ATTN_SLOT_W;
   localparam integer HW = `TFP_ATTN_HEAD_W;
+  // Widths tfp_params.vh does not name (yet): the 32-bit scale constant, int8 q/k/v,
+  // and the unit's 48-bit cycle counters (a literal in the generator, not TFP_CNT_W).
+  localparam integer ScaleW = 32;
+  localparam integer ElemW  = 8;
+  localparam integer StatW  = 48;
 
   reg clk = 1'b0;
   always #5 clk = ~clk;
@@ -22,13 +27,13 @@ module attn_tb;
   reg           cmd_valid = 1'b0;
   wire          cmd_ready;
   reg  [HW-1:0] cmd_head = {HW{1'b0}};
-  reg  [31:0]   cmd_scale = 32'd0;
+  reg  [ScaleW-1:0] cmd_scale = {ScaleW{1'b0}};
   reg           cmd_clear = 1'b0;
   reg           in_valid = 1'b0;
   wire          in_ready;
-  reg  [7:0]    in_q = 8'd0;
-  reg  [7:0]    in_k = 8'd0;
-  reg  [7:0]    in_v = 8'd0;
+  reg  [ElemW-1:0] in_q = {ElemW{1'b0}};
+  reg  [ElemW-1:0] in_k = {ElemW{1'b0}};
+  reg  [ElemW-1:0] in_v = {ElemW{1'b0}};
   wire          o_valid;
   reg           o_ready = 1'b1;
   wire [OW-1:0] o_data;
@@ -38,8 +43,8 @@ module attn_tb;
   wire          evict;
   wire [SW-1:0] evict_slot;
   wire [SW-1:0] slot;
-  wire [47:0]   st_cycles;
-  wire [47:0]   st_wait;
+  wire [StatW-1:0] st_cycles;
+  wire [StatW-1:0] st_wait;
 
   `TFP_ATTN_TOP dut (
     .clk_i(clk), .rst_ni(rst_n), .cmd_valid_i(cmd_valid), .cmd_ready_o(cmd_ready),
@@ -59,7 +64,7 @@ module attn_tb;
 
   integer fd, rc, nsteps, t, i, got, passed, failed, checks, mismatches, bad;
   integer head, clear, refused, eslot_exp, evict_exp, eslot_v, cycles_exp, qv, kv, vv;
-  reg [31:0] scale;
+  reg [ScaleW-1:0] scale;
   reg signed [63:0] expv;
   reg signed [63:0] act;
   reg [8*256-1:0] vec;
@@ -98,9 +103,9 @@ module attn_tb;
           if (lfsr[2:0] != 3'd0) begin
             rc = $fscanf(fd, "%d %d %d", qv, kv, vv);
             in_valid = 1'b1;
-            in_q = qv[7:0];
-            in_k = kv[7:0];
-            in_v = vv[7:0];
+            in_q = qv[ElemW-1:0];
+            in_k = kv[ElemW-1:0];
+            in_v = vv[ElemW-1:0];
             while (!in_ready) @(negedge clk);
             @(negedge clk);
             in_valid = 1'b0;

@@ -1,7 +1,7 @@
 // gemm_tb -- self-checking Icarus Verilog testbench for a generated GEMM engine.
 //
 // Reads the vectors and expected results written by the golden model
-// (tb/vecgen.c), drives LOAD_A / LOAD_B / LOAD_RQ / GEMM (operands from the
+// (tb/gemm/vecgen.c), drives LOAD_A / LOAD_B / LOAD_RQ / GEMM (operands from the
 // buffers or, with gemm.store, the result store) with random gaps on
 // in_valid and random back-pressure on c_ready (LFSR), compares every lane of
 // every result beat and its row/col/last sideband, and checks
@@ -10,11 +10,26 @@
 // Run: vvp gemm_tb.vvp +vec=FILE
 `default_nettype none
 `include "tfp_params.vh"
+// The requant port widths are in the C params header (TFP_RQ_MULT_W, TFP_RQ_SHIFT_W)
+// but not yet in tfp_params.vh: until the generator writes them there, the C header's
+// values (Q0.31 multiplier, 5-bit shift).
+`ifndef TFP_RQ_MULT_W
+`define TFP_RQ_MULT_W 31
+`endif
+`ifndef TFP_RQ_SHIFT_W
+`define TFP_RQ_SHIFT_W 5
+`endif
 
 module gemm_tb;
   localparam integer Cols = `TFP_COLS;
   localparam integer AccW = `TFP_ACC_BITS;
   localparam integer DimW = `TFP_DIM_W;
+  // cmd_op_i / cmd_asrc_i widths: the widths of the sized literals `TFP_OP_* and
+  // `TFP_SRC_* (x | ~x inside a concatenation is that many ones).
+  localparam integer OpW  = $clog2({1'b0, `TFP_OP_LOAD_A | ~`TFP_OP_LOAD_A} + 1);
+  localparam integer SrcW = $clog2({1'b0, `TFP_SRC_BUF | ~`TFP_SRC_BUF} + 1);
+  localparam integer RqMultW  = `TFP_RQ_MULT_W;
+  localparam integer RqShiftW = `TFP_RQ_SHIFT_W;
 
   reg clk = 1'b0;
   always #5 clk = ~clk;
@@ -22,21 +37,21 @@ module gemm_tb;
   reg                          rst_n = 1'b0;
   reg                          cmd_valid = 1'b0;
   wire                         cmd_ready;
-  reg  [2:0]                   cmd_op = 3'd0;
+  reg  [OpW-1:0]               cmd_op = `TFP_OP_LOAD_A;
   reg  [DimW-1:0]              cmd_m = {DimW{1'b0}};
   reg  [DimW-1:0]              cmd_k = {DimW{1'b0}};
   reg  [DimW-1:0]              cmd_n = {DimW{1'b0}};
   reg                          cmd_rq = 1'b0;
-  reg  [1:0]                   cmd_asrc = 2'd0;
-  reg  [1:0]                   cmd_bsrc = 2'd0;
+  reg  [SrcW-1:0]              cmd_asrc = `TFP_SRC_BUF;
+  reg  [SrcW-1:0]              cmd_bsrc = `TFP_SRC_BUF;
   reg                          cmd_st = 1'b0;
   reg                          in_valid = 1'b0;
   wire                         in_ready;
   reg  [`TFP_OP_BITS-1:0]      in_data = {`TFP_OP_BITS{1'b0}};
   reg                          rq_valid = 1'b0;
   wire                         rq_ready;
-  reg  [30:0]                  rq_mult = 31'd0;
-  reg  [4:0]                   rq_shift = 5'd0;
+  reg  [RqMultW-1:0]           rq_mult = {RqMultW{1'b0}};
+  reg  [RqShiftW-1:0]          rq_shift = {RqShiftW{1'b0}};
   wire                         c_valid;
   reg                          c_ready = 1'b1;
   wire [`TFP_OUT_DATA_BITS-1:0] c_data;
@@ -87,7 +102,7 @@ module gemm_tb;
     end
   endtask
 
-  task send_cmd(input [2:0] op, input integer m, input integer k, input integer n, input rq);
+  task send_cmd(input [OpW-1:0] op, input integer m, input integer k, input integer n, input rq);
     begin
       cmd_valid = 1'b1;
       cmd_op    = op;
@@ -130,10 +145,10 @@ module gemm_tb;
       // LOAD_A / LOAD_AT and LOAD_B / LOAD_BT: element streams with random gaps;
       // an operand read from the result store is not loaded.
       for (i = 0; i < 2; i = i + 1) begin
-        if (i == 0 && asrc == 0) send_cmd((at != 0) ? 3'd4 : 3'd0, m, k, n, 1'b0);
-        if (i == 1 && bsrc == 0) send_cmd((bt != 0) ? 3'd5 : 3'd1, m, k, n, 1'b0);
+        if (i == 0 && asrc == `TFP_SRC_BUF) send_cmd((at != 0) ? `TFP_OP_LOAD_AT : `TFP_OP_LOAD_A, m, k, n, 1'b0);
+        if (i == 1 && bsrc == `TFP_SRC_BUF) send_cmd((bt != 0) ? `TFP_OP_LOAD_BT : `TFP_OP_LOAD_B, m, k, n, 1'b0);
         cnt = 0;
-        while (cnt < ((i == 0) ? ((asrc == 0) ? m * k : 0) : ((bsrc == 0) ? k * n : 0))) begin
+        while (cnt < ((i == 0) ? ((asrc == `TFP_SRC_BUF) ? m * k : 0) : ((bsrc == `TFP_SRC_BUF) ? k * n : 0))) begin
           step_lfsr;
           if (lfsr[2:0] != 3'd0) begin
             rc = $fscanf(fd, "%d", val);
@@ -149,24 +164,24 @@ module gemm_tb;
         end
       end
       if (rq != 0) begin
-        send_cmd(3'd2, m, k, n, 1'b0);
+        send_cmd(`TFP_OP_LOAD_RQ, m, k, n, 1'b0);
         for (i = 0; i < n; i = i + 1) begin
           rc = $fscanf(fd, "%d %d", mult_v, shift_v);
           rq_valid = 1'b1;
-          rq_mult  = mult_v[30:0];
-          rq_shift = shift_v[4:0];
+          rq_mult  = mult_v[RqMultW-1:0];
+          rq_shift = shift_v[RqShiftW-1:0];
           while (!rq_ready) @(negedge clk);
           @(negedge clk);
           rq_valid = 1'b0;
         end
       end
       rc = $fscanf(fd, "%d", nbeats);
-      cmd_asrc = asrc[1:0];
-      cmd_bsrc = bsrc[1:0];
+      cmd_asrc = asrc[SrcW-1:0];
+      cmd_bsrc = bsrc[SrcW-1:0];
       cmd_st   = (st != 0);
-      send_cmd(3'd3, m, k, n, rq != 0);
-      cmd_asrc = 2'd0;
-      cmd_bsrc = 2'd0;
+      send_cmd(`TFP_OP_GEMM, m, k, n, rq != 0);
+      cmd_asrc = `TFP_SRC_BUF;
+      cmd_bsrc = `TFP_SRC_BUF;
       cmd_st   = 1'b0;
       got = 0;
       while (got < nbeats || busy) begin
