@@ -3,9 +3,11 @@
 // Reads decode steps and the golden model's results (tb/attn/vecgen.c), drives the
 // command and the D (q, k, v) beats with LFSR gaps, takes o with LFSR back-pressure,
 // and compares every element of o (with !==: X is a mismatch), the slot, the eviction,
-// a refusal, and stat_cycles - stat_wait against the cycle model. Ends with:
+// a refusal, and stat_cycles - stat_wait against the cycle model. Every wait for the
+// design is bounded (+guard=N cycles, default 100000): a stuck handshake is a failure,
+// not a hang. Ends with:
 //   ICARUS <design>_attn: N passed, M failed (E elements checked, X mismatches)
-// Run: vvp attn_tb.vvp +vec=FILE
+// Run: vvp attn_tb.vvp +vec=FILE [+guard=N]
 `default_nettype none
 `include "tfp_params.vh"
 
@@ -69,8 +71,30 @@ module attn_tb;
   reg signed [63:0] act;
   reg [8*256-1:0] vec;
 
+  task summary;
+    $display("ICARUS %s_attn: %0d passed, %0d failed (%0d elements checked, %0d mismatches)",
+             `TFP_NAME_STR, passed, failed, checks, mismatches);
+  endtask
+
+  // The guard: wait loops call guard_wait once per cycle they wait (guard_cnt = 0 when
+  // the awaited event happens); past guard_limit cycles the run ends as a failure.
+  integer guard_limit = 100000, guard_cnt = 0, cyc = 0;
+  always @(negedge clk) cyc = cyc + 1;
+  task guard_wait(input [8*40-1:0] what);
+    begin
+      guard_cnt = guard_cnt + 1;
+      if (guard_cnt > guard_limit) begin
+        $display("ICARUS MISMATCH step %0d: %0s for %0d cycles at cycle %0d", t, what, guard_limit, cyc);
+        failed = failed + 1;
+        summary;
+        $finish;
+      end
+    end
+  endtask
+
   initial begin
-    passed = 0; failed = 0; checks = 0; mismatches = 0;
+    passed = 0; failed = 0; checks = 0; mismatches = 0; t = 0;
+    if ($value$plusargs("guard=%d", guard_limit)) ;
     if (!$value$plusargs("vec=%s", vec)) begin
       $display("ICARUS: no +vec=FILE given");
       $finish;
@@ -92,7 +116,11 @@ module attn_tb;
       cmd_head  = head[HW-1:0];
       cmd_scale = scale;
       cmd_clear = (clear != 0);
-      while (!cmd_ready) @(negedge clk);
+      guard_cnt = 0;
+      while (!cmd_ready) begin
+        guard_wait("cmd_ready_o stuck low");
+        @(negedge clk);
+      end
       @(negedge clk);
       cmd_valid = 1'b0;
       cmd_clear = 1'b0;
@@ -106,7 +134,11 @@ module attn_tb;
             in_q = qv[ElemW-1:0];
             in_k = kv[ElemW-1:0];
             in_v = vv[ElemW-1:0];
-            while (!in_ready) @(negedge clk);
+            guard_cnt = 0;
+            while (!in_ready) begin
+              guard_wait("in_ready_o stuck low");
+              @(negedge clk);
+            end
             @(negedge clk);
             in_valid = 1'b0;
             i = i + 1;
@@ -115,7 +147,9 @@ module attn_tb;
           end
         end
         got = 0;
+        guard_cnt = 0;
         while ((refused == 0 && got < D) || busy) begin
+          guard_wait("no output beat (o_valid_o low or busy_o high)");
           step_lfsr;
           o_ready = (lfsr[1:0] != 2'd0);
           #1;
@@ -135,6 +169,7 @@ module attn_tb;
               end
             end
             got = got + 1;
+            guard_cnt = 0;
           end
           @(negedge clk);
         end
@@ -153,8 +188,7 @@ module attn_tb;
       if (bad != 0) failed = failed + 1;
       else passed = passed + 1;
     end
-    $display("ICARUS %s_attn: %0d passed, %0d failed (%0d elements checked, %0d mismatches)",
-             `TFP_NAME_STR, passed, failed, checks, mismatches);
+    summary;
     $fclose(fd);
     $finish;
   end

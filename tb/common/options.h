@@ -224,7 +224,7 @@ private:
         std::fprintf(f, "usage: %s [options]\n", prog_.c_str());
         for (const Opt &o : opts_) {
             std::string left = o.name + (o.meta.empty() ? "" : " " + o.meta);
-            std::fprintf(f, "  %-22s %s\n", left.c_str(), o.help.c_str());
+            std::fprintf(f, "  %-24s %s\n", left.c_str(), o.help.c_str());
         }
     }
     static std::string num(double v)

@@ -5,9 +5,11 @@
 // buffers or, with gemm.store, the result store) with random gaps on
 // in_valid and random back-pressure on c_ready (LFSR), compares every lane of
 // every result beat and its row/col/last sideband, and checks
-// stat_cycles - stat_stall against the cycle model. Ends with one line:
+// stat_cycles - stat_stall against the cycle model. Every wait for the design is
+// bounded (+guard=N cycles, default 100000): a stuck handshake is a failure, not a hang.
+// Ends with one line:
 //   ICARUS <design>: N passed, M failed (E elements checked, +P padding, X mismatches)
-// Run: vvp gemm_tb.vvp +vec=FILE
+// Run: vvp gemm_tb.vvp +vec=FILE [+guard=N]
 `default_nettype none
 `include "tfp_params.vh"
 // The requant port widths are in the C params header (TFP_RQ_MULT_W, TFP_RQ_SHIFT_W)
@@ -102,6 +104,30 @@ module gemm_tb;
     end
   endtask
 
+  integer fd, ntests, t, m, k, n, rq, model_cycles, i, cnt, nbeats, got;
+  integer row, col, last, lane, rc, passed, failed, checks, pad_checks, mismatches, bad_test;
+
+  task summary;
+    $display("ICARUS %s: %0d passed, %0d failed (%0d elements checked, +%0d padding, %0d mismatches)",
+             `TFP_NAME_STR, passed, failed, checks, pad_checks, mismatches);
+  endtask
+
+  // The guard: wait loops call guard_wait once per cycle they wait (guard_cnt = 0 when
+  // the awaited event happens); past guard_limit cycles the run ends as a failure.
+  integer guard_limit = 100000, guard_cnt = 0, cyc = 0;
+  always @(negedge clk) cyc = cyc + 1;
+  task guard_wait(input [8*40-1:0] what);
+    begin
+      guard_cnt = guard_cnt + 1;
+      if (guard_cnt > guard_limit) begin
+        $display("ICARUS MISMATCH test %0d: %0s for %0d cycles at cycle %0d", t, what, guard_limit, cyc);
+        failed = failed + 1;
+        summary;
+        $finish;
+      end
+    end
+  endtask
+
   task send_cmd(input [OpW-1:0] op, input integer m, input integer k, input integer n, input rq);
     begin
       cmd_valid = 1'b1;
@@ -110,14 +136,15 @@ module gemm_tb;
       cmd_k     = k[DimW-1:0];
       cmd_n     = n[DimW-1:0];
       cmd_rq    = rq;
-      while (!cmd_ready) @(negedge clk);
+      guard_cnt = 0;
+      while (!cmd_ready) begin
+        guard_wait("cmd_ready_o stuck low");
+        @(negedge clk);
+      end
       @(negedge clk);
       cmd_valid = 1'b0;
     end
   endtask
-
-  integer fd, ntests, t, m, k, n, rq, model_cycles, i, cnt, nbeats, got;
-  integer row, col, last, lane, rc, passed, failed, checks, pad_checks, mismatches, bad_test;
   integer mult_v, shift_v, at, bt, asrc, bsrc, st;
   reg signed [63:0] val;
   reg signed [63:0] act;
@@ -125,7 +152,8 @@ module gemm_tb;
   integer cycles_active;
 
   initial begin
-    passed = 0; failed = 0; checks = 0; pad_checks = 0; mismatches = 0;
+    passed = 0; failed = 0; checks = 0; pad_checks = 0; mismatches = 0; t = 0;
+    if ($value$plusargs("guard=%d", guard_limit)) ;
     if (!$value$plusargs("vec=%s", vec)) begin
       $display("ICARUS %m: no +vec=FILE given");
       $finish;
@@ -154,7 +182,11 @@ module gemm_tb;
             rc = $fscanf(fd, "%d", val);
             in_valid = 1'b1;
             in_data  = val[`TFP_OP_BITS-1:0];
-            while (!in_ready) @(negedge clk);
+            guard_cnt = 0;
+            while (!in_ready) begin
+              guard_wait("in_ready_o stuck low");
+              @(negedge clk);
+            end
             @(negedge clk);
             in_valid = 1'b0;
             cnt = cnt + 1;
@@ -170,7 +202,11 @@ module gemm_tb;
           rq_valid = 1'b1;
           rq_mult  = mult_v[RqMultW-1:0];
           rq_shift = shift_v[RqShiftW-1:0];
-          while (!rq_ready) @(negedge clk);
+          guard_cnt = 0;
+          while (!rq_ready) begin
+            guard_wait("rq_ready_o stuck low");
+            @(negedge clk);
+          end
           @(negedge clk);
           rq_valid = 1'b0;
         end
@@ -184,7 +220,9 @@ module gemm_tb;
       cmd_bsrc = `TFP_SRC_BUF;
       cmd_st   = 1'b0;
       got = 0;
+      guard_cnt = 0;
       while (got < nbeats || busy) begin
+        guard_wait("no result beat (c_valid_o low or busy_o high)");
         step_lfsr;
         c_ready = (lfsr[1:0] != 2'd0);
         #1;
@@ -194,6 +232,7 @@ module gemm_tb;
                      t, got, nbeats);
           bad_test = 1;
           got = got + 1;
+          guard_cnt = 0;
         end else if (c_valid && c_ready) begin
           rc = $fscanf(fd, "%d %d %d", row, col, last);
           if (c_row !== row[`TFP_ROW_IDX_W-1:0] || c_col !== col[`TFP_COL_IDX_W-1:0] || c_last !== (last != 0)) begin
@@ -216,6 +255,7 @@ module gemm_tb;
             end
           end
           got = got + 1;
+          guard_cnt = 0;
         end
         @(negedge clk);
       end
@@ -229,8 +269,7 @@ module gemm_tb;
       if (bad_test != 0) failed = failed + 1;
       else passed = passed + 1;
     end
-    $display("ICARUS %s: %0d passed, %0d failed (%0d elements checked, +%0d padding, %0d mismatches)",
-             `TFP_NAME_STR, passed, failed, checks, pad_checks, mismatches);
+    summary;
     $fclose(fd);
     $finish;
   end
