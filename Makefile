@@ -36,7 +36,7 @@ TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
 MODEL_SRC := model/tf_model.c model/tf_attn.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
-        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth badinput fuzz test-long
+        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth badinput fuzz test-long tb-selftest
 all: tforge
 tforge: $(TFORGE)
 
@@ -71,6 +71,13 @@ run: deps $(TFORGE)
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
 	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX)
+
+# The verification layer's own checks (JSON, options, scoreboard, draws)
+tb-selftest: $(B)/tb_selftest
+	@$(B)/tb_selftest
+$(B)/tb_selftest: tb/common/selftest.cpp $(wildcard tb/common/*.h)
+	@mkdir -p $(B)
+	g++ -std=c++17 -Wall -Wextra -Werror -Itb/common -o $@ tb/common/selftest.cpp
 
 badinput: deps $(TFORGE)
 	@python3 tests/badinput.py $(BADINPUT_ARGS)

@@ -41,18 +41,14 @@ say() { echo "$step $variant: $*" >&2; }
 mf() { python3 scripts/manifest.py "$manifest" "$@"; }
 
 # ---- what each block's verification needs (the only per-block table of the flow) -----
-declare -A H_SRC=(   [gemm]="tb/gemm_harness.cpp model/tf_model.c"
-                     [trf]="tb/trf_harness.cpp model/tf_model.c"
-                     [attn]="tb/attn_harness.cpp model/tf_attn.c" )
-declare -A H_DEPS=(  [gemm]="tb/vl_bits.h" [trf]="" [attn]="tb/vl_bits.h" )
+# A block's harness is tb/<block>/*.cpp on tb/common/, its Icarus bench tb/<block>/tb.v
+# with the vector writer tb/<block>/vecgen.c; both link the block's golden model.
+declare -A MODEL=(   [gemm]=model/tf_model.c [trf]=model/tf_model.c [attn]=model/tf_attn.c )
 declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj )
 declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness )
 declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn )
 declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json )
 declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst )
-declare -A V_SRC=(   [gemm]="tb/vecgen.c model/tf_model.c" [trf]="tb/trf_vecgen.c model/tf_model.c"
-                     [attn]="tb/attn_vecgen.c model/tf_attn.c" )
-declare -A V_TB=(    [gemm]=tb/gemm_tb.v [trf]=tb/trf_tb.v [attn]=tb/attn_tb.v )
 declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ )
 
 harness_args() { # block -> the harness's run arguments
@@ -107,13 +103,13 @@ lint() {
 build_harness() {
   local blk=$1 obj=$out/${H_OBJ[$1]} bin=${H_BIN[$1]}
   read -r _ top flist _ _ < <(top_of "$blk")
-  if [ ! -x "$obj/$bin" ] || [ -n "$(find "$rtl" ${H_SRC[$blk]} ${H_DEPS[$blk]} model -newer "$obj/$bin" -type f | head -1)" ]; then
+  if [ ! -x "$obj/$bin" ] || [ -n "$(find "$rtl" "tb/$blk" tb/common model -newer "$obj/$bin" -type f | head -1)" ]; then
     say "building the Verilator model of $top and its harness (a minute or more for large arrays)"
-    local t0=$SECONDS srcs=()
-    for s in ${H_SRC[$blk]}; do srcs+=("$root/$s"); done
+    local t0=$SECONDS
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
-      --prefix "${H_PFX[$blk]}" --top-module "$top" -Mdir "$obj" -F "$rtl/$flist" "${srcs[@]}" \
-      -CFLAGS "-O2 -DTFP_SINGLE_DESIGN -include $root/$rtl/${name}_params.h -I$root/model -I$root/tb" \
+      --prefix "${H_PFX[$blk]}" --top-module "$top" -Mdir "$obj" -F "$rtl/$flist" \
+      "$root/tb/$blk"/*.cpp "$root/${MODEL[$blk]}" \
+      -CFLAGS "-O2 -Wall -Wextra -DTFP_SINGLE_DESIGN -include $root/$rtl/${name}_params.h -I$root/model -I$root/tb/common" \
       -LDFLAGS -lm -o "$bin" >"$out/verilator_${blk}_build.log" 2>&1 \
       || { tail -30 "$out/verilator_${blk}_build.log"; echo "$blk-cosim $variant: verilator build failed"; return 1; }
     say "built in $((SECONDS - t0)) s"
@@ -143,11 +139,10 @@ icarus() {
   fi
   # the bench includes tfp_params.vh: the design's header, under its TFP_* names
   printf '`define TFP_SINGLE_DESIGN\n`include "%s_params.vh"\n' "$name" >"$out/tfp_params.vh"
-  # shellcheck disable=SC2086
   gcc -std=c11 -O2 -Wall -Werror -DTFP_SINGLE_DESIGN -include "$rtl/${name}_params.h" -Imodel \
-    -o "$out/${p}vecgen" ${V_SRC[$blk]} -lm
+    -Itb/common -o "$out/${p}vecgen" "tb/$blk/vecgen.c" "${MODEL[$blk]}" -lm
   "$out/${p}vecgen" "${SEED:-1}" "$(vector_count "$blk")" "$out/${p}vectors.txt"
-  iverilog -g2005 -Wall -I "$out" -I "$rtl" -o "$out/${p}tb.vvp" "${V_TB[$blk]}" $(sed "s|^|$rtl/|" "$rtl/$flist")
+  iverilog -g2005 -Wall -I "$out" -I "$rtl" -o "$out/${p}tb.vvp" "tb/$blk/tb.v" $(sed "s|^|$rtl/|" "$rtl/$flist")
   vvp -n "$out/${p}tb.vvp" +vec="$out/${p}vectors.txt" | tee "$out/${p}icarus.log" | grep -E "^ICARUS"
   grep -qE "^ICARUS [a-z0-9_]+: [0-9]+ passed, 0 failed" "$out/${p}icarus.log"
 }

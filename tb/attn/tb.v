@@ -1,11 +1,13 @@
 // attn_tb -- self-checking Icarus Verilog testbench for a generated attention unit.
 //
-// Reads decode steps and the golden model's results (tb/attn_vecgen.c), drives the
+// Reads decode steps and the golden model's results (tb/attn/vecgen.c), drives the
 // command and the D (q, k, v) beats with LFSR gaps, takes o with LFSR back-pressure,
 // and compares every element of o (with !==: X is a mismatch), the slot, the eviction,
-// a refusal, and stat_cycles - stat_wait against the cycle model. Ends with:
+// a refusal, and stat_cycles - stat_wait against the cycle model. Every wait for the
+// design is bounded (+guard=N cycles, default 100000): a stuck handshake is a failure,
+// not a hang. Ends with:
 //   ICARUS <design>_attn: N passed, M failed (E elements checked, X mismatches)
-// Run: vvp attn_tb.vvp +vec=FILE
+// Run: vvp attn_tb.vvp +vec=FILE [+guard=N]
 `default_nettype none
 `include "tfp_params.vh"
 
@@ -14,6 +16,9 @@ module attn_tb;
   localparam integer OW = `TFP_ATTN_OW;
   localparam integer SW = `TFP_ATTN_SLOT_W;
   localparam integer HW = `TFP_ATTN_HEAD_W;
+  localparam integer ScaleW = `TFP_ATTN_SCALE_W;  // cmd_scale_i per head
+  localparam integer ElemW  = `TFP_ATTN_KV_W;     // in_q_i, in_k_i, in_v_i per head
+  localparam integer StatW  = `TFP_ATTN_CNT_W;    // stat_cycles_o, stat_wait_o
 
   reg clk = 1'b0;
   always #5 clk = ~clk;
@@ -22,13 +27,13 @@ module attn_tb;
   reg           cmd_valid = 1'b0;
   wire          cmd_ready;
   reg  [HW-1:0] cmd_head = {HW{1'b0}};
-  reg  [31:0]   cmd_scale = 32'd0;
+  reg  [ScaleW-1:0] cmd_scale = {ScaleW{1'b0}};
   reg           cmd_clear = 1'b0;
   reg           in_valid = 1'b0;
   wire          in_ready;
-  reg  [7:0]    in_q = 8'd0;
-  reg  [7:0]    in_k = 8'd0;
-  reg  [7:0]    in_v = 8'd0;
+  reg  [ElemW-1:0] in_q = {ElemW{1'b0}};
+  reg  [ElemW-1:0] in_k = {ElemW{1'b0}};
+  reg  [ElemW-1:0] in_v = {ElemW{1'b0}};
   wire          o_valid;
   reg           o_ready = 1'b1;
   wire [OW-1:0] o_data;
@@ -38,8 +43,8 @@ module attn_tb;
   wire          evict;
   wire [SW-1:0] evict_slot;
   wire [SW-1:0] slot;
-  wire [47:0]   st_cycles;
-  wire [47:0]   st_wait;
+  wire [StatW-1:0] st_cycles;
+  wire [StatW-1:0] st_wait;
 
   `TFP_ATTN_TOP dut (
     .clk_i(clk), .rst_ni(rst_n), .cmd_valid_i(cmd_valid), .cmd_ready_o(cmd_ready),
@@ -59,13 +64,35 @@ module attn_tb;
 
   integer fd, rc, nsteps, t, i, got, passed, failed, checks, mismatches, bad;
   integer head, clear, refused, eslot_exp, evict_exp, eslot_v, cycles_exp, qv, kv, vv;
-  reg [31:0] scale;
+  reg [ScaleW-1:0] scale;
   reg signed [63:0] expv;
   reg signed [63:0] act;
   reg [8*256-1:0] vec;
 
+  task summary;
+    $display("ICARUS %s_attn: %0d passed, %0d failed (%0d elements checked, %0d mismatches)",
+             `TFP_NAME_STR, passed, failed, checks, mismatches);
+  endtask
+
+  // The guard: wait loops call guard_wait once per cycle they wait (guard_cnt = 0 when
+  // the awaited event happens); past guard_limit cycles the run ends as a failure.
+  integer guard_limit = 100000, guard_cnt = 0, cyc = 0;
+  always @(negedge clk) cyc = cyc + 1;
+  task guard_wait(input [8*40-1:0] what);
+    begin
+      guard_cnt = guard_cnt + 1;
+      if (guard_cnt > guard_limit) begin
+        $display("ICARUS MISMATCH step %0d: %0s for %0d cycles at cycle %0d", t, what, guard_limit, cyc);
+        failed = failed + 1;
+        summary;
+        $finish;
+      end
+    end
+  endtask
+
   initial begin
-    passed = 0; failed = 0; checks = 0; mismatches = 0;
+    passed = 0; failed = 0; checks = 0; mismatches = 0; t = 0;
+    if ($value$plusargs("guard=%d", guard_limit)) ;
     if (!$value$plusargs("vec=%s", vec)) begin
       $display("ICARUS: no +vec=FILE given");
       $finish;
@@ -87,7 +114,11 @@ module attn_tb;
       cmd_head  = head[HW-1:0];
       cmd_scale = scale;
       cmd_clear = (clear != 0);
-      while (!cmd_ready) @(negedge clk);
+      guard_cnt = 0;
+      while (!cmd_ready) begin
+        guard_wait("cmd_ready_o stuck low");
+        @(negedge clk);
+      end
       @(negedge clk);
       cmd_valid = 1'b0;
       cmd_clear = 1'b0;
@@ -98,10 +129,14 @@ module attn_tb;
           if (lfsr[2:0] != 3'd0) begin
             rc = $fscanf(fd, "%d %d %d", qv, kv, vv);
             in_valid = 1'b1;
-            in_q = qv[7:0];
-            in_k = kv[7:0];
-            in_v = vv[7:0];
-            while (!in_ready) @(negedge clk);
+            in_q = qv[ElemW-1:0];
+            in_k = kv[ElemW-1:0];
+            in_v = vv[ElemW-1:0];
+            guard_cnt = 0;
+            while (!in_ready) begin
+              guard_wait("in_ready_o stuck low");
+              @(negedge clk);
+            end
             @(negedge clk);
             in_valid = 1'b0;
             i = i + 1;
@@ -110,7 +145,9 @@ module attn_tb;
           end
         end
         got = 0;
+        guard_cnt = 0;
         while ((refused == 0 && got < D) || busy) begin
+          guard_wait("no output beat (o_valid_o low or busy_o high)");
           step_lfsr;
           o_ready = (lfsr[1:0] != 2'd0);
           #1;
@@ -130,6 +167,7 @@ module attn_tb;
               end
             end
             got = got + 1;
+            guard_cnt = 0;
           end
           @(negedge clk);
         end
@@ -148,8 +186,7 @@ module attn_tb;
       if (bad != 0) failed = failed + 1;
       else passed = passed + 1;
     end
-    $display("ICARUS %s_attn: %0d passed, %0d failed (%0d elements checked, %0d mismatches)",
-             `TFP_NAME_STR, passed, failed, checks, mismatches);
+    summary;
     $fclose(fd);
     $finish;
   end

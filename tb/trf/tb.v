@@ -1,6 +1,6 @@
 // trf_tb -- self-checking Icarus Verilog testbench for a generated two-direction
 // register file (<name>_trf). Reads accesses and expected read data written by the
-// golden model (tb/trf_vecgen.c), drives them one per cycle, and compares every word
+// golden model (tb/trf/vecgen.c), drives them one per cycle, and compares every word
 // of every read one cycle later with !== (an X or Z word is a mismatch). Ends with:
 //   ICARUS <design>_trf: N passed, M failed (E words checked, X mismatches)
 // where N/M count reads. Run: vvp trf_tb.vvp +vec=FILE

@@ -1,5 +1,5 @@
-// vl_bits.h -- bit access on Verilator signals of any width, for the C++ harnesses
-// (gemm_harness.cpp, attn_harness.cpp). Include after verilated.h.
+// vl_bits.h -- bit access on Verilator signals of any width (packed lanes, words), for
+// the C++ harnesses (tb/<block>/harness.cpp). Include after verilated.h.
 #ifndef TB_VL_BITS_H
 #define TB_VL_BITS_H
 

@@ -1,13 +1,15 @@
 // gemm_tb -- self-checking Icarus Verilog testbench for a generated GEMM engine.
 //
 // Reads the vectors and expected results written by the golden model
-// (tb/vecgen.c), drives LOAD_A / LOAD_B / LOAD_RQ / GEMM (operands from the
+// (tb/gemm/vecgen.c), drives LOAD_A / LOAD_B / LOAD_RQ / GEMM (operands from the
 // buffers or, with gemm.store, the result store) with random gaps on
 // in_valid and random back-pressure on c_ready (LFSR), compares every lane of
 // every result beat and its row/col/last sideband, and checks
-// stat_cycles - stat_stall against the cycle model. Ends with one line:
+// stat_cycles - stat_stall against the cycle model. Every wait for the design is
+// bounded (+guard=N cycles, default 100000): a stuck handshake is a failure, not a hang.
+// Ends with one line:
 //   ICARUS <design>: N passed, M failed (E elements checked, +P padding, X mismatches)
-// Run: vvp gemm_tb.vvp +vec=FILE
+// Run: vvp gemm_tb.vvp +vec=FILE [+guard=N]
 `default_nettype none
 `include "tfp_params.vh"
 
@@ -15,6 +17,10 @@ module gemm_tb;
   localparam integer Cols = `TFP_COLS;
   localparam integer AccW = `TFP_ACC_BITS;
   localparam integer DimW = `TFP_DIM_W;
+  localparam integer OpW  = `TFP_OP_W;   // cmd_op_i
+  localparam integer SrcW = `TFP_SRC_W;  // cmd_asrc_i, cmd_bsrc_i
+  localparam integer RqMultW  = `TFP_RQ_MULT_W;
+  localparam integer RqShiftW = `TFP_RQ_SHIFT_W;
 
   reg clk = 1'b0;
   always #5 clk = ~clk;
@@ -22,21 +28,21 @@ module gemm_tb;
   reg                          rst_n = 1'b0;
   reg                          cmd_valid = 1'b0;
   wire                         cmd_ready;
-  reg  [2:0]                   cmd_op = 3'd0;
+  reg  [OpW-1:0]               cmd_op = `TFP_OP_LOAD_A;
   reg  [DimW-1:0]              cmd_m = {DimW{1'b0}};
   reg  [DimW-1:0]              cmd_k = {DimW{1'b0}};
   reg  [DimW-1:0]              cmd_n = {DimW{1'b0}};
   reg                          cmd_rq = 1'b0;
-  reg  [1:0]                   cmd_asrc = 2'd0;
-  reg  [1:0]                   cmd_bsrc = 2'd0;
+  reg  [SrcW-1:0]              cmd_asrc = `TFP_SRC_BUF;
+  reg  [SrcW-1:0]              cmd_bsrc = `TFP_SRC_BUF;
   reg                          cmd_st = 1'b0;
   reg                          in_valid = 1'b0;
   wire                         in_ready;
   reg  [`TFP_OP_BITS-1:0]      in_data = {`TFP_OP_BITS{1'b0}};
   reg                          rq_valid = 1'b0;
   wire                         rq_ready;
-  reg  [30:0]                  rq_mult = 31'd0;
-  reg  [4:0]                   rq_shift = 5'd0;
+  reg  [RqMultW-1:0]           rq_mult = {RqMultW{1'b0}};
+  reg  [RqShiftW-1:0]          rq_shift = {RqShiftW{1'b0}};
   wire                         c_valid;
   reg                          c_ready = 1'b1;
   wire [`TFP_OUT_DATA_BITS-1:0] c_data;
@@ -87,7 +93,31 @@ module gemm_tb;
     end
   endtask
 
-  task send_cmd(input [2:0] op, input integer m, input integer k, input integer n, input rq);
+  integer fd, ntests, t, m, k, n, rq, model_cycles, i, cnt, nbeats, got;
+  integer row, col, last, lane, rc, passed, failed, checks, pad_checks, mismatches, bad_test;
+
+  task summary;
+    $display("ICARUS %s: %0d passed, %0d failed (%0d elements checked, +%0d padding, %0d mismatches)",
+             `TFP_NAME_STR, passed, failed, checks, pad_checks, mismatches);
+  endtask
+
+  // The guard: wait loops call guard_wait once per cycle they wait (guard_cnt = 0 when
+  // the awaited event happens); past guard_limit cycles the run ends as a failure.
+  integer guard_limit = 100000, guard_cnt = 0, cyc = 0;
+  always @(negedge clk) cyc = cyc + 1;
+  task guard_wait(input [8*40-1:0] what);
+    begin
+      guard_cnt = guard_cnt + 1;
+      if (guard_cnt > guard_limit) begin
+        $display("ICARUS MISMATCH test %0d: %0s for %0d cycles at cycle %0d", t, what, guard_limit, cyc);
+        failed = failed + 1;
+        summary;
+        $finish;
+      end
+    end
+  endtask
+
+  task send_cmd(input [OpW-1:0] op, input integer m, input integer k, input integer n, input rq);
     begin
       cmd_valid = 1'b1;
       cmd_op    = op;
@@ -95,14 +125,15 @@ module gemm_tb;
       cmd_k     = k[DimW-1:0];
       cmd_n     = n[DimW-1:0];
       cmd_rq    = rq;
-      while (!cmd_ready) @(negedge clk);
+      guard_cnt = 0;
+      while (!cmd_ready) begin
+        guard_wait("cmd_ready_o stuck low");
+        @(negedge clk);
+      end
       @(negedge clk);
       cmd_valid = 1'b0;
     end
   endtask
-
-  integer fd, ntests, t, m, k, n, rq, model_cycles, i, cnt, nbeats, got;
-  integer row, col, last, lane, rc, passed, failed, checks, pad_checks, mismatches, bad_test;
   integer mult_v, shift_v, at, bt, asrc, bsrc, st;
   reg signed [63:0] val;
   reg signed [63:0] act;
@@ -110,7 +141,8 @@ module gemm_tb;
   integer cycles_active;
 
   initial begin
-    passed = 0; failed = 0; checks = 0; pad_checks = 0; mismatches = 0;
+    passed = 0; failed = 0; checks = 0; pad_checks = 0; mismatches = 0; t = 0;
+    if ($value$plusargs("guard=%d", guard_limit)) ;
     if (!$value$plusargs("vec=%s", vec)) begin
       $display("ICARUS %m: no +vec=FILE given");
       $finish;
@@ -130,16 +162,20 @@ module gemm_tb;
       // LOAD_A / LOAD_AT and LOAD_B / LOAD_BT: element streams with random gaps;
       // an operand read from the result store is not loaded.
       for (i = 0; i < 2; i = i + 1) begin
-        if (i == 0 && asrc == 0) send_cmd((at != 0) ? 3'd4 : 3'd0, m, k, n, 1'b0);
-        if (i == 1 && bsrc == 0) send_cmd((bt != 0) ? 3'd5 : 3'd1, m, k, n, 1'b0);
+        if (i == 0 && asrc == `TFP_SRC_BUF) send_cmd((at != 0) ? `TFP_OP_LOAD_AT : `TFP_OP_LOAD_A, m, k, n, 1'b0);
+        if (i == 1 && bsrc == `TFP_SRC_BUF) send_cmd((bt != 0) ? `TFP_OP_LOAD_BT : `TFP_OP_LOAD_B, m, k, n, 1'b0);
         cnt = 0;
-        while (cnt < ((i == 0) ? ((asrc == 0) ? m * k : 0) : ((bsrc == 0) ? k * n : 0))) begin
+        while (cnt < ((i == 0) ? ((asrc == `TFP_SRC_BUF) ? m * k : 0) : ((bsrc == `TFP_SRC_BUF) ? k * n : 0))) begin
           step_lfsr;
           if (lfsr[2:0] != 3'd0) begin
             rc = $fscanf(fd, "%d", val);
             in_valid = 1'b1;
             in_data  = val[`TFP_OP_BITS-1:0];
-            while (!in_ready) @(negedge clk);
+            guard_cnt = 0;
+            while (!in_ready) begin
+              guard_wait("in_ready_o stuck low");
+              @(negedge clk);
+            end
             @(negedge clk);
             in_valid = 1'b0;
             cnt = cnt + 1;
@@ -149,27 +185,33 @@ module gemm_tb;
         end
       end
       if (rq != 0) begin
-        send_cmd(3'd2, m, k, n, 1'b0);
+        send_cmd(`TFP_OP_LOAD_RQ, m, k, n, 1'b0);
         for (i = 0; i < n; i = i + 1) begin
           rc = $fscanf(fd, "%d %d", mult_v, shift_v);
           rq_valid = 1'b1;
-          rq_mult  = mult_v[30:0];
-          rq_shift = shift_v[4:0];
-          while (!rq_ready) @(negedge clk);
+          rq_mult  = mult_v[RqMultW-1:0];
+          rq_shift = shift_v[RqShiftW-1:0];
+          guard_cnt = 0;
+          while (!rq_ready) begin
+            guard_wait("rq_ready_o stuck low");
+            @(negedge clk);
+          end
           @(negedge clk);
           rq_valid = 1'b0;
         end
       end
       rc = $fscanf(fd, "%d", nbeats);
-      cmd_asrc = asrc[1:0];
-      cmd_bsrc = bsrc[1:0];
+      cmd_asrc = asrc[SrcW-1:0];
+      cmd_bsrc = bsrc[SrcW-1:0];
       cmd_st   = (st != 0);
-      send_cmd(3'd3, m, k, n, rq != 0);
-      cmd_asrc = 2'd0;
-      cmd_bsrc = 2'd0;
+      send_cmd(`TFP_OP_GEMM, m, k, n, rq != 0);
+      cmd_asrc = `TFP_SRC_BUF;
+      cmd_bsrc = `TFP_SRC_BUF;
       cmd_st   = 1'b0;
       got = 0;
+      guard_cnt = 0;
       while (got < nbeats || busy) begin
+        guard_wait("no result beat (c_valid_o low or busy_o high)");
         step_lfsr;
         c_ready = (lfsr[1:0] != 2'd0);
         #1;
@@ -179,6 +221,7 @@ module gemm_tb;
                      t, got, nbeats);
           bad_test = 1;
           got = got + 1;
+          guard_cnt = 0;
         end else if (c_valid && c_ready) begin
           rc = $fscanf(fd, "%d %d %d", row, col, last);
           if (c_row !== row[`TFP_ROW_IDX_W-1:0] || c_col !== col[`TFP_COL_IDX_W-1:0] || c_last !== (last != 0)) begin
@@ -201,6 +244,7 @@ module gemm_tb;
             end
           end
           got = got + 1;
+          guard_cnt = 0;
         end
         @(negedge clk);
       end
@@ -214,8 +258,7 @@ module gemm_tb;
       if (bad_test != 0) failed = failed + 1;
       else passed = passed + 1;
     end
-    $display("ICARUS %s: %0d passed, %0d failed (%0d elements checked, +%0d padding, %0d mismatches)",
-             `TFP_NAME_STR, passed, failed, checks, pad_checks, mismatches);
+    summary;
     $fclose(fd);
     $finish;
   end

@@ -1,5 +1,5 @@
-/* attn_vecgen.c -- decode-step vectors and the golden model's results for the Icarus
- * bench of the attention unit (tb/attn_tb.v). Built per design with its params header
+/* vecgen.c -- decode-step vectors and the golden model's results for the Icarus
+ * bench of the attention unit (tb/attn/tb.v). Built per design with its params header
  * force-included. Usage: attn_vecgen SEED STEPS OUT.txt
  *
  * Format (decimal): the number of steps, then per step
@@ -10,6 +10,7 @@
  * refusals without pruning) happen; every 97th step (without pruning: every capacity + 5th)
  * clears a head. */
 #include "tf_attn.h"
+#include "vecgen.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,13 +19,7 @@
 static const struct tfa_arch arch0 = TFP_ATTN_ARCH_INIT;
 
 static uint64_t s_rng;
-static uint64_t next(void)
-{
-    uint64_t z = (s_rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+static uint64_t next(void) { return tbv_next(&s_rng); }
 static int i8(void) { return (int)(next() % 256) - 128; }
 static double gauss(void)
 {
@@ -32,22 +27,13 @@ static double gauss(void)
     double w = ((double)(next() >> 11) + 0.5) / 9007199254740992.0;
     return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * w);
 }
-#define QS (5.0 / 127.0) /* int8 scale of the real-valued data, as in tb/attn_harness.cpp */
+#define QS (5.0 / 127.0) /* int8 scale of the real-valued data, as in tb/attn/harness.cpp */
 static int quant(double x) { return tfa_quant8(x, QS); }
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: attn_vecgen SEED STEPS OUT.txt\n");
-        return 2;
-    }
-    s_rng = strtoull(argv[1], NULL, 0);
-    int steps = atoi(argv[2]);
-    FILE *f = fopen(argv[3], "w");
-    if (!f || steps < 1) {
-        fprintf(stderr, "attn_vecgen: cannot write %s or bad STEPS\n", argv[3]);
-        return 2;
-    }
+    long steps;
+    FILE *f = tbv_args(argc, argv, "attn_vecgen", "STEPS", &s_rng, &steps);
     enum { H = TFP_ATTN_HEADS };
     int d = arch0.head_dim;
     struct tfa_head heads[H];
@@ -60,7 +46,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < d; i++)
         dir[i] = gauss();
     uint32_t soft = tfa_scale_const_real(QS * QS, d, arch0.exp_frac_bits);
-    fprintf(f, "%d\n", steps);
+    fprintf(f, "%ld\n", steps);
     for (int t = 0; t < steps; t++) {
         int h = (int)(next() % H);
         struct tfa_arch a = arch0;

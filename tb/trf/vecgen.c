@@ -1,5 +1,5 @@
-/* trf_vecgen.c -- writes random register-file accesses and the golden model's
- * expected read data for the Icarus testbench (tb/trf_tb.v). Built per design
+/* vecgen.c -- writes random register-file accesses and the golden model's
+ * expected read data for the Icarus testbench (tb/trf/tb.v). Built per design
  * with its params header force-included. Usage: trf_vecgen SEED CYCLES OUT.txt
  *
  * Format: the number of cycles, then one line per cycle:
@@ -8,21 +8,13 @@
  * EXPECTED is what the port must return one cycle later (read-first). The first
  * TFP_TRF_ROWS cycles fill the file by row writes. */
 #include "tf_model.h"
+#include "vecgen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 enum { NR = TFP_TRF_ROWS, NC = TFP_TRF_COLS, W = TFP_TRF_WIDTH, NB = TFP_TRF_WORDS };
 
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static int pick(uint64_t *s, int lo, int hi) { return lo + (int)(next(s) % (uint64_t)(hi - lo + 1)); }
 
 /* Print n words of w bits (word 0 least significant) as one hex number. */
 static void hex(FILE *f, const uint64_t *v, int n, int w)
@@ -41,16 +33,12 @@ static void hex(FILE *f, const uint64_t *v, int n, int w)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: trf_vecgen SEED CYCLES OUT.txt\n");
-        return 2;
-    }
-    uint64_t seed = strtoull(argv[1], NULL, 0);
-    long cycles = atol(argv[2]);
-    FILE *f = fopen(argv[3], "w");
+    uint64_t seed;
+    long cycles;
+    FILE *f = tbv_args(argc, argv, "trf_vecgen", "CYCLES", &seed, &cycles);
     struct tfm_trf m;
-    if (!f || cycles < 1 || tfm_trf_init(&m, NR, NC, W) != 0) {
-        fprintf(stderr, "trf_vecgen: cannot write %s, bad CYCLES or out of memory\n", argv[3]);
+    if (tfm_trf_init(&m, NR, NC, W) != 0) {
+        fprintf(stderr, "trf_vecgen: out of memory\n");
         return 2;
     }
     uint64_t wm = W >= 64 ? ~0ULL : ((1ULL << W) - 1);
@@ -65,19 +53,19 @@ int main(int argc, char **argv)
         int rv[2], rd[2], ri[2];
         uint64_t rexp[2][NB];
         for (int p = 0; p < TFP_TRF_PORTS; p++) {
-            rv[p] = !fill && pick(&seed, 0, 9) < 7;
-            rd[p] = pick(&seed, 0, 1);
-            ri[p] = pick(&seed, 0, 49) == 0 ? pick(&seed, 0, idx_max) : pick(&seed, 0, (rd[p] ? NC : NR) - 1);
+            rv[p] = !fill && tbv_range(&seed, 0, 9) < 7;
+            rd[p] = tbv_range(&seed, 0, 1);
+            ri[p] = tbv_range(&seed, 0, 49) == 0 ? tbv_range(&seed, 0, idx_max) : tbv_range(&seed, 0, (rd[p] ? NC : NR) - 1);
             tfm_trf_read(&m, rd[p], ri[p], exp);
             for (int i = 0; i < NB; i++)
                 rexp[p][i] = rv[p] ? exp[i] : 0;
         }
-        int wv = fill || pick(&seed, 0, 1);
-        int wd = fill ? 0 : pick(&seed, 0, 1);
-        int wi = fill ? (int)c : (pick(&seed, 0, 49) == 0 ? pick(&seed, 0, idx_max) : pick(&seed, 0, (wd ? NC : NR) - 1));
+        int wv = fill || tbv_range(&seed, 0, 1);
+        int wd = fill ? 0 : tbv_range(&seed, 0, 1);
+        int wi = fill ? (int)c : (tbv_range(&seed, 0, 49) == 0 ? tbv_range(&seed, 0, idx_max) : tbv_range(&seed, 0, (wd ? NC : NR) - 1));
         for (int i = 0; i < NB; i++) {
-            data[i] = next(&seed) & wm;
-            mask[i] = (uint8_t)(fill || !TFP_TRF_MASK || pick(&seed, 0, 3) != 0);
+            data[i] = tbv_next(&seed) & wm;
+            mask[i] = (uint8_t)(fill || !TFP_TRF_MASK || tbv_range(&seed, 0, 3) != 0);
             maskw[i] = mask[i];
         }
         if (wv)

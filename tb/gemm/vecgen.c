@@ -1,5 +1,5 @@
 /* vecgen.c -- writes GEMM test vectors and the golden model's expected results
- * for the Icarus testbench (tb/gemm_tb.v). Built per design with its params
+ * for the Icarus testbench (tb/gemm/tb.v). Built per design with its params
  * header force-included. Usage: vecgen SEED COUNT OUT.txt
  *
  * Format (whitespace-separated decimal): the number of tests, then per test
@@ -13,49 +13,39 @@
  * requantized result, and the test after each reads it as A and/or B (S or S^T,
  * the eight combinations in turn: 38 tests cover them all). */
 #include "tf_model.h"
+#include "vecgen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 static const struct tfm_arch arch = TFP_ARCH_INIT;
 
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+/* requant port ranges: rq_mult_i (Q0.31 multiplier), rq_shift_i (right shift) */
+#define RQ_MULT_MAX ((1u << TFP_RQ_MULT_W) - 1)
+#define RQ_MULT_HALF (1u << (TFP_RQ_MULT_W - 1))
+#define RQ_SHIFT_MAX ((1 << TFP_RQ_SHIFT_W) - 1)
 
-static int range(uint64_t *s, int lo, int hi) { return lo + (int)(next(s) % (uint64_t)(hi - lo + 1)); }
 
 static int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: vecgen SEED COUNT OUT.txt\n");
-        return 2;
-    }
-    uint64_t seed = strtoull(argv[1], NULL, 0);
-    int count = atoi(argv[2]);
-    FILE *f = fopen(argv[3], "w");
-    if (!f || count < 1) {
-        fprintf(stderr, "vecgen: cannot write %s or bad COUNT\n", argv[3]);
-        return 2;
-    }
+    uint64_t seed;
+    long count;
+    FILE *f = tbv_args(argc, argv, "vecgen", "COUNT", &seed, &count);
     int R = arch.rows, C = arch.cols;
     int lo = tfm_op_min(arch.op_bits), hi = tfm_op_max(arch.op_bits);
     struct tfm_trf st = {0};
     int ms = 0, ns = 0; /* shape of the last stored result */
     if (TFP_STORE && tfm_trf_init(&st, arch.max_m, arch.max_n, arch.op_bits) != 0)
         return 2;
-    static const int srcs[8][2] = {{1, 0}, {2, 0}, {0, 1}, {0, 2}, {1, 2}, {2, 1}, {1, 1}, {2, 2}};
-    fprintf(f, "%d\n", count);
+    enum { BUF = TFP_SRC_BUF, S = TFP_SRC_ST, ST = TFP_SRC_ST_T };
+    static const int srcs[8][2] = {{S, BUF}, {ST, BUF}, {BUF, S}, {BUF, ST}, {S, ST}, {ST, S}, {S, S}, {ST, ST}};
+    fprintf(f, "%ld\n", count);
     for (int t = 0; t < count; t++) {
         int m, k, n;
         int store = TFP_STORE && t >= 5 && t % 4 == 1;
-        int asrc = 0, bsrc = 0;
+        int asrc = BUF, bsrc = BUF;
         if (TFP_STORE && t >= 6 && t % 4 == 2) {
             bsrc = srcs[(t / 4) % 8][1];
             asrc = srcs[(t / 4) % 8][0];
@@ -64,11 +54,11 @@ int main(int argc, char **argv)
         if (asrc || bsrc) {
             /* inside the stored result (see tfm_store_sources_ok) */
             int mhi = arch.max_m, khi = arch.max_k, nhi = arch.max_n;
-            if (asrc == 1) mhi = clampi(ms, 1, mhi), khi = clampi(ns, 1, khi);
-            if (asrc == 2) mhi = clampi(ns, 1, mhi), khi = clampi(ms, 1, khi);
-            if (bsrc == 1) khi = clampi(ms, 1, khi), nhi = clampi(ns, 1, nhi);
-            if (bsrc == 2) khi = clampi(ns, 1, khi), nhi = clampi(ms, 1, nhi);
-            m = range(&seed, 1, mhi), k = range(&seed, 1, khi), n = range(&seed, 1, nhi);
+            if (asrc == S) mhi = clampi(ms, 1, mhi), khi = clampi(ns, 1, khi);
+            if (asrc == ST) mhi = clampi(ns, 1, mhi), khi = clampi(ms, 1, khi);
+            if (bsrc == S) khi = clampi(ms, 1, khi), nhi = clampi(ns, 1, nhi);
+            if (bsrc == ST) khi = clampi(ns, 1, khi), nhi = clampi(ms, 1, nhi);
+            m = tbv_range(&seed, 1, mhi), k = tbv_range(&seed, 1, khi), n = tbv_range(&seed, 1, nhi);
         } else if (t == 0) {
             m = 1, k = 1, n = 1;
         } else if (t == 1) {
@@ -76,9 +66,9 @@ int main(int argc, char **argv)
         } else if (t == 2) {
             m = clampi(R + 1, 1, arch.max_m), k = clampi(3, 1, arch.max_k), n = clampi(C + 1, 1, arch.max_n);
         } else {
-            m = range(&seed, 1, clampi(2 * R + 1, 1, arch.max_m));
-            k = range(&seed, 1, clampi(2 * R + 1, 1, arch.max_k));
-            n = range(&seed, 1, clampi(2 * C + 1, 1, arch.max_n));
+            m = tbv_range(&seed, 1, clampi(2 * R + 1, 1, arch.max_m));
+            k = tbv_range(&seed, 1, clampi(2 * R + 1, 1, arch.max_k));
+            n = tbv_range(&seed, 1, clampi(2 * C + 1, 1, arch.max_n));
         }
         int rq = arch.requant && (t % 2 == 1 || store);
         int at = t % 3 == 2;     /* A streamed transposed */
@@ -89,22 +79,22 @@ int main(int argc, char **argv)
         uint32_t *mult = malloc(sizeof *mult * (size_t)n);
         int *shift = malloc(sizeof *shift * (size_t)n);
         for (int i = 0; i < m * k; i++)
-            a[i] = t == 3 ? lo : range(&seed, lo, hi);
+            a[i] = t == 3 ? lo : tbv_range(&seed, lo, hi);
         for (int i = 0; i < k * n; i++)
-            b[i] = t == 3 ? lo : (t == 4 ? hi : range(&seed, lo, hi));
+            b[i] = t == 3 ? lo : (t == 4 ? hi : tbv_range(&seed, lo, hi));
         if (asrc)
             tfm_store_operand(&arch, &st, asrc, m, k, a);
         if (bsrc)
             tfm_store_operand(&arch, &st, bsrc, k, n, b);
         for (int j = 0; j < n; j++) {
-            mult[j] = (uint32_t)(next(&seed) & 0x7fffffffu);
-            shift[j] = range(&seed, 0, arch.acc_bits - 1 < 31 ? arch.acc_bits - 1 : 31);
+            mult[j] = (uint32_t)(tbv_next(&seed) & RQ_MULT_MAX);
+            shift[j] = tbv_range(&seed, 0, arch.acc_bits - 1 < RQ_SHIFT_MAX ? arch.acc_bits - 1 : RQ_SHIFT_MAX);
         }
         tfm_gemm(m, k, n, a, b, c);
         if (store) {
             /* spread each column over the output range: mult in [2^30, 2^31), shift from max |acc| */
             for (int j = 0; j < n; j++) {
-                mult[j] = 0x40000000u | (uint32_t)(next(&seed) & 0x3fffffffu);
+                mult[j] = RQ_MULT_HALF | (uint32_t)(tbv_next(&seed) & (RQ_MULT_HALF - 1));
                 shift[j] = tfm_requant_fit_shift(c, m, n, j, arch.rq_bits);
             }
         }

@@ -1,0 +1,145 @@
+// engine.cpp -- the GEMM engine's command, load and result ports; one GEMM checked.
+#include "engine.h"
+
+#include <cinttypes>
+
+Engine::Engine(tb::Run &run, const tb::Options &o, double in_gap, double bp)
+    : sim(run), guard(o.guard),
+      in(sim, sim->in_valid_i, sim->in_ready_o, "in_ready_o", sim.timing, in_gap, o.guard),
+      rq(sim, sim->rq_valid_i, sim->rq_ready_o, "rq_ready_o", sim.timing, in_gap, o.guard),
+      c(sim, sim->c_valid_o, sim->c_ready_i, sim.timing, bp)
+{
+    sim->cmd_valid_i = 0;
+    sim->in_valid_i = 0;
+    sim->rq_valid_i = 0;
+    sim->c_ready_i = 1;
+    sim->cmd_asrc_i = TFP_SRC_BUF;
+    sim->cmd_bsrc_i = TFP_SRC_BUF;
+    sim->cmd_store_i = 0;
+    sim.reset(3);
+}
+
+const char *op_name(int op)
+{
+    switch (op) {
+    case TFP_OP_LOAD_A: return "LOAD_A";
+    case TFP_OP_LOAD_B: return "LOAD_B";
+    case TFP_OP_LOAD_RQ: return "LOAD_RQ";
+    case TFP_OP_GEMM: return "GEMM";
+    case TFP_OP_LOAD_AT: return "LOAD_AT";
+    case TFP_OP_LOAD_BT: return "LOAD_BT";
+    default: return "undefined command";
+    }
+}
+
+void Engine::command(int op, int m, int k, int n, bool rq_on, int asrc, int bsrc, bool store)
+{
+    sim->cmd_asrc_i = (uint8_t)asrc;
+    sim->cmd_bsrc_i = (uint8_t)bsrc;
+    sim->cmd_store_i = store;
+    sim->cmd_op_i = (uint8_t)op;
+    sim->cmd_m_i = (uint32_t)m;
+    sim->cmd_k_i = (uint32_t)k;
+    sim->cmd_n_i = (uint32_t)n;
+    sim->cmd_requant_i = rq_on;
+    tb::send_one(sim, sim->cmd_valid_i, sim->cmd_ready_o, std::string(op_name(op)) + " command: cmd_ready_o",
+                 guard);
+}
+
+void Engine::load(int op, int m, int k, int n, const std::vector<int32_t> &v)
+{
+    command(op, m, k, n, false);
+    uint32_t mask = (ARCH.op_bits >= 32) ? ~0u : ((1u << ARCH.op_bits) - 1);
+    in.send(v.size(), [&](std::size_t i) { sim->in_data_i = (uint32_t)v[i] & mask; }, op_name(op));
+}
+
+void Engine::load_rq(const Case &cs)
+{
+    command(TFP_OP_LOAD_RQ, cs.m, cs.k, cs.n, false);
+    rq.send((std::size_t)cs.n, [&](std::size_t j) {
+        sim->rq_mult_i = cs.mult[j];
+        sim->rq_shift_i = (uint8_t)cs.shift[j];
+    }, "LOAD_RQ");
+}
+
+void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx)
+{
+    tb::Sim<Vtop> &s = e.sim;
+    if (c.asrc == TFP_SRC_BUF) {
+        if (c.at)
+            e.load(TFP_OP_LOAD_AT, c.m, c.k, c.n, transpose(c.a, c.m, c.k)); // A^T: K x M row-major
+        else
+            e.load(TFP_OP_LOAD_A, c.m, c.k, c.n, c.a);
+    }
+    if (c.bsrc == TFP_SRC_BUF) {
+        if (c.bt)
+            e.load(TFP_OP_LOAD_BT, c.m, c.k, c.n, transpose(c.b, c.k, c.n)); // B^T: N x K row-major (tokens)
+        else
+            e.load(TFP_OP_LOAD_B, c.m, c.k, c.n, c.b);
+    }
+    if (c.rq)
+        e.load_rq(c);
+    std::vector<int64_t> ref = reference(c);
+
+    e.command(TFP_OP_GEMM, c.m, c.k, c.n, c.rq, c.asrc, c.bsrc, c.store);
+    // A storing GEMM sends nothing on c_*: any beat is a protocol error.
+    int nbeats = c.store ? 0 : tfm_beat_count(&ARCH, c.m, c.n), got = 0;
+    // The whole GEMM, results included, within 4x the model's cycles (+ 10000).
+    uint64_t limit = 4 * (uint64_t)tfm_cycles(&ARCH, c.m, c.k, c.n) + 10000;
+    tb::Guard g(s, limit, [&] {
+        return tb::format("test %d (%s): c_valid_o: %d of %d beats, busy_o %d,", idx, case_desc(c).c_str(), got,
+                   nbeats, (int)s->busy_o);
+    });
+    g.counts(t.protocol_errors);
+    while (got < nbeats || s->busy_o) {
+        e.c.cycle([&] {
+            int row = (int)s->c_row_o, col = (int)s->c_col_o, last = s->c_last_o;
+            int erow = -1, ecol = -1;
+            if (got < nbeats)
+                tfm_beat_at(&ARCH, c.m, c.n, got, &erow, &ecol);
+            if (row != erow || col != ecol || last != (got == nbeats - 1)) {
+                t.protocol_errors++;
+                tb::fail(tb::format("test %d: beat %d: row %d col %d last %d, expected row %d col %d last %d", idx, got,
+                             row, col, last, erow, ecol, got == nbeats - 1));
+            }
+            for (int j = 0; j < ARCH.cols; j++) {
+                int64_t act = sext(get_bits(s->c_data_o, j * ARCH.acc_bits, ARCH.acc_bits), ARCH.acc_bits);
+                if (col + j < c.n) {
+                    int64_t exp = ref[(std::size_t)row * c.n + col + j];
+                    t.sb.expect(exp, act, [&] {
+                        return tb::format("test %d (%s): C[%d][%d]: expected %" PRId64 ", actual %" PRId64, idx,
+                                   case_desc(c).c_str(), row, col + j, exp, act);
+                    });
+                } else {
+                    t.sb.expect(t.pad_checks, (int64_t)0, act, [&] {
+                        return tb::format("test %d: padding lane %d of row %d col %d: expected 0, actual %" PRId64, idx,
+                                   j, row, col, act);
+                    });
+                }
+            }
+            got++;
+        });
+        g.wait();
+    }
+    e.c.idle();
+    long long rtl = (long long)s->stat_cycles_o, stall = (long long)s->stat_stall_o;
+    long long model = tfm_cycles(&ARCH, c.m, c.k, c.n);
+    t.rtl_cycles += rtl - stall;
+    t.model_cycles += model;
+    t.stall_cycles += stall;
+    t.useful_macs += (long long)c.m * c.k * c.n;
+    t.gemms++;
+    if (csv) {
+        long long active = rtl - stall;
+        std::fprintf(csv, "%s,%d,%d,%s,%d,%d,%d,%lld,%lld,%lld,%lld,%.4f\n", TFP_NAME, ARCH.rows, ARCH.cols,
+                     ARCH.dataflow ? "ws" : "os", c.m, c.k, c.n, active, model,
+                     tfm_cycles_ideal(ARCH.rows, ARCH.cols, c.m, c.k, c.n),
+                     tfm_cycles_scalesim(ARCH.dataflow, ARCH.rows, ARCH.cols, c.m, c.k, c.n),
+                     (double)c.m * c.k * c.n / ((double)ARCH.rows * ARCH.cols * (double)active));
+    }
+    if (rtl - stall != model) {
+        t.cycle_mismatches++;
+        tb::fail(tb::format("test %d (%s): RTL cycles %lld - stalls %lld = %lld, model %lld", idx, case_desc(c).c_str(),
+                     rtl, stall, rtl - stall, model));
+    }
+}
