@@ -172,30 +172,26 @@ module tf_gemm #(
   localparam [RowIdxW-1:0] RRowV    = R[RowIdxW-1:0];
   localparam [ColIdxW-1:0] CColV    = C[ColIdxW-1:0];
 
-`ifndef SYNTHESIS
-  // Parameter checks (simulation and lint only): what the logic below relies on.
-  // They also keep the parameters of the optional blocks referenced when a design
-  // lists only the modules it uses.
-  initial begin
+  // Parameter checks, at elaboration: a failing check instantiates a module that does
+  // not exist, whose name says what is wrong (a static assertion in Verilog-2005). They
+  // also keep the parameters of the optional blocks referenced when a design's file
+  // list names only the modules it uses (Verilator UNUSEDPARAM).
+  generate
     if ((Dataflow != 0 && Dataflow != 1) || StoreImpl < 0 || StoreImpl > 2
         || (HasRq != 0 && HasRq != 1) || AW < DimW || AW < AAW || AW < BAW
-        || (Dataflow == 0 && (MaxRC < R || MaxRC < C))) begin
-      $display("tf_gemm: inconsistent parameters (dataflow, store, addresses or MaxRC)");
-      $finish;
+        || (Dataflow == 0 && (MaxRC < R || MaxRC < C))) begin : g_bad_params
+      tf_gemm_error_bad_dataflow_store_or_address_parameters u_error ();
     end
     if (HasRq != 0 && (RqLat != 2 || RqMultW != 31 || RqShiftW != 5 || NTMax < 1
-                       || RqOutW > AccW)) begin
-      $display("tf_gemm: requantization parameters do not match tf_requant");
-      $finish;
+                       || RqOutW > AccW)) begin : g_bad_rq_params
+      tf_gemm_error_requant_parameters_do_not_match_tf_requant u_error ();
     end
     if (StoreImpl != 0 && (HasRq == 0 || RqOutW > OpW || StNB < MMax || StNB < NMax
                            || (1 << StIdxW) < StNB || (1 << StRowW) < MMax
-                           || (1 << StColW) < NMax || AGrpN < 1)) begin
-      $display("tf_gemm: result store parameters are inconsistent");
-      $finish;
+                           || (1 << StColW) < NMax || AGrpN < 1)) begin : g_bad_store_params
+      tf_gemm_error_inconsistent_store_parameters u_error ();
     end
-  end
-`endif
+  endgenerate
 
   // ---------------------------------------------------------------------------
   // Command decode, operand loader and operand buffers.
@@ -486,7 +482,6 @@ module tf_gemm #(
     end
   endgenerate
 
-
   // ---------------------------------------------------------------------------
   // Schedule of the dataflow: drives the lane memory addresses (a_raddr, b_raddr),
   // feeds the array, and hands finished rows to the beat register below (bt_*_d,
@@ -738,7 +733,6 @@ module tf_gemm #(
         end
       end
     end
-
 
     // To the beat register: one row of C results per cycle of the readout.
     assign bt_vld_d   = rd_act_q;
@@ -1042,7 +1036,6 @@ module tf_gemm #(
         );
       end
 
-
     // To the beat register: a finished row of C results.
     assign bt_vld_d   = ac_vld && ac_lastk;
     assign bt_last_d  = ac_vld && ac_lastk && ac_lastt;
@@ -1227,7 +1220,6 @@ module tf_gemm #(
   end
   assign stat_cycles_o = cycles_q;
   assign stat_stall_o  = stall_q;
-
 
   // Result store (StoreImpl != 0): A GEMM issued with cmd_store_i writes each output
   // beat into S as one masked row write; a GEMM whose source is S or S^T reads its

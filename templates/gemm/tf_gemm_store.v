@@ -74,6 +74,17 @@ module tf_gemm_store #(
 
   localparam integer NB = StNB;
 
+  // Parameter checks, at elaboration: a failing check instantiates a module that does
+  // not exist, whose name says what is wrong. They also keep the parameters of the
+  // implementation not chosen referenced (Verilator UNUSEDPARAM).
+  generate
+    if ((StoreImpl != 1 && StoreImpl != 2) || StNB < MMax || StNB < NMax
+        || (1 << StIdxW) < StNB || (1 << StRowW) < MMax || (1 << StColW) < NMax
+        || IdxInW < StIdxW || AGrpN < 1 || NTMax < 1) begin : g_bad_params
+      tf_gemm_store_error_inconsistent_parameters u_error ();
+    end
+  endgenerate
+
   // ---- write side
   wire [StIdxW-1:0] w_idx;
   generate
