@@ -29,28 +29,48 @@ module tf_mesh_os #(
   output wire [C*AccW-1:0]    res_row_o
 );
 
-  // Links between neighbours. Entry i*(C+1)+j of the horizontal links enters PE(i,j)
-  // from the left (j = C: leaves row i on the right, unused); entry i*C+j of the
-  // vertical links enters PE(i,j) from above (i = R: leaves column j at the bottom).
   localparam integer NRes = 1 << RowSelW;  // row selects, R of them live
 
-  wire [R*(C+1)*OpW-1:0] a_h;
-  wire [R*(C+1)-1:0]     vld_h;
-  wire [R*(C+1)-1:0]     first_h;
-  wire [R*(C+1)-1:0]     last_h;
-  wire [(R+1)*C*OpW-1:0] b_v;
-  wire [R*C*AccW-1:0]    res;       // entry i*C+j: PE(i,j)'s result register
-
+  // PE(i,j) is g_row[i].g_col[j]; its outputs are wires of its own generate block, and
+  // its inputs are the outputs of its left (A, flags) and upper (B) neighbours, or the
+  // array's inputs on the left column and top row.
   genvar gi, gj;
   generate
     for (gi = 0; gi < R; gi = gi + 1) begin : g_row
-      assign a_h[(gi*(C+1))*OpW +: OpW] = a_i[gi*OpW +: OpW];
-      assign vld_h[gi*(C+1)]            = vld_i[gi];
-      assign first_h[gi*(C+1)]          = first_i[gi];
-      assign last_h[gi*(C+1)]           = last_i[gi];
-      wire unused_right = ^{a_h[(gi*(C+1)+C)*OpW +: OpW], vld_h[gi*(C+1)+C],
-                            first_h[gi*(C+1)+C], last_h[gi*(C+1)+C]};
       for (gj = 0; gj < C; gj = gj + 1) begin : g_col
+        wire [OpW-1:0]  a_in;
+        wire            vld_in;
+        wire            first_in;
+        wire            last_in;
+        wire [OpW-1:0]  b_in;
+        wire [OpW-1:0]  a_out;
+        wire            vld_out;
+        wire            first_out;
+        wire            last_out;
+        wire [OpW-1:0]  b_out;
+        wire [AccW-1:0] res;
+        if (gj == 0) begin : g_left
+          assign a_in     = a_i[gi*OpW +: OpW];
+          assign vld_in   = vld_i[gi];
+          assign first_in = first_i[gi];
+          assign last_in  = last_i[gi];
+        end else begin : g_inner
+          assign a_in     = g_row[gi].g_col[gj-1].a_out;
+          assign vld_in   = g_row[gi].g_col[gj-1].vld_out;
+          assign first_in = g_row[gi].g_col[gj-1].first_out;
+          assign last_in  = g_row[gi].g_col[gj-1].last_out;
+        end
+        if (gi == 0) begin : g_top
+          assign b_in = b_i[gj*OpW +: OpW];
+        end else begin : g_below
+          assign b_in = g_row[gi-1].g_col[gj].b_out;
+        end
+        if (gj == C - 1) begin : g_right
+          wire unused_right = ^{a_out, vld_out, first_out, last_out};
+        end
+        if (gi == R - 1) begin : g_bottom
+          wire unused_bottom = ^b_out;
+        end
         tf_pe_os #(
           .OpW  (OpW),
           .AccW (AccW)
@@ -58,17 +78,17 @@ module tf_mesh_os #(
           .clk_i   (clk_i),
           .rst_ni  (rst_ni),
           .en_i    (en_i),
-          .a_i     (a_h[(gi*(C+1)+gj)*OpW +: OpW]),
-          .vld_i   (vld_h[gi*(C+1)+gj]),
-          .first_i (first_h[gi*(C+1)+gj]),
-          .last_i  (last_h[gi*(C+1)+gj]),
-          .b_i     (b_v[(gi*C+gj)*OpW +: OpW]),
-          .a_o     (a_h[(gi*(C+1)+gj+1)*OpW +: OpW]),
-          .vld_o   (vld_h[gi*(C+1)+gj+1]),
-          .first_o (first_h[gi*(C+1)+gj+1]),
-          .last_o  (last_h[gi*(C+1)+gj+1]),
-          .b_o     (b_v[((gi+1)*C+gj)*OpW +: OpW]),
-          .res_o   (res[(gi*C+gj)*AccW +: AccW])
+          .a_i     (a_in),
+          .vld_i   (vld_in),
+          .first_i (first_in),
+          .last_i  (last_in),
+          .b_i     (b_in),
+          .a_o     (a_out),
+          .vld_o   (vld_out),
+          .first_o (first_out),
+          .last_o  (last_out),
+          .b_o     (b_out),
+          .res_o   (res)
         );
       end
     end
@@ -79,17 +99,14 @@ module tf_mesh_os #(
       wire [AccW-1:0] col_res [0:NRes-1];
       for (gi = 0; gi < NRes; gi = gi + 1) begin : g_sel
         if (gi < R) begin : g_live
-          assign col_res[gi] = res[(gi*C+gj)*AccW +: AccW];
+          assign col_res[gi] = g_row[gi].g_col[gj].res;
         end else begin : g_pad
           assign col_res[gi] = {AccW{1'b0}};
         end
       end
-      assign b_v[gj*OpW +: OpW]              = b_i[gj*OpW +: OpW];
-      assign res_row_o[gj*AccW +: AccW]      = col_res[rsel_i];
+      assign res_row_o[gj*AccW +: AccW] = col_res[rsel_i];
     end
   endgenerate
-
-  wire unused_bottom = ^b_v[R*C*OpW +: C*OpW];
 
 endmodule
 

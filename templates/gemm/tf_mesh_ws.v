@@ -28,20 +28,37 @@ module tf_mesh_ws #(
   output wire [C*AccW-1:0]      psum_o
 );
 
-  // Links between neighbours. Entry i*(C+1)+j of the horizontal links enters PE(i,j)
-  // from the left (j = C: leaves row i on the right, unused); entry i*C+j of the
-  // partial-sum links enters PE(i,j) from above (i = 0: zero; i = R: psum_o).
-  wire [R*(C+1)*OpW-1:0]  a_h;
-  wire [R*(C+1)-1:0]      bank_h;
-  wire [(R+1)*C*AccW-1:0] p_v;
-
+  // PE(i,j) is g_row[i].g_col[j]; its outputs are wires of its own generate block, and
+  // its inputs are the outputs of its left (A, bank) and upper (partial sum)
+  // neighbours, or the array's inputs on the left column and zero on the top row.
   genvar gi, gj;
   generate
     for (gi = 0; gi < R; gi = gi + 1) begin : g_row
-      assign a_h[(gi*(C+1))*OpW +: OpW] = a_i[gi*OpW +: OpW];
-      assign bank_h[gi*(C+1)]           = bank_i[gi];
-      wire unused_right = ^{a_h[(gi*(C+1)+C)*OpW +: OpW], bank_h[gi*(C+1)+C]};
       for (gj = 0; gj < C; gj = gj + 1) begin : g_col
+        wire [OpW-1:0]  a_in;
+        wire            bank_in;
+        wire [AccW-1:0] psum_in;
+        wire [OpW-1:0]  a_out;
+        wire            bank_out;
+        wire [AccW-1:0] psum_out;
+        if (gj == 0) begin : g_left
+          assign a_in    = a_i[gi*OpW +: OpW];
+          assign bank_in = bank_i[gi];
+        end else begin : g_inner
+          assign a_in    = g_row[gi].g_col[gj-1].a_out;
+          assign bank_in = g_row[gi].g_col[gj-1].bank_out;
+        end
+        if (gi == 0) begin : g_top
+          assign psum_in = {AccW{1'b0}};
+        end else begin : g_below
+          assign psum_in = g_row[gi-1].g_col[gj].psum_out;
+        end
+        if (gj == C - 1) begin : g_right
+          wire unused_right = ^{a_out, bank_out};
+        end
+        if (gi == R - 1) begin : g_bottom
+          assign psum_o[gj*AccW +: AccW] = psum_out;
+        end
         tf_pe_ws #(
           .OpW    (OpW),
           .AccW   (AccW),
@@ -51,23 +68,20 @@ module tf_mesh_ws #(
           .clk_i   (clk_i),
           .rst_ni  (rst_ni),
           .en_i    (en_i),
-          .a_i     (a_h[(gi*(C+1)+gj)*OpW +: OpW]),
-          .bank_i  (bank_h[gi*(C+1)+gj]),
-          .psum_i  (p_v[(gi*C+gj)*AccW +: AccW]),
+          .a_i     (a_in),
+          .bank_i  (bank_in),
+          .psum_i  (psum_in),
           .wv_i    (wv_i[gj]),
           .wrow_i  (wrow_i[gj*RowSelW +: RowSelW]),
           .wbank_i (wbank_i[gj]),
           .w_i     (w_i[gj*OpW +: OpW]),
-          .a_o     (a_h[(gi*(C+1)+gj+1)*OpW +: OpW]),
-          .bank_o  (bank_h[gi*(C+1)+gj+1]),
-          .psum_o  (p_v[((gi+1)*C+gj)*AccW +: AccW])
+          .a_o     (a_out),
+          .bank_o  (bank_out),
+          .psum_o  (psum_out)
         );
       end
     end
   endgenerate
-
-  assign p_v[0 +: C*AccW] = {(C*AccW){1'b0}};
-  assign psum_o           = p_v[R*C*AccW +: C*AccW];
 
 endmodule
 
