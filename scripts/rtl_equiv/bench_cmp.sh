@@ -13,7 +13,7 @@ out=$top/build/rtl_equiv/bench
 mkdir -p "$out"
 shapes="64x64x64,128x128x128,32x64x32,8x64x64,1x64x64,64x8x64,64x64x1,17x33x29,100x100x100"
 echo "design,side,m,k,n,rtl_cycles,model_cycles" >"$out/cycles.csv"
-echo "design,side,build_seconds,sim_cycles,best_wall_seconds,best_cycles_per_second,all_cycles_per_second" >"$out/speed.csv"
+echo "design,side,build_seconds,build_cpu_seconds,sim_cycles,best_wall_seconds,best_cycles_per_second,all_cycles_per_second,best_user_seconds,all_user_seconds" >"$out/speed.csv"
 for a in "8 8 os" "8 8 ws" "4 4 os" "4 4 ws" "16 16 os" "16 16 ws"; do
   read -r r c df <<<"$a"
   name=bench_${df}_${r}x${c}
@@ -25,16 +25,17 @@ for a in "8 8 os" "8 8 ws" "4 4 os" "4 4 ws" "16 16 os" "16 16 ws"; do
       cd "$dir"
       scripts/flow.sh gen configs/default.ini "${defs[@]}" >/dev/null
       rm -rf "build/$name/obj"
-      t0=$(date +%s.%N)
-      COSIM_ARGS="--gemms 0 --no-edge" scripts/flow.sh cosim configs/default.ini "${defs[@]}" >/dev/null
-      t1=$(date +%s.%N)
+      COSIM_ARGS="--gemms 0 --no-edge" /usr/bin/time -f "%e %U %S" -o "build/$name/build.time" \
+        scripts/flow.sh cosim configs/default.ini "${defs[@]}" >/dev/null
+      read -r bwall buser bsys <"build/$name/build.time"
+      bcpu=$(python3 -c "print(round($buser+$bsys,1))")
       rm -f "build/$name/bench.csv"
       speeds=()
       for i in $(seq "$runs"); do
         rm -f "build/$name/bench.csv"
-        "build/$name/obj/harness" --shapes "$shapes" --bp 0 --in-gap 0 --csv "build/$name/bench.csv" \
-          --json "build/$name/bench.json" --quiet
-        speeds+=("$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["sim_cycles"], j["wall_seconds"], j["sim_cycles_per_second"], j["passed"])' "build/$name/bench.json")")
+        /usr/bin/time -f "%U" -o "build/$name/bench.time" "build/$name/obj/harness" --shapes "$shapes" \
+          --bp 0 --in-gap 0 --csv "build/$name/bench.csv" --json "build/$name/bench.json" --quiet
+        speeds+=("$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["sim_cycles"], j["wall_seconds"], j["sim_cycles_per_second"], j["passed"])' "build/$name/bench.json") $(tail -1 "build/$name/bench.time")")
       done
       python3 - "$name" "$side" "build/$name/bench.csv" "$out/cycles.csv" <<'PY'
 import csv, sys
@@ -46,9 +47,11 @@ with open(dst, "a") as f:
 PY
       best=$(printf '%s\n' "${speeds[@]}" | sort -k3 -g | tail -1)
       all=$(printf '%s\n' "${speeds[@]}" | awk '{printf "%s%s", (NR>1?";":""), $3}')
-      read -r sc wall cps passed <<<"$best"
-      echo "$name,$side,$(python3 -c "print(round($t1-$t0,1))"),$sc,$wall,$cps,$all" >>"$out/speed.csv"
-      echo "$name $side: build $(python3 -c "print(round($t1-$t0,1))") s, $cps cycles/s (runs: $all), passed=$passed"
+      read -r sc wall cps passed _ <<<"$best"
+      ubest=$(printf '%s\n' "${speeds[@]}" | sort -k5 -g | head -1 | awk '{print $5}')
+      uall=$(printf '%s\n' "${speeds[@]}" | awk '{printf "%s%s", (NR>1?";":""), $5}')
+      echo "$name,$side,$bwall,$bcpu,$sc,$wall,$cps,$all,$ubest,$uall" >>"$out/speed.csv"
+      echo "$name $side: build $bwall s wall, $bcpu s CPU, $cps cycles/s (runs: $all), passed=$passed"
     )
   done
 done

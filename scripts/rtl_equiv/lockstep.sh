@@ -11,7 +11,8 @@ for config in "$@"; do
   d=build/rtl_equiv/lockstep/$name
   rm -rf "$d"
   build/tforge gen "$config" -o "$d/ref" >/dev/null
-  scripts/rtl_equiv/tforge_param.sh gen "$config" -o "$d/dut" >/dev/null
+  scripts/rtl_equiv/tforge_param.sh gen "$config" -o "$d/dut" >/dev/null || { status=1; continue; }
+  grep -q "^  tf_gemm #(" "$d/dut/${name}_gemm.v" || { echo "$name: no wrapper"; status=1; continue; }
   sed "s/^module ${name}_gemm (/module eq_ref_gemm (/" "$d/ref/${name}_gemm.v" >"$d/eq_ref_gemm.v"
   sed "s/^module ${name}_gemm (/module eq_dut_gemm (/" "$d/dut/${name}_gemm.v" >"$d/eq_dut_gemm.v"
   files=()

@@ -41,7 +41,7 @@ def equiv():
         def ic(x):
             m = re.search(r"(\d+) passed, (\d+) failed \((\d+) elements checked, \+(\d+) padding, (\d+) mismatches",
                           x["icarus"])
-            return f"{m.group(1)}/{m.group(1)+'+'+m.group(2)} pass, {m.group(3)} el., {m.group(5)} mism." if m else "FAIL"
+            return f"{m.group(1)} passed, {m.group(2)} failed, {m.group(3)} el., {m.group(5)} mism." if m else "FAIL"
         icx = f"{ic(b)} / {ic(a)}"
         l = lock.get(d)
         lk = f"{l[0]}, {l[1]} ({l[2]}, {l[3]}, {l[4]})" if l else "-"
@@ -90,16 +90,19 @@ def bench():
     s = defaultdict(dict)
     for r in sp:
         s[r["design"]][r["side"]] = r
-    print("\n| design | Verilator build s before → after | sim cycles/s before → after (best of runs) | Δ | all runs before; after |")
-    print("|---|---|---|---|---|")
+    print("\n| design | Verilator build: wall s, CPU s (before → after) | harness sim cycles/s, best of runs "
+          "(before → after) | Δ | harness user CPU s, best (before → after) | Δ |")
+    print("|---|---|---|---|---|---|")
     for d, v in s.items():
         b, a = v.get("before"), v.get("after")
         if not (a and b):
             continue
         cb, ca = float(b["best_cycles_per_second"]), float(a["best_cycles_per_second"])
-        print(f"| {d} | {b['build_seconds']} → {a['build_seconds']} | {cb:,.0f} → {ca:,.0f} | "
-              f"{100 * (ca - cb) / cb:+.1f} % | {b['all_cycles_per_second']}; {a['all_cycles_per_second']} |")
-
+        ub, ua = float(b["best_user_seconds"]), float(a["best_user_seconds"])
+        du = f"{100 * (ua - ub) / ub:+.1f} %" if ub > 0 else "-"
+        print(f"| {d} | {b['build_seconds']}, {b['build_cpu_seconds']} → {a['build_seconds']}, "
+              f"{a['build_cpu_seconds']} | {cb:,.0f} → {ca:,.0f} | {100 * (ca - cb) / cb:+.1f} % | "
+              f"{ub:.2f} → {ua:.2f} | {du} |")
 
 if __name__ == "__main__":
     equiv()

@@ -43,10 +43,10 @@ def main():
     if len(sys.argv) != 2:
         fail("usage: wrap.py DIR")
     d = sys.argv[1]
-    fs = [f for f in os.listdir(d) if f.endswith(".f") and not f.endswith(("_trf.f", "_attn.f"))]
-    if len(fs) != 1:
-        fail(f"{d}: expected one <name>.f, found {fs}")
-    name = fs[0][:-2]
+    tops = [f[:-len("_top.v")] for f in os.listdir(d) if f.endswith("_top.v")]
+    if len(tops) != 1:
+        fail(f"{d}: expected one <name>_top.v, found {tops}")
+    name = tops[0]
     gemm_path = os.path.join(d, f"{name}_gemm.v")
     src = open(gemm_path).read()
     if "tf_gemm #(" in src:

@@ -10,8 +10,9 @@
 // Read side: port 0 feeds A, port 1 feeds B. Each cycle (en_i) port 0 reads row or
 // column a_idx_i, port 1 row or column b_idx_i (a read beyond the store returns zeros);
 // the registered group then selects words grp*L .. grp*L+L-1 of the read (L = R for A,
-// C for B; zero beyond NB words or at a group >= the group count). Directions, as the
-// schedules read their lane memories (docs/architecture.md 3.4):
+// C for B; zero beyond NB words or at a group >= the group count) through a balanced
+// tree of 2:1 multiplexers. Directions, as the schedules read their lane memories
+// (docs/architecture.md 3.4):
 //   OS (Dataflow 0): A = S column, A = S^T row;  WS (Dataflow 1): A = S row, A = S^T column;
 //   B = S row, B = S^T column (both).
 // a_rdata_o / b_rdata_o are the store's words when the GEMM's source is not the operand
@@ -194,36 +195,49 @@ module tf_gemm_store #(
   wire unused_r = ^{r_valid, r_data};
 
   // Word groups: group g of port p holds words g*L .. g*L+L-1 of the read, zero
-  // beyond NB words and for g at or beyond the group count; the registered group
-  // selects one.
+  // beyond NB words and for g at or beyond the group count. The registered group
+  // selects one through a balanced tree of 2:1 multiplexers: level l has
+  // 2^(GrpW-l) nodes, node n of level l picks node 2n + grp[l-1] of level l-1.
   localparam integer NAGrp = 1 << AGrpW;
   localparam integer NBGrp = 1 << NtW;
-  wire [R*OpW-1:0] a_grp_words [0:NAGrp-1];
-  wire [C*OpW-1:0] b_grp_words [0:NBGrp-1];
-  genvar gg, gl;
+  genvar gl, gn, gk;
   generate
-    for (gg = 0; gg < NAGrp; gg = gg + 1) begin : g_agrp
-      for (gl = 0; gl < R; gl = gl + 1) begin : g_lane
-        if (gg < AGrpN && gg * R + gl < NB) begin : g_live
-          assign a_grp_words[gg][gl*OpW +: OpW] = r_data[(gg*R + gl)*OpW +: OpW];
-        end else begin : g_zero
-          assign a_grp_words[gg][gl*OpW +: OpW] = {OpW{1'b0}};
+    for (gl = 0; gl <= AGrpW; gl = gl + 1) begin : g_asel
+      for (gn = 0; gn < (NAGrp >> gl); gn = gn + 1) begin : g_node
+        wire [R*OpW-1:0] y;
+        if (gl == 0) begin : g_leaf
+          for (gk = 0; gk < R; gk = gk + 1) begin : g_word
+            if (gn < AGrpN && gn * R + gk < NB) begin : g_live
+              assign y[gk*OpW +: OpW] = r_data[(gn*R + gk)*OpW +: OpW];
+            end else begin : g_zero
+              assign y[gk*OpW +: OpW] = {OpW{1'b0}};
+            end
+          end
+        end else begin : g_mux
+          assign y = a_grp_q[gl-1] ? g_asel[gl-1].g_node[2*gn+1].y : g_asel[gl-1].g_node[2*gn].y;
         end
       end
     end
-    for (gg = 0; gg < NBGrp; gg = gg + 1) begin : g_bgrp
-      for (gl = 0; gl < C; gl = gl + 1) begin : g_lane
-        if (gg < NTMax && gg * C + gl < NB) begin : g_live
-          assign b_grp_words[gg][gl*OpW +: OpW] = r_data[(NB + gg*C + gl)*OpW +: OpW];
-        end else begin : g_zero
-          assign b_grp_words[gg][gl*OpW +: OpW] = {OpW{1'b0}};
+    for (gl = 0; gl <= NtW; gl = gl + 1) begin : g_bsel
+      for (gn = 0; gn < (NBGrp >> gl); gn = gn + 1) begin : g_node
+        wire [C*OpW-1:0] y;
+        if (gl == 0) begin : g_leaf
+          for (gk = 0; gk < C; gk = gk + 1) begin : g_word
+            if (gn < NTMax && gn * C + gk < NB) begin : g_live
+              assign y[gk*OpW +: OpW] = r_data[(NB + gn*C + gk)*OpW +: OpW];
+            end else begin : g_zero
+              assign y[gk*OpW +: OpW] = {OpW{1'b0}};
+            end
+          end
+        end else begin : g_mux
+          assign y = b_grp_q[gl-1] ? g_bsel[gl-1].g_node[2*gn+1].y : g_bsel[gl-1].g_node[2*gn].y;
         end
       end
     end
   endgenerate
 
-  assign a_rdata_o = (asrc_i != SrcBuf) ? a_grp_words[a_grp_q] : a_lane_i;
-  assign b_rdata_o = (bsrc_i != SrcBuf) ? b_grp_words[b_grp_q] : b_lane_i;
+  assign a_rdata_o = (asrc_i != SrcBuf) ? g_asel[AGrpW].g_node[0].y : a_lane_i;
+  assign b_rdata_o = (bsrc_i != SrcBuf) ? g_bsel[NtW].g_node[0].y : b_lane_i;
 
 endmodule
 

@@ -2,8 +2,9 @@
 //
 // Row i takes its A operand and flags at a_i/vld_i/first_i/last_i[i]; they move right
 // one PE per cycle. Column j takes B at b_i[j]; it moves down one PE per cycle.
-// res_row_o is row rsel_i of the PEs' last finished dot products: one R:1 multiplexer
-// per column (a row select at or beyond R reads zeros).
+// res_row_o is row rsel_i of the PEs' last finished dot products: per column, a
+// balanced tree of 2:1 multiplexers on the bits of rsel_i (a select at or beyond R
+// reads zeros).
 // Parameters (all from the plan, gen/plan.c): R = rows, C = cols, OpW = op_bits,
 // AccW = acc_bits, RowSelW = rowsel_w = max(clog2(R), 1).
 // Handshake: none; advances when en_i is high. Latency: one cycle per PE hop;
@@ -34,7 +35,7 @@ module tf_mesh_os #(
   // PE(i,j) is g_row[i].g_col[j]; its outputs are wires of its own generate block, and
   // its inputs are the outputs of its left (A, flags) and upper (B) neighbours, or the
   // array's inputs on the left column and top row.
-  genvar gi, gj;
+  genvar gi, gj, gl, gn;
   generate
     for (gi = 0; gi < R; gi = gi + 1) begin : g_row
       for (gj = 0; gj < C; gj = gj + 1) begin : g_col
@@ -93,18 +94,24 @@ module tf_mesh_os #(
       end
     end
 
-    // Row readout: column j's results as an array padded to 2^RowSelW entries with
-    // zeros, read at rsel_i: every select value reads a defined word (zero at or beyond R).
+    // Row readout: per column, a balanced tree of 2:1 multiplexers steered by the bits
+    // of rsel_i over the R results, padded with zeros to 2^RowSelW leaves, so a select
+    // at or beyond R reads zeros. Level l has 2^(RowSelW-l) nodes; node n of level l
+    // picks node 2n + rsel_i[l-1] of level l-1.
     for (gj = 0; gj < C; gj = gj + 1) begin : g_out
-      wire [AccW-1:0] col_res [0:NRes-1];
-      for (gi = 0; gi < NRes; gi = gi + 1) begin : g_sel
-        if (gi < R) begin : g_live
-          assign col_res[gi] = g_row[gi].g_col[gj].res;
-        end else begin : g_pad
-          assign col_res[gi] = {AccW{1'b0}};
+      for (gl = 0; gl <= RowSelW; gl = gl + 1) begin : g_lvl
+        for (gn = 0; gn < (NRes >> gl); gn = gn + 1) begin : g_node
+          wire [AccW-1:0] y;
+          if (gl == 0 && gn < R) begin : g_leaf
+            assign y = g_row[gn].g_col[gj].res;
+          end else if (gl == 0) begin : g_pad
+            assign y = {AccW{1'b0}};
+          end else begin : g_mux
+            assign y = rsel_i[gl-1] ? g_lvl[gl-1].g_node[2*gn+1].y : g_lvl[gl-1].g_node[2*gn].y;
+          end
         end
       end
-      assign res_row_o[gj*AccW +: AccW] = col_res[rsel_i];
+      assign res_row_o[gj*AccW +: AccW] = g_lvl[RowSelW].g_node[0].y;
     end
   endgenerate
 
