@@ -51,7 +51,7 @@ def sets_for(mod, p):
         if p["StoreImpl"] == "0":
             return None
         q = {k: p[k] for k in SUB[mod]}
-        q.update(IdxInW=p["DimW"], AGrpW=p["KtW"] if ws else p["MtW"],
+        q.update(AGrpW=p["KtW"] if ws else p["MtW"],
                  AGrpN=p["KTMax"] if ws else p["MTMax"])
         return q
     return {k: p[k] for k in SUB[mod]}

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # speed_cmp.sh [RUNS] -- Verilator simulation speed, before vs after, on the harnesses that
 # bench_cmp.sh built (8x8 and 16x16, OS and WS, max 128): RUNS alternating runs of
-# eight 128x128x128 GEMMs each; user CPU seconds and the harness's sim cycles/s.
+# 32 128x128x128 GEMMs each; user CPU seconds and the harness's sim cycles/s.
 # Writes build/rtl_equiv/bench/simspeed.csv.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
 root=build/rtl_equiv/root
 out=build/rtl_equiv/bench/simspeed.csv
-shapes=$(python3 -c "print(','.join(['128x128x128'] * 8))")
+shapes=$(python3 -c "print(','.join(['128x128x128'] * 32))")
 echo "design,side,run,sim_cycles,user_seconds,wall_cycles_per_second" >"$out"
 for name in bench_os_8x8 bench_ws_8x8 bench_os_16x16 bench_ws_16x16; do
   for i in $(seq "$runs"); do

@@ -1228,6 +1228,11 @@ module tf_gemm #(
   // that names a store source or cmd_store_i is refused (err_o).
   generate
     if (StoreImpl != 0) begin : g_store
+      // The store takes the low StIdxW bits of the read indices: reads beyond the store
+      // (not issued: ph >= K or M) may alias; their words are unused.
+      if (PhW > StIdxW) begin : g_unused_idx
+        wire unused_st_idx = ^{st_aidx, st_bidx};
+      end
       tf_gemm_store #(
         .Dataflow  (Dataflow),
         .R         (R),
@@ -1236,7 +1241,6 @@ module tf_gemm #(
         .AccW      (AccW),
         .MMax      (MMax),
         .NMax      (NMax),
-        .IdxInW    (PhW),
         .RowIdxW   (RowIdxW),
         .ColIdxW   (ColIdxW),
         .AGrpW     (AGrpW),
@@ -1262,8 +1266,8 @@ module tf_gemm #(
         .w_data_i  (o_data),
         .asrc_i    (asrc_q),
         .bsrc_i    (bsrc_q),
-        .a_idx_i   (st_aidx),
-        .b_idx_i   (st_bidx),
+        .a_idx_i   (st_aidx[StIdxW-1:0]),
+        .b_idx_i   (st_bidx[StIdxW-1:0]),
         .a_grp_i   (st_agrp),
         .b_grp_i   (st_bgrp),
         .a_lane_i  (a_lane_rdata),

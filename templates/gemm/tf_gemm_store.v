@@ -18,8 +18,8 @@
 // a_rdata_o / b_rdata_o are the store's words when the GEMM's source is not the operand
 // buffer (SrcBuf), else the lane memories' words a_lane_i / b_lane_i.
 // Parameters (from the plan, gen/plan.c): Dataflow = dataflow, R / C = rows / cols,
-// OpW = op_bits, AccW = acc_bits, MMax / NMax = max_m / max_n, IdxInW = dim_w (width of
-// a_idx_i / b_idx_i), RowIdxW = row_idx_w, ColIdxW = col_idx_w, AGrpW / AGrpN = mt_w /
+// OpW = op_bits, AccW = acc_bits, MMax / NMax = max_m / max_n, RowIdxW = row_idx_w,
+// ColIdxW = col_idx_w, AGrpW / AGrpN = mt_w /
 // mt_max (OS) or kt_w / kt_max (WS), NtW / NTMax = nt_w / nt_max, StoreImpl = store,
 // StNB = st_nb, StIdxW = st_idx_w, StRowW = st_row_w, StColW = st_col_w; SrcW, SrcBuf,
 // SrcSt, SrcStT: the cmd_asrc_i / cmd_bsrc_i encoding.
@@ -35,7 +35,6 @@ module tf_gemm_store #(
   parameter integer AccW      = 18,
   parameter integer MMax      = 14,
   parameter integer NMax      = 11,
-  parameter integer IdxInW    = 5,
   parameter integer RowIdxW   = 4,
   parameter integer ColIdxW   = 4,
   parameter integer AGrpW     = 3,
@@ -63,8 +62,8 @@ module tf_gemm_store #(
   // read: sources, indices and word groups of the schedule
   input  wire [SrcW-1:0]      asrc_i,
   input  wire [SrcW-1:0]      bsrc_i,
-  input  wire [IdxInW-1:0]    a_idx_i,
-  input  wire [IdxInW-1:0]    b_idx_i,
+  input  wire [StIdxW-1:0]    a_idx_i,
+  input  wire [StIdxW-1:0]    b_idx_i,
   input  wire [AGrpW-1:0]     a_grp_i,
   input  wire [NtW-1:0]       b_grp_i,
   input  wire [R*OpW-1:0]     a_lane_i,
@@ -81,7 +80,7 @@ module tf_gemm_store #(
   generate
     if ((StoreImpl != 1 && StoreImpl != 2) || StNB < MMax || StNB < NMax
         || (1 << StIdxW) < StNB || (1 << StRowW) < MMax || (1 << StColW) < NMax
-        || IdxInW < StIdxW || AGrpN < 1 || NTMax < 1) begin : g_bad_params
+        || AGrpN < 1 || NTMax < 1) begin : g_bad_params
       tf_gemm_store_error_inconsistent_parameters u_error ();
     end
   endgenerate
@@ -118,14 +117,6 @@ module tf_gemm_store #(
   wire unused_w_data = ^w_data_i;
 
   // ---- read side
-  // reads beyond the store (not issued: ph >= K or M) may alias; their words are unused
-  wire [StIdxW-1:0] a_idx = a_idx_i[StIdxW-1:0];
-  wire [StIdxW-1:0] b_idx = b_idx_i[StIdxW-1:0];
-  generate
-    if (IdxInW > StIdxW) begin : g_unused_idx
-      wire unused_idx = ^{a_idx_i, b_idx_i};
-    end
-  endgenerate
   wire a_dir = (asrc_i == ((Dataflow == 0) ? SrcSt : SrcStT));
   wire b_dir = (bsrc_i == SrcStT);
   reg  [AGrpW-1:0] a_grp_q;
@@ -162,7 +153,7 @@ module tf_gemm_store #(
         .w_mask_i  (w_mask),
         .r_valid_i ({en_i, en_i}),
         .r_dir_i   ({b_dir, a_dir}),
-        .r_idx_i   ({b_idx, a_idx}),
+        .r_idx_i   ({b_idx_i, a_idx_i}),
         .r_valid_o (r_valid),
         .r_data_o  (r_data)
       );
@@ -186,7 +177,7 @@ module tf_gemm_store #(
         .w_mask_i  (w_mask),
         .r_valid_i ({en_i, en_i}),
         .r_dir_i   ({b_dir, a_dir}),
-        .r_idx_i   ({b_idx, a_idx}),
+        .r_idx_i   ({b_idx_i, a_idx_i}),
         .r_valid_o (r_valid),
         .r_data_o  (r_data)
       );
