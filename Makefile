@@ -32,7 +32,7 @@ ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
 GEN_HDR   := gen/tforge.h gen/block.h gen/blocks/registry.h $(wildcard gen/blocks/*.h) gen/out/out.h
-TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
+TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/*/*.v)
 MODEL_SRC := model/tf_model.c model/tf_attn.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \

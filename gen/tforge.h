@@ -173,14 +173,8 @@ void emit_line(struct emitter *e, const char *fmt, ...) TF_PRINTF(2, 3);
 void emit_open(struct emitter *e, const char *fmt, ...) TF_PRINTF(2, 3);
 void emit_close(struct emitter *e, const char *fmt, ...) TF_PRINTF(2, 3);
 void emit_blank(struct emitter *e);
-/* Copy a template, replacing each line "//%% NAME" by the output of the
- * matching callback; an unknown NAME is an internal error. */
-struct emit_hook {
-    const char *name;
-    void (*fn)(struct emitter *e, const struct tf_plan *p);
-};
-void emit_template(struct emitter *e, const struct tf_plan *p, const char *tmpl_name,
-                   const struct emit_hook *hooks, int nhooks);
+/* Copy template NAME verbatim (templates/ are parameterized Verilog that lints alone). */
+void emit_template(struct emitter *e, const struct tf_plan *p, const char *tmpl_name);
 void emit_vheader(struct emitter *e, const struct tf_plan *p, const char *what);
 /* "endmodule", a blank line, "`default_nettype wire", and the end of the file. */
 void emit_vfooter(struct emitter *e);

@@ -92,9 +92,9 @@ lint() {
     n=$((n + $(wc -l <"$rtl/$flist")))
     tops="$tops${tops:+, }$top"
   done < <(mf tops)
-  # each template must also be clean on its own
-  for f in templates/*.v; do
-    verilator --lint-only -Wall -y templates "$f" >>"$log" 2>&1 || { cat "$log"; return 1; }
+  # each template must also be clean on its own (at its default parameters)
+  for f in templates/*.v templates/*/*.v; do
+    verilator --lint-only -Wall -y templates -y "$(dirname "$f")" "$f" >>"$log" 2>&1 || { cat "$log"; return 1; }
   done
   echo "lint $variant: verilator -Wall, iverilog -Wall, yosys check -assert: 0 warnings ($tops; $n files)"
 }

@@ -1334,7 +1334,7 @@ static void test_cli_check(void **state)
 /* ---- the output directory promise ------------------------------------------------------- */
 
 static const char *const gen_files[] = {
-    "good_top.v", "good_gemm.v", "good_mesh.v", "good_params.h", "good_params.vh", "good.f",
+    "good_top.v", "good_gemm.v", "tf_gemm.v", "good_params.h", "good_params.vh", "good.f",
     "good_manifest.json",
     "good_synth.ys", "good_lint.ys", "good_plan.txt", ".tforge",
 };

@@ -192,7 +192,8 @@ static const void *gemm_derive(const void *cfgp, const struct tf_plan *root, str
 }
 
 /* <name>_top (today the engine's wrapper; the accelerator top replaces it), with
- * <name>_gemm, <name>_mesh and the fixed-text cells below it. */
+ * <name>_gemm and the fixed-text modules below it: the cells, the mesh of the dataflow,
+ * the output stage and the store when built, and tf_gemm. */
 static void gemm_link(const void *bp, struct tf_plan *root, struct arena *a, struct diag *d)
 {
     const struct gemm_plan *p = bp;
@@ -210,7 +211,12 @@ static void gemm_link(const void *bp, struct tf_plan *root, struct arena *a, str
     } else if (p->store == TF_STORE_FLOPS) {
         top_template(t, root, "tf_trf_flops", a, d);
     }
-    top_generated(t, arena_printf(a, "%s_mesh", n), a, d);
+    top_template(t, root, p->dataflow == TF_OS ? "tf_mesh_os" : "tf_mesh_ws", a, d);
+    if (p->requant)
+        top_template(t, root, "tf_gemm_rq", a, d);
+    if (p->store != TF_STORE_NONE)
+        top_template(t, root, "tf_gemm_store", a, d);
+    top_template(t, root, "tf_gemm", a, d);
     top_generated(t, arena_printf(a, "%s_gemm", n), a, d);
     top_generated(t, arena_printf(a, "%s_top", n), a, d);
 }

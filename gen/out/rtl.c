@@ -9,7 +9,7 @@ static void emit_copy(const struct tf_plan *p, const struct tf_dir *dir, const c
     const char *file = arena_printf(a, "%s.v", mod);
     emit_begin(&e, dir, file, d);
     emit_vheader(&e, p, "Fixed-text module, copied from templates/ unchanged.");
-    emit_template(&e, p, file, NULL, 0);
+    emit_template(&e, p, file);
     emit_end(&e);
 }
 

@@ -5,6 +5,9 @@ tf_skid.v
 tf_requant.v
 tf_rotate.v
 tf_trf_banked.v
-tiny_os_mesh.v
+tf_mesh_os.v
+tf_gemm_rq.v
+tf_gemm_store.v
+tf_gemm.v
 tiny_os_gemm.v
 tiny_os_top.v
