@@ -142,7 +142,7 @@ icarus() {
   gcc -std=c11 -O2 -Wall -Werror -DTFP_SINGLE_DESIGN -include "$rtl/${name}_params.h" -Imodel \
     -Itb/common -o "$out/${p}vecgen" "tb/$blk/vecgen.c" "${MODEL[$blk]}" -lm
   "$out/${p}vecgen" "${SEED:-1}" "$(vector_count "$blk")" "$out/${p}vectors.txt"
-  iverilog -g2005 -Wall -I "$out" -I "$rtl" -o "$out/${p}tb.vvp" "tb/$blk/tb.v" $(sed "s|^|$rtl/|" "$rtl/$flist")
+  iverilog -g2005 -Wall -I "$out" -I "$rtl" -I tb/common -o "$out/${p}tb.vvp" "tb/$blk/tb.v" $(sed "s|^|$rtl/|" "$rtl/$flist")
   vvp -n "$out/${p}tb.vvp" +vec="$out/${p}vectors.txt" | tee "$out/${p}icarus.log" | grep -E "^ICARUS"
   grep -qE "^ICARUS [a-z0-9_]+: [0-9]+ passed, 0 failed" "$out/${p}icarus.log"
 }

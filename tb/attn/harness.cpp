@@ -245,23 +245,18 @@ int main(int argc, char **argv)
         o.clear = 1.0 / (ARCH.banks * ARCH.tokens_per_bank + 4);
     if (o.bench)
         o.bp = o.in_gap = o.clear = 0;
-    std::unique_ptr<FILE, int (*)(FILE *)> csv(o.csv.empty() ? nullptr : std::fopen(o.csv.c_str(), "a"),
-                                               [](FILE *f) { return f ? std::fclose(f) : 0; });
-    if (!o.csv.empty() && !csv) {
-        std::perror(o.csv.c_str());
+    bool csv_ok;
+    tb::CsvFile csv = tb::open_csv(o.csv, csv_ok);
+    if (!csv_ok)
         return 2;
-    }
     Result r;
     tb::Verdict v = tb::run(o, TFP_NAME, r, tb::Trace::from_reset("step"), [&](tb::Run &run, Result &res) {
         run_attn(o, run, res, run.replay() ? nullptr : csv.get());
     });
     csv.reset();
     if (!o.json.empty()) {
-        tb::Json j;
-        j.string("design", TFP_NAME)
-            .string("simulator", "verilator")
-            .integer("seed", o.seed)
-            .integer("steps", r.steps)
+        tb::Json j = tb::report_start(o, TFP_NAME);
+        j.integer("steps", r.steps)
             .integer("elements_checked", r.sb.checks)
             .integer("mismatches", r.sb.mismatches)
             .integer("evictions", r.evictions)

@@ -67,42 +67,18 @@ module attn_tb;
   reg [ScaleW-1:0] scale;
   reg signed [63:0] expv;
   reg signed [63:0] act;
-  reg [8*256-1:0] vec;
 
   task summary;
     $display("ICARUS %s_attn: %0d passed, %0d failed (%0d elements checked, %0d mismatches)",
              `TFP_NAME_STR, passed, failed, checks, mismatches);
   endtask
 
-  // The guard: wait loops call guard_wait once per cycle they wait (guard_cnt = 0 when
-  // the awaited event happens); past guard_limit cycles the run ends as a failure.
-  integer guard_limit = 100000, guard_cnt = 0, cyc = 0;
-  always @(negedge clk) cyc = cyc + 1;
-  task guard_wait(input [8*40-1:0] what);
-    begin
-      guard_cnt = guard_cnt + 1;
-      if (guard_cnt > guard_limit) begin
-        $display("ICARUS MISMATCH step %0d: %0s for %0d cycles at cycle %0d", t, what, guard_limit, cyc);
-        failed = failed + 1;
-        summary;
-        $finish;
-      end
-    end
-  endtask
+  localparam [8*8-1:0] TbUnit = "step";
+`include "tb_common.vh"
 
   initial begin
     passed = 0; failed = 0; checks = 0; mismatches = 0; t = 0;
-    if ($value$plusargs("guard=%d", guard_limit)) ;
-    if (!$value$plusargs("vec=%s", vec)) begin
-      $display("ICARUS: no +vec=FILE given");
-      $finish;
-    end
-    fd = $fopen(vec, "r");
-    if (fd == 0) begin
-      $display("ICARUS: cannot open %0s", vec);
-      $finish;
-    end
-    rc = $fscanf(fd, "%d", nsteps);
+    open_vectors(fd, nsteps);
     repeat (3) @(negedge clk);
     rst_n = 1'b1;
     @(negedge clk);

@@ -6,10 +6,10 @@
 //     "passed": true
 //   }
 // Written by hand on purpose: the reports are flat objects of numbers, booleans and
-// strings, and this keeps every harness build free of a new dependency (a JSON
-// library would have to be installed by install-deps and on CI for ~60 lines) and the
-// number formats byte for byte what scripts and earlier reports have (fixed decimals
-// per key). Strings are escaped per RFC 8259: quote, backslash and every control
+// strings written in one place each, and the number formats must stay byte for byte what
+// scripts and earlier reports have (fixed decimals chosen per key, which a library's one
+// global real format cannot give). The generator, which writes nested structures, uses
+// jansson. Strings are escaped per RFC 8259: quote, backslash and every control
 // character; other bytes (UTF-8) pass through.
 #ifndef TB_JSON_H
 #define TB_JSON_H

@@ -20,7 +20,10 @@
 #include "options.h"
 #include "sim.h"
 
+#include "json.h"
+
 #include <chrono>
+#include <memory>
 #include <climits>
 #include <cstdio>
 #include <string>
@@ -81,6 +84,27 @@ Verdict run(const Options &opt, const std::string &dut, Result &result, Trace tr
                  again == v.what ? "fails the same way"
                                  : again.empty() ? "passed" : ("fails differently: " + again).c_str());
     return v;
+}
+
+// The JSON report's first fields, the same in every harness: design, simulator, seed.
+inline Json report_start(const Options &o, const std::string &design)
+{
+    Json j;
+    j.string("design", design).string("simulator", "verilator").integer("seed", o.seed);
+    return j;
+}
+
+// A harness's --csv file, opened for appending; null when none was asked for. ok is false
+// (and the reason printed) when the file cannot be opened: the harness then exits 2.
+using CsvFile = std::unique_ptr<FILE, int (*)(FILE *)>;
+inline CsvFile open_csv(const std::string &path, bool &ok)
+{
+    CsvFile f(path.empty() ? nullptr : std::fopen(path.c_str(), "a"),
+              [](FILE *p) { return p ? std::fclose(p) : 0; });
+    ok = path.empty() || f;
+    if (!ok)
+        std::perror(path.c_str());
+    return f;
 }
 
 } // namespace tb

@@ -93,12 +93,10 @@ int main(int argc, char **argv)
     if (!o.chain_bench.empty())
         return chain_bench(o);
 
-    std::unique_ptr<FILE, int (*)(FILE *)> csv(o.csv.empty() ? nullptr : std::fopen(o.csv.c_str(), "a"),
-                                               [](FILE *f) { return f ? std::fclose(f) : 0; });
-    if (!o.csv.empty() && !csv) {
-        std::perror(o.csv.c_str());
+    bool csv_ok;
+    tb::CsvFile csv = tb::open_csv(o.csv, csv_ok);
+    if (!csv_ok)
         return 2;
-    }
     Totals t;
     tb::Verdict v = tb::run(o, TFP_NAME, t, tb::Trace::from_failing_unit("test"), [&](tb::Run &r, Totals &tt) {
         Engine e(r, o, o.in_gap, o.bp);
@@ -122,11 +120,8 @@ int main(int argc, char **argv)
     double wall = v.wall;
     double util = t.rtl_cycles ? (double)t.useful_macs / ((double)ARCH.rows * ARCH.cols * (double)t.rtl_cycles) : 0;
     if (!o.json.empty()) {
-        tb::Json j;
-        j.string("design", TFP_NAME)
-            .string("simulator", "verilator")
-            .integer("seed", o.seed)
-            .integer("gemms", t.gemms)
+        tb::Json j = tb::report_start(o, TFP_NAME);
+        j.integer("gemms", t.gemms)
             .integer("store_chains", t.chains)
             .integer("checks", t.sb.checks)
             .integer("pad_checks", t.pad_checks)

@@ -101,21 +101,8 @@ module gemm_tb;
              `TFP_NAME_STR, passed, failed, checks, pad_checks, mismatches);
   endtask
 
-  // The guard: wait loops call guard_wait once per cycle they wait (guard_cnt = 0 when
-  // the awaited event happens); past guard_limit cycles the run ends as a failure.
-  integer guard_limit = 100000, guard_cnt = 0, cyc = 0;
-  always @(negedge clk) cyc = cyc + 1;
-  task guard_wait(input [8*40-1:0] what);
-    begin
-      guard_cnt = guard_cnt + 1;
-      if (guard_cnt > guard_limit) begin
-        $display("ICARUS MISMATCH test %0d: %0s for %0d cycles at cycle %0d", t, what, guard_limit, cyc);
-        failed = failed + 1;
-        summary;
-        $finish;
-      end
-    end
-  endtask
+  localparam [8*8-1:0] TbUnit = "test";
+`include "tb_common.vh"
 
   task send_cmd(input [OpW-1:0] op, input integer m, input integer k, input integer n, input rq);
     begin
@@ -137,22 +124,11 @@ module gemm_tb;
   integer mult_v, shift_v, at, bt, asrc, bsrc, st;
   reg signed [63:0] val;
   reg signed [63:0] act;
-  reg [8*256-1:0] vec;
   integer cycles_active;
 
   initial begin
     passed = 0; failed = 0; checks = 0; pad_checks = 0; mismatches = 0; t = 0;
-    if ($value$plusargs("guard=%d", guard_limit)) ;
-    if (!$value$plusargs("vec=%s", vec)) begin
-      $display("ICARUS %m: no +vec=FILE given");
-      $finish;
-    end
-    fd = $fopen(vec, "r");
-    if (fd == 0) begin
-      $display("ICARUS: cannot open %0s", vec);
-      $finish;
-    end
-    rc = $fscanf(fd, "%d", ntests);
+    open_vectors(fd, ntests);
     repeat (3) @(negedge clk);
     rst_n = 1'b1;
     @(negedge clk);

@@ -177,11 +177,8 @@ int main(int argc, char **argv)
     tb::Verdict v = tb::run(o, dut, r, tb::Trace::from_reset("cycle"),
                             [&](tb::Run &run, Result &res) { run_trf(o, run, res); });
     if (!o.json.empty()) {
-        tb::Json j;
-        j.string("design", dut)
-            .string("simulator", "verilator")
-            .integer("seed", o.seed)
-            .integer("cycles", r.cycles)
+        tb::Json j = tb::report_start(o, dut);
+        j.integer("cycles", r.cycles)
             .integer("writes", r.writes)
             .integer("reads", r.reads)
             .integer("row_reads", r.row_reads)

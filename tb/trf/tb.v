@@ -58,10 +58,16 @@ module trf_tb;
     .r0_data_o   (r0_data)
   );
 
-  integer fd, rc, n, c, v, d, ix, passed, failed, words, mism;
+  integer fd, rc, n, t, v, d, ix, passed, failed, words, mism;
+
+  task summary;
+    $display("ICARUS %s_trf: %0d passed, %0d failed (%0d words checked, %0d mismatches)",
+             `TFP_NAME_STR, passed, failed, words, mism);
+  endtask
+  localparam [8*8-1:0] TbUnit = "cycle";
+`include "tb_common.vh"
   reg [NB*W-1:0] e0, e0_q, e1, e1_q;
   reg            p0_q, p1_q;
-  reg [8*256-1:0] vec;
 
   task check(input integer port, input [NB*W-1:0] got, input [NB*W-1:0] exp, input vo);
     begin
@@ -70,7 +76,7 @@ module trf_tb;
         mism = mism + 1;
         failed = failed + 1;
         if (failed == 1)
-          $display("ICARUS MISMATCH cycle %0d port %0d: expected %h, actual %h (valid %b)", c - 1, port, exp, got, vo);
+          $display("ICARUS MISMATCH cycle %0d port %0d: expected %h, actual %h (valid %b)", t - 1, port, exp, got, vo);
       end else begin
         passed = passed + 1;
       end
@@ -80,25 +86,16 @@ module trf_tb;
   initial begin
     passed = 0; failed = 0; words = 0; mism = 0; p0_q = 1'b0; p1_q = 1'b0;
     e0_q = {(NB*W){1'b0}}; e1_q = {(NB*W){1'b0}};
-    if (!$value$plusargs("vec=%s", vec)) begin
-      $display("ICARUS: no +vec=FILE given");
-      $finish;
-    end
-    fd = $fopen(vec, "r");
-    if (fd == 0) begin
-      $display("ICARUS: cannot open %0s", vec);
-      $finish;
-    end
-    rc = $fscanf(fd, "%d", n);
+    open_vectors(fd, n);
     repeat (2) @(negedge clk);
     rst_n = 1'b1;
-    for (c = 0; c <= n; c = c + 1) begin
+    for (t = 0; t <= n; t = t + 1) begin
       // outputs of the reads issued in the previous cycle
       if (p0_q) check(0, r0_data, e0_q, r0_valid_o);
 `ifdef TFP_TRF_TWO_PORTS
       if (p1_q) check(1, r1_data, e1_q, r1_valid_o);
 `endif
-      if (c < n) begin
+      if (t < n) begin
         rc = $fscanf(fd, "%d %d %d %h %h", v, d, ix, w_mask, w_data);
         w_valid = v[0];
         w_dir   = d[0];
@@ -128,8 +125,7 @@ module trf_tb;
       end
       @(negedge clk);
     end
-    $display("ICARUS %s_trf: %0d passed, %0d failed (%0d words checked, %0d mismatches)",
-             `TFP_NAME_STR, passed, failed, words, mism);
+    summary;
     $fclose(fd);
     $finish;
   end
