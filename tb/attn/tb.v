@@ -90,11 +90,7 @@ module attn_tb;
       cmd_head  = head[HW-1:0];
       cmd_scale = scale;
       cmd_clear = (clear != 0);
-      guard_cnt = 0;
-      while (!cmd_ready) begin
-        guard_wait("cmd_ready_o stuck low");
-        @(negedge clk);
-      end
+      `TB_WAIT(cmd_ready, "cmd_ready_o stuck low")
       @(negedge clk);
       cmd_valid = 1'b0;
       cmd_clear = 1'b0;
@@ -108,11 +104,7 @@ module attn_tb;
             in_q = qv[ElemW-1:0];
             in_k = kv[ElemW-1:0];
             in_v = vv[ElemW-1:0];
-            guard_cnt = 0;
-            while (!in_ready) begin
-              guard_wait("in_ready_o stuck low");
-              @(negedge clk);
-            end
+            `TB_WAIT(in_ready, "in_ready_o stuck low")
             @(negedge clk);
             in_valid = 1'b0;
             i = i + 1;
@@ -162,9 +154,7 @@ module attn_tb;
       if (bad != 0) failed = failed + 1;
       else passed = passed + 1;
     end
-    summary;
-    $fclose(fd);
-    $finish;
+    tb_finish(fd);
   end
 endmodule
 

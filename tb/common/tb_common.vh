@@ -3,8 +3,8 @@
 // The bench declares before the `include: clk, integer t (the current unit), integer
 // failed, a task summary (its ICARUS summary line), and
 //   localparam [8*8-1:0] TbUnit = "test";   // how a unit is named in messages
-// then calls open_vectors(fd, count) first in its initial block, and guard_wait(what)
-// once per cycle of every wait (guard_cnt = 0 when the awaited event happens).
+// then calls open_vectors(fd, count) first in its initial block, waits for a handshake
+// with `TB_WAIT(condition, "what")` (guarded), and ends with tb_finish(fd).
 
   reg [8*256-1:0] tb_vec;
 
@@ -43,3 +43,17 @@
       end
     end
   endtask
+
+  // End of the run: the summary line, and the simulation.
+  task tb_finish(input integer fd_i);
+    begin
+      summary;
+      $fclose(fd_i);
+      $finish;
+    end
+  endtask
+
+// Wait at negedges until COND holds, at most guard_limit cycles (then the run fails
+// naming WHAT).
+`define TB_WAIT(cond, what) \
+  begin guard_cnt = 0; while (!(cond)) begin guard_wait(what); @(negedge clk); end end

@@ -112,11 +112,7 @@ module gemm_tb;
       cmd_k     = k[DimW-1:0];
       cmd_n     = n[DimW-1:0];
       cmd_rq    = rq;
-      guard_cnt = 0;
-      while (!cmd_ready) begin
-        guard_wait("cmd_ready_o stuck low");
-        @(negedge clk);
-      end
+      `TB_WAIT(cmd_ready, "cmd_ready_o stuck low")
       @(negedge clk);
       cmd_valid = 1'b0;
     end
@@ -147,11 +143,7 @@ module gemm_tb;
             rc = $fscanf(fd, "%d", val);
             in_valid = 1'b1;
             in_data  = val[`TFP_OP_BITS-1:0];
-            guard_cnt = 0;
-            while (!in_ready) begin
-              guard_wait("in_ready_o stuck low");
-              @(negedge clk);
-            end
+            `TB_WAIT(in_ready, "in_ready_o stuck low")
             @(negedge clk);
             in_valid = 1'b0;
             cnt = cnt + 1;
@@ -167,11 +159,7 @@ module gemm_tb;
           rq_valid = 1'b1;
           rq_mult  = mult_v[RqMultW-1:0];
           rq_shift = shift_v[RqShiftW-1:0];
-          guard_cnt = 0;
-          while (!rq_ready) begin
-            guard_wait("rq_ready_o stuck low");
-            @(negedge clk);
-          end
+          `TB_WAIT(rq_ready, "rq_ready_o stuck low")
           @(negedge clk);
           rq_valid = 1'b0;
         end
@@ -234,9 +222,7 @@ module gemm_tb;
       if (bad_test != 0) failed = failed + 1;
       else passed = passed + 1;
     end
-    summary;
-    $fclose(fd);
-    $finish;
+    tb_finish(fd);
   end
 endmodule
 

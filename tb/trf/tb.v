@@ -125,9 +125,7 @@ module trf_tb;
       end
       @(negedge clk);
     end
-    summary;
-    $fclose(fd);
-    $finish;
+    tb_finish(fd);
   end
 endmodule
 
