@@ -352,13 +352,16 @@ int tfx_cmd_check(const struct tfx_arch *a, const struct tfx_cmd *c)
         return TFX_E_D;
     if (c->nops < 0 || c->nops > TFX_MAX_OPS)
         return TFX_E_ORDER;
+    /* first the chain's shape, then each op's input width and parameters */
     int w = a->acc_bits, prev = 0;
     for (int i = 0; i < c->nops; i++) {
         int op = c->ops[i];
         if (op < TFX_OP_BIAS || op > TFX_OP_GELU || op <= prev)
             return TFX_E_ORDER;
         prev = op;
-        int e = check_op(a, c, op, &w);
+    }
+    for (int i = 0; i < c->nops; i++) {
+        int e = check_op(a, c, c->ops[i], &w);
         if (e)
             return e;
     }
