@@ -1,10 +1,10 @@
 /* tf_aux.c -- golden model of the auxiliary unit (bias, requantization, residual add,
  * LayerNorm, GELU and their chaining); the specification is docs/numerics-aux.md.
  *
- * Integer arithmetic only: there is no float or double in this file, and the GELU
+ * Integer arithmetic only: no floating-point type or libm call in this file, and the GELU
  * coefficient ROM is computed from integer series, like the attention unit's exponent
- * table, so every platform computes the same bits. Host-side helpers that need double
- * precision are in model/tf_aux_host.c. Like tf_model.c this relies on gcc/clang's
+ * table, so every platform computes the same bits. The host-side helpers, in double
+ * precision, are in model/tf_aux_host.c. Like tf_model.c this relies on gcc/clang's
  * arithmetic >> of negative values (the RTL's >>>) and on __int128. */
 #include "tf_aux.h"
 
