@@ -1,8 +1,8 @@
 /* aux_accuracy.c -- accuracy of the auxiliary unit's bit-exact model (model/tf_aux.c)
  * against long-double references, for docs/numerics-aux.md section 11.
  *
- * 1. GELU, exhaustively: every input code of each input width (4, 8, 12, 16 bits) at
- *    several pairs of scales, typical and extreme (the extremes of the legal range:
+ * 1. GELU, exhaustively: every input code at several pairs of scales for 4-, 8-, 12- and
+ *    16-bit inputs, typical and extreme, and for every width 2..16 at two scale pairs (the extremes of the legal range:
  *    s_out just above 2^-16, s_in = 2^-32, s_in far above 1). Each output is compared
  *    with the correctly rounded exact GELU of the same quantized input, round half up of
  *    GELU(q s_in) / s_out, saturated (tfx_host_gelu_ref). Reported: the largest |LSB
@@ -77,6 +77,56 @@ struct gelu_case {
     double s_in, s_out;
 };
 
+struct gelu_tot {
+    long codes, n1;
+    int worst;
+};
+
+/* Every code of one case; a row of the table and of the CSV. */
+static void gelu_case_run(const struct tfx_gelu_rom *rom, const struct gelu_case *g, FILE *csv,
+                          struct gelu_tot *t)
+{
+    struct tfx_arch a;
+    memset(&a, 0, sizeof a);
+    a.gelu_in_bits = g->in_bits;
+    a.gelu_out_bits = g->out_bits;
+    struct tfx_gelu_scale s = tfx_host_gelu_scale(g->s_in, g->s_out);
+    long double sin_ = ldexpl((long double)s.in_mant, -s.in_exp);
+    long double inv_out = ldexpl((long double)s.out_mant, -s.out_exp);
+    long lo = -(1L << (g->in_bits - 1)), hi = (1L << (g->in_bits - 1)) - 1, n1 = 0;
+    int maxe = 0;
+    long double maxpre = 0, maxtie = 0, lim = ldexpl(1.0L, g->out_bits - 1);
+    for (long q = lo; q <= hi; q++) {
+        int64_t ours = tfx_gelu(&a, rom, q, &s);
+        int64_t ref = tfx_host_gelu_ref(q, &s, g->out_bits);
+        int e = (int)llabs(ours - ref);
+        maxe = e > maxe ? e : maxe;
+        n1 += e == 1;
+        /* the value before the final rounding against the exact value, in LSBs, where the
+         * output does not saturate */
+        int big;
+        int64_t v = tfx_gelu_value(rom, q, &s, &big);
+        long double pre = ldexpl((long double)v, -(big ? s.in_exp : TFX_GELU_FRAC)) * inv_out;
+        long double ex = tfx_host_gelu_exact((long double)q * sin_) * inv_out;
+        if (fabsl(ex) < lim - 1 && fabsl(pre - ex) > maxpre)
+            maxpre = fabsl(pre - ex);
+        if (e && tie_dist(ex) > maxtie)
+            maxtie = tie_dist(ex);
+    }
+    long codes = hi - lo + 1;
+    t->codes += codes;
+    t->n1 += n1;
+    t->worst = maxe > t->worst ? maxe : t->worst;
+    if (maxe > 1)
+        failures++;
+    printf("%-36s %5d %5d %11.5g %11.5g %6ld %7d %6ld %9.3Lg %9.3Lg\n", g->label, g->in_bits,
+           g->out_bits, (double)sin_, (double)(1.0L / inv_out), codes, maxe, n1, maxpre, maxtie);
+    if (csv)
+        fprintf(csv, "\"%s\",%d,%d,%.9g,%.9g,%u,%d,%u,%d,%ld,%d,%ld,%.6Lg,%.6Lg\n", g->label,
+                g->in_bits, g->out_bits, (double)sin_, (double)(1.0L / inv_out), s.in_mant,
+                s.in_exp, s.out_mant, s.out_exp, codes, maxe, n1, maxpre, maxtie);
+}
+
 static void gelu_exhaustive(const struct tfx_gelu_rom *rom, FILE *csv)
 {
     static const struct gelu_case cases[] = {
@@ -110,54 +160,22 @@ static void gelu_exhaustive(const struct tfx_gelu_rom *rom, FILE *csv)
     printf("GELU, every input code, against round(GELU(q s_in) / s_out) in long double\n");
     printf("%-36s %5s %5s %11s %11s %6s %7s %6s %9s %9s\n", "case", "in_b", "out_b", "s_in",
            "s_out", "codes", "max_err", "n_1lsb", "max_pre", "max_tie");
-    long total = 0, total1 = 0;
-    int worst = 0;
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        const struct gelu_case *g = &cases[c];
-        struct tfx_arch a;
-        memset(&a, 0, sizeof a);
-        a.gelu_in_bits = g->in_bits;
-        a.gelu_out_bits = g->out_bits;
-        struct tfx_gelu_scale s = tfx_host_gelu_scale(g->s_in, g->s_out);
-        long double sin_ = ldexpl((long double)s.in_mant, -s.in_exp);
-        long double inv_out = ldexpl((long double)s.out_mant, -s.out_exp);
-        long lo = -(1L << (g->in_bits - 1)), hi = (1L << (g->in_bits - 1)) - 1, n1 = 0;
-        int maxe = 0;
-        long double maxpre = 0, maxtie = 0;
-        for (long q = lo; q <= hi; q++) {
-            int64_t ours = tfx_gelu(&a, rom, q, &s);
-            int64_t ref = tfx_host_gelu_ref(q, &s, g->out_bits);
-            int e = (int)llabs(ours - ref);
-            maxe = e > maxe ? e : maxe;
-            n1 += e == 1;
-            /* the value before the final rounding, against the exact value, in LSBs;
-             * only where neither saturates */
-            int big;
-            int64_t v = tfx_gelu_value(rom, q, &s, &big);
-            long double pre = ldexpl((long double)v, -(big ? s.in_exp : TFX_GELU_FRAC)) * inv_out;
-            long double ex = tfx_host_gelu_exact((long double)q * sin_) * inv_out;
-            long double lim = ldexpl(1.0L, g->out_bits - 1);
-            if (fabsl(ex) < lim - 1 && fabsl(pre - ex) > maxpre)
-                maxpre = fabsl(pre - ex);
-            if (e && tie_dist(ex) > maxtie)
-                maxtie = tie_dist(ex);
-        }
-        long codes = hi - lo + 1;
-        total += codes;
-        total1 += n1;
-        worst = maxe > worst ? maxe : worst;
-        if (maxe > 1)
-            failures++;
-        printf("%-36s %5d %5d %11.5g %11.5g %6ld %7d %6ld %9.3Lg %9.3Lg\n", g->label, g->in_bits,
-               g->out_bits, (double)sin_, (double)(1.0L / inv_out), codes, maxe, n1, maxpre,
-               maxtie);
-        if (csv)
-            fprintf(csv, "\"%s\",%d,%d,%.9g,%.9g,%u,%d,%u,%d,%ld,%d,%ld,%.6Lg,%.6Lg\n", g->label,
-                    g->in_bits, g->out_bits, (double)sin_, (double)(1.0L / inv_out), s.in_mant,
-                    s.in_exp, s.out_mant, s.out_exp, codes, maxe, n1, maxpre, maxtie);
+    struct gelu_tot t = {0, 0, 0};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        gelu_case_run(rom, &cases[c], csv, &t);
+    /* every supported input width, 2..16: x in [-8, 8) at s_out = s_in, and the finest
+     * legal output scale */
+    char lab[2][64];
+    for (int b = 2; b <= 16; b++) {
+        double s = 8.0 / (double)(1L << (b - 1));
+        snprintf(lab[0], sizeof lab[0], "width %db, x in [-8,8), s_out = s_in", b);
+        snprintf(lab[1], sizeof lab[1], "width %db, x in [-8,8), s_out 2^-16", b);
+        struct gelu_case w0 = {lab[0], b, b, s, s}, w1 = {lab[1], b, 16, s, 1.0 / 65535};
+        gelu_case_run(rom, &w0, csv, &t);
+        gelu_case_run(rom, &w1, csv, &t);
     }
-    printf("GELU total: %ld codes, worst |error| %d LSB, %ld codes 1 LSB off (%.4f%%)\n\n", total,
-           worst, total1, 100.0 * (double)total1 / (double)total);
+    printf("GELU total: %ld codes, worst |error| %d LSB, %ld codes 1 LSB off (%.4f%%)\n\n", t.codes,
+           t.worst, t.n1, 100.0 * (double)t.n1 / (double)t.codes);
 }
 
 /* ---- 2. GELU error in real units over [-4, 4) ---------------------------------------- */
