@@ -7,7 +7,7 @@
 #   aux-test        build/aux/test_aux (cmocka, < 1 s) and run it
 #   aux-test-asan   the same built with ASan + UBSan
 #   aux-bench       build/aux/aux_accuracy and run it: CSVs to build/bench/, summary to
-#                   stdout (about 15 s on one core); AUX_BENCH_ARGS=--g-full adds the sweep
+#                   stdout (under 15 s on one core); AUX_BENCH_ARGS=--g-full adds the sweep
 #                   of the GELU ROM over every a in [0, 8) (about a minute more)
 #
 # The same as plain commands:
