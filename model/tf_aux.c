@@ -282,6 +282,7 @@ const char *tfx_err_str(int e)
     case TFX_E_WIDTH: return "an op's input is wider than it takes";
     case TFX_E_PARAM: return "parameter out of range or missing";
     case TFX_E_DATA: return "input element out of range";
+    case TFX_E_BUILT: return "an op the design does not have";
     default: return "unknown error";
     }
 }
@@ -434,33 +435,183 @@ int tfx_run(const struct tfx_arch *a, const struct tfx_gelu_rom *rom, const stru
     return TFX_OK;
 }
 
-/* ---- cycle hints (a proposal for the RTL) ---------------------------------------------- */
+/* ---- the RTL: command check and cycle model (templates/aux/tf_aux.v) -------------------- */
+
+int tfx_cmd_mask(const struct tfx_cmd *c)
+{
+    if (c->nops < 0 || c->nops > TFX_MAX_OPS)
+        return -1;
+    int mask = 0, prev = 0;
+    for (int i = 0; i < c->nops; i++) {
+        int op = c->ops[i];
+        if (op < TFX_OP_BIAS || op > TFX_OP_GELU || op <= prev)
+            return -1;
+        prev = op;
+        mask |= (int)TFX_OPBIT(op);
+    }
+    return mask;
+}
+
+int tfx_hw_check(const struct tfx_arch *a, const struct tfx_hw *h, const struct tfx_cmd *c,
+                 int m, int grp)
+{
+    int mask = tfx_cmd_mask(c);
+    if (mask < 0)
+        return TFX_E_ORDER;
+    unsigned ops = (unsigned)mask;
+    if (c->d < 1 || c->d > a->max_d || m < 1)
+        return TFX_E_D;
+    if (ops & ~h->built)
+        return TFX_E_BUILT;
+    /* the width entering each stage, as the RTL's static checks */
+    int w = (ops & TFX_OPBIT(TFX_OP_REQUANT)) ? a->rq_bits : a->acc_bits;
+    if (ops & TFX_OPBIT(TFX_OP_RESIDUAL)) {
+        if (w > a->res_bits)
+            return TFX_E_WIDTH;
+        if (c->res.lshift < 0 || c->res.lshift > 24)
+            return TFX_E_PARAM;
+        w = a->res_bits;
+    }
+    if (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) {
+        if (c->d > a->ln_max_d || grp < 1 || grp > h->ln_rows)
+            return TFX_E_D;
+        if (w > a->ln_in_bits)
+            return TFX_E_WIDTH;
+        if (c->ln.beta_frac < 0 || c->ln.beta_frac > 16)
+            return TFX_E_PARAM;
+        w = a->ln_out_bits;
+    }
+    if (ops & TFX_OPBIT(TFX_OP_GELU)) {
+        if (w > a->gelu_in_bits)
+            return TFX_E_WIDTH;
+        if (c->gelu.in_mant < 1 || c->gelu.in_mant > 65535 || c->gelu.out_mant < 1 ||
+            c->gelu.out_mant > 65535 || c->gelu.in_exp < 0 || c->gelu.in_exp > 47 ||
+            c->gelu.out_exp < 0 || c->gelu.out_exp > 40)
+            return TFX_E_PARAM;
+    }
+    return TFX_OK;
+}
+
+int tfx_hw_load_check(const struct tfx_arch *a, const struct tfx_hw *h, int kind, int n)
+{
+    switch (kind) {
+    case TFX_CMD_LOAD_BIAS:
+    case TFX_CMD_LOAD_RQ: {
+        int op = kind == TFX_CMD_LOAD_BIAS ? TFX_OP_BIAS : TFX_OP_REQUANT;
+        if (!(h->built & TFX_OPBIT(op)))
+            return TFX_E_BUILT;
+        return n < 1 || n > a->max_d ? TFX_E_D : TFX_OK;
+    }
+    case TFX_CMD_LOAD_GAMMA:
+    case TFX_CMD_LOAD_BETA:
+        if (!(h->built & TFX_OPBIT(TFX_OP_LAYERNORM)))
+            return TFX_E_BUILT;
+        return n < 1 || n > a->ln_max_d ? TFX_E_D : TFX_OK;
+    default:
+        return TFX_E_ORDER;
+    }
+}
+
+int tfx_lat_up(const struct tfx_hw *h)
+{
+    int bias = (h->built & TFX_OPBIT(TFX_OP_BIAS)) ? 1 : 0;
+    int rq = (h->built & TFX_OPBIT(TFX_OP_REQUANT)) ? 2 : 0;
+    int res = 0;
+    if (h->built & TFX_OPBIT(TFX_OP_RESIDUAL))
+        res = bias + rq < 2 ? 3 - (bias + rq) : 1; /* the operand's 2-cycle alignment */
+    return 1 + bias + rq + res;                   /* 1: the input register S0 */
+}
+
+int tfx_lat_down(const struct tfx_hw *h)
+{
+    return (h->built & TFX_OPBIT(TFX_OP_GELU)) ? 8 : 0;
+}
 
 int tfx_op_latency(int op)
 {
     switch (op) {
     case TFX_OP_BIAS: return 1;
     case TFX_OP_REQUANT: return 2;
-    case TFX_OP_RESIDUAL: return 3;
-    case TFX_OP_LAYERNORM: return 5;
+    case TFX_OP_RESIDUAL: return 1;
+    case TFX_OP_LAYERNORM: return 6;
     case TFX_OP_GELU: return 8;
     default: return 0;
     }
 }
 
-#define LN_SETUP_CYCLES (4 + 2 + TFX_LN_RSQRT_ITERS + 2) /* 39 */
+/* statistics pipeline: the write, the lane sums, the accumulation, seen by the sequencer */
+#define LN_STATS_CYCLES 3
+/* the normalize read and the 5 lane stages */
+#define LN_NORM_LAT 6
+
+long long tfx_ln_group_gap(int g)
+{
+    return LN_STATS_CYCLES + (long long)TFX_LN_SETUP_ROW * g + 1;
+}
 
 long long tfx_ln_row_cycles(const struct tfx_arch *a, int d)
 {
-    (void)d; /* the extra cycles do not depend on d: the passes are ceil(d / lanes) beats */
-    int lg = 0;
-    while ((1 << lg) < a->lanes)
-        lg++;
-    return 2 + lg + LN_SETUP_CYCLES;
+    (void)a;
+    (void)d; /* neither the row length nor the lanes change the per-row setup */
+    return tfx_ln_group_gap(1);
 }
 
-long long tfx_ln_row_period(const struct tfx_arch *a, int d)
+static long long lmax2(long long x, long long y) { return x > y ? x : y; }
+
+/* The LayerNorm schedule of docs/aux-rtl.md, cycle 0 = the command's acceptance. Group j
+ * (g_j rows, b_j = g_j * tiles beats) is written into bank j mod banks from cycle ws_j to
+ * we_j = ws_j + b_j - 1, starting when the previous group's writes are done and its bank has
+ * been read out (the input stalls meanwhile); the setup sequencer sees its statistics at
+ * we_j + 3 and, once done with the previous group, sets its rows up in 35 g_j cycles; the
+ * normalizer reads it from the cycle after (or after the previous group's reads) for b_j
+ * cycles. Returns the last read's cycle. */
+static long long ln_schedule(const struct tfx_arch *a, const struct tfx_hw *h, int m, int d,
+                             int grp)
 {
-    long long beats = (d + a->lanes - 1) / a->lanes;
-    return beats > LN_SETUP_CYCLES ? beats : LN_SETUP_CYCLES;
+    long long tiles = (d + a->lanes - 1) / a->lanes;
+    int banks = h->ln_banks;
+    long long nlast_hist[8] = {0}; /* nlast of the last `banks` groups (banks <= 8) */
+    long long we = 1 + tfx_lat_up(h) - 1; /* cycle before the first write */
+    long long su_free = 0;                /* first cycle the sequencer checks again */
+    long long nlast = 0;
+    int rows = 0;
+    for (long long j = 0; rows < m; j++) {
+        int g = m - rows < grp ? m - rows : grp;
+        long long b = (long long)g * tiles;
+        long long ws = we + 1;
+        if (j >= banks)
+            ws = lmax2(ws, nlast_hist[j % banks] + 1);
+        we = ws + b - 1;
+        long long ic = lmax2(we + LN_STATS_CYCLES, su_free);
+        long long ready = ic + (long long)TFX_LN_SETUP_ROW * g + 1;
+        su_free = ready;
+        long long ns = j == 0 ? ready : lmax2(ready, nlast + 1);
+        nlast = ns + b - 1;
+        nlast_hist[j % banks] = nlast;
+        rows += g;
+    }
+    return nlast;
+}
+
+long long tfx_cycles_cmd(const struct tfx_arch *a, const struct tfx_hw *h, unsigned ops, int m,
+                         int d, int grp)
+{
+    long long tiles = (d + a->lanes - 1) / a->lanes;
+    if (!(ops & TFX_OPBIT(TFX_OP_LAYERNORM))) {
+        /* beat i (i = 1..B) enters in cycle i, leaves the last register in cycle
+         * i + lat_up + lat_down, entering the skid buffer; the next command one cycle later */
+        long long beats = (long long)m * tiles;
+        return beats + tfx_lat_up(h) + tfx_lat_down(h) + 1;
+    }
+    return ln_schedule(a, h, m, d, grp) + LN_NORM_LAT + tfx_lat_down(h) + 1;
+}
+
+long long tfx_cycles_load(long long n) { return 1 + n; }
+
+long long tfx_cycles_groups(const struct tfx_arch *a, const struct tfx_hw *h, unsigned ops,
+                            int d, int grp, int n)
+{
+    int k = 4 * (h->ln_banks + 4); /* past the start-up transient of the bank rotation */
+    return tfx_cycles_cmd(a, h, ops, (k + n) * grp, d, grp) -
+           tfx_cycles_cmd(a, h, ops, k * grp, d, grp);
 }

@@ -179,7 +179,8 @@ enum tfx_err {
     TFX_E_ORDER = 2, /* unknown op, an op twice, or ops out of the stage order */
     TFX_E_WIDTH = 3, /* an op's input can be wider than the op takes */
     TFX_E_PARAM = 4, /* a parameter out of its range, or a missing array */
-    TFX_E_DATA = 5   /* an input element outside acc_bits or a residual outside res_in_bits */
+    TFX_E_DATA = 5,  /* an input element outside acc_bits or a residual outside res_in_bits */
+    TFX_E_BUILT = 6  /* (RTL) an op whose stage the design does not have */
 };
 const char *tfx_err_str(int e);
 
@@ -194,17 +195,67 @@ int tfx_cmd_out_bits(const struct tfx_arch *a, const struct tfx_cmd *c);
 int tfx_run(const struct tfx_arch *a, const struct tfx_gelu_rom *rom, const struct tfx_cmd *c,
             const int64_t *in, const int32_t *res, int64_t *out);
 
-/* ---- cycle hints: a PROPOSAL for the RTL, not a measurement ----------------------- */
-/* Pipeline stages an element spends in one op (LayerNorm: the normalize pass only). */
+/* ---- the RTL: what is built, its command check, its cycle model ---------------------- */
+/* templates/aux/tf_aux.v (docs/aux-rtl.md). A RUN command is the chain c over m rows of
+ * c->d elements, in beats of lanes elements; with LAYERNORM the rows arrive in groups of
+ * grp rows (the last group possibly fewer) whose beats may interleave (the GEMM engine's
+ * OS order interleaves R rows, WS all M). */
+#define TFX_OPBIT(op) (1u << ((op) - 1))
+#define TFX_BUILT_ALL 0x1fu
+struct tfx_hw {
+    unsigned built; /* TFX_OPBIT(op) set: the op's stage exists (Has* = 1) */
+    int ln_rows;    /* LnRows: rows of one LayerNorm group, 1 .. 2^(row_bits-1) - 1 */
+    int ln_banks;   /* LnBanks: row-store banks, >= 2 */
+    int row_bits;   /* RowW: rows of a command 1 .. 2^row_bits - 1 */
+};
+/* RTL command kinds (cmd_op_i) */
+enum { TFX_CMD_RUN = 0, TFX_CMD_LOAD_BIAS = 1, TFX_CMD_LOAD_RQ = 2, TFX_CMD_LOAD_GAMMA = 3,
+       TFX_CMD_LOAD_BETA = 4 };
+
+/* The ops mask of c (bit op-1 for each op; the RTL's cmd_ops_i), or -1 when c->ops is not
+ * a strictly increasing list of known ops (not expressible as a mask). */
+int tfx_cmd_mask(const struct tfx_cmd *c);
+/* The RTL's err_code_o for a RUN of c over m rows in groups of grp: TFX_OK or the first
+ * problem in the RTL's order (d and m; an op not built: TFX_E_BUILT; then per op in stage
+ * order its width and scalar parameters, with LAYERNORM's d <= ln_max_d and 1 <= grp <=
+ * ln_rows as TFX_E_D). The arrays are not looked at: the RTL keeps them in its parameter
+ * memories, loaded before the command. For a legal m and grp and every op built it equals
+ * tfx_cmd_check() whenever that finds no array problem. */
+int tfx_hw_check(const struct tfx_arch *a, const struct tfx_hw *h, const struct tfx_cmd *c,
+                 int m, int grp);
+/* err_code_o of a load command (TFX_CMD_LOAD_*) of n entries; TFX_E_ORDER for kind > 4. */
+int tfx_hw_load_check(const struct tfx_arch *a, const struct tfx_hw *h, int kind, int n);
+
+/* Pipeline registers a beat passes: before the LayerNorm (S0 and the built BIAS, REQUANT,
+ * RESIDUAL stages), and after it (the built GELU stage). */
+int tfx_lat_up(const struct tfx_hw *h);
+int tfx_lat_down(const struct tfx_hw *h);
+/* Nominal latency of an op's stage: BIAS 1, REQUANT 2, RESIDUAL 1 (3 - bias - requant when
+ * those are fewer than 2 cycles: tfx_lat_up), LAYERNORM 6 (read and normalize, after the
+ * row's setup), GELU 8. */
 int tfx_op_latency(int op);
-/* Extra cycles of one LayerNorm row between the last statistics beat and the first
- * normalize beat: statistics drain (2 + ceil(log2 lanes)), the row products (4), bit
- * length and normalization (2), the reciprocal square root (31), d*R and S1*R (2). */
+/* Setup cycles of one LayerNorm row (d S2 and S1^2, Q, normalization, 31 reciprocal
+ * square root steps, d R and S1 R). */
+#define TFX_LN_SETUP_ROW 35
+/* Cycles from a LayerNorm group's last row-store write to its first normalize read when the
+ * setup unit and the normalizer are free: statistics (3) + 35 g + 1. */
+long long tfx_ln_group_gap(int g);
+/* The same for one row (g = 1): 39 whatever d and lanes. */
 long long tfx_ln_row_cycles(const struct tfx_arch *a, int d);
-/* Cycles between the starts of consecutive rows in steady state with the row buffer
- * double-buffered (statistics of row i+1 during the normalize pass of row i):
- * max(ceil(d / lanes), the per-row setup unit's 39 cycles). */
-long long tfx_ln_row_period(const struct tfx_arch *a, int d);
+
+/* Cycles of a RUN (mask ops, m rows of d, LayerNorm groups of grp) from the cycle it is
+ * accepted to the first cycle the next command can be, with every input beat offered at once
+ * and no output back-pressure. Exact for the RTL: its stat_cycles_o is this minus 1. */
+long long tfx_cycles_cmd(const struct tfx_arch *a, const struct tfx_hw *h, unsigned ops, int m,
+                         int d, int grp);
+/* Cycles of a load of n entries: 1 + n. */
+long long tfx_cycles_load(long long n);
+/* Steady-state cycles that n more groups of grp rows of d add to a long RUN (tfx_cycles_cmd
+ * of k + n groups minus k groups, k large): n ceil(d / lanes) grp without LAYERNORM; with it
+ * the bank rotation of docs/aux-rtl.md, whose per-group increments can alternate (2 banks,
+ * long rows: b and b + 38), so take n a multiple of ln_banks for a rate. */
+long long tfx_cycles_groups(const struct tfx_arch *a, const struct tfx_hw *h, unsigned ops,
+                            int d, int grp, int n);
 
 /* ==== Host-side helpers: DOUBLE PRECISION, defined in model/tf_aux_host.c ==========
  * Not part of the bit-exact model: they pick integer parameters for real scales and

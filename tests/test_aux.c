@@ -701,17 +701,85 @@ static void test_host_fit(void **state)
     assert_int_equal(rs, 6);
 }
 
-/* Cycle hints (a proposal): lanes 16 -> drain 2 + 4, setup 39. */
+/* The RTL's cycle model (docs/aux-rtl.md), worked by hand: 8 lanes, every stage built
+ * (before the LayerNorm: S0, bias 1, requant 2, residual 1 = 5 registers; after it GELU 8). */
 static void test_cycles(void **state)
 {
     (void)state;
     struct tfx_arch a = arch();
-    assert_int_equal(tfx_ln_row_cycles(&a, 768), 45);
-    assert_int_equal(tfx_ln_row_period(&a, 64), 39);
-    assert_int_equal(tfx_ln_row_period(&a, 4096), 256);
-    a.lanes = 1;
-    assert_int_equal(tfx_ln_row_cycles(&a, 1), 41);
+    a.lanes = 8;
+    struct tfx_hw h = {TFX_BUILT_ALL, 4, 2, 16};
+    unsigned ew = TFX_OPBIT(TFX_OP_BIAS) | TFX_OPBIT(TFX_OP_REQUANT);
+    unsigned ln = ew | TFX_OPBIT(TFX_OP_LAYERNORM);
+    assert_int_equal(tfx_lat_up(&h), 5);
+    assert_int_equal(tfx_lat_down(&h), 8);
+    /* 2 rows of 20: 6 beats in cycles 1..6, the last leaves in 6 + 5 + 8, next command +1 */
+    assert_int_equal(tfx_cycles_cmd(&a, &h, ew, 2, 20, 1), 20);
+    /* one row of 16 with LayerNorm: writes in cycles 6, 7; statistics seen in 10; setup
+     * 35 cycles, ready in 46; reads 46, 47; out 6 + 8 later; next command + 1 */
+    assert_int_equal(tfx_cycles_cmd(&a, &h, ln, 1, 16, 1), 62);
+    assert_int_equal(tfx_ln_row_cycles(&a, 768), 39);
+    assert_int_equal(tfx_ln_group_gap(4), 144);
+    /* long rows: without LayerNorm one beat per cycle; with it and 2 banks each bank is
+     * busy for 2 b + 38 cycles per row, so two rows every 2 b + 38; 3 banks hide the setup */
+    assert_int_equal(tfx_cycles_groups(&a, &h, ew, 768, 1, 2), 2 * 96);
+    assert_int_equal(tfx_cycles_groups(&a, &h, ln, 768, 1, 2), 2 * 96 + 38);
+    h.ln_banks = 3;
+    assert_int_equal(tfx_cycles_groups(&a, &h, ln, 768, 1, 3), 3 * 96);
+    /* short rows: the setup sequencer (35 per row + 1) limits; groups of 4 rows: 4 * 35 + 1 */
+    assert_int_equal(tfx_cycles_groups(&a, &h, ln, 16, 1, 3), 3 * 36);
+    assert_int_equal(tfx_cycles_groups(&a, &h, ln, 16, 4, 3), 3 * 141);
+    /* fewer stages: bias alone 2 registers; residual alone waits 2 for its operand */
+    struct tfx_hw hb = {TFX_OPBIT(TFX_OP_BIAS), 1, 2, 8};
+    assert_int_equal(tfx_lat_up(&hb), 2);
+    assert_int_equal(tfx_cycles_cmd(&a, &hb, TFX_OPBIT(TFX_OP_BIAS), 1, 8, 1), 4);
+    struct tfx_hw hr = {TFX_OPBIT(TFX_OP_RESIDUAL), 1, 2, 8};
+    assert_int_equal(tfx_lat_up(&hr), 4);
     assert_int_equal(tfx_op_latency(TFX_OP_GELU), 8);
+    assert_int_equal(tfx_cycles_load(10), 11);
+}
+
+/* The RTL's command check: the model's order, plus what only the hardware knows. */
+static void test_hw_check(void **state)
+{
+    (void)state;
+    struct tfx_arch a = arch();
+    a.rq_bits = 8;
+    a.ln_max_d = 1024;
+    struct tfx_hw h = {TFX_BUILT_ALL, 4, 2, 8};
+    static int16_t gm[4096];
+    static int32_t bt[4096];
+    struct tfx_cmd c = cmd2(16, TFX_OP_REQUANT, TFX_OP_GELU);
+    c.gelu = (struct tfx_gelu_scale){32768, 20, 32768, 20};
+    c.ln.gamma = gm;
+    c.ln.beta = bt;
+    assert_int_equal(tfx_cmd_mask(&c), 0x12);
+    assert_int_equal(tfx_hw_check(&a, &h, &c, 3, 1), TFX_OK);
+    assert_int_equal(tfx_hw_check(&a, &h, &c, 0, 1), TFX_E_D);
+    h.built &= ~TFX_OPBIT(TFX_OP_GELU);
+    assert_int_equal(tfx_hw_check(&a, &h, &c, 3, 1), TFX_E_BUILT);
+    h.built = TFX_BUILT_ALL;
+    c.gelu.out_exp = 41;
+    assert_int_equal(tfx_hw_check(&a, &h, &c, 3, 1), TFX_E_PARAM);
+    c.gelu.out_exp = 20;
+    c.ops[0] = TFX_OP_BIAS; /* GELU on 32-bit accumulators */
+    assert_int_equal(tfx_hw_check(&a, &h, &c, 3, 1), TFX_E_WIDTH);
+    c.ops[0] = TFX_OP_GELU, c.ops[1] = TFX_OP_REQUANT;
+    assert_int_equal(tfx_cmd_mask(&c), -1);
+    assert_int_equal(tfx_hw_check(&a, &h, &c, 3, 1), TFX_E_ORDER);
+    struct tfx_cmd l = cmd2(2048, TFX_OP_REQUANT, TFX_OP_LAYERNORM);
+    l.ln.gamma = gm;
+    l.ln.beta = bt;
+    assert_int_equal(tfx_hw_check(&a, &h, &l, 3, 1), TFX_E_D); /* d > ln_max_d */
+    l.d = 64;
+    assert_int_equal(tfx_hw_check(&a, &h, &l, 3, 5), TFX_E_D); /* grp > ln_rows */
+    assert_int_equal(tfx_hw_check(&a, &h, &l, 3, 0), TFX_E_D);
+    assert_int_equal(tfx_hw_check(&a, &h, &l, 3, 4), TFX_OK);
+    assert_int_equal(tfx_hw_load_check(&a, &h, TFX_CMD_LOAD_GAMMA, 1025), TFX_E_D);
+    assert_int_equal(tfx_hw_load_check(&a, &h, TFX_CMD_LOAD_BIAS, 4096), TFX_OK);
+    assert_int_equal(tfx_hw_load_check(&a, &h, 5, 1), TFX_E_ORDER);
+    h.built = TFX_OPBIT(TFX_OP_GELU);
+    assert_int_equal(tfx_hw_load_check(&a, &h, TFX_CMD_LOAD_RQ, 1), TFX_E_BUILT);
 }
 
 int main(void)
@@ -725,7 +793,7 @@ int main(void)
         cmocka_unit_test(test_gelu_worked),  cmocka_unit_test(test_gelu_exhaustive),
         cmocka_unit_test(test_ln_sweep),     cmocka_unit_test(test_cmd_refusals),
         cmocka_unit_test(test_chain),        cmocka_unit_test(test_host_fit),
-        cmocka_unit_test(test_cycles),
+        cmocka_unit_test(test_cycles),       cmocka_unit_test(test_hw_check),
     };
     return cmocka_run_group_tests_name("aux", tests, NULL, NULL);
 }
