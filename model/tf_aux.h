@@ -253,7 +253,8 @@ long long tfx_cycles_load(long long n);
 /* Steady-state cycles that n more groups of grp rows of d add to a long RUN (tfx_cycles_cmd
  * of k + n groups minus k groups, k large): n ceil(d / lanes) grp without LAYERNORM; with it
  * the bank rotation of docs/aux-rtl.md, whose per-group increments can alternate (2 banks,
- * long rows: b and b + 38), so take n a multiple of ln_banks for a rate. */
+ * long rows: b and b + 38), so take n a multiple of ln_banks for a rate: n times
+ * max(b, 35 g + 1, (2 b + 35 g + 3) / ln_banks), b = g ceil(d / lanes) (tests/test_aux.c). */
 long long tfx_cycles_groups(const struct tfx_arch *a, const struct tfx_hw *h, unsigned ops,
                             int d, int grp, int n);
 

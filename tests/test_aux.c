@@ -737,6 +737,23 @@ static void test_cycles(void **state)
     assert_int_equal(tfx_lat_up(&hr), 4);
     assert_int_equal(tfx_op_latency(TFX_OP_GELU), 8);
     assert_int_equal(tfx_cycles_load(10), 11);
+    /* the closed form of docs/aux-rtl.md for the steady state with LayerNorm: per group of g
+     * rows, b = g ceil(d / lanes) beats, max(b, 35 g + 1, (2 b + 35 g + 3) / banks) */
+    for (int nb = 2; nb <= 3; nb++)
+        for (int g = 1; g <= 4; g++)
+            for (int lanes = 1; lanes <= 16; lanes *= 4)
+                for (int d = 1; d <= 700; d += 13) {
+                    struct tfx_arch b8 = arch();
+                    b8.lanes = lanes;
+                    struct tfx_hw hh = {TFX_BUILT_ALL, 4, nb, 8};
+                    long long b = (long long)g * ((d + lanes - 1) / lanes), n = 4 * nb;
+                    long long want = b * n;
+                    if ((35LL * g + 1) * n > want)
+                        want = (35LL * g + 1) * n;
+                    if ((2 * b + 35LL * g + 3) * n / nb > want)
+                        want = (2 * b + 35LL * g + 3) * n / nb;
+                    assert_int_equal(tfx_cycles_groups(&b8, &hh, ln, d, g, (int)n), want);
+                }
 }
 
 /* The RTL's command check: the model's order, plus what only the hardware knows. */

@@ -890,7 +890,8 @@ bool Driver::bench(FILE *f)
         chains.push_back({"gelu", rq | TFX_OPBIT(TFX_OP_GELU)});
     if (rq && (HW.built & TFX_OPBIT(TFX_OP_LAYERNORM)))
         chains.push_back({"layernorm", rq | TFX_OPBIT(TFX_OP_LAYERNORM)});
-    std::vector<int> ds = {1, 2, L, L + 1, 2 * L, 32, 64, 128, 256, 384, 512, 768, 1024, 2048, 3072, 4096};
+    std::vector<int> ds = {1, 2, L, L + 1, 2 * L, 32, 64, 128, 256, 384, 512, 768, 1024, 2048, 3072, 4096,
+                           MAXD, AUX_LnMaxD};
     std::sort(ds.begin(), ds.end());
     ds.erase(std::unique(ds.begin(), ds.end()), ds.end());
     for (auto &ch : chains) {
