@@ -149,7 +149,7 @@ struct Options {
 };
 
 struct Result {
-    long long runs = 0, loads = 0, refused = 0, elements = 0, beats = 0, mismatches = 0;
+    long long runs = 0, loads = 0, refused = 0, elements = 0, in_d = 0, beats = 0, mismatches = 0;
     long long timed = 0, timed_ok = 0, rtl_cycles = 0, model_cycles = 0, sim_cycles = 0;
     long long ops_seen[32] = {0};
     std::string failure;
@@ -695,6 +695,7 @@ bool Driver::run_cmd(Run &rn, bool timed)
                 int64_t exp = cc < d ? rn.out[(size_t)b.first * d + cc] : 0;
                 int64_t act = sext(get_bits(t->out_data_o, j * PW, PW), PW);
                 r_.elements++;
+                r_.in_d += cc < d;
                 if (act != exp)
                     return fail(r_,
                                 "command %d (RUN %s, d %d, m %d, grp %d, order %d), beat %zu, row %d, "
@@ -1004,20 +1005,20 @@ int main(int argc, char **argv)
         std::fprintf(j,
                      "{\n  \"config\": \"%s\",\n  \"simulator\": \"verilator\",\n  \"seed\": %" PRIu64
                      ",\n  \"runs\": %lld,\n  \"loads\": %lld,\n  \"refused\": %lld,\n  \"chains\": %d,\n"
-                     "  \"beats\": %lld,\n  \"elements_checked\": %lld,\n  \"mismatches\": %lld,\n"
+                     "  \"beats\": %lld,\n  \"elements_checked\": %lld,\n  \"elements_in_d\": %lld,\n  \"mismatches\": %lld,\n"
                      "  \"timed_commands\": %lld,\n  \"timed_equal\": %lld,\n  \"cycles\": %lld,\n"
                      "  \"model_cycles\": %lld,\n  \"sim_cycles\": %lld,\n  \"wall_seconds\": %.3f,\n"
                      "  \"passed\": %s,\n  \"failure\": \"%s\"\n}\n",
-                     AUX_NAME, o.seed, r.runs, r.loads, r.refused, chains, r.beats, r.elements, r.mismatches,
+                     AUX_NAME, o.seed, r.runs, r.loads, r.refused, chains, r.beats, r.elements, r.in_d, r.mismatches,
                      r.timed, r.timed_ok, r.rtl_cycles, r.model_cycles, r.sim_cycles, wall,
                      ok ? "true" : "false", fl.c_str());
         std::fclose(j);
     }
     if (!o.quiet || !ok)
-        std::printf("%s: %s: %lld runs (%d chains), %lld loads, %lld refused; %lld elements in %lld beats "
-                    "checked, %lld mismatches; %lld/%lld timed commands cycles = model (%lld = %lld); "
+        std::printf("%s: %s: %lld runs (%d chains), %lld loads, %lld refused; %lld lane values (%lld elements of "
+                    "rows) in %lld beats checked, %lld mismatches; %lld/%lld timed commands cycles = model (%lld = %lld); "
                     "%lld sim cycles, %.1f s\n",
-                    AUX_NAME, ok ? "PASS" : "FAIL", r.runs, chains, r.loads, r.refused, r.elements, r.beats,
+                    AUX_NAME, ok ? "PASS" : "FAIL", r.runs, chains, r.loads, r.refused, r.elements, r.in_d, r.beats,
                     r.mismatches, r.timed_ok, r.timed, r.rtl_cycles, r.model_cycles, r.sim_cycles, wall);
     return ok ? 0 : 1;
 }

@@ -40,7 +40,7 @@ echo "   $(ls templates/aux/*.v | wc -l) templates: 0 warnings"
 
 echo "== parameter sets"
 csv=build/aux/matrix.csv
-echo "config,simulator,seed,runs,loads,refused,chains,beats,lane_values,mismatches,timed,timed_equal,passed" >"$csv"
+echo "config,simulator,seed,runs,loads,refused,chains,beats,lane_values,row_elements,mismatches,timed,timed_equal,passed" >"$csv"
 for cfg in tb/aux/configs/*.cfg; do
   name=$(basename "$cfg" .cfg)
   tb/aux/run.sh lint "$cfg" && ok || ko "lint $name"
@@ -51,7 +51,7 @@ import json, sys
 j = json.load(open(sys.argv[2]))
 with open(sys.argv[1], "a") as f:
     f.write(f"{j['config']},verilator,{sys.argv[3]},{j['runs']},{j['loads']},{j['refused']},{j['chains']},"
-            f"{j['beats']},{j['elements_checked']},{j['mismatches']},{j['timed_commands']},{j['timed_equal']},"
+            f"{j['beats']},{j['elements_checked']},{j['elements_in_d']},{j['mismatches']},{j['timed_commands']},{j['timed_equal']},"
             f"{str(j['passed']).lower()}\n")
 PY
     if SEED=$s tb/aux/run.sh icarus "$cfg" "$VECS" >/dev/null; then ok; else ko "icarus $name seed $s"; fi
@@ -60,7 +60,7 @@ import json, sys
 j = json.load(open(sys.argv[2]))
 with open(sys.argv[1], "a") as f:
     f.write(f"{j['config']},icarus,{sys.argv[3]},{j['runs']},{j['loads']},{j['refused']},,"
-            f"{j['beats']},{j['elements_checked']},{j['mismatches']},{j['timed_commands']},{j['timed_equal']},"
+            f"{j['beats']},{j['elements_checked']},{j['elements_in_d']},{j['mismatches']},{j['timed_commands']},{j['timed_equal']},"
             f"{str(j['passed']).lower()}\n")
 PY
   done

@@ -122,7 +122,7 @@ module tb;
   reg [Lanes*ResInW-1:0] hres;
   reg [Lanes*PW-1:0]     hexp;
   reg [8*8-1:0] tag;
-  integer runs, loads, refusals, beats, elements, mismatches, timed_n, timed_ok;
+  integer runs, loads, refusals, beats, elements, in_d, mismatches, timed_n, timed_ok;
   integer cyc, c0, ready_at;
   integer model_cycles;
   integer lfsr;
@@ -211,6 +211,8 @@ module tb;
               fail_msg("output lanes differ");
             end
             elements = elements + Lanes;
+            for (j = 0; j < Lanes; j = j + 1)
+              if (b_col[bo] + j < d) in_d = in_d + 1;
             beats = beats + 1;
           end
           bo = bo + 1;
@@ -229,7 +231,7 @@ module tb;
   initial begin
     cyc = 0;
     lfsr = 7;
-    runs = 0; loads = 0; refusals = 0; beats = 0; elements = 0; mismatches = 0;
+    runs = 0; loads = 0; refusals = 0; beats = 0; elements = 0; in_d = 0; mismatches = 0;
     timed_n = 0; timed_ok = 0;
     if (!$value$plusargs("vectors=%s", vecfile)) vecfile = "vectors.txt";
     if (!$value$plusargs("json=%s", jsonfile)) jsonfile = "";
@@ -334,13 +336,13 @@ module tb;
     end
     if (jsonfile != "") begin
       jf = $fopen(jsonfile, "w");
-      $fdisplay(jf, "{\n  \"config\": \"%0s\",\n  \"simulator\": \"icarus\",\n  \"runs\": %0d,\n  \"loads\": %0d,\n  \"refused\": %0d,\n  \"beats\": %0d,\n  \"elements_checked\": %0d,\n  \"mismatches\": %0d,\n  \"timed_commands\": %0d,\n  \"timed_equal\": %0d,\n  \"passed\": %0s\n}",
-                name, runs, loads, refusals, beats, elements, mismatches, timed_n, timed_ok,
+      $fdisplay(jf, "{\n  \"config\": \"%0s\",\n  \"simulator\": \"icarus\",\n  \"runs\": %0d,\n  \"loads\": %0d,\n  \"refused\": %0d,\n  \"beats\": %0d,\n  \"elements_checked\": %0d,\n  \"elements_in_d\": %0d,\n  \"mismatches\": %0d,\n  \"timed_commands\": %0d,\n  \"timed_equal\": %0d,\n  \"passed\": %0s\n}",
+                name, runs, loads, refusals, beats, elements, in_d, mismatches, timed_n, timed_ok,
                 mismatches == 0 ? "true" : "false");
       $fclose(jf);
     end
-    $display("%0s %0s: icarus: %0d runs, %0d loads, %0d refused; %0d lanes in %0d beats compared, %0d mismatches; %0d/%0d timed runs cycles = model",
-             mismatches == 0 ? "PASS" : "FAIL", name, runs, loads, refusals, elements, beats,
+    $display("%0s %0s: icarus: %0d runs, %0d loads, %0d refused; %0d lane values (%0d elements of rows) in %0d beats compared, %0d mismatches; %0d/%0d timed runs cycles = model",
+             mismatches == 0 ? "PASS" : "FAIL", name, runs, loads, refusals, elements, in_d, beats,
              mismatches, timed_ok, timed_n);
     $finish;
   end
