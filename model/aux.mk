@@ -12,7 +12,7 @@
 #
 # The RTL (templates/aux/, docs/aux-rtl.md):
 #   aux-rom-check   regenerate templates/aux/tf_aux_gelu_rom.v from the model; fail if it differs
-#   aux-lint        tf_aux linted at every parameter set of tb/aux/configs/
+#   aux-lint        tf_aux linted at every parameter set of tb/aux/configs/ (and synth/)
 #   aux-matrix      tb/aux/run_matrix.sh: unit tests, every template linted alone, and for
 #                   every parameter set lint, Verilator co-simulation and the Icarus bench
 #                   (about 6 minutes from scratch, 2 with the Verilator builds cached);
@@ -86,7 +86,7 @@ aux-rom-check: $(AUX_DIR)/romgen
 	@echo "aux-rom-check: templates/aux/tf_aux_gelu_rom.v equals the model's ROM"
 
 aux-lint:
-	@for c in tb/aux/configs/*.cfg; do tb/aux/run.sh lint $$c || exit 1; done
+	@for c in tb/aux/configs/*.cfg tb/aux/configs/synth/*.cfg; do tb/aux/run.sh lint $$c || exit 1; done
 
 aux-matrix:
 	tb/aux/run_matrix.sh $(AUX_MATRIX_ARGS)

@@ -139,6 +139,39 @@ struct Sim {
     }
 };
 
+// ---- stream endpoints -----------------------------------------------------------------------
+// A valid/ready source of n items: once free, it offers the next item with probability
+// 1 - gap per cycle and holds valid until the item is taken.
+struct Source {
+    size_t n = 0, i = 0;
+    bool valid = false;
+    double gap = 0;
+    Source(size_t n_, double gap_) : n(n_), gap(gap_) {}
+    bool offer(std::mt19937_64 &rng)
+    {
+        if (!valid && i < n && std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= gap)
+            valid = true;
+        return valid;
+    }
+    void taken() { i++, valid = false; }
+    bool done() const { return i >= n; }
+};
+
+// A sink that refuses a beat with probability bp per cycle.
+struct Sink {
+    double bp = 0;
+    explicit Sink(double bp_) : bp(bp_) {}
+    bool ready(std::mt19937_64 &rng) { return std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= bp; }
+};
+
+// A cycle guard: a wait that sees no progress for `limit` cycles fails, naming the port.
+struct Guard {
+    long long last, limit;
+    Guard(long long now, long long lim) : last(now), limit(lim) {}
+    void progress(long long now) { last = now; }
+    bool stuck(long long now) const { return now - last > limit; }
+};
+
 // ---- options, results -----------------------------------------------------------------------
 struct Options {
     uint64_t seed = 1;
@@ -343,24 +376,20 @@ bool Driver::load(int kind, int n, bool timed)
     if (!issue(kind, 0, n, 0, 0, nullptr))
         return false;
     long long c0 = s_.cyc - 1;  // the cycle the command was taken
-    int i = 0;
-    bool valid = false;
-    long long last_progress = s_.cyc;
-    while (i < n) {
-        if (!valid && (timed || u01() >= o_.gap))
-            valid = true;
-        t->prm_valid_i = valid;
-        set_bits(t->prm_data_i, 0, 36, prm_word(sh_, kind, i));
+    Source src((size_t)n, timed ? 0.0 : o_.gap);
+    Guard guard(s_.cyc, 10000);
+    while (!src.done()) {
+        t->prm_valid_i = src.offer(rng_);
+        set_bits(t->prm_data_i, 0, 36, prm_word(sh_, kind, (int)src.i));
         t->eval();
-        bool fire = valid && t->prm_ready_o;
+        bool fire = src.valid && t->prm_ready_o;
         s_.tick();
         if (fire) {
-            i++;
-            valid = false;
-            last_progress = s_.cyc;
-        } else if (s_.cyc - last_progress > 10000) {
-            return fail(r_, "command %d (load %d, n %d): prm_ready_o stuck low at entry %d", cmd_no_,
-                        kind, n, i);
+            src.taken();
+            guard.progress(s_.cyc);
+        } else if (guard.stuck(s_.cyc)) {
+            return fail(r_, "command %d (load %d, n %d): prm_ready_o stuck low at entry %zu", cmd_no_,
+                        kind, n, src.i);
         }
     }
     t->prm_valid_i = 0;
@@ -636,16 +665,17 @@ bool Driver::run_cmd(Run &rn, bool timed)
     if (t->err_o)
         return fail(r_, "command %d (RUN %s, d %d, m %d): refused with code %d, the model accepts it",
                     cmd_no_, ops_str(rn.ops).c_str(), d, m, (int)t->err_code_o);
-    size_t mi = 0, ri = 0, oi = 0;
-    bool mv = false, rv = false;
-    long long last_progress = s_.cyc, ready_at = -1;
-    const double gap = timed ? 0.0 : o_.gap, bp = timed ? 0.0 : o_.bp;
-    const int guard = 20000;
+    // main and residual streams with independent gaps; the output with back-pressure
+    Source msrc(nb, timed ? 0.0 : o_.gap), rsrc(nb, timed ? 0.0 : o_.gap);
+    Sink sink(timed ? 0.0 : o_.bp);
+    size_t oi = 0;
+    long long ready_at = -1;
+    const int limit = 20000;
+    Guard guard(s_.cyc, limit);
     while (oi < nb || ready_at < 0) {
-        if (!mv && mi < nb && u01() >= gap)
-            mv = true;
-        if (!rv && ri < nb && u01() >= gap)
-            rv = true;
+        const size_t mi = msrc.i, ri = rsrc.i;
+        bool mv = msrc.offer(rng_);
+        bool rv = res_on && rsrc.offer(rng_);
         t->in_valid_i = mv;
         if (mv) {
             auto b = rn.beats[mi];
@@ -667,7 +697,7 @@ bool Driver::run_cmd(Run &rn, bool timed)
                 set_bits(t->res_data_i, j * AUX_ResInW, AUX_ResInW, (uint64_t)v);
             }
         }
-        t->out_ready_i = u01() >= bp;
+        t->out_ready_i = sink.ready(rng_);
         t->eval();
         bool fin = t->in_valid_i && t->in_ready_o;
         bool fres = t->res_valid_i && t->res_ready_o;
@@ -707,31 +737,25 @@ bool Driver::run_cmd(Run &rn, bool timed)
             r_.beats++;
         }
         s_.tick();
-        if (fin) {
-            mi++;
-            mv = false;
-        }
-        if (fres) {
-            ri++;
-            rv = false;
-        }
-        if (!res_on)
-            ri = mi;
+        if (fin)
+            msrc.taken();
+        if (fres)
+            rsrc.taken();
         if (fout)
             oi++;
         if (fin || fout)
-            last_progress = s_.cyc;
-        if (s_.cyc - last_progress > guard) {
-            if (mi < nb)
+            guard.progress(s_.cyc);
+        if (guard.stuck(s_.cyc)) {
+            if (!msrc.done())
                 return fail(r_, "command %d (RUN %s, d %d, m %d, grp %d): in_ready_o stuck low for %d "
                                 "cycles at beat %zu of %zu (%zu out)",
-                            cmd_no_, ops_str(rn.ops).c_str(), d, m, rn.grp, guard, mi, nb, oi);
+                            cmd_no_, ops_str(rn.ops).c_str(), d, m, rn.grp, limit, msrc.i, nb, oi);
             if (oi < nb)
                 return fail(r_, "command %d (RUN %s, d %d, m %d, grp %d): out_valid_o stuck low for %d "
                                 "cycles after %zu of %zu beats",
-                            cmd_no_, ops_str(rn.ops).c_str(), d, m, rn.grp, guard, oi, nb);
+                            cmd_no_, ops_str(rn.ops).c_str(), d, m, rn.grp, limit, oi, nb);
             return fail(r_, "command %d: cmd_ready_o stuck low for %d cycles after the last beat",
-                        cmd_no_, guard);
+                        cmd_no_, limit);
         }
     }
     idle_inputs();

@@ -9,7 +9,8 @@
 #   4. a summary: build/aux/matrix.csv and a table on stdout.
 # usage: tb/aux/run_matrix.sh [--long]    (--long: 5 seeds x 600 commands, 200 Icarus commands)
 # Takes about 6 minutes from scratch on 2 shared cores (Verilator builds are cached in
-# build/aux/<cfg>/obj: about 2 minutes when they are up to date); --long about 15 more.
+# build/aux/<cfg>/obj: about 2 minutes when they are up to date); --long about 22 minutes
+# (1295 s measured), most of it a3_l8_wide4096 (rows up to 4096).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CMDS=${CMDS:-250}; VECS=${VECS:-40}; SEEDS=${SEEDS:-1}
