@@ -11,6 +11,8 @@
 #                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
+#   make aux-cosim | aux-icarus | aux-synth    the auxiliary unit of a design with an [aux] section
+#   make aux-rom-check  the GELU ROM template (templates/aux/tf_aux_gelu_rom.v) equals the model's
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
 #   make test-long  the long sweeps: the full bad-input corpus and 10 minutes of fuzzing
@@ -32,11 +34,19 @@ ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
 GEN_HDR   := gen/tforge.h gen/block.h gen/blocks/registry.h $(wildcard gen/blocks/*.h) gen/out/out.h
-TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/engine/*.vt)
-MODEL_SRC := model/tf_model.c model/tf_attn.c
+# Templates: templates/*.v and every templates/<dir>/*.v by their file names (tf_aux.v),
+# the engine's fragments as engine/<name>.vt.
+TEMPLATES_V  := $(sort $(wildcard templates/*.v) $(wildcard templates/*/*.v))
+TEMPLATES_VT := $(sort $(wildcard templates/engine/*.vt))
+TEMPLATES := $(TEMPLATES_V) $(TEMPLATES_VT)
+MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c
+# The models the generator links: the attention and auxiliary plans take constants and
+# checks from them (tf_aux.c uses tf_model.c's requantization).
+GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
-        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth badinput fuzz test-long tb-selftest
+        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
+        aux-rom-check badinput fuzz test-long tb-selftest
 all: tforge
 tforge: $(TFORGE)
 
@@ -48,21 +58,22 @@ $(B)/embed: gen/embed.c
 	$(CC) $(WARN) -O2 -o $@ $<
 
 $(B)/templates.c: $(B)/embed $(TEMPLATES)
-	$(B)/embed $@ $(foreach t,$(TEMPLATES),$(patsubst templates/%,%,$(t))=$(t))
+	$(B)/embed $@ $(foreach t,$(TEMPLATES_V),$(notdir $(t))=$(t)) \
+	    $(foreach t,$(TEMPLATES_VT),$(patsubst templates/%,%,$(t))=$(t))
 
 # The embedded templates are long string literals; C11 only promises 4095 chars.
 $(B)/templates.o: $(B)/templates.c $(GEN_HDR)
 	$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -Igen -Imodel -c -o $@ $<
 
-# The generator links the attention model: the plan takes its constants from it.
-$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o model/tf_attn.c model/tf_attn.h
-	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) model/tf_attn.c $(B)/templates.o -linih -ljansson -lm
+$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o $(GEN_MODEL) $(GEN_MODEL:.c=.h)
+	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) $(GEN_MODEL) $(B)/templates.o -linih -ljansson -lm
 
 include tests/tests.mk
 
 # D="section.key=value ..." overrides keys of CONFIG (a variant gets its own directories)
 FLOW_D := $(foreach d,$(D),-D $(d))
-gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth: deps $(TFORGE)
+gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth \
+aux-cosim aux-icarus aux-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
 run: deps $(TFORGE)
