@@ -6,7 +6,8 @@
 #                 lint and Icarus for every configs/examples/*.ini, configs/large/*.ini and
 #                 tests/golden/*.ini,
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
-#                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini
+#                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini,
+#                 auxiliary-unit lint, Verilator and Icarus co-simulation for configs/aux/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini;
 #                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
@@ -15,7 +16,8 @@
 #   make aux-rom-check  the GELU ROM template (templates/aux/tf_aux_gelu_rom.v) equals the model's
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
-#   make test-long  the long sweeps: the full bad-input corpus and 10 minutes of fuzzing
+#   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, and the
+#                 auxiliary unit's matrix at seeds 1..5 with longer runs
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
 SHELL   := /bin/bash
@@ -30,6 +32,7 @@ EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*
             $(sort $(wildcard tests/golden/*.ini))
 TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
+AUX_MATRIX := $(sort $(wildcard configs/aux/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
@@ -81,7 +84,7 @@ run: deps $(TFORGE)
 
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
-	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX)
+	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX) $(AUX_MATRIX)
 
 # The verification layer's own checks (JSON, options, scoreboard, draws)
 tb-selftest: $(B)/tb_selftest
@@ -96,12 +99,28 @@ badinput: deps $(TFORGE)
 fuzz: deps
 	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),300)
 
+# the auxiliary unit's matrix: seeds 1..5, 600 Verilator and 200 Icarus commands each
 test-long: deps $(TFORGE)
 	@python3 tests/badinput.py --full
 	@scripts/fuzz.sh 600
+	@for s in 1 2 3 4 5; do for c in $(AUX_MATRIX); do \
+	  SEED=$$s AUX_CMDS=600 scripts/flow.sh aux-cosim $$c || exit 1; \
+	  SEED=$$s AUX_ICARUS_CMDS=200 scripts/flow.sh aux-icarus $$c || exit 1; \
+	done; done; echo "test-long: aux matrix, seeds 1..5: passed"
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh
+
+# The GELU coefficient ROM is fixed text (templates/aux/tf_aux_gelu_rom.v); tb/aux/romgen.c
+# writes it from the model: the committed template must be what the model computes.
+$(B)/aux/romgen: tb/aux/romgen.c model/tf_aux.c model/tf_model.c model/tf_aux.h model/tf_model.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Imodel -o $@ tb/aux/romgen.c model/tf_aux.c model/tf_model.c -lm
+
+aux-rom-check: $(B)/aux/romgen
+	@$(B)/aux/romgen $(B)/aux/tf_aux_gelu_rom.v
+	@cmp $(B)/aux/tf_aux_gelu_rom.v templates/aux/tf_aux_gelu_rom.v
+	@echo "aux-rom-check: templates/aux/tf_aux_gelu_rom.v equals the ROM of model/tf_aux.c (tfx_gelu_rom_init)"
 
 clean:
 	rm -rf $(B) rtl_out

@@ -1,7 +1,7 @@
 /* romgen.c -- writes templates/aux/tf_aux_gelu_rom.v, the GELU coefficient ROM of the
  * auxiliary unit, from the golden model's tfx_gelu_rom_init() (integer arithmetic only, the
  * same bits on every platform; docs/numerics-aux.md 11.6). The ROM does not depend on the
- * configuration, so the file is a fixed-text template; `make -f model/aux.mk aux-rom-check`
+ * configuration, so the file is a fixed-text template; `make aux-rom-check`
  * regenerates it and fails if the committed file differs. The generator can write the same
  * text with the same loop.
  *

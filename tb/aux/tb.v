@@ -1,40 +1,40 @@
-// tb.v -- Icarus self-checking bench of the auxiliary unit (tf_aux) on golden-model vectors
-// written by tb/aux/vecgen.c (format there). Loads go through prm_*; each RUN's beats are
-// driven on in_* and res_* with pseudo-random gaps and the output with pseudo-random
-// back-pressure (none for a RUN marked timed, whose cycles from acceptance to the next
-// cmd_ready_o must equal the model's); every output lane, row, column and last flag is
-// compared with !== (an X anywhere fails); refused commands must raise err_o with the model's
-// err_code_o and take nothing. Plusargs: +vectors=FILE +json=FILE +name=NAME.
-// Parameters: tf_aux's, set with iverilog -P tb.<name>=<value> (tb/aux/run.sh).
+// tb.v -- Icarus self-checking bench of a generated auxiliary unit (<name>_aux) on
+// golden-model vectors written by tb/aux/vecgen.c (format there). Loads go through prm_*;
+// each RUN's beats are driven on in_* and res_* with pseudo-random gaps and the output with
+// pseudo-random back-pressure (none for a RUN marked timed, whose cycles from acceptance to
+// the next cmd_ready_o must equal the model's); every output lane, row, column and last flag
+// is compared with !== (an X anywhere fails); refused commands must raise err_o with the
+// model's err_code_o and take nothing. Every wait for the design is bounded (+guard=N
+// cycles, default 100000). The design's widths, opcodes and chain bits come from
+// tfp_params.vh (the flow writes it: the design's params header under its TFP_* names).
+//   ICARUS <design>_aux: N passed, M failed (E lane values compared, R elements of rows, ...)
+// Run: vvp aux_tb.vvp +vec=FILE [+guard=N] [+json=FILE]
+`include "tfp_params.vh"
 `default_nettype none
 
 module tb;
-  parameter integer Lanes    = 4;
-  parameter integer MaxD     = 64;
-  parameter integer AccW     = 32;
-  parameter integer BiasW    = 32;
-  parameter integer RqW      = 8;
-  parameter integer ResW     = 16;
-  parameter integer ResInW   = 8;
-  parameter integer LnInW    = 16;
-  parameter integer LnOutW   = 8;
-  parameter integer LnMaxD   = 64;
-  parameter integer LnRows   = 1;
-  parameter integer LnBanks  = 2;
-  parameter integer GeluInW  = 8;
-  parameter integer GeluOutW = 8;
-  parameter integer RowW     = 8;
-  parameter integer HasBias  = 1;
-  parameter integer HasRq    = 1;
-  parameter integer HasRes   = 1;
-  parameter integer HasLn    = 1;
-  parameter integer HasGelu  = 1;
-  parameter integer CntW     = 32;
-
-  localparam integer DW    = $clog2(MaxD + 1);
-  localparam integer ColW  = (MaxD > 1) ? $clog2(MaxD) : 1;
-  localparam integer PW    = (AccW > ResW) ? AccW : ResW;
-  localparam integer Tiles = (MaxD + Lanes - 1) / Lanes;
+  localparam integer Lanes    = `TFP_AUX_LANES;
+  localparam integer MaxD     = `TFP_AUX_MAX_D;
+  localparam integer AccW     = `TFP_AUX_ACC_W;
+  localparam integer ResInW   = `TFP_AUX_RES_IN_W;
+  localparam integer RowW     = `TFP_AUX_ROW_W;
+  localparam integer CntW     = `TFP_AUX_CNT_W;
+  localparam integer DW       = `TFP_AUX_D_W;
+  localparam integer ColW     = `TFP_AUX_COL_W;
+  localparam integer PW       = `TFP_AUX_OUT_W;
+  localparam integer OpW      = `TFP_AUX_OP_W;
+  localparam integer OpsW     = `TFP_AUX_OPS_W;
+  localparam integer PrmW     = `TFP_AUX_PRM_W;
+  localparam integer MultW    = `TFP_AUX_RES_MULT_W;
+  localparam integer LshW     = `TFP_AUX_RES_LSH_W;
+  localparam integer ShW      = `TFP_AUX_RES_SHIFT_W;
+  localparam integer GfW      = `TFP_AUX_LN_GF_W;
+  localparam integer BfW      = `TFP_AUX_LN_BF_W;
+  localparam integer EpsW     = `TFP_AUX_LN_EPS_W;
+  localparam integer MantW    = `TFP_AUX_GELU_MANT_W;
+  localparam integer ExpW     = `TFP_AUX_GELU_EXP_W;
+  localparam integer ErrW     = `TFP_AUX_ERR_W;
+  localparam integer Tiles    = (MaxD + Lanes - 1) / Lanes;
   localparam integer MaxBeats = 8 * Tiles;
 
   reg clk = 1'b0;
@@ -43,25 +43,25 @@ module tb;
 
   reg                      cmd_valid = 1'b0;
   wire                     cmd_ready;
-  reg  [2:0]               cmd_op = 3'd0;
-  reg  [4:0]               cmd_ops = 5'd0;
+  reg  [OpW-1:0]           cmd_op = `TFP_AUX_OP_RUN;
+  reg  [OpsW-1:0]          cmd_ops = {OpsW{1'b0}};
   reg  [DW-1:0]            cmd_d = {DW{1'b0}};
   reg  [RowW-1:0]          cmd_m = {RowW{1'b0}};
   reg  [RowW-1:0]          cmd_grp = {RowW{1'b0}};
   reg                      cmd_rq_pt = 1'b0;
-  reg  [30:0]              cmd_res_mult = 31'd0;
-  reg  [4:0]               cmd_res_lsh = 5'd0;
-  reg  [4:0]               cmd_res_shift = 5'd0;
-  reg  [3:0]               cmd_ln_gf = 4'd0;
-  reg  [4:0]               cmd_ln_bf = 5'd0;
-  reg  [31:0]              cmd_ln_eps = 32'd0;
-  reg  [15:0]              cmd_gim = 16'd0;
-  reg  [5:0]               cmd_gie = 6'd0;
-  reg  [15:0]              cmd_gom = 16'd0;
-  reg  [5:0]               cmd_goe = 6'd0;
+  reg  [MultW-1:0]         cmd_res_mult = {MultW{1'b0}};
+  reg  [LshW-1:0]          cmd_res_lsh = {LshW{1'b0}};
+  reg  [ShW-1:0]           cmd_res_shift = {ShW{1'b0}};
+  reg  [GfW-1:0]           cmd_ln_gf = {GfW{1'b0}};
+  reg  [BfW-1:0]           cmd_ln_bf = {BfW{1'b0}};
+  reg  [EpsW-1:0]          cmd_ln_eps = {EpsW{1'b0}};
+  reg  [MantW-1:0]         cmd_gim = {MantW{1'b0}};
+  reg  [ExpW-1:0]          cmd_gie = {ExpW{1'b0}};
+  reg  [MantW-1:0]         cmd_gom = {MantW{1'b0}};
+  reg  [ExpW-1:0]          cmd_goe = {ExpW{1'b0}};
   reg                      prm_valid = 1'b0;
   wire                     prm_ready;
-  reg  [35:0]              prm_data = 36'd0;
+  reg  [PrmW-1:0]          prm_data = {PrmW{1'b0}};
   reg                      in_valid = 1'b0;
   wire                     in_ready;
   reg  [Lanes*AccW-1:0]    in_data = {(Lanes*AccW){1'b0}};
@@ -78,17 +78,11 @@ module tb;
   wire                     out_last;
   wire                     busy;
   wire                     err;
-  wire [2:0]               err_code;
+  wire [ErrW-1:0]          err_code;
   wire [CntW-1:0]          stat_cycles;
   wire [CntW-1:0]          stat_stall;
 
-  tf_aux #(
-    .Lanes (Lanes), .MaxD (MaxD), .AccW (AccW), .BiasW (BiasW), .RqW (RqW), .ResW (ResW),
-    .ResInW (ResInW), .LnInW (LnInW), .LnOutW (LnOutW), .LnMaxD (LnMaxD), .LnRows (LnRows),
-    .LnBanks (LnBanks), .GeluInW (GeluInW), .GeluOutW (GeluOutW), .RowW (RowW),
-    .HasBias (HasBias), .HasRq (HasRq), .HasRes (HasRes), .HasLn (HasLn), .HasGelu (HasGelu),
-    .CntW (CntW)
-  ) dut (
+  `TFP_AUX_TOP dut (
     .clk_i (clk), .rst_ni (rst_n),
     .cmd_valid_i (cmd_valid), .cmd_ready_o (cmd_ready), .cmd_op_i (cmd_op), .cmd_ops_i (cmd_ops),
     .cmd_d_i (cmd_d), .cmd_m_i (cmd_m), .cmd_grp_i (cmd_grp), .cmd_rq_pt_i (cmd_rq_pt),
@@ -117,7 +111,7 @@ module tb;
   integer ops, d, m, grp, rqpt, rmult, rlsh, rsh, gf, bf, gim, gie, gom, goe, op;
   integer row_i, col_i;
   reg [31:0] eps;
-  reg [35:0] word;
+  reg [PrmW-1:0] word;
   reg [Lanes*AccW-1:0]   hin;
   reg [Lanes*ResInW-1:0] hres;
   reg [Lanes*PW-1:0]     hexp;
@@ -126,7 +120,7 @@ module tb;
   integer cyc, c0, ready_at;
   integer model_cycles;
   integer lfsr;
-  reg [8*256-1:0] vecfile, jsonfile, name;
+  reg [8*256-1:0] vecfile, jsonfile;
   integer jf;
 
   always @(posedge clk) cyc <= cyc + 1;
@@ -142,15 +136,40 @@ module tb;
   task fail_msg;
     input [8*200-1:0] what;
     begin
-      if (mismatches == 0) $display("MISMATCH %0s: %0s", name, what);
+      if (mismatches == 0) $display("ICARUS MISMATCH command %0d: %0s", ncmd, what);
       mismatches = mismatches + 1;
+    end
+  endtask
+
+  task summary;
+    $display("ICARUS %s_aux: %0d passed, %0d failed (%0d runs, %0d loads, %0d refused; %0d lane values, %0d elements of rows in %0d beats compared, %0d mismatches; %0d/%0d timed runs cycles = model)",
+             `TFP_NAME_STR, runs + loads + refusals - (mismatches != 0), mismatches != 0, runs, loads,
+             refusals, elements, in_d, beats, mismatches, timed_ok, timed_n);
+  endtask
+
+  // The guard: wait loops call guard_wait once per cycle they wait (guard_cnt = 0 when
+  // the awaited event happens); past guard_limit cycles the run ends as a failure.
+  integer guard_limit = 100000, guard_cnt = 0, ncmd = 0;
+  task guard_wait(input [8*48-1:0] what);
+    begin
+      guard_cnt = guard_cnt + 1;
+      if (guard_cnt > guard_limit) begin
+        $display("ICARUS MISMATCH command %0d: %0s for %0d cycles at cycle %0d", ncmd, what, guard_limit, cyc);
+        mismatches = mismatches + 1;
+        summary;
+        $finish;
+      end
     end
   endtask
 
   task issue;
     begin
       @(negedge clk);
-      while (!cmd_ready) @(negedge clk);
+      guard_cnt = 0;
+      while (!cmd_ready) begin
+        guard_wait("cmd_ready_o stuck low");
+        @(negedge clk);
+      end
       cmd_valid = 1'b1;
       @(negedge clk);
       cmd_valid = 1'b0;
@@ -160,9 +179,10 @@ module tb;
 
   // the driver of one RUN's beats (main and residual together, with gaps unless timed)
   task drive;
-    integer bi;
+    integer bi, waited;
     begin
       bi = 0;
+      waited = 0;
       while (bi < nb) begin
         if (!in_valid && (timed || !gap(20))) begin
           in_valid  = 1'b1;
@@ -174,12 +194,22 @@ module tb;
         end
         #1;
         if (in_valid && in_ready) begin
-          if ((ops & 4) && !res_ready) fail_msg("res_ready_o low while in_ready_o is high");
+          if ((ops & `TFP_AUX_CHAIN_RES) && !res_ready) fail_msg("res_ready_o low while in_ready_o is high");
           @(posedge clk);
           #1;
           in_valid  = 1'b0;
           res_valid = 1'b0;
           bi = bi + 1;
+          waited = 0;
+        end else begin
+          waited = waited + 1;
+          if (waited > guard_limit) begin
+            $display("ICARUS MISMATCH command %0d: in_ready_o stuck low at beat %0d of %0d for %0d cycles at cycle %0d",
+                     ncmd, bi, nb, guard_limit, cyc);
+            mismatches = mismatches + 1;
+            summary;
+            $finish;
+          end
         end
         @(negedge clk);
       end
@@ -188,9 +218,10 @@ module tb;
 
   // the checker of one RUN's output
   task check;
-    integer bo, j;
+    integer bo, j, waited;
     begin
       bo = 0;
+      waited = 0;
       ready_at = -1;
       while (bo < nb || ready_at < 0) begin
         out_ready = timed ? 1'b1 : !gap(25);
@@ -216,11 +247,17 @@ module tb;
             beats = beats + 1;
           end
           bo = bo + 1;
-        end
-        if (cyc - c0 > 200000) begin
-          fail_msg("out_valid_o or cmd_ready_o stuck (200000 cycles)");
-          bo = nb;
-          ready_at = cyc;
+          waited = 0;
+        end else begin
+          waited = waited + 1;
+          if (waited > guard_limit) begin
+            $display("ICARUS MISMATCH command %0d: %0s for %0d cycles at cycle %0d (%0d of %0d beats out)", ncmd,
+                     bo < nb ? "out_valid_o stuck low" : "cmd_ready_o stuck low after the last beat",
+                     guard_limit, cyc, bo, nb);
+            mismatches = mismatches + 1;
+            summary;
+            $finish;
+          end
         end
         @(negedge clk);
       end
@@ -233,12 +270,15 @@ module tb;
     lfsr = 7;
     runs = 0; loads = 0; refusals = 0; beats = 0; elements = 0; in_d = 0; mismatches = 0;
     timed_n = 0; timed_ok = 0;
-    if (!$value$plusargs("vectors=%s", vecfile)) vecfile = "vectors.txt";
+    if ($value$plusargs("guard=%d", guard_limit)) ;
+    if (!$value$plusargs("vec=%s", vecfile)) begin
+      $display("ICARUS: no +vec=FILE given");
+      $finish;
+    end
     if (!$value$plusargs("json=%s", jsonfile)) jsonfile = "";
-    if (!$value$plusargs("name=%s", name)) name = "aux";
     fd = $fopen(vecfile, "r");
     if (fd == 0) begin
-      $display("FAIL: cannot open %0s", vecfile);
+      $display("ICARUS: cannot open %0s", vecfile);
       $finish;
     end
     repeat (3) @(negedge clk);
@@ -248,7 +288,7 @@ module tb;
     while (rc == 1 && tag != "E" && mismatches == 0) begin
       if (tag == "L") begin
         rc = $fscanf(fd, " %d %d", kind, n);
-        cmd_op = kind[2:0];
+        cmd_op = kind[OpW-1:0];
         cmd_d = n[DW-1:0];
         issue;
         if (err) fail_msg("a load was refused");
@@ -259,7 +299,9 @@ module tb;
           prm_valid = 1'b1;
           prm_data = word;
           #1;
+          guard_cnt = 0;
           while (!prm_ready) begin
+            guard_wait("prm_ready_o stuck low");
             @(negedge clk);
             #1;
           end
@@ -272,12 +314,12 @@ module tb;
       end else if (tag == "X") begin
         rc = $fscanf(fd, " %d %d %d %d %d %d %d %d %d %d %d %d", op, ops, d, m, grp, rlsh, bf, gim,
                      gie, gom, goe, code_exp);
-        cmd_op = op[2:0]; cmd_ops = ops[4:0]; cmd_d = d[DW-1:0]; cmd_m = m[RowW-1:0];
-        cmd_grp = grp[RowW-1:0]; cmd_res_lsh = rlsh[4:0]; cmd_ln_bf = bf[4:0];
-        cmd_gim = gim[15:0]; cmd_gie = gie[5:0]; cmd_gom = gom[15:0]; cmd_goe = goe[5:0];
+        cmd_op = op[OpW-1:0]; cmd_ops = ops[OpsW-1:0]; cmd_d = d[DW-1:0]; cmd_m = m[RowW-1:0];
+        cmd_grp = grp[RowW-1:0]; cmd_res_lsh = rlsh[LshW-1:0]; cmd_ln_bf = bf[BfW-1:0];
+        cmd_gim = gim[MantW-1:0]; cmd_gie = gie[ExpW-1:0]; cmd_gom = gom[MantW-1:0]; cmd_goe = goe[ExpW-1:0];
         issue;
         #1;
-        if (err !== 1'b1 || err_code !== code_exp[2:0] || busy !== 1'b0) begin
+        if (err !== 1'b1 || err_code !== code_exp[ErrW-1:0] || busy !== 1'b0) begin
           $display("  refusal: err %b err_code %0d (expected %0d) busy %b", err, err_code, code_exp, busy);
           fail_msg("a refused command was not refused as the model says");
         end
@@ -302,11 +344,11 @@ module tb;
           b_res[i] = hres;
           b_exp[i] = hexp;
         end
-        cmd_op = 3'd0; cmd_ops = ops[4:0]; cmd_d = d[DW-1:0]; cmd_m = m[RowW-1:0];
-        cmd_grp = grp[RowW-1:0]; cmd_rq_pt = rqpt[0]; cmd_res_mult = rmult[30:0];
-        cmd_res_lsh = rlsh[4:0]; cmd_res_shift = rsh[4:0]; cmd_ln_gf = gf[3:0]; cmd_ln_bf = bf[4:0];
-        cmd_ln_eps = eps; cmd_gim = gim[15:0]; cmd_gie = gie[5:0]; cmd_gom = gom[15:0];
-        cmd_goe = goe[5:0];
+        cmd_op = `TFP_AUX_OP_RUN; cmd_ops = ops[OpsW-1:0]; cmd_d = d[DW-1:0]; cmd_m = m[RowW-1:0];
+        cmd_grp = grp[RowW-1:0]; cmd_rq_pt = rqpt[0]; cmd_res_mult = rmult[MultW-1:0];
+        cmd_res_lsh = rlsh[LshW-1:0]; cmd_res_shift = rsh[ShW-1:0]; cmd_ln_gf = gf[GfW-1:0];
+        cmd_ln_bf = bf[BfW-1:0]; cmd_ln_eps = eps; cmd_gim = gim[MantW-1:0]; cmd_gie = gie[ExpW-1:0];
+        cmd_gom = gom[MantW-1:0]; cmd_goe = goe[ExpW-1:0];
         issue;
         if (err) fail_msg("a run the model accepts was refused");
         fork
@@ -325,25 +367,24 @@ module tb;
         end
         runs = runs + 1;
       end else begin
-        $display("FAIL: bad record %0s", tag);
+        $display("ICARUS MISMATCH: bad record %0s", tag);
         mismatches = mismatches + 1;
       end
+      ncmd = ncmd + 1;
       rc = $fscanf(fd, " %s", tag);
     end
     if (mismatches == 0 && tag != "E") begin
-      $display("FAIL: vectors end early");
+      $display("ICARUS MISMATCH: vectors end early");
       mismatches = 1;
     end
     if (jsonfile != "") begin
       jf = $fopen(jsonfile, "w");
       $fdisplay(jf, "{\n  \"config\": \"%0s\",\n  \"simulator\": \"icarus\",\n  \"runs\": %0d,\n  \"loads\": %0d,\n  \"refused\": %0d,\n  \"beats\": %0d,\n  \"elements_checked\": %0d,\n  \"elements_in_d\": %0d,\n  \"mismatches\": %0d,\n  \"timed_commands\": %0d,\n  \"timed_equal\": %0d,\n  \"passed\": %0s\n}",
-                name, runs, loads, refusals, beats, elements, in_d, mismatches, timed_n, timed_ok,
+                `TFP_NAME_STR, runs, loads, refusals, beats, elements, in_d, mismatches, timed_n, timed_ok,
                 mismatches == 0 ? "true" : "false");
       $fclose(jf);
     end
-    $display("%0s %0s: icarus: %0d runs, %0d loads, %0d refused; %0d lane values (%0d elements of rows) in %0d beats compared, %0d mismatches; %0d/%0d timed runs cycles = model",
-             mismatches == 0 ? "PASS" : "FAIL", name, runs, loads, refusals, elements, in_d, beats,
-             mismatches, timed_ok, timed_n);
+    summary;
     $finish;
   end
 

@@ -1,6 +1,7 @@
 /* vecgen.c -- golden-model vectors for the auxiliary unit's Icarus bench (tb/aux/tb.v).
  *
- * usage: vecgen SEED COMMANDS OUT.txt     (compiled with -include <config>.h, tb/aux/run.sh)
+ * usage: aux_vecgen SEED COMMANDS OUT.txt   (compiled with -DTFP_SINGLE_DESIGN -include
+ *        <design>_params.h of a design with an [aux] section: scripts/flow.sh aux-icarus)
  *
  * Writes COMMANDS commands drawn from SEED: RUNs of random legal chains of the built stages
  * (with the loads they need), and refused commands with the err_code_o the model expects.
@@ -17,24 +18,21 @@
  */
 #include "tf_aux.h"
 #include "tf_model.h"
+#include "vecgen.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef AUX_Lanes
-#error "compile with -include <config>.h"
+#ifndef TFP_AUX_ARCH_INIT
+#error "compile with -DTFP_SINGLE_DESIGN -include <design>_params.h of a design with [aux]"
 #endif
 
-enum { L = AUX_Lanes, MAXD = AUX_MaxD };
+enum { L = TFP_AUX_LANES, MAXD = TFP_AUX_MAX_D };
 
 static uint64_t rs;
-static uint64_t rnd(void)
-{
-    rs ^= rs << 13, rs ^= rs >> 7, rs ^= rs << 17;
-    return rs;
-}
+static uint64_t rnd(void) { return tbv_next(&rs); }
 static long long rint_(long long lo, long long hi) { return lo + (long long)(rnd() % (uint64_t)(hi - lo + 1)); }
 static int64_t rbits(int bits) { return rint_(-(1LL << (bits - 1)), (1LL << (bits - 1)) - 1); }
 
@@ -55,40 +53,16 @@ static void put_hex(FILE *f, const int64_t *v, int nl, int w)
     }
 }
 
-static int clog2(long long v)
-{
-    int n = 0;
-    while ((1LL << n) < v)
-        n++;
-    return n;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: vecgen SEED COMMANDS OUT.txt\n");
-        return 2;
-    }
-    rs = strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ULL + 1;
-    int ncmd = atoi(argv[2]);
-    FILE *f = fopen(argv[3], "w");
-    if (!f) {
-        perror(argv[3]);
-        return 1;
-    }
-    struct tfx_arch a;
-    memset(&a, 0, sizeof a);
-    a.lanes = L, a.max_d = MAXD, a.acc_bits = AUX_AccW, a.bias_bits = AUX_BiasW;
-    a.rq_bits = AUX_RqW, a.res_bits = AUX_ResW, a.res_in_bits = AUX_ResInW;
-    a.ln_in_bits = AUX_LnInW, a.ln_out_bits = AUX_LnOutW, a.ln_max_d = AUX_LnMaxD;
-    a.gelu_in_bits = AUX_GeluInW, a.gelu_out_bits = AUX_GeluOutW;
-    struct tfx_hw h = {(AUX_HasBias ? TFX_OPBIT(TFX_OP_BIAS) : 0u) |
-                           (AUX_HasRq ? TFX_OPBIT(TFX_OP_REQUANT) : 0u) |
-                           (AUX_HasRes ? TFX_OPBIT(TFX_OP_RESIDUAL) : 0u) |
-                           (AUX_HasLn ? TFX_OPBIT(TFX_OP_LAYERNORM) : 0u) |
-                           (AUX_HasGelu ? TFX_OPBIT(TFX_OP_GELU) : 0u),
-                       AUX_LnRows, AUX_LnBanks, AUX_RowW};
-    const int pw = AUX_AccW > AUX_ResW ? AUX_AccW : AUX_ResW, dw = clog2(MAXD + 1);
+    uint64_t seed;
+    long ncmdl;
+    FILE *f = tbv_args(argc, argv, "aux_vecgen", "COMMANDS", &seed, &ncmdl);
+    rs = seed;
+    const int ncmd = (int)ncmdl;
+    const struct tfx_arch a = TFP_AUX_ARCH_INIT;
+    const struct tfx_hw h = TFP_AUX_HW_INIT;
+    const int pw = TFP_AUX_OUT_W, dw = TFP_AUX_D_W;
     static struct tfx_gelu_rom rom;
     tfx_gelu_rom_init(&rom);
     static int32_t bias[MAXD], beta[MAXD];
@@ -97,9 +71,9 @@ int main(int argc, char **argv)
     static int16_t gamma[MAXD];
     static int64_t in[8 * MAXD], out[8 * MAXD];
     static int32_t res[8 * MAXD];
-    unsigned legal[32];
+    unsigned legal[1 << TFP_AUX_OPS_W];
     int nlegal = 0;
-    for (unsigned ops = 0; ops < 32; ops++) {
+    for (unsigned ops = 0; ops < (1u << TFP_AUX_OPS_W); ops++) {
         struct tfx_cmd c;
         memset(&c, 0, sizeof c);
         c.d = 1;
@@ -120,15 +94,15 @@ int main(int argc, char **argv)
         c.ln.gamma = gamma, c.ln.beta = beta;
         c.ln.gamma_frac = (int)rint_(0, 15), c.ln.beta_frac = (int)rint_(0, 16);
         c.ln.eps_q = rint_(0, 1) ? 0u : (uint32_t)rnd();
-        c.gelu.in_mant = (uint32_t)rint_(1, 65535), c.gelu.in_exp = (int)rint_(AUX_GeluInW, 30);
+        c.gelu.in_mant = (uint32_t)rint_(1, 65535), c.gelu.in_exp = (int)rint_(TFP_AUX_GELU_IN_W, 30);
         c.gelu.out_mant = (uint32_t)rint_(1, 65535), c.gelu.out_exp = (int)rint_(10, 24);
         c.bias = bias, c.rq_mult = mult, c.rq_shift = shift;
         if (rint_(0, 9) == 0) { /* a refusal */
-            int op = 0, m = (int)rint_(0, 3), grp = (int)rint_(0, AUX_LnRows + 1);
-            unsigned ops = (unsigned)rint_(0, 31);
+            int op = 0, m = (int)rint_(0, 3), grp = (int)rint_(0, TFP_AUX_LN_ROWS + 1);
+            unsigned ops = (unsigned)rint_(0, (1 << TFP_AUX_OPS_W) - 1);
             c.d = (int)rint_(0, (1LL << dw) - 1);
             if (rint_(0, 3) == 0)
-                op = (int)rint_(1, 7);
+                op = (int)rint_(TFP_AUX_OP_LOAD_BIAS, (1 << TFP_AUX_OP_W) - 1);
             if (rint_(0, 1))
                 c.res.lshift = (int)rint_(0, 31), c.ln.beta_frac = (int)rint_(0, 31),
                 c.gelu.in_exp = (int)rint_(0, 63), c.gelu.out_exp = (int)rint_(0, 63),
@@ -151,23 +125,23 @@ int main(int argc, char **argv)
         for (int o = TFX_OP_BIAS; o <= TFX_OP_GELU; o++)
             if (ops & TFX_OPBIT(o))
                 c.ops[c.nops++] = o;
-        int mx = ln ? AUX_LnMaxD : MAXD;
+        int mx = ln ? TFP_AUX_LN_MAX_D : MAXD;
         int d = rint_(0, 2) ? (int)rint_(1, mx < 4 * L + 2 ? mx : 4 * L + 2) : (int)rint_(1, mx);
-        int m = (int)rint_(1, 4), grp = ln ? (int)rint_(1, AUX_LnRows < m ? AUX_LnRows : m) : 1;
-        if (m > (1 << AUX_RowW) - 1)
-            m = (1 << AUX_RowW) - 1;
+        int m = (int)rint_(1, 4), grp = ln ? (int)rint_(1, TFP_AUX_LN_ROWS < m ? TFP_AUX_LN_ROWS : m) : 1;
+        if (m > (1 << TFP_AUX_ROW_W) - 1)
+            m = (1 << TFP_AUX_ROW_W) - 1;
         c.d = d;
         c.rq_per_tensor = rint_(0, 4) == 0;
         for (int i = 0; i < m * d; i++) {
-            in[i] = rint_(0, 4) ? rbits((int)rint_(1, AUX_AccW)) : rbits(AUX_AccW);
-            res[i] = (int32_t)rbits(AUX_ResInW);
+            in[i] = rint_(0, 4) ? rbits((int)rint_(1, TFP_AUX_ACC_W)) : rbits(TFP_AUX_ACC_W);
+            res[i] = (int32_t)rbits(TFP_AUX_RES_IN_W);
         }
         for (int k = 0; k < d; k++) {
-            bias[k] = (int32_t)rbits((int)rint_(1, AUX_BiasW));
+            bias[k] = (int32_t)rbits((int)rint_(1, TFP_AUX_BIAS_W));
             mult[k] = (uint32_t)rint_(1u << 30, (1u << 31) - 1);
-            int outw = AUX_RqW < AUX_LnInW ? AUX_RqW : AUX_LnInW;
-            shift[k] = (uint8_t)(rint_(0, 3) ? (AUX_AccW - outw + (int)rint_(-6, 1) > 0
-                                                    ? AUX_AccW - outw + (int)rint_(-6, 1) : 0)
+            int outw = TFP_AUX_RQ_W < TFP_AUX_LN_IN_W ? TFP_AUX_RQ_W : TFP_AUX_LN_IN_W;
+            shift[k] = (uint8_t)(rint_(0, 3) ? (TFP_AUX_ACC_W - outw + (int)rint_(-6, 1) > 0
+                                                    ? TFP_AUX_ACC_W - outw + (int)rint_(-6, 1) : 0)
                                              : rint_(0, 31));
             if (shift[k] > 31)
                 shift[k] = 31;
@@ -186,21 +160,21 @@ int main(int argc, char **argv)
         /* loads */
         struct {
             int kind, on;
-        } ld[4] = {{TFX_CMD_LOAD_BIAS, (ops & TFX_OPBIT(TFX_OP_BIAS)) != 0},
-                   {TFX_CMD_LOAD_RQ, (ops & TFX_OPBIT(TFX_OP_REQUANT)) != 0},
-                   {TFX_CMD_LOAD_GAMMA, ln},
-                   {TFX_CMD_LOAD_BETA, ln}};
+        } ld[4] = {{TFP_AUX_OP_LOAD_BIAS, (ops & TFX_OPBIT(TFX_OP_BIAS)) != 0},
+                   {TFP_AUX_OP_LOAD_RQ, (ops & TFX_OPBIT(TFX_OP_REQUANT)) != 0},
+                   {TFP_AUX_OP_LOAD_GAMMA, ln},
+                   {TFP_AUX_OP_LOAD_BETA, ln}};
         for (int q = 0; q < 4; q++) {
             if (!ld[q].on)
                 continue;
-            int nn = ld[q].kind == TFX_CMD_LOAD_RQ && c.rq_per_tensor ? 1 : d;
+            int nn = ld[q].kind == TFP_AUX_OP_LOAD_RQ && c.rq_per_tensor ? 1 : d;
             fprintf(f, "L %d %d\n", ld[q].kind, nn);
             for (int k = 0; k < nn; k++) {
                 uint64_t w;
                 switch (ld[q].kind) {
-                case TFX_CMD_LOAD_BIAS: w = (uint32_t)bias[k]; break;
-                case TFX_CMD_LOAD_RQ: w = ((uint64_t)shift[k] << 31) | mult[k]; break;
-                case TFX_CMD_LOAD_GAMMA: w = (uint16_t)gamma[k]; break;
+                case TFP_AUX_OP_LOAD_BIAS: w = (uint32_t)bias[k]; break;
+                case TFP_AUX_OP_LOAD_RQ: w = ((uint64_t)shift[k] << TFP_AUX_PRM_SHIFT_LSB) | mult[k]; break;
+                case TFP_AUX_OP_LOAD_GAMMA: w = (uint16_t)gamma[k]; break;
                 default: w = (uint32_t)beta[k]; break;
                 }
                 fprintf(f, "%09llx\n", (unsigned long long)w);
@@ -222,15 +196,15 @@ int main(int argc, char **argv)
                 int64_t vi[L], vr[L], ve[L];
                 for (int j = 0; j < L; j++) {
                     int col = t * L + j;
-                    vi[j] = col < d ? in[row * d + col] : rbits(AUX_AccW);
-                    vr[j] = col < d ? res[row * d + col] : rbits(AUX_ResInW);
+                    vi[j] = col < d ? in[row * d + col] : rbits(TFP_AUX_ACC_W);
+                    vr[j] = col < d ? res[row * d + col] : rbits(TFP_AUX_RES_IN_W);
                     ve[j] = col < d ? out[row * d + col] : 0;
                     elements += col < d;
                 }
                 fprintf(f, "B %d %d ", row, t * L);
-                put_hex(f, vi, L, AUX_AccW);
+                put_hex(f, vi, L, TFP_AUX_ACC_W);
                 fputc(' ', f);
-                put_hex(f, vr, L, AUX_ResInW);
+                put_hex(f, vr, L, TFP_AUX_RES_IN_W);
                 fputc(' ', f);
                 put_hex(f, ve, L, pw);
                 fputc('\n', f);

@@ -1,6 +1,6 @@
-/* cycles.c -- the auxiliary unit's cycle table from the model (tfx_cycles_cmd and
+/* aux_cycles.c -- the auxiliary unit's cycle table from the model (tfx_cycles_cmd and
  * tfx_cycles_groups, exact for the RTL: tb/aux/harness.cpp checks them on every timed
- * command, tb/aux/run.sh bench on the rows of this table it simulates).
+ * command, and its --bench mode on the rows of this table it simulates: scripts/bench_aux.sh).
  *
  * usage: cycles [CSV]     writes lanes,ln_banks,chain,d,cycles_per_row_steady,
  *                         cycles_one_row (a RUN of one row, acceptance to the next command)
