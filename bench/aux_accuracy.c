@@ -1,5 +1,5 @@
 /* aux_accuracy.c -- accuracy of the auxiliary unit's bit-exact model (model/tf_aux.c)
- * against long-double references, for docs/numerics-aux.md section 11.
+ * against long-double references, for docs/numerics.md section 11.
  *
  * 1. GELU, exhaustively: every input code at several pairs of scales for 4-, 8-, 12- and
  *    16-bit inputs, typical and extreme, and for every width 2..16 at two scale pairs (the extremes of the legal range:

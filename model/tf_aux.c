@@ -1,5 +1,5 @@
 /* tf_aux.c -- golden model of the auxiliary unit (bias, requantization, residual add,
- * LayerNorm, GELU and their chaining); the specification is docs/numerics-aux.md.
+ * LayerNorm, GELU and their chaining); the specification is docs/numerics.md.
  *
  * Integer arithmetic only: no floating-point type or libm call in this file, and the GELU
  * coefficient ROM is computed from integer series, like the attention unit's exponent
@@ -168,7 +168,7 @@ static int bitlen128(u128 v)
 
 #define NODE_FRAC 76 /* the series are summed in Q.76 (values below 2^47) */
 /* floor(2^63 / sqrt(2 pi)): a fixed constant (printed by a 400-bit Machin-formula
- * computation of pi and an integer square root; docs/numerics-aux.md) */
+ * computation of pi and an integer square root; docs/numerics.md) */
 static const uint64_t INV_SQRT_2PI_Q63 = 3679593073373651226ULL;
 
 /* g(a) = a (1 - Phi(a)) for a = k / 512, with Marsaglia's series
@@ -558,7 +558,7 @@ long long tfx_ln_row_cycles(const struct tfx_arch *a, int d)
 
 static long long lmax2(long long x, long long y) { return x > y ? x : y; }
 
-/* The LayerNorm schedule of docs/aux-rtl.md, cycle 0 = the command's acceptance. Group j
+/* The LayerNorm schedule of docs/architecture.md 3.6, cycle 0 = the command's acceptance. Group j
  * (g_j rows, b_j = g_j * tiles beats) is written into bank j mod banks from cycle ws_j to
  * we_j = ws_j + b_j - 1, starting when the previous group's writes are done and its bank has
  * been read out (the input stalls meanwhile); the setup sequencer sees its statistics at

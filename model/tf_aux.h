@@ -3,7 +3,7 @@
  * row of d accumulators.
  *
  * Everything in model/tf_aux.c is integer and bit-exact (no float or double anywhere in
- * it, the GELU coefficient ROM included); docs/numerics-aux.md is the specification, this
+ * it, the GELU coefficient ROM included); docs/numerics.md is the specification, this
  * file's functions its reference implementation, element by element. Requantization is
  * tfm_requant() of model/tf_model.c, reused, not copied. The host-side helpers at the end
  * of this header use double precision and live in a separate file, model/tf_aux_host.c:
@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-/* ---- fixed constants of the arithmetic (docs/numerics-aux.md) --------------------- */
+/* ---- fixed constants of the arithmetic (docs/numerics.md) --------------------- */
 enum {
     /* LayerNorm: Q = d^2 (var + eps) is normalized to Qn = Q / 4^k in [2^30, 2^32) and
      * R = floor(2^45 / sqrt(Qn)), in (2^29, 2^30], by a radix-2 digit recurrence of
@@ -196,7 +196,7 @@ int tfx_run(const struct tfx_arch *a, const struct tfx_gelu_rom *rom, const stru
             const int64_t *in, const int32_t *res, int64_t *out);
 
 /* ---- the RTL: what is built, its command check, its cycle model ---------------------- */
-/* templates/aux/tf_aux.v (docs/aux-rtl.md). A RUN command is the chain c over m rows of
+/* templates/aux/tf_aux.v (docs/architecture.md 3.6). A RUN command is the chain c over m rows of
  * c->d elements, in beats of lanes elements; with LAYERNORM the rows arrive in groups of
  * grp rows (the last group possibly fewer) whose beats may interleave (the GEMM engine's
  * OS order interleaves R rows, WS all M). */
@@ -252,7 +252,7 @@ long long tfx_cycles_cmd(const struct tfx_arch *a, const struct tfx_hw *h, unsig
 long long tfx_cycles_load(long long n);
 /* Steady-state cycles that n more groups of grp rows of d add to a long RUN (tfx_cycles_cmd
  * of k + n groups minus k groups, k large): n ceil(d / lanes) grp without LAYERNORM; with it
- * the bank rotation of docs/aux-rtl.md, whose per-group increments can alternate (2 banks,
+ * the bank rotation of docs/architecture.md 3.6, whose per-group increments can alternate (2 banks,
  * long rows: b and b + 38), so take n a multiple of ln_banks for a rate: n times
  * max(b, 35 g + 1, (2 b + 35 g + 3) / ln_banks), b = g ceil(d / lanes) (tests/test_aux.c). */
 long long tfx_cycles_groups(const struct tfx_arch *a, const struct tfx_hw *h, unsigned ops,

@@ -1,5 +1,5 @@
 /* test_aux.c -- the auxiliary unit's golden model (model/tf_aux.c) against values worked
- * out by hand from docs/numerics-aux.md, plus exhaustive GELU checks for 8-bit (and two
+ * out by hand from docs/numerics.md, plus exhaustive GELU checks for 8-bit (and two
  * 16-bit) inputs, a bounded LayerNorm sweep and the command check. The references of the
  * sweeps are long double (model/tf_aux_host.c); every 1-LSB requirement is an assertion. */
 #include <setjmp.h>
@@ -701,7 +701,7 @@ static void test_host_fit(void **state)
     assert_int_equal(rs, 6);
 }
 
-/* The RTL's cycle model (docs/aux-rtl.md), worked by hand: 8 lanes, every stage built
+/* The RTL's cycle model (docs/architecture.md 3.6), worked by hand: 8 lanes, every stage built
  * (before the LayerNorm: S0, bias 1, requant 2, residual 1 = 5 registers; after it GELU 8). */
 static void test_cycles(void **state)
 {
@@ -737,7 +737,7 @@ static void test_cycles(void **state)
     assert_int_equal(tfx_lat_up(&hr), 4);
     assert_int_equal(tfx_op_latency(TFX_OP_GELU), 8);
     assert_int_equal(tfx_cycles_load(10), 11);
-    /* the closed form of docs/aux-rtl.md for the steady state with LayerNorm: per group of g
+    /* the closed form of docs/architecture.md 3.6 for the steady state with LayerNorm: per group of g
      * rows, b = g ceil(d / lanes) beats, max(b, 35 g + 1, (2 b + 35 g + 3) / banks) */
     for (int nb = 2; nb <= 3; nb++)
         for (int g = 1; g <= 4; g++)

@@ -1,6 +1,6 @@
 /* romgen.c -- writes templates/aux/tf_aux_gelu_rom.v, the GELU coefficient ROM of the
  * auxiliary unit, from the golden model's tfx_gelu_rom_init() (integer arithmetic only, the
- * same bits on every platform; docs/numerics-aux.md 11.6). The ROM does not depend on the
+ * same bits on every platform; docs/numerics.md 11.6). The ROM does not depend on the
  * configuration, so the file is a fixed-text template; `make aux-rom-check`
  * regenerates it and fails if the committed file differs. The generator can write the same
  * text with the same loop.
@@ -27,7 +27,7 @@ int main(int argc, char **argv)
             "// tf_aux_gelu_rom -- the GELU coefficient ROM of the auxiliary unit (fixed-text template,\n"
             "// written by tb/aux/romgen.c from tfx_gelu_rom_init() in model/tf_aux.c -- do not edit).\n"
             "//\n"
-            "// 256 segments of g(a) = a (1 - Phi(a)) over a in [0, 8), a in Q.28 (docs/numerics-aux.md\n"
+            "// 256 segments of g(a) = a (1 - Phi(a)) over a in [0, 8), a in Q.28 (docs/numerics.md\n"
             "// 11.6): entry s = {c0[25:0] (unsigned), c1[23:0] (signed), c2[17:0] (signed)}, all Q.28,\n"
             "// g(s/32 + w/32) ~ c0 + c1 w + c2 w^2. The contents do not depend on the configuration.\n"
             "// Handshake: none; registered read, data_o <= ROM[addr_i] when en_i. Latency: 1 cycle.\n"

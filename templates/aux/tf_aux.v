@@ -1,8 +1,8 @@
 // tf_aux -- the auxiliary unit behind the GEMM engine (fixed-text template): per-column bias,
 // requantization, residual add, LayerNorm over a row, GELU, chained by one command over M rows
 // of d elements that arrive in beats of Lanes elements (the engine's c_* stream).
-// Bit-exact with tfx_run() in model/tf_aux.c (docs/numerics-aux.md); cycles as
-// tfx_cycles_cmd() there; interface, formats and pipeline in docs/aux-rtl.md.
+// Bit-exact with tfx_run() in model/tf_aux.c (docs/numerics.md); cycles as
+// tfx_cycles_cmd() there; interface, formats and pipeline in docs/architecture.md 3.6.
 //
 //   in_*  -> S0 -> [BIAS 1] -> [REQUANT 2] -> [RESIDUAL 1 (+ 2 - bias - requant, if > 0)]
 //         -> LAYERNORM (row store, statistics, setup, normalize; or straight through)
@@ -130,7 +130,7 @@ module tf_aux #(
   localparam [RowW-1:0] LnRowsV = LnRows[RowW-1:0];
   localparam integer    LanesM1 = Lanes - 1;
   localparam [DivN-1:0] LanesM1V = LanesM1[DivN-1:0];
-  // static width checks of a chain (docs/numerics-aux.md 11.7)
+  // static width checks of a chain (docs/numerics.md 11.7)
   localparam RqGtRes  = (RqW > ResW),      AccGtRes  = (AccW > ResW);
   localparam ResGtLn  = (ResW > LnInW),    RqGtLn    = (RqW > LnInW),   AccGtLn = (AccW > LnInW);
   localparam LnGtGelu = (LnOutW > GeluInW), ResGtGelu = (ResW > GeluInW);

@@ -1,7 +1,7 @@
 // tf_aux_bias -- the bias stage of the auxiliary unit, Lanes lanes (fixed-text template).
 //
 // Lane j: y = sat_AccW(x + b), exact before the one saturation (tfx_bias in model/tf_aux.c,
-// docs/numerics-aux.md 11.2); with bypass_i high, y = x. The bias is a signed BiasW-bit
+// docs/numerics.md 11.2); with bypass_i high, y = x. The bias is a signed BiasW-bit
 // entry (BiasW <= AccW) read from the per-column bias memory by the caller.
 // Handshake: none; advances when en_i is high. Latency: 1 cycle.
 `default_nettype none

@@ -1,7 +1,7 @@
 // tf_aux_gelu -- one GELU lane of the auxiliary unit (fixed-text template).
 //
 // GELU(x) = relu(x) - g(|x|), g(a) = a (1 - Phi(a)) from a 256-segment quadratic ROM
-// (tf_aux_gelu_rom), bit-exact with tfx_gelu() in model/tf_aux.c (docs/numerics-aux.md 11.6):
+// (tf_aux_gelu_rom), bit-exact with tfx_gelu() in model/tf_aux.c (docs/numerics.md 11.6):
 //   1  ax  = |q| * in_mant                                   (GeluInW x 16 unsigned)
 //   2  a28 = ax << (28 - in_exp), or (ax + 2^(in_exp-29)) >> (in_exp - 28); big = a28 >= 2^31
 //   3  ROM read at segment a28[30:23] (registered); u = a28[22:3]

@@ -1,7 +1,7 @@
 // tf_aux_gelu_rom -- the GELU coefficient ROM of the auxiliary unit (fixed-text template,
 // written by tb/aux/romgen.c from tfx_gelu_rom_init() in model/tf_aux.c -- do not edit).
 //
-// 256 segments of g(a) = a (1 - Phi(a)) over a in [0, 8), a in Q.28 (docs/numerics-aux.md
+// 256 segments of g(a) = a (1 - Phi(a)) over a in [0, 8), a in Q.28 (docs/numerics.md
 // 11.6): entry s = {c0[25:0] (unsigned), c1[23:0] (signed), c2[17:0] (signed)}, all Q.28,
 // g(s/32 + w/32) ~ c0 + c1 w + c2 w^2. The contents do not depend on the configuration.
 // Handshake: none; registered read, data_o <= ROM[addr_i] when en_i. Latency: 1 cycle.

@@ -1,8 +1,8 @@
 // tf_aux_ln -- the LayerNorm stage of the auxiliary unit (fixed-text template): a row store
 // of LnBanks banks, per-row statistics, a per-row setup sequencer with the iterative
 // reciprocal square root (tf_aux_rsqrt), and Lanes normalize lanes (tf_aux_ln_lane).
-// Bit-exact with tfx_layernorm() in model/tf_aux.c (docs/numerics-aux.md 11.5); the cycle
-// count is tfx_cycles_cmd() there (docs/aux-rtl.md).
+// Bit-exact with tfx_layernorm() in model/tf_aux.c (docs/numerics.md 11.5); the cycle
+// count is tfx_cycles_cmd() there (docs/architecture.md 3.6).
 //
 // Rows arrive in groups: the rows m0 .. m0+g-1 of a group (g = grp_i, the last group of a
 // command possibly fewer) arrive as g * ceil(d / Lanes) beats in any order among themselves

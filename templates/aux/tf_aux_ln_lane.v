@@ -1,6 +1,6 @@
 // tf_aux_ln_lane -- one LayerNorm normalize lane of the auxiliary unit (fixed-text template).
 //
-// The per-element half of tfx_layernorm() in model/tf_aux.c (docs/numerics-aux.md 11.5), with
+// The per-element half of tfx_layernorm() in model/tf_aux.c (docs/numerics.md 11.5), with
 // the row's d R, S1 R and sh computed once per row by tf_aux_ln:
 //   2  p = x (d R) - S1 R                         = (d x - S1) R, exact    (LnInW x DRW)
 //   3  t = floor((p + 2^(sh-1)) / 2^sh)           n in Q.24, |t| < 2^30

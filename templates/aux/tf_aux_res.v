@@ -1,7 +1,7 @@
 // tf_aux_res -- the residual-add stage of the auxiliary unit, Lanes lanes (fixed-text
 // template).
 //
-// Lane j (tfx_residual in model/tf_aux.c, docs/numerics-aux.md 11.4):
+// Lane j (tfx_residual in model/tf_aux.c, docs/numerics.md 11.4):
 //   al = tfm_requant(r * 2^lsh, mult, shift, ResW + 1)   the operand aligned to the main scale
 //   y  = sat_ResW(x + al)                                 an (ResW+2)-bit adder
 // with bypass_i high, y = x. r (ResInW bits) enters PreLat cycles before x, when the beat

@@ -2,7 +2,7 @@
 // per cycle (fixed-text template).
 //
 // R = floor(2^45 / sqrt(qn)) for qn in [2^30, 2^32), by the radix-2 restoring digit recurrence
-// of tfx_ln_rsqrt() in model/tf_aux.c (docs/numerics-aux.md 11.5), adders only:
+// of tfx_ln_rsqrt() in model/tf_aux.c (docs/numerics.md 11.5), adders only:
 //   load:  sigma = 2^30, B = 0, R = 0
 //   step:  T = 4 B + qn; bit = (sigma >= T); if bit: sigma -= T
 //          R = 2 R + bit; B = 2 B + bit qn; sigma = 4 sigma
