@@ -182,8 +182,11 @@ static const void *aux_derive(const void *cfgp, const struct tf_plan *root, stru
     int ln_rows = c->layernorm ? c->ln_rows : 1;
     p->hw.ln_rows = ln_rows;
     p->hw.ln_banks = c->ln_banks;
-    /* M up to max_rows, and a group index below 2^(RowW-1) (tf_aux_ln's slots) */
-    p->row_w = imax(imax(tf_clog2((long long)c->max_rows + 1), tf_clog2((long long)ln_rows + 1) + 1), 2);
+    /* M up to max_rows; with LayerNorm, tf_aux_ln keeps a group's slot (max(clog2(ln_rows), 1)
+     * bits) and compares rows within a group in RowW bits: RowW >= slot bits + 2 (which also
+     * gives ln_rows < 2^(RowW-1), the model's rule) */
+    int slot_w = imax(tf_clog2(ln_rows), 1);
+    p->row_w = imax(tf_clog2((long long)c->max_rows + 1), c->layernorm ? slot_w + 2 : 2);
     p->hw.row_bits = p->row_w;
     const char *why = tfx_check(ar);
     if (why) /* the key ranges and the rules above enforce every condition the model checks */
