@@ -6,14 +6,18 @@
 #                 lint and Icarus for every configs/examples/*.ini, configs/large/*.ini and
 #                 tests/golden/*.ini,
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
-#                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini
+#                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini,
+#                 auxiliary-unit lint, Verilator and Icarus co-simulation for configs/aux/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini;
 #                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
+#   make aux-cosim | aux-icarus | aux-synth    the auxiliary unit of a design with an [aux] section
+#   make aux-rom-check  the GELU ROM template (templates/aux/tf_aux_gelu_rom.v) equals the model's
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
-#   make test-long  the long sweeps: the full bad-input corpus and 10 minutes of fuzzing
+#   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, and the
+#                 auxiliary unit's matrix at seeds 1..5 with longer runs
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
 SHELL   := /bin/bash
@@ -28,15 +32,22 @@ EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*
             $(sort $(wildcard tests/golden/*.ini))
 TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
+AUX_MATRIX := $(sort $(wildcard configs/aux/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
 GEN_HDR   := gen/tforge.h gen/block.h gen/blocks/registry.h $(wildcard gen/blocks/*.h) gen/out/out.h
-TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/*/*.v)
-MODEL_SRC := model/tf_model.c model/tf_attn.c
+# Templates: templates/*.v and templates/<dir>/*.v, embedded under their path below
+# templates/ ("gemm/tf_gemm.v"); a name without a directory finds them too.
+TEMPLATES := $(sort $(wildcard templates/*.v) $(wildcard templates/*/*.v))
+MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c
+# The models the generator links: the attention and auxiliary plans take constants and
+# checks from them (tf_aux.c uses tf_model.c's requantization).
+GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
-        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth badinput fuzz test-long tb-selftest
+        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
+        aux-rom-check badinput fuzz test-long tb-selftest
 all: tforge
 tforge: $(TFORGE)
 
@@ -54,15 +65,15 @@ $(B)/templates.c: $(B)/embed $(TEMPLATES)
 $(B)/templates.o: $(B)/templates.c $(GEN_HDR)
 	$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -Igen -Imodel -c -o $@ $<
 
-# The generator links the attention model: the plan takes its constants from it.
-$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o model/tf_attn.c model/tf_attn.h
-	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) model/tf_attn.c $(B)/templates.o -linih -ljansson -lm
+$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o $(GEN_MODEL) $(GEN_MODEL:.c=.h)
+	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) $(GEN_MODEL) $(B)/templates.o -linih -ljansson -lm
 
 include tests/tests.mk
 
 # D="section.key=value ..." overrides keys of CONFIG (a variant gets its own directories)
 FLOW_D := $(foreach d,$(D),-D $(d))
-gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth: deps $(TFORGE)
+gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth \
+aux-cosim aux-icarus aux-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
 run: deps $(TFORGE)
@@ -70,7 +81,7 @@ run: deps $(TFORGE)
 
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
-	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX)
+	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX) $(AUX_MATRIX)
 
 # The verification layer's own checks (JSON, options, scoreboard, draws)
 tb-selftest: $(B)/tb_selftest
@@ -85,12 +96,28 @@ badinput: deps $(TFORGE)
 fuzz: deps
 	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),300)
 
+# the auxiliary unit's matrix: seeds 1..5, 600 Verilator and 200 Icarus commands each
 test-long: deps $(TFORGE)
 	@python3 tests/badinput.py --full
 	@scripts/fuzz.sh 600
+	@for s in 1 2 3 4 5; do for c in $(AUX_MATRIX); do \
+	  SEED=$$s AUX_CMDS=600 scripts/flow.sh aux-cosim $$c || exit 1; \
+	  SEED=$$s AUX_ICARUS_CMDS=200 scripts/flow.sh aux-icarus $$c || exit 1; \
+	done; done; echo "test-long: aux matrix, seeds 1..5: passed"
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh
+
+# The GELU coefficient ROM is fixed text (templates/aux/tf_aux_gelu_rom.v); tb/aux/romgen.c
+# writes it from the model: the committed template must be what the model computes.
+$(B)/aux/romgen: tb/aux/romgen.c model/tf_aux.c model/tf_model.c model/tf_aux.h model/tf_model.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Imodel -o $@ tb/aux/romgen.c model/tf_aux.c model/tf_model.c -lm
+
+aux-rom-check: $(B)/aux/romgen
+	@$(B)/aux/romgen $(B)/aux/tf_aux_gelu_rom.v
+	@cmp $(B)/aux/tf_aux_gelu_rom.v templates/aux/tf_aux_gelu_rom.v
+	@echo "aux-rom-check: templates/aux/tf_aux_gelu_rom.v equals the ROM of model/tf_aux.c (tfx_gelu_rom_init)"
 
 clean:
 	rm -rf $(B) rtl_out

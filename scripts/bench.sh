@@ -4,7 +4,9 @@
 # Writes build/bench/gemm.csv, build/bench/simspeed.csv, build/bench/gen.csv, and
 # (scripts/bench_trf.sh) build/bench/trf_area.csv, (scripts/bench_store.sh)
 # build/bench/store_chain.csv and store_area.csv, and (bench/attn_accuracy.c)
-# build/bench/attn_accuracy.csv, and (scripts/bench_attn.sh) attn_cycles.csv, attn_bytes.csv.
+# build/bench/attn_accuracy.csv, and (scripts/bench_attn.sh) attn_cycles.csv, attn_bytes.csv,
+# and (scripts/bench_aux.sh) the auxiliary unit's aux_gelu_accuracy.csv, aux_gelu_error.csv and
+# .png, aux_ln_accuracy.csv, aux_cycles_rtl.csv, aux_cycles_model.csv, aux_area.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -74,3 +76,6 @@ build/attn_accuracy --csv "$out/attn_accuracy.csv"
 echo
 echo "== attention unit: cycles per decode step and bytes per step (build/bench/attn_cycles.csv, attn_bytes.csv)"
 scripts/bench_attn.sh
+echo
+echo "== auxiliary unit: accuracy (GELU, LayerNorm), cycles per row, area per function (build/bench/aux_*)"
+scripts/bench_aux.sh

@@ -11,14 +11,15 @@
 #   [BLOCK-]icarus     Icarus self-checking bench of BLOCK on golden-model vectors
 #   [BLOCK-]synth      Yosys generic synthesis of BLOCK's top
 #   dir                print rtl_out/<variant> and build/<variant>
-# BLOCK is gemm (the default: cosim = gemm-cosim), trf or attn.
+# BLOCK is gemm (the default: cosim = gemm-cosim), trf, attn or aux.
 #
 # <variant> is the design's name; with -D overrides that leave design.name alone it is
 # NAME-<8 hex digits of the overrides>, so variants of one config do not overwrite each
 # other. Generated files whose contents did not change keep their times (tforge gen
 # does that), so an unchanged design is not rebuilt.
 # Environment: TFORGE (generator), SEED, COSIM_ARGS, ICARUS_TESTS, TRF_CYCLES,
-# TRF_ICARUS_CYCLES, ATTN_STEPS, ATTN_ARGS, ATTN_ICARUS_STEPS.
+# TRF_ICARUS_CYCLES, ATTN_STEPS, ATTN_ARGS, ATTN_ICARUS_STEPS, AUX_CMDS, AUX_ARGS,
+# AUX_ICARUS_CMDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -43,19 +44,21 @@ mf() { python3 scripts/manifest.py "$manifest" "$@"; }
 # ---- what each block's verification needs (the only per-block table of the flow) -----
 # A block's harness is tb/<block>/*.cpp on tb/common/, its Icarus bench tb/<block>/tb.v
 # with the vector writer tb/<block>/vecgen.c; both link the block's golden model.
-declare -A MODEL=(   [gemm]=model/tf_model.c [trf]=model/tf_model.c [attn]=model/tf_attn.c )
-declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj )
-declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness )
-declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn )
-declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json )
-declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst )
-declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ )
+declare -A MODEL=(   [gemm]=model/tf_model.c [trf]=model/tf_model.c [attn]=model/tf_attn.c
+                     [aux]="model/tf_aux.c model/tf_aux_host.c model/tf_model.c" )
+declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj [aux]=auxobj )
+declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness [aux]=aux_harness )
+declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux )
+declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json [aux]=aux_cosim.json )
+declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst [aux]=aux_fail.fst )
+declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [aux]=aux_ )
 
 harness_args() { # block -> the harness's run arguments
   case $1 in
     gemm) echo "${COSIM_ARGS:-}" ;;
     trf)  echo "--cycles ${TRF_CYCLES:-100000}" ;;
     attn) echo "--steps ${ATTN_STEPS:-600} ${ATTN_ARGS:-}" ;;
+    aux)  echo "--cmds ${AUX_CMDS:-250} ${AUX_ARGS:-}" ;;
   esac
 }
 vector_count() { # block -> how many vector tests the Icarus bench runs
@@ -63,6 +66,7 @@ vector_count() { # block -> how many vector tests the Icarus bench runs
     gemm) echo "${ICARUS_TESTS:-8}" ;;
     trf)  echo "${TRF_ICARUS_CYCLES:-3000}" ;;
     attn) echo "${ATTN_ICARUS_STEPS:-120}" ;;
+    aux)  echo "${AUX_ICARUS_CMDS:-40}" ;;
   esac
 }
 
@@ -92,9 +96,11 @@ lint() {
     n=$((n + $(wc -l <"$rtl/$flist")))
     tops="$tops${tops:+, }$top"
   done < <(mf tops)
-  # each template must also be clean on its own (at its default parameters)
+  # each template must also be clean on its own (at its default parameters), with its
+  # directory and templates/ as library paths
   for f in templates/*.v templates/*/*.v; do
-    verilator --lint-only -Wall -y templates -y "$(dirname "$f")" "$f" >>"$log" 2>&1 || { cat "$log"; return 1; }
+    [ -e "$f" ] || continue
+    verilator --lint-only -Wall -y "$(dirname "$f")" -y templates "$f" >>"$log" 2>&1 || { cat "$log"; return 1; }
   done
   echo "lint $variant: verilator -Wall, iverilog -Wall, yosys check -assert: 0 warnings ($tops; $n files)"
 }
@@ -108,7 +114,7 @@ build_harness() {
     local t0=$SECONDS
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix "${H_PFX[$blk]}" --top-module "$top" -Mdir "$obj" -F "$rtl/$flist" \
-      "$root/tb/$blk"/*.cpp "$root/${MODEL[$blk]}" \
+      "$root/tb/$blk"/*.cpp $(printf "$root/%s " ${MODEL[$blk]}) \
       -CFLAGS "-O2 -Wall -Wextra -DTFP_SINGLE_DESIGN -include $root/$rtl/${name}_params.h -I$root/model -I$root/tb/common" \
       -LDFLAGS -lm -o "$bin" >"$out/verilator_${blk}_build.log" 2>&1 \
       || { tail -30 "$out/verilator_${blk}_build.log"; echo "$blk-cosim $variant: verilator build failed"; return 1; }
@@ -140,7 +146,7 @@ icarus() {
   # the bench includes tfp_params.vh: the design's header, under its TFP_* names
   printf '`define TFP_SINGLE_DESIGN\n`include "%s_params.vh"\n' "$name" >"$out/tfp_params.vh"
   gcc -std=c11 -O2 -Wall -Werror -DTFP_SINGLE_DESIGN -include "$rtl/${name}_params.h" -Imodel \
-    -Itb/common -o "$out/${p}vecgen" "tb/$blk/vecgen.c" "${MODEL[$blk]}" -lm
+    -Itb/common -o "$out/${p}vecgen" "tb/$blk/vecgen.c" ${MODEL[$blk]} -lm
   "$out/${p}vecgen" "${SEED:-1}" "$(vector_count "$blk")" "$out/${p}vectors.txt"
   iverilog -g2005 -Wall -I "$out" -I "$rtl" -I tb/common -o "$out/${p}tb.vvp" "tb/$blk/tb.v" $(sed "s|^|$rtl/|" "$rtl/$flist")
   vvp -n "$out/${p}tb.vvp" +vec="$out/${p}vectors.txt" | tee "$out/${p}icarus.log" | grep -E "^ICARUS"
@@ -170,8 +176,8 @@ case "$step" in
   dir) echo "$rtl $out" ;;
   lint) lint ;;
   cosim|icarus|synth) "$step" gemm ;;
-  gemm-cosim|trf-cosim|attn-cosim) cosim "${step%-cosim}" ;;
-  gemm-icarus|trf-icarus|attn-icarus) icarus "${step%-icarus}" ;;
-  gemm-synth|trf-synth|attn-synth) synth "${step%-synth}" ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn)" >&2; exit 2 ;;
+  gemm-cosim|trf-cosim|attn-cosim|aux-cosim) cosim "${step%-cosim}" ;;
+  gemm-icarus|trf-icarus|attn-icarus|aux-icarus) icarus "${step%-icarus}" ;;
+  gemm-synth|trf-synth|attn-synth|aux-synth) synth "${step%-synth}" ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux)" >&2; exit 2 ;;
 esac

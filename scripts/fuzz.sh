@@ -12,8 +12,8 @@ CLANG=$(command -v clang || command -v clang-14 || true)
 [ -n "$CLANG" ] || { echo "fuzz: clang not found (scripts/install-deps.sh installs it)"; exit 1; }
 [ -f build/templates.c ] || make --no-print-directory build/templates.c >/dev/null
 srcs=(gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c gen/blocks/*.c gen/out/*.c
-      model/tf_attn.c build/templates.c tests/fuzz_cfg.c)
-if [ ! -x "$out/fuzz_cfg" ] || [ -n "$(find "${srcs[@]}" gen/*.h gen/blocks/*.h -newer "$out/fuzz_cfg")" ]; then
+      model/tf_attn.c model/tf_aux.c model/tf_model.c build/templates.c tests/fuzz_cfg.c)
+if [ ! -x "$out/fuzz_cfg" ] || [ -n "$(find "${srcs[@]}" gen/*.h gen/blocks/*.h model/*.h -newer "$out/fuzz_cfg")" ]; then
   "$CLANG" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -Wno-overlength-strings -Igen -Imodel -o "$out/fuzz_cfg" "${srcs[@]}" -linih -ljansson -lm
 fi

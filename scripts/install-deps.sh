@@ -33,8 +33,20 @@ else
   need+=(libinih-dev libjansson-dev libcmocka-dev)
 fi
 
+# matplotlib (make bench: the auxiliary unit's accuracy plot), pinned. python3 may be a
+# pip-managed interpreter (pip installs it) or Debian's (apt's python3-matplotlib).
+MPL_VERSION=3.8.4
+if have_cmd python3 && ! python3 -c 'import matplotlib' >/dev/null 2>&1; then
+  if python3 -m pip --version >/dev/null 2>&1 &&
+     python3 -m pip install --quiet --disable-pip-version-check "matplotlib==$MPL_VERSION" >/dev/null 2>&1; then
+    echo "install-deps: installed matplotlib $MPL_VERSION (pip)"
+  else
+    need+=(python3-matplotlib)
+  fi
+fi
+
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer)"
+  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib)"
   exit 0
 fi
 
@@ -52,7 +64,7 @@ install-deps: this system has no apt-get. Install these yourself, then run make 
   Verilator >= 5.006, Icarus Verilog >= 11, Yosys >= 0.23, libinih (ini.h, -linih),
   jansson >= 2.13 (jansson.h, -ljansson),
   cmocka >= 1.1 (cmocka.h, -lcmocka), a C11 compiler, a C++ compiler, GNU make, python3,
-  clang >= 14 with libFuzzer and the ASan/UBSan runtimes (-fsanitize=fuzzer).
+  clang >= 14 with libFuzzer and the ASan/UBSan runtimes (-fsanitize=fuzzer), matplotlib (make bench).
   (Debian package names: ${need[*]})
 MSG
   exit 1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh CONFIG... [-- LIGHT_CONFIG...] [--full CONFIG...] -- make test: unit tests
 # (plain, then ASan+UBSan), the docs transcripts, the bad-input corpus
-# (tests/badinput.py) and a short fuzz run of the config loader (scripts/fuzz.sh), then
+# (tests/badinput.py), a short fuzz run of the config loader (scripts/fuzz.sh) and the GELU
+# ROM template against the model (make aux-rom-check), then
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
 # arrays, golden-text configs): lint and the Icarus runs.
@@ -20,7 +21,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: )' "$log" | tail -1 | cut -c1-140)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -35,11 +36,13 @@ check "docs: transcripts match the binary" python3 tests/doccheck.py
 check "tb/common self-test" make --no-print-directory tb-selftest
 check "bad-input corpus" python3 tests/badinput.py
 check "fuzz: config loader" scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+check "aux: GELU ROM template = the model's ROM" make --no-print-directory aux-rom-check
 # What each block's verification runs: a Verilator co-simulation (full configs) and an
 # Icarus run on golden-model vectors (full and light configs), sized for each design.
 block_cosim() { # block config name
   case $1 in
     gemm) check "$3: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$2" ;;
+    aux)  check "$3: aux verilator cosim" env AUX_CMDS="${AUX_CMDS:-250}" scripts/flow.sh aux-cosim "$2" ;;
     *)    check "$3: $1 verilator cosim" scripts/flow.sh "$1-cosim" "$2" ;;
   esac
 }
@@ -58,6 +61,9 @@ block_icarus() { # block config name
       words=$(mf param trf TRF_WORDS)
       cycles=${TRF_ICARUS_CYCLES:-$(( words > 64 ? 500 : 2000 ))}
       check "$3: trf icarus cosim" env TRF_ICARUS_CYCLES=$cycles scripts/flow.sh trf-icarus "$2" ;;
+    aux)
+      # 40 golden-model commands (rows up to 4096 elements: Icarus runs them in seconds)
+      check "$3: aux icarus cosim" env AUX_ICARUS_CMDS="${AUX_ICARUS_CMDS:-40}" scripts/flow.sh aux-icarus "$2" ;;
     attn)
       # up to 300 steps, fewer for large caches (Icarus runs about 400x slower); the bench
       # drives one head lane, so parallel-head units are checked in Verilator only

@@ -197,14 +197,14 @@ static void test_unknown_section(void **state)
     struct ctx *c = *state;
     load(c, good(c, "[arrray]\nrows = 4\n"), NULL, 0);
     expect_shape(c, "t.ini:8", "arrray.rows = 4", "unknown section [arrray]",
-                 "design, array, gemm, trf, attn");
+                 "design, array, gemm, trf, attn, aux");
     load(c, mk(c, "tiny", "4", "4", "\n\n[Design]\nname = x\n"), NULL, 0);
     expect_shape(c, "t.ini:10", "Design.name = x", "unknown section [Design]",
-                 "design, array, gemm, trf, attn");
+                 "design, array, gemm, trf, attn, aux");
     /* a section with no keys never reaches libinih's handler; it is caught too */
     load(c, good(c, "[bogus]\n"), NULL, 0);
     assert_int_equal(c->status, TF_EXIT_INPUT);
-    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn)");
+    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux)");
 }
 
 static void test_unknown_key(void **state)
@@ -228,7 +228,7 @@ static void test_key_outside_section(void **state)
     /* "t.ini:1: rows = 4: key outside any section (legal sections: ...)" */
     const char *pre = "t.ini:1: rows = 4: ";
     if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "key outside any section") ||
-        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn)"))
+        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn, aux)"))
         fail_msg("unexpected message \"%s\"", c->msg);
 }
 
@@ -495,7 +495,7 @@ static void test_define_bad_values(void **state)
                  "rows, cols, dataflow, operand_bits");
     const char *d2[] = {"arr.rows=4"};
     load(c, good(c, NULL), d2, 1);
-    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn");
+    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn, aux");
     const char *d3[] = {"array.rows=65"};
     load(c, good(c, NULL), d3, 1);
     expect_shape(c, "-D:1", "array.rows = 65", "out of range", "1..64");
@@ -805,7 +805,7 @@ static void test_bom(void **state)
     LOAD_BYTES(c, "\xef\xbb\xbf[attn]\n[design]\nname = t\n[array]\nrows = 2\ncols = 2\n");
     assert_string_equal(c->msg, "t.ini: attn.banks: required key is missing (legal: 1..64)");
     LOAD_BYTES(c, "\xef\xbb\xbf[bogus]\n[design]\nname = t\n");
-    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn)");
+    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux)");
 }
 
 static void test_section_header_text(void **state)
@@ -889,7 +889,7 @@ static void test_blocks_optional(void **state)
     load(c, "[design]\nname = nothing\n", NULL, 0);
     assert_string_equal(c->msg, "t.ini: no block to build: the config names only the design (legal: "
                                 "at least one of the sections [array] (GEMM engine), [trf] "
-                                "(two-direction register file), [attn] (attention unit))");
+                                "(two-direction register file), [attn] (attention unit), [aux] (auxiliary unit))");
     assert_int_equal(load(c, "[design]\nname = a\n[attn]\nbanks = 2\ntokens_per_bank = 4\n"
                              "head_dim = 8\n", NULL, 0), 0);
     assert_null(G(c));
@@ -1068,6 +1068,16 @@ static const struct {
     {"attn", "prob_bits", "15"},      {"attn", "importance_bits", "32"},
     {"attn", "prune", "importance"},  {"attn", "recent", "0"},
     {"attn", "topk", "0"},
+    {"aux", "bias", "true"},          {"aux", "requant", "true"},
+    {"aux", "residual", "true"},      {"aux", "layernorm", "true"},
+    {"aux", "gelu", "true"},          {"aux", "lanes", "8"},
+    {"aux", "max_d", "4096"},         {"aux", "max_rows", "512"},
+    {"aux", "acc_bits", "32"},        {"aux", "bias_bits", "32"},
+    {"aux", "rq_bits", "16"},         {"aux", "res_bits", "20"},
+    {"aux", "res_in_bits", "8"},      {"aux", "ln_in_bits", "20"},
+    {"aux", "ln_out_bits", "8"},      {"aux", "ln_max_d", "1024"},
+    {"aux", "ln_rows", "8"},          {"aux", "ln_banks", "2"},
+    {"aux", "gelu_in_bits", "16"},    {"aux", "gelu_out_bits", "8"},
     {"trf", "rows", "(required in [trf])"}, {"trf", "cols", "(required in [trf])"},
     {"trf", "width", "8"},            {"trf", "read_ports", "1"},
     {"trf", "impl", "flops"},         {"trf", "write_mask", "true"},

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,6 +122,32 @@ static int is_template(const struct tf_plan *p, const char *name)
             return 1;
     }
     return 0;
+}
+
+/* The file of template NAME ("tf_skid.v", "aux/tf_aux.v"): templates/NAME, or, for a name
+ * without its directory, templates/<dir>/NAME. */
+static char *template_path(const char *name)
+{
+    char *path = tu_fmt("templates/%s", name);
+    if (access(path, R_OK) == 0)
+        return path;
+    DIR *d = opendir("templates");
+    if (!d)
+        return path;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = tu_fmt("templates/%s/%s", e->d_name, name);
+        if (access(sub, R_OK) == 0) {
+            free(path);
+            path = sub;
+            break;
+        }
+        free(sub);
+    }
+    closedir(d);
+    return path;
 }
 
 /* The copied fixed-text modules of dir are their templates/ file under the two-line
@@ -282,6 +309,7 @@ static void golden(struct ctx *c, const char *design)
 static void test_golden_tiny_os(void **state) { golden(*state, "tiny_os"); }
 static void test_golden_tiny_ws(void **state) { golden(*state, "tiny_ws"); }
 static void test_golden_tiny_attn(void **state) { golden(*state, "tiny_attn"); }
+static void test_golden_tiny_aux(void **state) { golden(*state, "tiny_aux"); }
 
 /* The tforge binary writes the same text as the library (main.c adds nothing
  * and loses nothing). */
@@ -291,8 +319,8 @@ static void test_golden_binary(void **state)
     if (access(bin, X_OK) != 0)
         fail_msg("tforge binary %s not found: run make tforge, or set TFORGE_BIN", bin);
     struct ctx *c = *state;
-    static const char *const designs[] = {"tiny_os", "tiny_ws", "tiny_attn"};
-    for (int i = 0; i < 3; i++) {
+    static const char *const designs[] = {"tiny_os", "tiny_ws", "tiny_attn", "tiny_aux"};
+    for (int i = 0; i < 4; i++) {
         char *ini = tu_fmt(GOLDEN "/%s.ini", designs[i]);
         const struct tf_plan *p = plan_file(c, ini);
         char *gdir = tu_fmt(GOLDEN "/%s", designs[i]);
@@ -401,6 +429,7 @@ static void test_generated_structure(void **state)
     check_structure(*state, "tiny_os");
     check_structure(*state, "tiny_ws");
     check_structure(*state, "tiny_attn");
+    check_structure(*state, "tiny_aux");
 }
 
 /* ---- the emitter ------------------------------------------------------------- */
@@ -589,7 +618,7 @@ static void test_embedded_templates(void **state)
      * embed tool escapes \, ", ? and tabs) */
     assert_true(tf_ntemplates >= 10);
     for (int i = 0; i < tf_ntemplates; i++) {
-        char *path = tu_fmt("templates/%s", tf_templates[i].name);
+        char *path = template_path(tf_templates[i].name);
         size_t len = 0;
         char *disk = tu_read(path, &len);
         if (!disk)
@@ -636,6 +665,7 @@ int main(void)
         T(test_golden_tiny_os),
         T(test_golden_tiny_ws),
         T(test_golden_tiny_attn),
+        T(test_golden_tiny_aux),
         T(test_golden_binary),
         T(test_generated_structure),
         T(test_indentation),

@@ -8,17 +8,18 @@
 #
 # One test binary per stage: test_cfg (parse/validate, CLI, output directory),
 # test_plan, test_emit (golden text, emitter), test_model (golden and cycle model),
-# test_attn (the attention unit's golden model).
+# test_attn (the attention unit's golden model), test_aux (the auxiliary unit's golden and
+# cycle model, its RTL command check).
 # They run from the repository root: they read tests/golden/ and templates/, and
 # scratch directories go to build/tests-scratch/. The binary-level tests run
 # $TFORGE_BIN (default build/tforge).
 
-UT_NAMES := test_cfg test_plan test_emit test_model test_attn
+UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux
 UT_DIR   := $(B)/tests
 UT_ADIR  := $(B)/tests-asan
 UT_INC   := -Igen -Imodel -Itests
 UT_LIBS  := -linih -ljansson -lcmocka -lm
-UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h tests/tutil.h
+UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h tests/tutil.h
 UT_SRC   := $(GEN_SRC) $(MODEL_SRC) tests/tutil.c
 UT_SAN   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -54,7 +55,7 @@ $(UT_ADIR)/test_%: tests/test_%.c $(UT_AOBJS) $(UT_HDRS)
 
 $(UT_ATF): gen/main.c $(UT_AOBJS) $(GEN_HDR)
 	$(CC) $(WARN) $(UT_SAN) -Igen -Imodel -o $@ gen/main.c \
-	    $(filter $(UT_ADIR)/obj/gen/%,$(UT_AOBJS)) $(UT_ADIR)/obj/model/tf_attn.o \
+	    $(filter $(UT_ADIR)/obj/gen/%,$(UT_AOBJS)) $(patsubst %.c,$(UT_ADIR)/obj/%.o,$(GEN_MODEL)) \
 	    $(UT_ADIR)/obj/templates.o -linih -ljansson -lm
 
 # Probe whether LeakSanitizer can run here: it stops the world with ptrace,

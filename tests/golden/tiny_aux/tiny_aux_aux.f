@@ -1,0 +1,15 @@
+tf_ram_1r1w.v
+tf_skid.v
+tf_delay.v
+tf_requant.v
+tf_aux_fit.v
+tf_aux_bias.v
+tf_aux_rq.v
+tf_aux_res.v
+tf_aux_gelu_rom.v
+tf_aux_gelu.v
+tf_aux_rsqrt.v
+tf_aux_ln_lane.v
+tf_aux_ln.v
+tf_aux.v
+tiny_aux_aux.v
