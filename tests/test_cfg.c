@@ -905,6 +905,30 @@ static void test_blocks_optional(void **state)
     assert_string_equal(c->msg, "t.ini: array.rows: required key is missing (legal: 1..64)");
 }
 
+/* An auxiliary unit beside the GEMM engine takes its result beats: the rules between blocks. */
+static void test_aux_with_gemm(void **state)
+{
+    struct ctx *c = *state;
+    static const char base[] = "[design]\nname = t\n[array]\nrows = 4\ncols = 4\n[aux]\n";
+    load(c, base, NULL, 0);
+    assert_string_equal(c->msg, "t.ini:5: aux.lanes = 8 (default), array.cols = 4: the unit takes the "
+                                "engine's result beats, one lane per array column (legal: lanes = 4)");
+    const char *d1[] = {"aux.lanes=4"};
+    assert_int_equal(load(c, base, d1, 1), 0);
+    const char *d2[] = {"aux.lanes=4", "aux.acc_bits=16", "aux.bias_bits=16"};
+    load(c, base, d2, 3);
+    expect_shape(c, "-D:2", "aux.acc_bits = 16, array.operand_bits = 8 (default), gemm.max_k = 64 "
+                 "(default)", "narrower than the engine's 22-bit accumulators", "acc_bits 22..48");
+    const char *d3[] = {"aux.lanes=4", "gemm.max_n=128", "aux.max_d=100", "aux.ln_max_d=100"};
+    load(c, base, d3, 4);
+    expect_shape(c, "-D:3", "aux.max_d = 100, gemm.max_n = 128 (-D:2)",
+                 "shorter than the engine's longest result row", "max_d 128..4096");
+    const char *d4[] = {"aux.lanes=4", "gemm.max_m=600"};
+    load(c, base, d4, 2);
+    expect_shape(c, "-D:2", "aux.max_rows = 512 (default), gemm.max_m = 600",
+                 "fewer rows than the engine's largest result", "max_rows 600..65535");
+}
+
 static void test_define_trimmed(void **state)
 {
     struct ctx *c = *state;
@@ -1130,8 +1154,15 @@ static void test_key_table(void **state)
             /* a [trf] or [attn] key brings its section, which needs its required keys */
             const char *trf[] = {def, "trf.rows=2", "trf.cols=3"};
             const char *attn[] = {def, "attn.banks=2", "attn.tokens_per_bank=4"};
-            const char **defs = !strcmp(all_keys[i].section, "attn") ? attn : trf;
-            int ndefs = strcmp(all_keys[i].section, "trf") && strcmp(all_keys[i].section, "attn") ? 1 : 3;
+            /* beside the 4-column engine of good(), the unit has 4 lanes (a lanes key
+             * itself is checked alone: its default is exercised by the aux-only configs) */
+            const char *aux[] = {def, "aux.lanes=4"};
+            const char **defs = !strcmp(all_keys[i].section, "attn") ? attn
+                                : !strcmp(all_keys[i].section, "aux") ? aux : trf;
+            int ndefs = !strcmp(all_keys[i].section, "aux") ? (strcmp(all_keys[i].key, "lanes") ? 2 : 1)
+                        : strcmp(all_keys[i].section, "trf") && strcmp(all_keys[i].section, "attn") ? 1 : 3;
+            if (!strcmp(all_keys[i].section, "aux") && !strcmp(all_keys[i].key, "lanes"))
+                continue; /* lanes = 8 against good()'s 4 columns is refused, by design */
             if (load(c, good(c, NULL), defs, ndefs) != 0)
                 fail_msg("documented default %s: %s", def, c->msg);
         }
@@ -1606,6 +1637,7 @@ int main(void)
         T(test_long_lines),
         T(test_define_trimmed),
         T(test_blocks_optional),
+        T(test_aux_with_gemm),
         T(test_text_bytes),
         T(test_bom),
         T(test_section_header_text),

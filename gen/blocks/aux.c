@@ -3,6 +3,7 @@
  * bits), report lines, params section and top <name>_aux. The Verilog wrapper is
  * aux_rtl.c; the logic templates/aux/; the arithmetic model/tf_aux.c. */
 #include "blocks/aux.h"
+#include "blocks/gemm.h"
 
 #include <string.h>
 
@@ -144,9 +145,30 @@ static void aux_check(const void *cfgp, struct tf_rules *r)
         rule_fail(r, arena_printf(r->a, "aux.%s,%s", wkey[st], keys), legal,
                   "no command can use the %s stage: its input is at least %d bits", stage_title[st], need);
     }
-    long long b, q, g, s, rom;
-    aux_storage(c, &b, &q, &g, &s, &rom);
-    long long bits = b + q + g + s + rom;
+    /* Fed by the GEMM engine's result beats (c_data_o, c_row_o, c_col_o) when the design
+     * builds both: a beat is a row piece of array.cols lanes of acc_bits, rows up to max_m
+     * and columns up to max_n. */
+    const struct gemm_cfg *g = r->cfg->blk[TF_BLK_gemm];
+    if (g) {
+        int acc = tf_acc_width(g->operand_bits, g->max_k);
+        if (c->lanes != g->cols)
+            rule_fail(r, "aux.lanes,array.cols", arena_printf(r->a, "lanes = %d", g->cols),
+                      "the unit takes the engine's result beats, one lane per array column");
+        if (c->acc_bits < acc)
+            rule_fail(r, "aux.acc_bits,array.operand_bits,gemm.max_k",
+                      arena_printf(r->a, "acc_bits %d..48", acc),
+                      "narrower than the engine's %d-bit accumulators", acc);
+        if (c->max_d < g->max_n)
+            rule_fail(r, "aux.max_d,gemm.max_n", arena_printf(r->a, "max_d %d..4096", g->max_n),
+                      "shorter than the engine's longest result row");
+        if (c->max_rows < g->max_m)
+            rule_fail(r, "aux.max_rows,gemm.max_m",
+                      arena_printf(r->a, "max_rows %d..65535", g->max_m),
+                      "fewer rows than the engine's largest result");
+    }
+    long long b, q, gr, s, rom;
+    aux_storage(c, &b, &q, &gr, &s, &rom);
+    long long bits = b + q + gr + s + rom;
     if (bits > TF_MAX_BUFFER_BITS)
         rule_fail(r, "aux.lanes,aux.max_d,aux.ln_max_d,aux.ln_rows,aux.ln_banks,aux.ln_in_bits",
                   arena_printf(r->a, "at most %lld bits", TF_MAX_BUFFER_BITS),
