@@ -6,7 +6,9 @@
 #                 lint and Icarus for every configs/examples/*.ini, configs/large/*.ini and
 #                 tests/golden/*.ini,
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
-#                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini
+#                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini,
+#                 memory-system lint, GEMM co-simulation with the buffer write port and the
+#                 DMA/AXI4 cocotb test for configs/mem/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini;
 #                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
@@ -28,6 +30,7 @@ EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*
             $(sort $(wildcard tests/golden/*.ini))
 TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
+MEM_MATRIX := $(sort $(wildcard configs/mem/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
@@ -70,7 +73,7 @@ run: deps $(TFORGE)
 
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
-	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX)
+	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX) $(MEM_MATRIX)
 
 # The verification layer's own checks (JSON, options, scoreboard, draws)
 tb-selftest: $(B)/tb_selftest

@@ -45,8 +45,23 @@ check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LM
 block_cosim() { # block config name
   case $1 in
     gemm) check "$3: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$2" ;;
+    # the memory system: its engine side (buffer write port, halves, writes during GEMMs)
+    # is the gemm co-simulation above; its DMA and AXI master here (Icarus, cocotbext-axi)
+    mem)  # shellcheck disable=SC2046
+          check "$3: mem cocotb (DMA, AXI4)" tb/mem/cocotb/run.sh $(mem_cocotb_params) ;;
     *)    check "$3: $1 verilator cosim" scripts/flow.sh "$1-cosim" "$2" ;;
   esac
+}
+# The DMA engine of a design with a memory system, at the design's parameters (from its
+# manifest), against cocotbext-axi's AXI slave.
+mem_cocotb_params() {
+  local g="mf param gemm" m="mf param mem"
+  echo "DW=$($m MEM_DATA_BITS) AddrW=$($m MEM_ADDR_BITS) IdW=$($m MEM_ID_BITS) BurstLen=$($m MEM_BURST_LEN)" \
+       "MaxRd=$($m MEM_MAX_READS) MaxWr=$($m MEM_MAX_WRITES) R=$($g ROWS) C=$($g COLS) LMax=$($m MEM_LANES)" \
+       "OpW=$($g OP_BITS) EbLog=$($m MEM_EB_LOG) AccW=$($g ACC_BITS) DimW=$($g DIM_W) RowIdxW=$($g ROW_IDX_W)" \
+       "ColIdxW=$($g COL_IDX_W) BwAW=$($m MEM_BW_AW) AStride=$($m MEM_A_STRIDE) BStride=$($m MEM_B_STRIDE)" \
+       "ALaneMax=$($m MEM_A_LANE_MAX) AOtherMax=$($m MEM_A_OTHER_MAX) BLaneMax=$($m MEM_B_LANE_MAX)" \
+       "BOtherMax=$($m MEM_B_OTHER_MAX) MMax=$($g MAX_M) NMax=$($g MAX_N) CW=$($m MEM_CORNER_WORDS)"
 }
 block_icarus() { # block config name
   case $1 in
@@ -57,6 +72,7 @@ block_icarus() { # block config name
       case "$2" in configs/large/*) tests=3 ;; esac
       [ "$tests" = 8 ] && [ "$(mf param gemm STORE)" != 0 ] && tests=38
       check "$3: icarus cosim" env ICARUS_TESTS=$tests scripts/flow.sh icarus "$2" ;;
+    mem) ;; # the cocotb run above is on Icarus
     trf)
       # Icarus is slow on wide files: fewer cycles above 64 words per access
       local words cycles

@@ -419,12 +419,13 @@ module tf_mem_dma #(
   wire chunk_start = rq_fire && l_tr_q && (iss_row_q == {DimW{1'b0}});
   wire chunk_end   = rq_fire && l_tr_q && (iss_row_q == grp_rows - 1'b1);
 
-  // columns of this chunk: min(CW*EPW, cols - w0*EPW)
+  // columns of this chunk: min(CW*EPW, cols - w0*EPW), in CkW bits (holds both)
+  localparam integer CkW = (JW > DimW + 2) ? JW : DimW + 2;
   wire [DimW+1:0]  col0_x    = {2'b00, chk_w0_q[DimW-1:0]} << EpwLg;
-  wire [DimW+1:0]  cols_left = {2'b00, l_cols_q} - col0_x;
+  wire [CkW-1:0]   cols_left = {{(CkW-DimW){1'b0}}, l_cols_q} - {{(CkW-DimW-2){1'b0}}, col0_x};
   localparam integer ChkCols = CW * EPW;
-  localparam [DimW+1:0] ChkColsV = ChkCols[DimW+1:0];
-  wire [DimW+1:0]  chk_cols  = (cols_left < ChkColsV) ? cols_left : ChkColsV;
+  localparam [CkW-1:0] ChkColsV = ChkCols[CkW-1:0];
+  wire [CkW-1:0]   chk_cols  = (cols_left < ChkColsV) ? cols_left : ChkColsV;
   wire unused_chk = ^chk_cols;   // only its low JW bits are kept (<= CW*EPW)
 
   always @(posedge clk_i or negedge rst_ni) begin
