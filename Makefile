@@ -13,6 +13,8 @@
 #                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
+#   make mem-synth    <name>_sys of a design with a [mem] section (engine + DMA + AXI4 master)
+#   make mem-cocotb   the DMA and AXI4 master against cocotbext-axi (P="DW=32 BurstLen=1": parameters)
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
 #   make test-long  the long sweeps: the full bad-input corpus and 10 minutes of fuzzing
@@ -39,7 +41,8 @@ TEMPLATES := $(wildcard templates/*.v) $(wildcard templates/*/*.v)
 MODEL_SRC := model/tf_model.c model/tf_attn.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
-        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth badinput fuzz test-long tb-selftest
+        trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth mem-synth mem-cocotb badinput fuzz \
+        test-long tb-selftest
 all: tforge
 tforge: $(TFORGE)
 
@@ -65,7 +68,7 @@ include tests/tests.mk
 
 # D="section.key=value ..." overrides keys of CONFIG (a variant gets its own directories)
 FLOW_D := $(foreach d,$(D),-D $(d))
-gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth: deps $(TFORGE)
+gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth mem-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
 run: deps $(TFORGE)
@@ -81,6 +84,9 @@ tb-selftest: $(B)/tb_selftest
 $(B)/tb_selftest: tb/common/selftest.cpp $(wildcard tb/common/*.h)
 	@mkdir -p $(B)
 	g++ -std=c++17 -Wall -Wextra -Werror -Itb/common -o $@ tb/common/selftest.cpp
+
+mem-cocotb: deps
+	@tb/mem/cocotb/run.sh $(P)
 
 badinput: deps $(TFORGE)
 	@python3 tests/badinput.py $(BADINPUT_ARGS)

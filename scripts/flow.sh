@@ -11,7 +11,8 @@
 #   [BLOCK-]icarus     Icarus self-checking bench of BLOCK on golden-model vectors
 #   [BLOCK-]synth      Yosys generic synthesis of BLOCK's top
 #   dir                print rtl_out/<variant> and build/<variant>
-# BLOCK is gemm (the default: cosim = gemm-cosim), trf or attn.
+# BLOCK is gemm (the default: cosim = gemm-cosim), trf or attn; mem-synth synthesizes
+# <name>_sys (the memory system's own harness is tb/mem/cocotb, run by scripts/test.sh).
 #
 # <variant> is the design's name; with -D overrides that leave design.name alone it is
 # NAME-<8 hex digits of the overrides>, so variants of one config do not overwrite each
@@ -49,7 +50,7 @@ declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness )
 declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn )
 declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json )
 declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst )
-declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ )
+declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [mem]=mem_ )
 
 harness_args() { # block -> the harness's run arguments
   case $1 in
@@ -172,6 +173,6 @@ case "$step" in
   cosim|icarus|synth) "$step" gemm ;;
   gemm-cosim|trf-cosim|attn-cosim) cosim "${step%-cosim}" ;;
   gemm-icarus|trf-icarus|attn-icarus) icarus "${step%-icarus}" ;;
-  gemm-synth|trf-synth|attn-synth) synth "${step%-synth}" ;;
+  gemm-synth|trf-synth|attn-synth|mem-synth) synth "${step%-synth}" ;;
   *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn)" >&2; exit 2 ;;
 esac
