@@ -8,12 +8,16 @@
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
 #                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini,
 #                 auxiliary-unit lint, Verilator and Icarus co-simulation for configs/aux/*.ini
+#                 memory-system lint, GEMM co-simulation with the buffer write port and the
+#                 DMA/AXI4 cocotb test for configs/mem/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini;
 #                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
 #   make aux-cosim | aux-icarus | aux-synth    the auxiliary unit of a design with an [aux] section
 #   make aux-rom-check  the GELU ROM template (templates/aux/tf_aux_gelu_rom.v) equals the model's
+#   make mem-synth    <name>_sys of a design with a [mem] section (engine + DMA + AXI4 master)
+#   make mem-cocotb   the DMA and AXI4 master against cocotbext-axi (P="DW=32 BurstLen=1": parameters)
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
 #   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, and the
@@ -33,6 +37,7 @@ EXAMPLES := $(sort $(wildcard configs/examples/*.ini) $(wildcard configs/large/*
 TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
 AUX_MATRIX := $(sort $(wildcard configs/aux/*.ini))
+MEM_MATRIX := $(sort $(wildcard configs/mem/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
@@ -47,7 +52,7 @@ GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
-        aux-rom-check badinput fuzz test-long tb-selftest
+        aux-rom-check mem-synth mem-cocotb badinput fuzz test-long tb-selftest
 all: tforge
 tforge: $(TFORGE)
 
@@ -73,7 +78,7 @@ include tests/tests.mk
 # D="section.key=value ..." overrides keys of CONFIG (a variant gets its own directories)
 FLOW_D := $(foreach d,$(D),-D $(d))
 gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth \
-aux-cosim aux-icarus aux-synth: deps $(TFORGE)
+aux-cosim aux-icarus aux-synth mem-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
 run: deps $(TFORGE)
@@ -81,7 +86,8 @@ run: deps $(TFORGE)
 
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
-	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX) $(AUX_MATRIX)
+	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX) $(AUX_MATRIX) \
+	    $(MEM_MATRIX)
 
 # The verification layer's own checks (JSON, options, scoreboard, draws)
 tb-selftest: $(B)/tb_selftest
@@ -89,6 +95,9 @@ tb-selftest: $(B)/tb_selftest
 $(B)/tb_selftest: tb/common/selftest.cpp $(wildcard tb/common/*.h)
 	@mkdir -p $(B)
 	g++ -std=c++17 -Wall -Wextra -Werror -Itb/common -o $@ tb/common/selftest.cpp
+
+mem-cocotb: deps
+	@tb/mem/cocotb/run.sh $(P)
 
 badinput: deps $(TFORGE)
 	@python3 tests/badinput.py $(BADINPUT_ARGS)

@@ -11,7 +11,8 @@
 #   [BLOCK-]icarus     Icarus self-checking bench of BLOCK on golden-model vectors
 #   [BLOCK-]synth      Yosys generic synthesis of BLOCK's top
 #   dir                print rtl_out/<variant> and build/<variant>
-# BLOCK is gemm (the default: cosim = gemm-cosim), trf, attn or aux.
+# BLOCK is gemm (the default: cosim = gemm-cosim), trf, attn or aux; mem-synth synthesizes
+# <name>_sys (the memory system's own harness is tb/mem/cocotb, run by scripts/test.sh).
 #
 # <variant> is the design's name; with -D overrides that leave design.name alone it is
 # NAME-<8 hex digits of the overrides>, so variants of one config do not overwrite each
@@ -51,7 +52,7 @@ declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness [aux]=
 declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux )
 declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json [aux]=aux_cosim.json )
 declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst [aux]=aux_fail.fst )
-declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [aux]=aux_ )
+declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [aux]=aux_ [mem]=mem_ )
 
 harness_args() { # block -> the harness's run arguments
   case $1 in
@@ -178,6 +179,6 @@ case "$step" in
   cosim|icarus|synth) "$step" gemm ;;
   gemm-cosim|trf-cosim|attn-cosim|aux-cosim) cosim "${step%-cosim}" ;;
   gemm-icarus|trf-icarus|attn-icarus|aux-icarus) icarus "${step%-icarus}" ;;
-  gemm-synth|trf-synth|attn-synth|aux-synth) synth "${step%-synth}" ;;
+  gemm-synth|trf-synth|attn-synth|aux-synth|mem-synth) synth "${step%-synth}" ;;
   *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux)" >&2; exit 2 ;;
 esac

@@ -45,8 +45,39 @@ if have_cmd python3 && ! python3 -c 'import matplotlib' >/dev/null 2>&1; then
   fi
 fi
 
+# The memory system's AXI test (tb/mem/cocotb): cocotb and cocotbext-axi from PyPI, pinned
+# (cocotb 1.9 runs on Icarus 11; cocotbext-axi 0.1.26 on cocotb 1.9). pip needs python3-pip,
+# cocotb's embedded interpreter needs the shared libpython (Debian: libpython3-dev).
+COCOTB_PKGS=(cocotb==1.9.2 cocotb-bus==0.3.0 cocotbext-axi==0.1.26)
+have_cocotb() {
+  python3 - <<'PY' >/dev/null 2>&1
+import cocotb, cocotbext.axi, subprocess, sys
+assert cocotb.__version__ == "1.9.2" and cocotbext.axi.__version__ == "0.1.26"
+subprocess.run([sys.executable, "-m", "cocotb.config", "--libpython"], check=True, capture_output=True)
+PY
+}
+if have_cmd python3 && ! have_cocotb; then
+  python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+  need_pip=1
+else
+  need_pip=0
+fi
+if have_cmd python3 && ! python3 -c 'import find_libpython, sys; sys.exit(0 if find_libpython.find_libpython() else 1)' >/dev/null 2>&1 \
+   && ! ls /usr/lib/*/libpython3*.so* >/dev/null 2>&1 && [ "$need_pip" = 1 ]; then
+  need+=(libpython3-dev)
+fi
+install_cocotb() {
+  [ "$need_pip" = 1 ] || return 0
+  echo "install-deps: pip install ${COCOTB_PKGS[*]}"
+  # Debian 12 marks its Python as externally managed (PEP 668): allow the install there
+  python3 -m pip install --quiet "${COCOTB_PKGS[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "${COCOTB_PKGS[@]}"
+  have_cocotb || { echo "install-deps: cocotb ${COCOTB_PKGS[*]} did not install" >&2; exit 1; }
+}
+
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib)"
+  install_cocotb
+  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib, cocotb + cocotbext-axi)"
   exit 0
 fi
 
@@ -58,13 +89,15 @@ if have_cmd apt-get; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
   echo "install-deps: installed ${need[*]}"
+  install_cocotb
 else
   cat >&2 <<MSG
 install-deps: this system has no apt-get. Install these yourself, then run make again:
   Verilator >= 5.006, Icarus Verilog >= 11, Yosys >= 0.23, libinih (ini.h, -linih),
   jansson >= 2.13 (jansson.h, -ljansson),
   cmocka >= 1.1 (cmocka.h, -lcmocka), a C11 compiler, a C++ compiler, GNU make, python3,
-  clang >= 14 with libFuzzer and the ASan/UBSan runtimes (-fsanitize=fuzzer), matplotlib (make bench).
+  clang >= 14 with libFuzzer and the ASan/UBSan runtimes (-fsanitize=fuzzer), matplotlib (make bench),
+  and from PyPI: ${COCOTB_PKGS[*]}.
   (Debian package names: ${need[*]})
 MSG
   exit 1

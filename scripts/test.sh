@@ -21,7 +21,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: )' "$log" | tail -1 | cut -c1-140)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -37,14 +37,34 @@ check "tb/common self-test" make --no-print-directory tb-selftest
 check "bad-input corpus" python3 tests/badinput.py
 check "fuzz: config loader" scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 check "aux: GELU ROM template = the model's ROM" make --no-print-directory aux-rom-check
+# The DMA engine and AXI4 masters against cocotbext-axi's AXI slave (cocotb on Icarus):
+# a 64-bit port, a 32-bit port with single-beat bursts, a 512-bit port on a 3x5 array.
+check "cocotb: DMA + AXI4 (64-bit port)" tb/mem/cocotb/run.sh
+check "cocotb: DMA + AXI4 (32-bit, burst 1)" tb/mem/cocotb/run.sh DW=32 BurstLen=1 CW=2 MaxRd=1 MaxWr=1
+check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LMax=5 CW=2 BwAW=11
 # What each block's verification runs: a Verilator co-simulation (full configs) and an
 # Icarus run on golden-model vectors (full and light configs), sized for each design.
 block_cosim() { # block config name
   case $1 in
     gemm) check "$3: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$2" ;;
     aux)  check "$3: aux verilator cosim" env AUX_CMDS="${AUX_CMDS:-250}" scripts/flow.sh aux-cosim "$2" ;;
+    # the memory system: its engine side (buffer write port, halves, writes during GEMMs)
+    # is the gemm co-simulation above; its DMA and AXI master here (Icarus, cocotbext-axi)
+    mem)  # shellcheck disable=SC2046
+          check "$3: mem cocotb (DMA, AXI4)" tb/mem/cocotb/run.sh $(mem_cocotb_params) ;;
     *)    check "$3: $1 verilator cosim" scripts/flow.sh "$1-cosim" "$2" ;;
   esac
+}
+# The DMA engine of a design with a memory system, at the design's parameters (from its
+# manifest), against cocotbext-axi's AXI slave.
+mem_cocotb_params() {
+  local g="mf param gemm" m="mf param mem"
+  echo "DW=$($m MEM_DATA_BITS) AddrW=$($m MEM_ADDR_BITS) IdW=$($m MEM_ID_BITS) BurstLen=$($m MEM_BURST_LEN)" \
+       "MaxRd=$($m MEM_MAX_READS) MaxWr=$($m MEM_MAX_WRITES) R=$($g ROWS) C=$($g COLS) LMax=$($m MEM_LANES)" \
+       "OpW=$($g OP_BITS) EbLog=$($m MEM_EB_LOG) AccW=$($g ACC_BITS) DimW=$($g DIM_W) RowIdxW=$($g ROW_IDX_W)" \
+       "ColIdxW=$($g COL_IDX_W) BwAW=$($m MEM_BW_AW) AStride=$($m MEM_A_STRIDE) BStride=$($m MEM_B_STRIDE)" \
+       "ALaneMax=$($m MEM_A_LANE_MAX) AOtherMax=$($m MEM_A_OTHER_MAX) BLaneMax=$($m MEM_B_LANE_MAX)" \
+       "BOtherMax=$($m MEM_B_OTHER_MAX) MMax=$($g MAX_M) NMax=$($g MAX_N) CW=$($m MEM_CORNER_WORDS)"
 }
 block_icarus() { # block config name
   case $1 in
@@ -55,6 +75,7 @@ block_icarus() { # block config name
       case "$2" in configs/large/*) tests=3 ;; esac
       [ "$tests" = 8 ] && [ "$(mf param gemm STORE)" != 0 ] && tests=38
       check "$3: icarus cosim" env ICARUS_TESTS=$tests scripts/flow.sh icarus "$2" ;;
+    mem) ;; # the cocotb run above is on Icarus
     trf)
       # Icarus is slow on wide files: fewer cycles above 64 words per access
       local words cycles

@@ -197,14 +197,14 @@ static void test_unknown_section(void **state)
     struct ctx *c = *state;
     load(c, good(c, "[arrray]\nrows = 4\n"), NULL, 0);
     expect_shape(c, "t.ini:8", "arrray.rows = 4", "unknown section [arrray]",
-                 "design, array, gemm, trf, attn, aux");
+                 "design, array, gemm, trf, attn, aux, mem");
     load(c, mk(c, "tiny", "4", "4", "\n\n[Design]\nname = x\n"), NULL, 0);
     expect_shape(c, "t.ini:10", "Design.name = x", "unknown section [Design]",
-                 "design, array, gemm, trf, attn, aux");
+                 "design, array, gemm, trf, attn, aux, mem");
     /* a section with no keys never reaches libinih's handler; it is caught too */
     load(c, good(c, "[bogus]\n"), NULL, 0);
     assert_int_equal(c->status, TF_EXIT_INPUT);
-    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux)");
+    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem)");
 }
 
 static void test_unknown_key(void **state)
@@ -228,7 +228,7 @@ static void test_key_outside_section(void **state)
     /* "t.ini:1: rows = 4: key outside any section (legal sections: ...)" */
     const char *pre = "t.ini:1: rows = 4: ";
     if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "key outside any section") ||
-        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn, aux)"))
+        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn, aux, mem)"))
         fail_msg("unexpected message \"%s\"", c->msg);
 }
 
@@ -495,7 +495,7 @@ static void test_define_bad_values(void **state)
                  "rows, cols, dataflow, operand_bits");
     const char *d2[] = {"arr.rows=4"};
     load(c, good(c, NULL), d2, 1);
-    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn, aux");
+    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn, aux, mem");
     const char *d3[] = {"array.rows=65"};
     load(c, good(c, NULL), d3, 1);
     expect_shape(c, "-D:1", "array.rows = 65", "out of range", "1..64");
@@ -805,7 +805,7 @@ static void test_bom(void **state)
     LOAD_BYTES(c, "\xef\xbb\xbf[attn]\n[design]\nname = t\n[array]\nrows = 2\ncols = 2\n");
     assert_string_equal(c->msg, "t.ini: attn.banks: required key is missing (legal: 1..64)");
     LOAD_BYTES(c, "\xef\xbb\xbf[bogus]\n[design]\nname = t\n");
-    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux)");
+    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem)");
 }
 
 static void test_section_header_text(void **state)
@@ -889,7 +889,8 @@ static void test_blocks_optional(void **state)
     load(c, "[design]\nname = nothing\n", NULL, 0);
     assert_string_equal(c->msg, "t.ini: no block to build: the config names only the design (legal: "
                                 "at least one of the sections [array] (GEMM engine), [trf] "
-                                "(two-direction register file), [attn] (attention unit), [aux] (auxiliary unit))");
+                                "(two-direction register file), [attn] (attention unit), [aux] (auxiliary "
+                                "unit), [mem] (memory system))");
     assert_int_equal(load(c, "[design]\nname = a\n[attn]\nbanks = 2\ntokens_per_bank = 4\n"
                              "head_dim = 8\n", NULL, 0), 0);
     assert_null(G(c));
@@ -1105,6 +1106,10 @@ static const struct {
     {"trf", "rows", "(required in [trf])"}, {"trf", "cols", "(required in [trf])"},
     {"trf", "width", "8"},            {"trf", "read_ports", "1"},
     {"trf", "impl", "flops"},         {"trf", "write_mask", "true"},
+    {"mem", "data_bits", "128"},      {"mem", "addr_bits", "32"},
+    {"mem", "id_bits", "4"},          {"mem", "burst_len", "16"},
+    {"mem", "max_reads", "4"},        {"mem", "max_writes", "4"},
+    {"mem", "corner_words", "16"},
 };
 #define NALL ((int)(sizeof all_keys / sizeof all_keys[0]))
 

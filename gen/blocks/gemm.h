@@ -101,6 +101,8 @@ static inline const struct gemm_plan *plan_gemm(const struct tf_plan *p)
 }
 
 /* gemm_rtl.c */
+int gemm_has_bw(const struct tf_plan *root);
+int gemm_bw_aw(const struct gemm_plan *p);
 void gemm_emit_rtl(const void *bp, const struct tf_plan *p, const struct tf_dir *dir,
                    struct diag *d);
 

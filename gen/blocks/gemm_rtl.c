@@ -13,8 +13,18 @@ struct port {
     const char *before; /* a comment line before the port, or NULL */
 };
 
-/* The engine's port list (docs/architecture.md 2.1), widths from the plan. */
-static int gemm_ports(const struct gemm_plan *p, struct port *o)
+/* 1 when the design has a memory system: the engine then has the buffer write port and
+ * two halves in every operand lane memory (templates/gemm/tf_gemm.v, HasBw). */
+int gemm_has_bw(const struct tf_plan *root) { return root->blk[TF_BLK_mem] != NULL; }
+/* Width of bw_addr_i: a word address inside one half of the A or B lane memories. */
+int gemm_bw_aw(const struct gemm_plan *p)
+{
+    return p->a_addr_w > p->b_addr_w ? p->a_addr_w : p->b_addr_w;
+}
+
+/* The engine's port list (docs/architecture.md 2.1), widths from the plan; the buffer
+ * write port and the half selects only with a memory system (bw). */
+static int gemm_ports(const struct gemm_plan *p, int bw, struct port *o)
 {
     int dw = p->dim_w, n = 0;
     static char cmd_note[128], out_note[64];
@@ -37,6 +47,8 @@ static int gemm_ports(const struct gemm_plan *p, struct port *o)
          "GEMM only: A and B source (0 buffer, 1 result store S, 2 S^T), store the result"},
         {"cmd_bsrc_i", 0, TF_GEMM_SRC_W, NULL},
         {"cmd_store_i", 0, 1, NULL},
+        {"cmd_ahalf_i", 0, 1, "the halves a GEMM reads and a LOAD_* writes (memory system)"},
+        {"cmd_bhalf_i", 0, 1, NULL},
         {"in_valid_i", 0, 1,
          "operand elements for LOAD_A / LOAD_B (row-major) and LOAD_AT / LOAD_BT (transposed)"},
         {"in_ready_o", 1, 1, NULL},
@@ -45,6 +57,13 @@ static int gemm_ports(const struct gemm_plan *p, struct port *o)
         {"rq_ready_o", 1, 1, NULL},
         {"rq_mult_i", 0, TF_GEMM_RQ_MULT_W, NULL},
         {"rq_shift_i", 0, TF_GEMM_RQ_SHIFT_W, NULL},
+        {"bw_valid_i", 0, 1, "buffer write port: one lane-vector of A (bw_tgt_i 0) or B (1) per beat"},
+        {"bw_ready_o", 1, 1, NULL},
+        {"bw_tgt_i", 0, 1, NULL},
+        {"bw_half_i", 0, 1, NULL},
+        {"bw_addr_i", 0, gemm_bw_aw(p), NULL},
+        {"bw_data_i", 0, p->max_rc * p->op_bits, NULL},
+        {"bw_mask_i", 0, p->max_rc, NULL},
         {"c_valid_o", 1, 1, out_note},
         {"c_ready_i", 0, 1, NULL},
         {"c_data_o", 1, p->out_data_bits, NULL},
@@ -57,10 +76,12 @@ static int gemm_ports(const struct gemm_plan *p, struct port *o)
         {"stat_stall_o", 1, p->cnt_w, NULL},
     };
     for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++)
-        o[n++] = ports[i];
+        if (bw || (strncmp(ports[i].name, "bw_", 3) && strncmp(ports[i].name, "cmd_ahalf", 9) &&
+                   strncmp(ports[i].name, "cmd_bhalf", 9)))
+            o[n++] = ports[i];
     return n;
 }
-#define GEMM_MAX_PORTS 32
+#define GEMM_MAX_PORTS 48
 
 /* "module NAME (" and the port declarations. */
 static void emit_ports(struct emitter *e, const char *module, const struct port *ports, int n)
@@ -90,7 +111,8 @@ static void emit_gemm(const struct tf_plan *root, const struct gemm_plan *p,
                       const struct tf_dir *dir, struct diag *d)
 {
     struct port ports[GEMM_MAX_PORTS];
-    int n = gemm_ports(p, ports);
+    int bw = gemm_has_bw(root);
+    int n = gemm_ports(p, bw, ports);
     char file[128];
     snprintf(file, sizeof file, "%s_gemm.v", root->name); /* names are at most 32 characters */
     struct emitter e;
@@ -108,6 +130,10 @@ static void emit_gemm(const struct tf_plan *root, const struct gemm_plan *p,
     emit_ports(&e, mod, ports, n);
     emit_blank(&e);
     e.indent++;
+    if (!bw) {
+        emit_line(&e, "wire unused_bw_ready;");
+        emit_blank(&e);
+    }
     const struct {
         const char *name;
         long long v;
@@ -146,6 +172,9 @@ static void emit_gemm(const struct tf_plan *root, const struct gemm_plan *p,
         {"SrcStT", TF_GEMM_SRC_ST_T, TF_GEMM_SRC_W},
         {"RqMultW", TF_GEMM_RQ_MULT_W, 0},
         {"RqShiftW", TF_GEMM_RQ_SHIFT_W, 0},
+        {"HasBw", bw, 0},
+        {"LMax", p->max_rc, 0},
+        {"BwAW", gemm_bw_aw(p), 0},
     };
     int np = (int)(sizeof prm / sizeof prm[0]);
     emit_open(&e, "tf_gemm #(");
@@ -158,6 +187,18 @@ static void emit_gemm(const struct tf_plan *root, const struct gemm_plan *p,
     }
     emit_close(&e, ") u_gemm (");
     e.indent++;
+    if (!bw) {
+        /* without a memory system: one half, no buffer write port */
+        emit_line(&e, ".%-13s (1'b0),", "cmd_ahalf_i");
+        emit_line(&e, ".%-13s (1'b0),", "cmd_bhalf_i");
+        emit_line(&e, ".%-13s (1'b0),", "bw_valid_i");
+        emit_line(&e, ".%-13s (unused_bw_ready),", "bw_ready_o");
+        emit_line(&e, ".%-13s (1'b0),", "bw_tgt_i");
+        emit_line(&e, ".%-13s (1'b0),", "bw_half_i");
+        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_addr_i", gemm_bw_aw(p));
+        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_data_i", p->max_rc * p->op_bits);
+        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_mask_i", p->max_rc);
+    }
     emit_connections(&e, ports, n);
     e.indent--;
     emit_blank(&e);
@@ -168,7 +209,7 @@ static void emit_top(const struct tf_plan *root, const struct gemm_plan *p,
                      const struct tf_dir *dir, struct diag *d)
 {
     struct port ports[GEMM_MAX_PORTS];
-    int n = gemm_ports(p, ports);
+    int n = gemm_ports(p, gemm_has_bw(root), ports);
     char file[128], mod[96];
     snprintf(file, sizeof file, "%s_top.v", root->name);
     struct emitter e;

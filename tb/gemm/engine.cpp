@@ -1,13 +1,14 @@
 // engine.cpp -- the GEMM engine's command, load and result ports; one GEMM checked.
 #include "engine.h"
 
+#include <algorithm>
 #include <cinttypes>
 
 Engine::Engine(tb::Run &run, const tb::Options &o, double in_gap, double bp)
     : sim(run), guard(o.guard),
       in(sim, sim->in_valid_i, sim->in_ready_o, "in_ready_o", sim.timing, in_gap, o.guard),
       rq(sim, sim->rq_valid_i, sim->rq_ready_o, "rq_ready_o", sim.timing, in_gap, o.guard),
-      c(sim, sim->c_valid_o, sim->c_ready_i, sim.timing, bp)
+      c(sim, sim->c_valid_o, sim->c_ready_i, sim.timing, bp), in_gap(in_gap)
 {
     sim->cmd_valid_i = 0;
     sim->in_valid_i = 0;
@@ -16,8 +17,95 @@ Engine::Engine(tb::Run &run, const tb::Options &o, double in_gap, double bp)
     sim->cmd_asrc_i = TFP_SRC_BUF;
     sim->cmd_bsrc_i = TFP_SRC_BUF;
     sim->cmd_store_i = 0;
+#if TB_HAS_BW
+    sim->cmd_ahalf_i = 0;
+    sim->cmd_bhalf_i = 0;
+    sim->bw_valid_i = 0;
+#endif
     sim.reset(3);
 }
+
+#if TB_HAS_BW
+std::vector<Engine::BwWrite> bw_vectors(const Case &c, int half, tb::Rng &rng)
+{
+    const int R = ARCH.rows, C = ARCH.cols, L = TFP_MEM_LANES;
+    std::vector<Engine::BwWrite> v;
+    auto vec = [&](int tgt, int addr) -> Engine::BwWrite & {
+        v.push_back({tgt, half, addr, std::vector<int32_t>((std::size_t)L, 0), 0});
+        return v.back();
+    };
+    if (ARCH.dataflow == TFM_OS) {
+        // A lane i = m mod R, word mt*max_k + k: a column of R rows of A per vector
+        for (int mt = 0; mt * R < c.m; mt++)
+            for (int k = 0; k < c.k; k++) {
+                Engine::BwWrite &w = vec(0, mt * TFP_MEM_A_STRIDE + k);
+                for (int i = 0; i < R && mt * R + i < c.m; i++)
+                    w.lanes[(std::size_t)i] = c.a[(std::size_t)(mt * R + i) * c.k + k], w.mask |= 1ULL << i;
+            }
+    } else {
+        // A lane i = k mod R, word kt*max_m + m: a row segment of R elements of A per vector
+        for (int m = 0; m < c.m; m++)
+            for (int kt = 0; kt * R < c.k; kt++) {
+                Engine::BwWrite &w = vec(0, kt * TFP_MEM_A_STRIDE + m);
+                for (int i = 0; i < R && kt * R + i < c.k; i++)
+                    w.lanes[(std::size_t)i] = c.a[(std::size_t)m * c.k + kt * R + i], w.mask |= 1ULL << i;
+            }
+    }
+    // B lane j = n mod C, word nt*max_k + k: a row segment of C elements of B per vector
+    for (int k = 0; k < c.k; k++)
+        for (int nt = 0; nt * C < c.n; nt++) {
+            Engine::BwWrite &w = vec(1, nt * TFP_MEM_B_STRIDE + k);
+            for (int j = 0; j < C && nt * C + j < c.n; j++)
+                w.lanes[(std::size_t)j] = c.b[(std::size_t)k * c.n + nt * C + j], w.mask |= 1ULL << j;
+        }
+    std::shuffle(v.begin(), v.end(), rng);
+    return v;
+}
+
+void Engine::bw_offer()
+{
+    bool offer = !bwq.empty() && !sim.timing.chance(in_gap);
+    sim->bw_valid_i = offer;
+    if (bwq.empty())
+        return;
+    const BwWrite &w = bwq.front();
+    uint32_t m = (ARCH.op_bits >= 32) ? ~0u : ((1u << ARCH.op_bits) - 1);
+    sim->bw_tgt_i = (uint8_t)w.tgt;
+    sim->bw_half_i = (uint8_t)w.half;
+    sim->bw_addr_i = (uint32_t)w.addr;
+    for (int i = 0; i < TFP_MEM_LANES; i++)
+        set_bits(sim->bw_data_i, i * ARCH.op_bits, ARCH.op_bits, (uint32_t)w.lanes[(std::size_t)i] & m);
+    set_bits(sim->bw_mask_i, 0, TFP_MEM_LANES, w.mask);
+}
+
+bool Engine::bw_fired()
+{
+    if (!sim->bw_valid_i)
+        return false;
+    if (!sim->bw_ready_o) {
+        bw_blocked++;
+        return false;
+    }
+    bwq.pop_front();
+    bw_written++;
+    return true;
+}
+
+void Engine::bw_drain()
+{
+    tb::Guard g(sim, guard, [&] { return std::to_string(bwq.size()) + " lane-vectors left: bw_ready_o stuck low"; });
+    while (!bwq.empty()) {
+        bw_offer();
+        sim.fall();
+        if (bw_fired())
+            g.progress();
+        else
+            g.wait();
+        sim.rise();
+    }
+    sim->bw_valid_i = 0;
+}
+#endif
 
 const char *op_name(int op)
 {
@@ -42,6 +130,10 @@ void Engine::command(int op, int m, int k, int n, bool rq_on, int asrc, int bsrc
     sim->cmd_k_i = (uint32_t)k;
     sim->cmd_n_i = (uint32_t)n;
     sim->cmd_requant_i = rq_on;
+#if TB_HAS_BW
+    sim->cmd_ahalf_i = (uint8_t)ahalf;
+    sim->cmd_bhalf_i = (uint8_t)bhalf;
+#endif
     tb::send_one(sim, sim->cmd_valid_i, sim->cmd_ready_o, std::string(op_name(op)) + " command: cmd_ready_o",
                  guard);
 }
@@ -62,16 +154,29 @@ void Engine::load_rq(const Case &cs)
     }, "LOAD_RQ");
 }
 
-void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx)
+void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx, const Case *next)
 {
     tb::Sim<Vtop> &s = e.sim;
-    if (c.asrc == TFP_SRC_BUF) {
+#if TB_HAS_BW
+    e.ahalf = e.bhalf = c.half;
+    tb::Rng order(1000003ULL * (uint64_t)idx + 77);
+    if (c.via_bw && e.prefetched != idx) {
+        for (auto &w : bw_vectors(c, c.half, order))
+            e.bwq.push_back(w);
+        e.bw_drain();
+    }
+#else
+    (void)next;
+#endif
+    if (c.via_bw) {
+        // operands already in half c.half
+    } else if (c.asrc == TFP_SRC_BUF) {
         if (c.at)
             e.load(TFP_OP_LOAD_AT, c.m, c.k, c.n, transpose(c.a, c.m, c.k)); // A^T: K x M row-major
         else
             e.load(TFP_OP_LOAD_A, c.m, c.k, c.n, c.a);
     }
-    if (c.bsrc == TFP_SRC_BUF) {
+    if (c.bsrc == TFP_SRC_BUF && !c.via_bw) {
         if (c.bt)
             e.load(TFP_OP_LOAD_BT, c.m, c.k, c.n, transpose(c.b, c.k, c.n)); // B^T: N x K row-major (tokens)
         else
@@ -82,6 +187,17 @@ void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx)
     std::vector<int64_t> ref = reference(c);
 
     e.command(TFP_OP_GEMM, c.m, c.k, c.n, c.rq, c.asrc, c.bsrc, c.store);
+#if TB_HAS_BW
+    // While this GEMM runs: the next test's operands into the other half, then one vector
+    // into the half this GEMM reads, which must wait for the GEMM's end (bw_ready_o low):
+    // written earlier, it would change this GEMM's operands.
+    if (next && next->via_bw) {
+        for (auto &w : bw_vectors(*next, 1 - c.half, order))
+            e.bwq.push_back(w);
+        e.bwq.push_back({0, c.half, 0, std::vector<int32_t>((std::size_t)TFP_MEM_LANES, tfm_op_max(ARCH.op_bits)),
+                         (1ULL << TFP_MEM_LANES) - 1});
+    }
+#endif
     // A storing GEMM sends nothing on c_*: any beat is a protocol error.
     int nbeats = c.store ? 0 : tfm_beat_count(&ARCH, c.m, c.n), got = 0;
     // The whole GEMM, results included, within 4x the model's cycles (+ 10000).
@@ -92,6 +208,11 @@ void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx)
     });
     g.counts(t.protocol_errors);
     while (got < nbeats || s->busy_o) {
+#if TB_HAS_BW
+        e.bw_offer();
+        s.fall();
+        e.bw_fired();
+#endif
         e.c.cycle([&] {
             int row = (int)s->c_row_o, col = (int)s->c_col_o, last = s->c_last_o;
             int erow = -1, ecol = -1;
@@ -122,6 +243,10 @@ void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx)
         g.wait();
     }
     e.c.idle();
+#if TB_HAS_BW
+    e.bw_drain();
+    e.prefetched = next && next->via_bw ? idx + 1 : -1;
+#endif
     long long rtl = (long long)s->stat_cycles_o, stall = (long long)s->stat_stall_o;
     long long model = tfm_cycles(&ARCH, c.m, c.k, c.n);
     t.rtl_cycles += rtl - stall;

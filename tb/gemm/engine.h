@@ -8,12 +8,15 @@
 #include "tb.h"
 
 #include <cstdio>
+#include <deque>
+#include <vector>
 
 struct Totals {
     tb::Scoreboard sb; // output elements inside N: checks, mismatches
     long long pad_checks = 0, cycle_mismatches = 0, protocol_errors = 0;
     long long rtl_cycles = 0, model_cycles = 0, stall_cycles = 0, useful_macs = 0;
     long long sim_cycles = 0;
+    long long bw_vectors = 0, bw_blocked = 0; // buffer write port: vectors written, cycles blocked
     int gemms = 0, chains = 0;
 };
 
@@ -36,7 +39,29 @@ public:
     uint64_t guard;
     tb::Source in, rq;
     tb::Sink c;
+    double in_gap;
+
+    // The buffer write port (designs with a memory system): lane-vectors waiting to be
+    // written, offered one per cycle (random gaps) while the harness waits for results.
+    struct BwWrite {
+        int tgt, half, addr;
+        std::vector<int32_t> lanes; // MEM_LANES words
+        uint64_t mask;
+    };
+    std::deque<BwWrite> bwq;
+    long long bw_written = 0, bw_blocked = 0; // vectors written; cycles a write waited on its half
+    int ahalf = 0, bhalf = 0;                 // cmd_ahalf_i / cmd_bhalf_i of the next commands
+    long prefetched = -1;                     // the test whose operands are in the other half
+    // Offers the queue's first write for one cycle (call before the cycle's fall); after
+    // the fall, bw_fired() says whether it was taken (then pop it with bw_taken()).
+    void bw_offer();
+    bool bw_fired();
+    void bw_drain(); // cycles until the queue is empty
 };
+
+// The lane-vectors that put c's operands into half `half` of the A and B buffers, as the
+// DMA writes them (docs/architecture.md, the memory system), in a random order.
+std::vector<Engine::BwWrite> bw_vectors(const Case &c, int half, tb::Rng &rng);
 
 const char *op_name(int op);
 
@@ -44,7 +69,9 @@ const char *op_name(int op);
 // every beat: sideband (row, col, last), every element inside N against the model,
 // padding lanes zero, then stat_cycles - stat_stall against tfm_cycles(). idx: the
 // test, for messages. A CSV row per GEMM on csv (bench).
-void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx);
+// next: with a memory system, the test after this one, whose operands are written into
+// the other half on bw_* while this GEMM runs (NULL: none).
+void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx, const Case *next = nullptr);
 
 // Commands out of range or that the design cannot honour: each must raise err_o and
 // leave the engine idle.

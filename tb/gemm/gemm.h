@@ -29,6 +29,12 @@ extern "C" {
 #ifndef TFP_NAME
 #error "compile with -include <design>_params.h"
 #endif
+// A design with a memory system: the engine has the buffer write port and two halves.
+#ifdef TFP_MEM_DATA_BITS
+#define TB_HAS_BW 1
+#else
+#define TB_HAS_BW 0
+#endif
 
 static const struct tfm_arch ARCH = TFP_ARCH_INIT;
 
@@ -63,6 +69,11 @@ struct Case {
     bool at, bt;                     // stream A / B transposed (LOAD_AT / LOAD_BT), e.g. K of Q*K^T by tokens
     int asrc = TFP_SRC_BUF, bsrc = TFP_SRC_BUF; // operand sources: buffer (loaded), result store S, S^T
     bool store = false;              // results go to the result store, not to c_*
+    // With a memory system (the buffer write port, two halves): the half the GEMM reads and
+    // its loads write, and whether the operands come as lane-vectors on bw_* (written while
+    // the previous GEMM runs on the other half) instead of LOAD_A/B on in_*.
+    int half = 0;
+    bool via_bw = false;
     std::vector<int32_t> a, b;
     std::vector<uint32_t> mult;
     std::vector<int> shift;

@@ -63,6 +63,22 @@ static void run_test(Engine &e, const GemmOptions &o, int idx, int nsingle, Tota
     tb::Rng rng(o.seed * 1000003ULL + (uint64_t)idx);
     if (idx < nsingle) {
         Case c = make_case(o, idx, rng);
+#if TB_HAS_BW
+        // With a memory system: the test alternates the halves; the random GEMMs take their
+        // operands on the buffer write port, the next one's written while this one runs.
+        int nedge = o.shapes.empty() && !o.no_edge ? (int)edge_shapes().size() : 0;
+        auto bw_case = [&](int i) { return o.shapes.empty() && i >= nedge && i < nsingle; };
+        c.half = idx % 2;
+        c.via_bw = bw_case(idx);
+        if (c.via_bw && o.only < 0 && bw_case(idx + 1)) {
+            tb::Rng rn(o.seed * 1000003ULL + (uint64_t)(idx + 1));
+            Case n = make_case(o, idx + 1, rn);
+            n.half = (idx + 1) % 2;
+            n.via_bw = true;
+            run_case(e, c, t, csv, idx, &n);
+            return;
+        }
+#endif
         run_case(e, c, t, csv, idx);
         return;
     }
@@ -114,6 +130,10 @@ int main(int argc, char **argv)
             throw;
         }
         tt.sim_cycles = (long long)e.sim.cycles();
+#if TB_HAS_BW
+        tt.bw_vectors = e.bw_written;
+        tt.bw_blocked = e.bw_blocked;
+#endif
     });
     csv.reset();
 
@@ -139,9 +159,14 @@ int main(int argc, char **argv)
             .fixed("sim_cycles_per_second", wall > 0 ? t.sim_cycles / wall : 0.0, 0)
             .boolean("passed", !v.failed)
             .string("failure", v.what);
+        if (TB_HAS_BW)
+            j.integer("bw_vectors", t.bw_vectors).integer("bw_blocked_cycles", t.bw_blocked);
         if (!j.write(o.json))
             return 2;
     }
+    if (TB_HAS_BW && (!o.quiet || v.failed))
+        std::printf("%s: buffer write port: %lld lane-vectors written (during GEMMs on the other half), "
+                    "%lld cycles a write waited for the half a GEMM read\n", TFP_NAME, t.bw_vectors, t.bw_blocked);
     if (!o.quiet || v.failed)
         std::printf("%s: %s: %d GEMMs%s, %lld elements checked (+%lld padding), %lld mismatches, "
                     "cycles %lld = model %lld, %lld stalled, MAC utilization %.2f%%, %.0f sim cycles/s\n",

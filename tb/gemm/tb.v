@@ -67,6 +67,19 @@ module gemm_tb;
     .cmd_asrc_i    (cmd_asrc),
     .cmd_bsrc_i    (cmd_bsrc),
     .cmd_store_i   (cmd_st),
+`ifdef TFP_MEM_BW
+    // a design with a memory system: this bench loads on in_* into half 0 (the buffer
+    // write port and the halves are checked by the Verilator harness and tb/mem)
+    .cmd_ahalf_i   (1'b0),
+    .cmd_bhalf_i   (1'b0),
+    .bw_valid_i    (1'b0),
+    .bw_ready_o    (),
+    .bw_tgt_i      (1'b0),
+    .bw_half_i     (1'b0),
+    .bw_addr_i     ({`TFP_MEM_BW_AW{1'b0}}),
+    .bw_data_i     ({(`TFP_MEM_LANES*`TFP_OP_BITS){1'b0}}),
+    .bw_mask_i     ({`TFP_MEM_LANES{1'b0}}),
+`endif
     .in_valid_i    (in_valid),
     .in_ready_o    (in_ready),
     .in_data_i     (in_data),

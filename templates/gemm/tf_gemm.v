@@ -10,6 +10,12 @@
 // cmd_bsrc_i: SrcSt = S, SrcStT = S^T) and write its requantized result into S instead of
 // c_* (cmd_store_i). A command that is out of range or not supported by the design is
 // consumed, does nothing, and raises err_o until the next accepted command.
+// With a buffer write port (HasBw = 1, a design with a memory system) every A and B lane
+// memory holds two halves: a GEMM reads the halves cmd_ahalf_i / cmd_bhalf_i name, a
+// LOAD_A/AT writes half cmd_ahalf_i, a LOAD_B/BT half cmd_bhalf_i, and bw_* writes one
+// lane-vector per cycle (one word into each lane whose bw_mask_i bit is set, all at
+// bw_addr_i of half bw_half_i of A or B) at any time -- also while a GEMM runs -- except
+// during a LOAD_* and into a half the running GEMM reads (bw_ready_o low until it ends).
 // stat_cycles_o counts the cycles of the last GEMM, stat_stall_o those of them lost to
 // c_ready_i back-pressure. docs/architecture.md 2 (engine) has the timing in detail.
 //
@@ -52,6 +58,8 @@
 //   StoreImpl   store: 0 none, 1 flops, 2 banked
 //   StNB, StIdxW, StRowW, StColW   st_nb, st_idx_w, st_row_w, st_col_w: the store
 //   CntW        cnt_w: statistics counter width (48)
+//   HasBw       the buffer write port and the two halves of every A and B lane memory
+//   LMax, BwAW  max(R, C): lanes of bw_data_i; width of bw_addr_i (>= AAW, BAW)
 // Interface facts (the plan's params header has them as TFP_OP_*, TFP_SRC_*,
 // TFP_RQ_MULT_W, TFP_RQ_SHIFT_W):
 //   CmdOpW, OpLoadA, OpLoadB, OpLoadRq, OpGemm, OpLoadAT, OpLoadBT   cmd_op_i: 3 bits, 0..5
@@ -100,6 +108,9 @@ module tf_gemm #(
   parameter integer StRowW     = 6,
   parameter integer StColW     = 6,
   parameter integer CntW       = 48,
+  parameter integer HasBw      = 0,
+  parameter integer LMax       = 8,
+  parameter integer BwAW       = 9,
   parameter integer CmdOpW     = 3,
   parameter [CmdOpW-1:0] OpLoadA  = 3'd0,
   parameter [CmdOpW-1:0] OpLoadB  = 3'd1,
@@ -128,6 +139,9 @@ module tf_gemm #(
   input  wire [SrcW-1:0]       cmd_asrc_i,
   input  wire [SrcW-1:0]       cmd_bsrc_i,
   input  wire                  cmd_store_i,
+  // the halves a GEMM reads and a LOAD_* writes (HasBw)
+  input  wire                  cmd_ahalf_i,
+  input  wire                  cmd_bhalf_i,
   // operand elements for LOAD_A / LOAD_B (row-major) and LOAD_AT / LOAD_BT (transposed)
   input  wire                  in_valid_i,
   output wire                  in_ready_o,
@@ -137,6 +151,14 @@ module tf_gemm #(
   output wire                  rq_ready_o,
   input  wire [RqMultW-1:0]    rq_mult_i,
   input  wire [RqShiftW-1:0]   rq_shift_i,
+  // buffer write port (HasBw): one lane-vector of A (bw_tgt_i 0) or B (1) per beat
+  input  wire                  bw_valid_i,
+  output wire                  bw_ready_o,
+  input  wire                  bw_tgt_i,
+  input  wire                  bw_half_i,
+  input  wire [BwAW-1:0]       bw_addr_i,
+  input  wire [LMax*OpW-1:0]   bw_data_i,
+  input  wire [LMax-1:0]       bw_mask_i,
   // results: one row of C lanes per beat
   output wire                  c_valid_o,
   input  wire                  c_ready_i,
@@ -191,6 +213,9 @@ module tf_gemm #(
                            || (1 << StColW) < NMax || AGrpN < 1)) begin : g_bad_store_params
       tf_gemm_error_inconsistent_store_parameters u_error ();
     end
+    if ((HasBw != 0 && HasBw != 1) || LMax < R || LMax < C || BwAW < AAW || BwAW < BAW) begin : g_bad_bw_params
+      tf_gemm_error_inconsistent_buffer_port_parameters u_error ();
+    end
   endgenerate
 
   // ---------------------------------------------------------------------------
@@ -230,6 +255,9 @@ module tf_gemm #(
   reg  [1:0]      asrc_q;       // operand sources and store flag of the GEMM
   reg  [1:0]      bsrc_q;
   reg             store_q;
+  reg             ld_half_q;    // the half a LOAD_* writes
+  reg             ah_q;         // the halves the GEMM reads
+  reg             bh_q;
   wire            en;           // global advance: low when the output is back-pressured
   wire            run_done;     // the last output beat enters the output buffer
 
@@ -322,6 +350,9 @@ module tf_gemm #(
       asrc_q    <= SrcBuf;
       bsrc_q    <= SrcBuf;
       store_q   <= 1'b0;
+      ld_half_q <= 1'b0;
+      ah_q      <= 1'b0;
+      bh_q      <= 1'b0;
       ld_r_q    <= {DimW{1'b0}};
       ld_c_q    <= {DimW{1'b0}};
       ld_rows_q <= {DimW{1'b0}};
@@ -344,6 +375,9 @@ module tf_gemm #(
               asrc_q    <= (cmd_op_i == OpGemm) ? cmd_asrc_i : SrcBuf;
               bsrc_q    <= (cmd_op_i == OpGemm) ? cmd_bsrc_i : SrcBuf;
               store_q   <= (cmd_op_i == OpGemm) && cmd_store_i && (HasStore != 0);
+              ld_half_q <= ((cmd_op_i == OpLoadB) || (cmd_op_i == OpLoadBT)) ? cmd_bhalf_i : cmd_ahalf_i;
+              ah_q      <= cmd_ahalf_i;
+              bh_q      <= cmd_bhalf_i;
               ld_b_q    <= (cmd_op_i == OpLoadB) || (cmd_op_i == OpLoadBT);
               ld_t_q    <= (cmd_op_i == OpLoadAT) || (cmd_op_i == OpLoadBT);
               ld_r_q    <= {DimW{1'b0}};
@@ -448,35 +482,96 @@ module tf_gemm #(
   wire [C*OpW-1:0]   b_rdata;
   // Address counters are AW bits wide; each memory takes only the bits it needs.
   wire unused_addr = ^{ld_addr, a_raddr, b_raddr};
+  // With the buffer write port, each lane memory is two halves of ADepth (BDepth) words:
+  // half 1 starts at word ADepth. A lane's write port takes the loader's element or the
+  // port's word.
+  localparam integer AAWm = AAW + HasBw;
+  localparam integer BAWm = BAW + HasBw;
+  wire [AAWm-1:0]    a_waddr;
+  wire [AAWm-1:0]    a_raddr_m;
+  wire [BAWm-1:0]    b_waddr;
+  wire [BAWm-1:0]    b_raddr_m;
+  wire [R-1:0]       a_we;
+  wire [C-1:0]       b_we;
+  wire [R*OpW-1:0]   a_wdata;
+  wire [C*OpW-1:0]   b_wdata;
+  wire               bw_fire;
   genvar gl;
   generate
+    if (HasBw != 0) begin : g_bw
+      // A write waits while a LOAD_* streams, and while a GEMM reads the half it names.
+      wire busy_half = (state_q == StRun) && (bw_half_i == (bw_tgt_i ? bh_q : ah_q));
+      assign bw_ready_o = (state_q != StLoad) && !busy_half;
+      assign bw_fire    = bw_valid_i && bw_ready_o;
+      wire   bw_a       = !bw_tgt_i && bw_fire;
+      wire   bw_b       = bw_tgt_i && bw_fire;
+      localparam [AAWm-1:0] AHalfV = ADepth[AAWm-1:0];
+      localparam [BAWm-1:0] BHalfV = BDepth[BAWm-1:0];
+      wire [AAWm-1:0] a_wa = bw_a ? {1'b0, bw_addr_i[AAW-1:0]} : {1'b0, ld_addr[AAW-1:0]};
+      wire [BAWm-1:0] b_wa = bw_b ? {1'b0, bw_addr_i[BAW-1:0]} : {1'b0, ld_addr[BAW-1:0]};
+      wire            a_wh = bw_a ? bw_half_i : ld_half_q;
+      wire            b_wh = bw_b ? bw_half_i : ld_half_q;
+      assign a_waddr    = a_wh ? a_wa + AHalfV : a_wa;
+      assign b_waddr    = b_wh ? b_wa + BHalfV : b_wa;
+      assign a_raddr_m  = ah_q ? {1'b0, a_raddr[AAW-1:0]} + AHalfV : {1'b0, a_raddr[AAW-1:0]};
+      assign b_raddr_m  = bh_q ? {1'b0, b_raddr[BAW-1:0]} + BHalfV : {1'b0, b_raddr[BAW-1:0]};
+      for (gl = 0; gl < R; gl = gl + 1) begin : g_aw
+        assign a_we[gl] = (in_fire && !ld_b_q && (ld_lane_q == gl[LaneW-1:0])) || (bw_a && bw_mask_i[gl]);
+        assign a_wdata[gl*OpW +: OpW] = bw_a ? bw_data_i[gl*OpW +: OpW] : in_data_i;
+      end
+      for (gl = 0; gl < C; gl = gl + 1) begin : g_bwl
+        assign b_we[gl] = (in_fire && ld_b_q && (ld_lane_q == gl[LaneW-1:0])) || (bw_b && bw_mask_i[gl]);
+        assign b_wdata[gl*OpW +: OpW] = bw_b ? bw_data_i[gl*OpW +: OpW] : in_data_i;
+      end
+      if (BwAW > AAW || BwAW > BAW || LMax > R || LMax > C) begin : g_unused
+        wire unused_bw = ^{bw_addr_i, bw_data_i, bw_mask_i};
+      end
+    end else begin : g_no_bw
+      assign bw_ready_o = 1'b0;
+      assign bw_fire    = 1'b0;
+      assign a_waddr    = ld_addr[AAW-1:0];
+      assign b_waddr    = ld_addr[BAW-1:0];
+      assign a_raddr_m  = a_raddr[AAW-1:0];
+      assign b_raddr_m  = b_raddr[BAW-1:0];
+      for (gl = 0; gl < R; gl = gl + 1) begin : g_aw
+        assign a_we[gl] = in_fire && !ld_b_q && (ld_lane_q == gl[LaneW-1:0]);
+        assign a_wdata[gl*OpW +: OpW] = in_data_i;
+      end
+      for (gl = 0; gl < C; gl = gl + 1) begin : g_bwl
+        assign b_we[gl] = in_fire && ld_b_q && (ld_lane_q == gl[LaneW-1:0]);
+        assign b_wdata[gl*OpW +: OpW] = in_data_i;
+      end
+      // No buffer write port, one half: these inputs and registers have no reader.
+      wire unused_bw = ^{bw_valid_i, bw_tgt_i, bw_half_i, bw_addr_i, bw_data_i, bw_mask_i,
+                         ld_half_q, ah_q, bh_q, bw_fire};
+    end
     for (gl = 0; gl < R; gl = gl + 1) begin : g_abuf
       tf_ram_1r1w #(
         .Width (OpW),
-        .Depth (ADepth),
-        .AddrW (AAW)
+        .Depth (ADepth << HasBw),
+        .AddrW (AAWm)
       ) u_ram (
         .clk_i   (clk_i),
-        .we_i    (in_fire && !ld_b_q && (ld_lane_q == gl[LaneW-1:0])),
-        .waddr_i (ld_addr[AAW-1:0]),
-        .wdata_i (in_data_i),
+        .we_i    (a_we[gl]),
+        .waddr_i (a_waddr),
+        .wdata_i (a_wdata[gl*OpW +: OpW]),
         .re_i    (en),
-        .raddr_i (a_raddr[AAW-1:0]),
+        .raddr_i (a_raddr_m),
         .rdata_o (a_lane_rdata[gl*OpW +: OpW])
       );
     end
     for (gl = 0; gl < C; gl = gl + 1) begin : g_bbuf
       tf_ram_1r1w #(
         .Width (OpW),
-        .Depth (BDepth),
-        .AddrW (BAW)
+        .Depth (BDepth << HasBw),
+        .AddrW (BAWm)
       ) u_ram (
         .clk_i   (clk_i),
-        .we_i    (in_fire && ld_b_q && (ld_lane_q == gl[LaneW-1:0])),
-        .waddr_i (ld_addr[BAW-1:0]),
-        .wdata_i (in_data_i),
+        .we_i    (b_we[gl]),
+        .waddr_i (b_waddr),
+        .wdata_i (b_wdata[gl*OpW +: OpW]),
         .re_i    (en),
-        .raddr_i (b_raddr[BAW-1:0]),
+        .raddr_i (b_raddr_m),
         .rdata_o (b_lane_rdata[gl*OpW +: OpW])
       );
     end

@@ -11,6 +11,7 @@
 `define TINY_ATTN_TRF 0 // the two-direction register file is built
 `define TINY_ATTN_ATTN 1 // the attention unit is built
 `define TINY_ATTN_AUX 0 // the auxiliary unit is built
+`define TINY_ATTN_MEM 0 // the memory system is built
 // ---- attention unit (<name>_attn)
 `define TINY_ATTN_ATTN_TOP tiny_attn_attn // the unit's top module
 `define TINY_ATTN_ATTN_HEADS 2
@@ -32,6 +33,7 @@
 `define TFP_TRF `TINY_ATTN_TRF
 `define TFP_ATTN `TINY_ATTN_ATTN
 `define TFP_AUX `TINY_ATTN_AUX
+`define TFP_MEM `TINY_ATTN_MEM
 `define TFP_ATTN_TOP `TINY_ATTN_ATTN_TOP
 `define TFP_ATTN_HEADS `TINY_ATTN_ATTN_HEADS
 `define TFP_ATTN_HEADS_PARALLEL `TINY_ATTN_ATTN_HEADS_PARALLEL

@@ -41,6 +41,8 @@ module tiny_os_gemm (
   output wire [47:0]    stat_stall_o
 );
 
+  wire unused_bw_ready;
+
   tf_gemm #(
     .Dataflow   (0),
     .R          (2),
@@ -94,8 +96,20 @@ module tiny_os_gemm (
     .SrcSt      (2'd1),
     .SrcStT     (2'd2),
     .RqMultW    (31),
-    .RqShiftW   (5)
+    .RqShiftW   (5),
+    .HasBw      (0),
+    .LMax       (3),
+    .BwAW       (4)
   ) u_gemm (
+    .cmd_ahalf_i   (1'b0),
+    .cmd_bhalf_i   (1'b0),
+    .bw_valid_i    (1'b0),
+    .bw_ready_o    (unused_bw_ready),
+    .bw_tgt_i      (1'b0),
+    .bw_half_i     (1'b0),
+    .bw_addr_i     ({4{1'b0}}),
+    .bw_data_i     ({24{1'b0}}),
+    .bw_mask_i     ({3{1'b0}}),
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .cmd_valid_i   (cmd_valid_i),

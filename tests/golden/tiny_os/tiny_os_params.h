@@ -12,6 +12,7 @@
 #define TINY_OS_TRF 1 /* the two-direction register file is built */
 #define TINY_OS_ATTN 0 /* the attention unit is built */
 #define TINY_OS_AUX 0 /* the auxiliary unit is built */
+#define TINY_OS_MEM 0 /* the memory system is built */
 
 /* ---- GEMM engine (<name>_gemm, under <name>_top) */
 #define TINY_OS_ROWS 2
@@ -69,6 +70,7 @@
 #define TFP_TRF TINY_OS_TRF
 #define TFP_ATTN TINY_OS_ATTN
 #define TFP_AUX TINY_OS_AUX
+#define TFP_MEM TINY_OS_MEM
 #define TFP_ROWS TINY_OS_ROWS
 #define TFP_COLS TINY_OS_COLS
 #define TFP_DATAFLOW TINY_OS_DATAFLOW

@@ -12,6 +12,7 @@
 #define TINY_WS_TRF 1 /* the two-direction register file is built */
 #define TINY_WS_ATTN 1 /* the attention unit is built */
 #define TINY_WS_AUX 0 /* the auxiliary unit is built */
+#define TINY_WS_MEM 0 /* the memory system is built */
 
 /* ---- GEMM engine (<name>_gemm, under <name>_top) */
 #define TINY_WS_ROWS 3
@@ -85,6 +86,7 @@
 #define TFP_TRF TINY_WS_TRF
 #define TFP_ATTN TINY_WS_ATTN
 #define TFP_AUX TINY_WS_AUX
+#define TFP_MEM TINY_WS_MEM
 #define TFP_ROWS TINY_WS_ROWS
 #define TFP_COLS TINY_WS_COLS
 #define TFP_DATAFLOW TINY_WS_DATAFLOW

@@ -1,0 +1,64 @@
+/* mem.h -- the memory system block ([mem] builds <name>_sys: the GEMM engine with its
+ * buffer write port and two-half operand buffers, the DMA engine and the AXI4 master). */
+#ifndef TF_BLOCKS_MEM_H
+#define TF_BLOCKS_MEM_H
+
+#include "tforge.h"
+
+struct mem_cfg {
+    int data_bits;    /* AXI data width */
+    int addr_bits;    /* AXI address width */
+    int id_bits;      /* AXI ID width */
+    int burst_len;    /* beats per burst, at most */
+    int max_reads;    /* read bursts outstanding */
+    int max_writes;   /* write bursts outstanding */
+    int corner_words; /* corner turn: port words per row and slot */
+};
+
+/* The memory system's interface facts: written once here; they reach the RTL (as
+ * parameters), the params headers (MEM_*) and the docs. */
+enum {
+    TF_MEM_DST_A0 = 0, /* dsc_dst_i: half 0 of the A buffer */
+    TF_MEM_DST_A1 = 1,
+    TF_MEM_DST_B0 = 2,
+    TF_MEM_DST_B1 = 3,
+    TF_MEM_DST_MEM = 4, /* write-back of the result beats to memory */
+    TF_MEM_DST_W = 3,
+    TF_MEM_ERR_NONE = 0,   /* completion codes */
+    TF_MEM_ERR_ZERO = 1,   /* rows or cols 0 */
+    TF_MEM_ERR_RANGE = 2,  /* larger than the destination holds; transposed write-back */
+    TF_MEM_ERR_ALIGN = 3,  /* addr, or stride with rows > 1, not a multiple of the port word */
+    TF_MEM_ERR_WIDTH = 4,  /* element width not the operand's (loads), above 4 bytes (write-back) */
+    TF_MEM_ERR_DST = 5,    /* undefined destination */
+    TF_MEM_ERR_STRIDE = 6, /* rows overlap, or the matrix passes the end of the address space */
+    TF_MEM_ERR_AXI = 7,    /* a SLVERR or DECERR response during the transfer */
+    TF_MEM_ERR_W = 3,
+    TF_MEM_EW_W = 2,       /* dsc_ew_i: log2 of the element's bytes */
+    TF_MEM_TAG_W = 8,      /* descriptor id */
+    TF_MEM_CNT_W = 48,     /* counters */
+    TF_MEM_AXI_LEN_W = 8   /* AxLEN (AXI4) */
+};
+
+struct mem_plan {
+    int dw, pb, off_w;           /* data bits, bytes per port word, log2(pb) */
+    int addr_w, id_w, burst, max_rd, max_wr;
+    int cw;                      /* corner-turn words per row and slot */
+    int eb_log;                  /* operand bytes in memory: 2^eb_log */
+    int epw;                     /* operand elements per port word */
+    int lmax;                    /* lanes of a lane-vector: max(R, C) */
+    int bw_aw;                   /* buffer word address inside a half */
+    int a_stride, b_stride;      /* lane-group step of the A and B buffers */
+    int a_lane_max, a_other_max; /* descriptor limits of A: along its lanes, the other index */
+    int b_lane_max, b_other_max;
+    int dim_w, row_idx_w, col_idx_w, acc_bits, op_bits, rows, cols;
+    long long ct_bits;           /* corner-turn storage: 2 slots x lmax rows x cw words */
+};
+
+static inline const struct mem_plan *plan_mem(const struct tf_plan *p)
+{
+    return (const struct mem_plan *)p->blk[TF_BLK_mem];
+}
+
+void mem_emit_rtl(const void *bp, const struct tf_plan *p, const struct tf_dir *dir, struct diag *d);
+
+#endif

@@ -1,0 +1,240 @@
+/* mem_rtl.c -- <name>_sys: the GEMM engine (<name>_gemm, with its buffer write port and
+ * two-half operand buffers) and the DMA engine (tf_mem_dma, with the AXI4 master) wired
+ * together: the DMA's lane-vectors go into the engine's buffer write port, the engine's
+ * result beats into the DMA's write-back. Parameters from the plan. */
+#include "blocks/mem.h"
+#include "blocks/gemm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct sport {
+    const char *name;
+    int out, width;
+    const char *before;
+};
+
+static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const struct gemm_plan *g,
+                     const struct tf_dir *dir, struct diag *d)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s_sys.v", root->name);
+    struct emitter e;
+    emit_begin(&e, dir, file, d);
+    emit_vheader(&e, root, "");
+    emit_line(&e, "// %s_sys -- the GEMM engine with its memory system: %s_gemm (%d x %d, %s) with two",
+              root->name, root->name, g->rows, g->cols, g->dataflow == TF_OS ? "OS" : "WS");
+    emit_line(&e, "// halves in every operand lane memory, and tf_mem_dma (descriptors, width converter,");
+    emit_line(&e, "// corner turn, write-back) on an AXI4 master of %d data bits. The DMA writes the", m->dw);
+    emit_line(&e, "// engine's buffers through its buffer write port (while a GEMM reads the other half);");
+    emit_line(&e, "// the engine's result beats go to the DMA's write-back. Ports, codes and timing:");
+    emit_line(&e, "// tf_gemm's and tf_mem_dma's headers, docs/architecture.md (the memory system).");
+    emit_line(&e, "`default_nettype none");
+    emit_blank(&e);
+    int dw = g->dim_w, aw = m->addr_w;
+    const struct sport ports[] = {
+        {"clk_i", 0, 1, NULL},
+        {"rst_ni", 0, 1, NULL},
+        {"cmd_valid_i", 0, 1, "engine commands (tf_gemm): LOAD_*, LOAD_RQ, GEMM with the halves it reads"},
+        {"cmd_ready_o", 1, 1, NULL},
+        {"cmd_op_i", 0, TF_GEMM_OP_W, NULL},
+        {"cmd_m_i", 0, dw, NULL},
+        {"cmd_k_i", 0, dw, NULL},
+        {"cmd_n_i", 0, dw, NULL},
+        {"cmd_requant_i", 0, 1, NULL},
+        {"cmd_asrc_i", 0, TF_GEMM_SRC_W, NULL},
+        {"cmd_bsrc_i", 0, TF_GEMM_SRC_W, NULL},
+        {"cmd_store_i", 0, 1, NULL},
+        {"cmd_ahalf_i", 0, 1, NULL},
+        {"cmd_bhalf_i", 0, 1, NULL},
+        {"in_valid_i", 0, 1, "element-wise operand loads (LOAD_A/B/AT/BT), as without a memory system"},
+        {"in_ready_o", 1, 1, NULL},
+        {"in_data_i", 0, g->op_bits, NULL},
+        {"rq_valid_i", 0, 1, "requantization entries (LOAD_RQ)"},
+        {"rq_ready_o", 1, 1, NULL},
+        {"rq_mult_i", 0, TF_GEMM_RQ_MULT_W, NULL},
+        {"rq_shift_i", 0, TF_GEMM_RQ_SHIFT_W, NULL},
+        {"busy_o", 1, 1, NULL},
+        {"err_o", 1, 1, NULL},
+        {"stat_cycles_o", 1, g->cnt_w, NULL},
+        {"stat_stall_o", 1, g->cnt_w, NULL},
+        {"dsc_valid_i", 0, 1, "DMA descriptors (tf_mem_dma)"},
+        {"dsc_ready_o", 1, 1, NULL},
+        {"dsc_addr_i", 0, aw, NULL},
+        {"dsc_rows_i", 0, dw, NULL},
+        {"dsc_cols_i", 0, dw, NULL},
+        {"dsc_stride_i", 0, aw, NULL},
+        {"dsc_ew_i", 0, TF_MEM_EW_W, NULL},
+        {"dsc_dst_i", 0, TF_MEM_DST_W, NULL},
+        {"dsc_tr_i", 0, 1, NULL},
+        {"dsc_id_i", 0, TF_MEM_TAG_W, NULL},
+        {"rdone_valid_o", 1, 1, NULL},
+        {"rdone_id_o", 1, TF_MEM_TAG_W, NULL},
+        {"rdone_code_o", 1, TF_MEM_ERR_W, NULL},
+        {"wdone_valid_o", 1, 1, NULL},
+        {"wdone_id_o", 1, TF_MEM_TAG_W, NULL},
+        {"wdone_code_o", 1, TF_MEM_ERR_W, NULL},
+        {"dma_rd_busy_o", 1, 1, NULL},
+        {"dma_wr_busy_o", 1, 1, NULL},
+        {"dma_err_o", 1, 1, NULL},
+        {"dma_err_wr_o", 1, 1, NULL},
+        {"dma_err_addr_o", 1, aw, NULL},
+        {"dma_err_resp_o", 1, 2, NULL},
+        {"dma_err_clr_i", 0, 1, NULL},
+        {"cnt_rd_bytes_o", 1, TF_MEM_CNT_W, NULL},
+        {"cnt_wr_bytes_o", 1, TF_MEM_CNT_W, NULL},
+        {"cnt_rd_busy_o", 1, TF_MEM_CNT_W, NULL},
+        {"cnt_wr_busy_o", 1, TF_MEM_CNT_W, NULL},
+        {"cnt_clr_i", 0, 1, NULL},
+        {"m_axi_arid_o", 1, m->id_w, "AXI4 master"},
+        {"m_axi_araddr_o", 1, aw, NULL},
+        {"m_axi_arlen_o", 1, TF_MEM_AXI_LEN_W, NULL},
+        {"m_axi_arsize_o", 1, 3, NULL},
+        {"m_axi_arburst_o", 1, 2, NULL},
+        {"m_axi_arcache_o", 1, 4, NULL},
+        {"m_axi_arprot_o", 1, 3, NULL},
+        {"m_axi_arvalid_o", 1, 1, NULL},
+        {"m_axi_arready_i", 0, 1, NULL},
+        {"m_axi_rid_i", 0, m->id_w, NULL},
+        {"m_axi_rdata_i", 0, m->dw, NULL},
+        {"m_axi_rresp_i", 0, 2, NULL},
+        {"m_axi_rlast_i", 0, 1, NULL},
+        {"m_axi_rvalid_i", 0, 1, NULL},
+        {"m_axi_rready_o", 1, 1, NULL},
+        {"m_axi_awid_o", 1, m->id_w, NULL},
+        {"m_axi_awaddr_o", 1, aw, NULL},
+        {"m_axi_awlen_o", 1, TF_MEM_AXI_LEN_W, NULL},
+        {"m_axi_awsize_o", 1, 3, NULL},
+        {"m_axi_awburst_o", 1, 2, NULL},
+        {"m_axi_awcache_o", 1, 4, NULL},
+        {"m_axi_awprot_o", 1, 3, NULL},
+        {"m_axi_awvalid_o", 1, 1, NULL},
+        {"m_axi_awready_i", 0, 1, NULL},
+        {"m_axi_wdata_o", 1, m->dw, NULL},
+        {"m_axi_wstrb_o", 1, m->pb, NULL},
+        {"m_axi_wlast_o", 1, 1, NULL},
+        {"m_axi_wvalid_o", 1, 1, NULL},
+        {"m_axi_wready_i", 0, 1, NULL},
+        {"m_axi_bid_i", 0, m->id_w, NULL},
+        {"m_axi_bresp_i", 0, 2, NULL},
+        {"m_axi_bvalid_i", 0, 1, NULL},
+        {"m_axi_bready_o", 1, 1, NULL},
+    };
+    int n = (int)(sizeof ports / sizeof ports[0]);
+    emit_open(&e, "module %s_sys (", root->name);
+    for (int i = 0; i < n; i++) {
+        char range[32] = "";
+        if (ports[i].width > 1)
+            snprintf(range, sizeof range, "[%d:0]", ports[i].width - 1);
+        if (ports[i].before)
+            emit_line(&e, "// %s", ports[i].before);
+        emit_line(&e, "%s wire %-9s %s%s", ports[i].out ? "output" : "input ", range, ports[i].name,
+                  i + 1 < n ? "," : "");
+    }
+    emit_close(&e, ");");
+    emit_blank(&e);
+    e.indent++;
+    int lanes = m->lmax;
+    emit_line(&e, "// the DMA's lane-vectors into the engine's buffers, the engine's results to the DMA");
+    emit_line(&e, "wire                bw_valid;");
+    emit_line(&e, "wire                bw_ready;");
+    emit_line(&e, "wire                bw_tgt;");
+    emit_line(&e, "wire                bw_half;");
+    emit_line(&e, "wire [%d:0] bw_addr;", m->bw_aw - 1);
+    emit_line(&e, "wire [%d:0] bw_data;", lanes * g->op_bits - 1);
+    emit_line(&e, "wire [%d:0] bw_mask;", lanes - 1);
+    emit_line(&e, "wire                c_valid;");
+    emit_line(&e, "wire                c_ready;");
+    emit_line(&e, "wire [%d:0] c_data;", g->cols * g->acc_bits - 1);
+    emit_line(&e, "wire [%d:0] c_row;", g->row_idx_w - 1);
+    emit_line(&e, "wire [%d:0] c_col;", g->col_idx_w - 1);
+    emit_line(&e, "wire                c_last;");
+    emit_blank(&e);
+    emit_open(&e, "%s_gemm u_gemm (", root->name);
+    static const char *const eng[] = {"clk_i", "rst_ni", "cmd_valid_i", "cmd_ready_o", "cmd_op_i",
+        "cmd_m_i", "cmd_k_i", "cmd_n_i", "cmd_requant_i", "cmd_asrc_i", "cmd_bsrc_i", "cmd_store_i",
+        "cmd_ahalf_i", "cmd_bhalf_i", "in_valid_i", "in_ready_o", "in_data_i", "rq_valid_i",
+        "rq_ready_o", "rq_mult_i", "rq_shift_i", "busy_o", "err_o", "stat_cycles_o", "stat_stall_o"};
+    for (size_t i = 0; i < sizeof eng / sizeof eng[0]; i++)
+        emit_line(&e, ".%-13s (%s),", eng[i], eng[i]);
+    static const char *const wires[][2] = {
+        {"bw_valid_i", "bw_valid"}, {"bw_ready_o", "bw_ready"}, {"bw_tgt_i", "bw_tgt"},
+        {"bw_half_i", "bw_half"},   {"bw_addr_i", "bw_addr"},   {"bw_data_i", "bw_data"},
+        {"bw_mask_i", "bw_mask"},   {"c_valid_o", "c_valid"},   {"c_ready_i", "c_ready"},
+        {"c_data_o", "c_data"},     {"c_row_o", "c_row"},       {"c_col_o", "c_col"},
+        {"c_last_o", "c_last"}};
+    int nw = (int)(sizeof wires / sizeof wires[0]);
+    for (int i = 0; i < nw; i++)
+        emit_line(&e, ".%-13s (%s)%s", wires[i][0], wires[i][1], i + 1 < nw ? "," : "");
+    emit_close(&e, ");");
+    emit_blank(&e);
+    emit_open(&e, "tf_mem_dma #(");
+    const struct {
+        const char *name;
+        long long v;
+        int sized;
+    } prm[] = {
+        {"DW", m->dw, 0}, {"AddrW", m->addr_w, 0}, {"IdW", m->id_w, 0}, {"BurstLen", m->burst, 0},
+        {"MaxRd", m->max_rd, 0}, {"MaxWr", m->max_wr, 0}, {"R", g->rows, 0}, {"C", g->cols, 0},
+        {"LMax", m->lmax, 0}, {"OpW", g->op_bits, 0}, {"EbLog", m->eb_log, 0},
+        {"AccW", g->acc_bits, 0}, {"DimW", g->dim_w, 0}, {"RowIdxW", g->row_idx_w, 0},
+        {"ColIdxW", g->col_idx_w, 0}, {"BwAW", m->bw_aw, 0}, {"AStride", m->a_stride, 0},
+        {"BStride", m->b_stride, 0}, {"ALaneMax", m->a_lane_max, 0},
+        {"AOtherMax", m->a_other_max, 0}, {"BLaneMax", m->b_lane_max, 0},
+        {"BOtherMax", m->b_other_max, 0}, {"MMax", g->max_m, 0}, {"NMax", g->max_n, 0},
+        {"CW", m->cw, 0}, {"TagW", TF_MEM_TAG_W, 0}, {"CntW", TF_MEM_CNT_W, 0},
+        {"DstW", TF_MEM_DST_W, 0}, {"DstA0", TF_MEM_DST_A0, TF_MEM_DST_W},
+        {"DstA1", TF_MEM_DST_A1, TF_MEM_DST_W}, {"DstB0", TF_MEM_DST_B0, TF_MEM_DST_W},
+        {"DstB1", TF_MEM_DST_B1, TF_MEM_DST_W}, {"DstMem", TF_MEM_DST_MEM, TF_MEM_DST_W},
+        {"ErrW", TF_MEM_ERR_W, 0}, {"ErrNone", TF_MEM_ERR_NONE, TF_MEM_ERR_W},
+        {"ErrZero", TF_MEM_ERR_ZERO, TF_MEM_ERR_W}, {"ErrRange", TF_MEM_ERR_RANGE, TF_MEM_ERR_W},
+        {"ErrAlign", TF_MEM_ERR_ALIGN, TF_MEM_ERR_W}, {"ErrWidth", TF_MEM_ERR_WIDTH, TF_MEM_ERR_W},
+        {"ErrDst", TF_MEM_ERR_DST, TF_MEM_ERR_W}, {"ErrStride", TF_MEM_ERR_STRIDE, TF_MEM_ERR_W},
+        {"ErrAxi", TF_MEM_ERR_AXI, TF_MEM_ERR_W},
+    };
+    int np = (int)(sizeof prm / sizeof prm[0]);
+    for (int i = 0; i < np; i++) {
+        if (prm[i].sized)
+            emit_line(&e, ".%-10s (%d'd%lld)%s", prm[i].name, prm[i].sized, prm[i].v, i + 1 < np ? "," : "");
+        else
+            emit_line(&e, ".%-10s (%lld)%s", prm[i].name, prm[i].v, i + 1 < np ? "," : "");
+    }
+    emit_close(&e, ") u_dma (");
+    e.indent++;
+    static const char *const dma[][2] = {
+        {"clk_i", "clk_i"}, {"rst_ni", "rst_ni"},
+        {"dsc_valid_i", "dsc_valid_i"}, {"dsc_ready_o", "dsc_ready_o"}, {"dsc_addr_i", "dsc_addr_i"},
+        {"dsc_rows_i", "dsc_rows_i"}, {"dsc_cols_i", "dsc_cols_i"}, {"dsc_stride_i", "dsc_stride_i"},
+        {"dsc_ew_i", "dsc_ew_i"}, {"dsc_dst_i", "dsc_dst_i"}, {"dsc_tr_i", "dsc_tr_i"},
+        {"dsc_id_i", "dsc_id_i"}, {"rdone_valid_o", "rdone_valid_o"}, {"rdone_id_o", "rdone_id_o"},
+        {"rdone_code_o", "rdone_code_o"}, {"wdone_valid_o", "wdone_valid_o"},
+        {"wdone_id_o", "wdone_id_o"}, {"wdone_code_o", "wdone_code_o"},
+        {"bw_valid_o", "bw_valid"}, {"bw_ready_i", "bw_ready"}, {"bw_tgt_o", "bw_tgt"},
+        {"bw_half_o", "bw_half"}, {"bw_addr_o", "bw_addr"}, {"bw_data_o", "bw_data"},
+        {"bw_mask_o", "bw_mask"}, {"c_valid_i", "c_valid"}, {"c_ready_o", "c_ready"},
+        {"c_data_i", "c_data"}, {"c_row_i", "c_row"}, {"c_col_i", "c_col"}, {"c_last_i", "c_last"},
+        {"rd_busy_o", "dma_rd_busy_o"}, {"wr_busy_o", "dma_wr_busy_o"}, {"err_o", "dma_err_o"},
+        {"err_wr_o", "dma_err_wr_o"}, {"err_addr_o", "dma_err_addr_o"},
+        {"err_resp_o", "dma_err_resp_o"}, {"err_clr_i", "dma_err_clr_i"},
+        {"cnt_rd_bytes_o", "cnt_rd_bytes_o"}, {"cnt_wr_bytes_o", "cnt_wr_bytes_o"},
+        {"cnt_rd_busy_o", "cnt_rd_busy_o"}, {"cnt_wr_busy_o", "cnt_wr_busy_o"},
+        {"cnt_clr_i", "cnt_clr_i"}};
+    int nd = (int)(sizeof dma / sizeof dma[0]);
+    for (int i = 0; i < nd; i++)
+        emit_line(&e, ".%-16s (%s),", dma[i][0], dma[i][1]);
+    /* the AXI ports keep their names */
+    int first_axi = 0;
+    while (first_axi < n && strncmp(ports[first_axi].name, "m_axi_", 6))
+        first_axi++;
+    for (int i = first_axi; i < n; i++)
+        emit_line(&e, ".%-16s (%s)%s", ports[i].name, ports[i].name, i + 1 < n ? "," : "");
+    emit_close(&e, ");");
+    e.indent--;
+    emit_blank(&e);
+    emit_vfooter(&e);
+}
+
+void mem_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_dir *dir, struct diag *d)
+{
+    emit_sys(root, bp, plan_gemm(root), dir, d);
+}
