@@ -36,7 +36,16 @@ enum {
     TF_MEM_EW_W = 2,       /* dsc_ew_i: log2 of the element's bytes */
     TF_MEM_TAG_W = 8,      /* descriptor id */
     TF_MEM_CNT_W = 48,     /* counters */
-    TF_MEM_AXI_LEN_W = 8   /* AxLEN (AXI4) */
+    TF_MEM_AXI_LEN_W = 8,  /* AxLEN (AXI4) */
+    TF_MEM_CDIM_W = 16,    /* controller commands: M and N */
+    TF_MEM_CERR_NONE = 0,  /* controller completion codes (TF_MEM_ERR_W bits) */
+    TF_MEM_CERR_ZERO = 1,  /* M, N or K is 0 */
+    TF_MEM_CERR_RANGE = 2, /* K > max_k; a store or S source needing more than one tile */
+    TF_MEM_CERR_ALIGN = 3, /* an address, or a stride of a matrix of several rows, not port-aligned */
+    TF_MEM_CERR_WIDTH = 4, /* C elements wider than 4 bytes */
+    TF_MEM_CERR_FORM = 5,  /* a form the design cannot run (requant, store, S source, N tiling) */
+    TF_MEM_CERR_STRIDE = 6, /* a stride below its row's bytes, or past the address space */
+    TF_MEM_CERR_AXI = 7    /* an AXI error response during the command's transfers */
 };
 
 struct mem_plan {
@@ -52,6 +61,9 @@ struct mem_plan {
     int b_lane_max, b_other_max;
     int dim_w, row_idx_w, col_idx_w, acc_bits, op_bits, rows, cols;
     long long ct_bits;           /* corner-turn storage: 2 slots x lmax rows x cw words */
+    int tile_m, tile_n;          /* controller tiles: rows, columns */
+    int n_tiles;                 /* 1: N may exceed tile_n (tile_n port-aligned) */
+    int max_m, max_k, max_n, dataflow, requant, store;
 };
 
 static inline const struct mem_plan *plan_mem(const struct tf_plan *p)
