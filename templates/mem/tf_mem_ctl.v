@@ -23,7 +23,8 @@
 // its code, nothing moves, err_o until the next accepted command): CErrZero (M, N or K
 // is 0), CErrRange (K > KMax; a store or S source that needs more than one tile; an S
 // source larger than the store), CErrAlign (an address, or a stride of a matrix with
-// more than one row, not a multiple of the port word), CErrWidth (C elements wider than
+// more than one row, not a multiple of the port word; N > NT where NT elements of C are
+// not a whole number of port words, so later C tiles would start inside a word), CErrWidth (C elements wider than
 // 4 bytes), CErrForm (requantization without hardware, a store or S source without a
 // store, a store without requantization or reading S, source code 3, N > NT where NT
 // is not port-aligned), CErrStride (a stride below its row's bytes, or a matrix past the
@@ -183,8 +184,13 @@ module tf_mem_ctl #(
   wire [OffW-1:0] ozero = {OffW{1'b0}};
   wire al_a = a_mem && (ctl_a_addr_i[OffW-1:0] != ozero || (a_multi && ctl_a_stride_i[OffW-1:0] != ozero));
   wire al_b = ctl_b_addr_i[OffW-1:0] != ozero || (b_multi && ctl_b_stride_i[OffW-1:0] != ozero);
+  // C tiles after the first start NT elements of 2^cew bytes further: port-aligned only if
+  // NT << cew is (NT itself is aligned for the operands' bytes, not for narrower C)
+  localparam [OffW-1:0] NTLo = NT[OffW-1:0];
+  wire [OffW-1:0] nt_cb = NTLo << ctl_cew_i;   // its low bits: (NT << cew) mod port bytes
   wire al_c = !ctl_store_i
-              && (ctl_c_addr_i[OffW-1:0] != ozero || (c_multi && ctl_c_stride_i[OffW-1:0] != ozero));
+              && (ctl_c_addr_i[OffW-1:0] != ozero || (c_multi && ctl_c_stride_i[OffW-1:0] != ozero)
+                  || (n_x > NTX && nt_cb != ozero));
   wire [CDimW-1:0] m_m1 = ctl_m_i - 1'b1;
   wire [CDimW:0]   br_m1 = b_rows - 1'b1;
   wire [MulW-1:0] a_span = {{AddrW{1'b0}}, m_m1} * {{CDimW{1'b0}}, ctl_a_stride_i};
@@ -320,7 +326,7 @@ module tf_mem_ctl #(
       l_err_q   <= 1'b0;
     end else begin
       if (l_dsc_fire) begin
-        l_out_q <= 1'b1;
+        l_out_q <= !rdone_valid_i;     // a descriptor the DMA refuses completes at once
       end else if (rdone_valid_i) begin
         l_out_q <= 1'b0;
       end
@@ -484,7 +490,7 @@ module tf_mem_ctl #(
       end
       if (w_fire) begin
         w_valid_q <= 1'b0;
-        w_out_q   <= 1'b1;
+        w_out_q   <= !wdone_valid_i;   // a descriptor the DMA refuses completes at once
       end else if (wdone_valid_i) begin
         w_out_q <= 1'b0;
       end
