@@ -49,8 +49,15 @@ block_cosim() { # block config name
     gemm) check "$3: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$2" ;;
     aux)  check "$3: aux verilator cosim" env AUX_CMDS="${AUX_CMDS:-250}" scripts/flow.sh aux-cosim "$2" ;;
     # the memory system: its engine side (buffer write port, halves, writes during GEMMs)
-    # is the gemm co-simulation above; its DMA and AXI master here (Icarus, cocotbext-axi)
-    mem)  # shellcheck disable=SC2046
+    # is the gemm co-simulation above; <name>_sys (controller, DMA, AXI master, engine)
+    # against tfmm_* with the host memory model, at a fixed latency and with random stalls
+    # on every AXI channel and a bandwidth limit; the DMA and AXI master alone against
+    # cocotbext-axi (Icarus)
+    mem)  check "$3: mem verilator cosim (lat 12)" env MEM_BATCHES="${MEM_BATCHES:-150}" MEM_ARGS="--lat 12" \
+            scripts/flow.sh mem-cosim "$2"
+          check "$3: mem verilator cosim (stalls, bw 8)" env MEM_BATCHES="${MEM_BATCHES:-150}" \
+            MEM_ARGS="--lat 20 --bw 8 --stall 0.2 --seed 2" scripts/flow.sh mem-cosim "$2"
+          # shellcheck disable=SC2046
           check "$3: mem cocotb (DMA, AXI4)" tb/mem/cocotb/run.sh $(mem_cocotb_params) ;;
     *)    check "$3: $1 verilator cosim" scripts/flow.sh "$1-cosim" "$2" ;;
   esac
