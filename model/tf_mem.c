@@ -182,6 +182,8 @@ long long tfmm_roofline(const struct tfmm_cfg *c, const struct tfmm_cmd *x, int 
         rd += ((long long)x->m * x->k) << c->eb_log;
     if (!x->store)
         wr = ((long long)x->m * x->n) << x->cew;
-    long long mem = bw > 0 ? cdiv(rd + wr, bw) : lmax(cdiv(rd, c->port_bytes), cdiv(wr, c->port_bytes));
+    /* the port: a word per cycle on R and another on W, whatever the memory's bandwidth */
+    long long port = lmax(cdiv(rd, c->port_bytes), cdiv(wr, c->port_bytes));
+    long long mem = bw > 0 ? lmax(cdiv(rd + wr, bw), port) : port;
     return lmax(compute, mem);
 }

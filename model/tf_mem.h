@@ -74,10 +74,10 @@ struct tfmm_traffic {
 };
 void tfmm_traffic(const struct tfmm_cfg *c, const struct tfmm_cmd *x, struct tfmm_traffic *t);
 
-/* The roofline bound of a command: max(compute at 100 %, bytes / bw) where compute is
- * ceil(M*K*N / (R*C)) and bytes the compulsory traffic (A and B read once at their
- * element bytes, C written at 2^cew bytes); bw <= 0: a port word per cycle for reads
- * and another for writes. */
+/* The roofline bound of a command: max(compute at 100 %, bytes / bw, port) where compute
+ * is ceil(M*K*N / (R*C)), bytes the compulsory traffic (A and B read once at their
+ * element bytes, C written at 2^cew bytes) and port the cycles the AXI port needs at a
+ * word per cycle on R (A, B) and on W (C); bw <= 0: the port alone. */
 long long tfmm_roofline(const struct tfmm_cfg *c, const struct tfmm_cmd *x, int bw);
 
 #ifdef __cplusplus

@@ -20,8 +20,12 @@
 //     its cycles from the first acceptance to the last completion are summed into the
 //     report (there is no exact cycle model to compare them with yet: tfmm_cycles is not
 //     written; docs/architecture.md, the memory system).
-// --bench MxKxN,... runs those shapes (one command each) and writes a CSV row per shape
-// (RTL cycles end to end, model, compute-only, roofline) instead of the tests.
+// --bench MxKxN,... runs those shapes (one command each: A, B row-major, requantized C
+// of 1 byte, or 4-byte C without requantization; memory compared with tfmm_run) and
+// writes a CSV row per shape instead of the tests: design, rows, cols, m, k, n, bw, lat,
+// cycles (RTL, acceptance to completion: every load and write-back included), compute
+// (the steps' tfm_cycles summed), roofline (tfmm_roofline), roofline / cycles, bytes
+// read and written, and the counters gemm, wait, busy (scripts/bench_mem.sh).
 #include "Vmem.h"
 #include "tb.h"
 #include "axi_mem.h"
@@ -707,8 +711,8 @@ int main(int argc, char **argv)
                     long long cyc = (long long)(sys.dones[0].cycle - sys.accepts[0]);
                     long long roof = tfmm_roofline(&CFG, &x, o.bw);
                     std::fprintf(csv ? csv.get() : stdout,
-                                 "%s,%d,%d,%d,%d,%d,%d,%lld,%s,%lld,%lld,%.4f,%lld,%lld,%lld,%lld,%lld\n", TFP_NAME,
-                                 ARCH.rows, ARCH.cols, x.m, x.k, x.n, o.bw, cyc, "", tr.compute, roof,
+                                 "%s,%d,%d,%d,%d,%d,%d,%d,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%lld,%lld\n", TFP_NAME,
+                                 ARCH.rows, ARCH.cols, x.m, x.k, x.n, o.bw, o.lat, cyc, tr.compute, roof,
                                  (double)roof / (double)cyc, (long long)sys.sim->cnt_rd_bytes_o,
                                  (long long)sys.sim->cnt_wr_bytes_o, (long long)sys.sim->cnt_ctl_gemm_o,
                                  (long long)sys.sim->cnt_ctl_wait_o, (long long)sys.sim->cnt_ctl_busy_o);
