@@ -766,6 +766,7 @@ module tf_mem_dma #(
   localparam [12:0] PbM1V = PbM1[12:0];
   wire [12:0] span_b = {1'b0, vbytes} + {{(13-OffW){1'b0}}, off} + PbM1V;
   wire [12:0] nw_b   = (vbytes == 12'd0) ? 13'd0 : (span_b >> OffW);
+  wire [ReqW-1:0] nw_r;
   wire [SvB*8-1:0] sv_d = {{(PB*8){1'b0}}, bbytes} << ({{(32-OffW){1'b0}}, off} * 8);
   wire [SvB-1:0]   ss_d = {{PB{1'b0}}, bstrb} << off;
 
@@ -811,8 +812,8 @@ module tf_mem_dma #(
       if (c_fire) begin
         w_lastin_q <= c_last_i;
         rq_pend_q  <= (nw_b != 13'd0);
-        w_left_q   <= nw_b[ReqW-1:0];
-        w_nw_q     <= nw_b[ReqW-1:0];
+        w_left_q   <= nw_r;
+        w_nw_q     <= nw_r;
         w_addr_q   <= b_addr;
         sv_q       <= sv_d;
         ss_q       <= ss_d;
@@ -822,7 +823,17 @@ module tf_mem_dma #(
       end
     end
   end
-  wire unused_nw = ^nw_b[12:ReqW];
+  // nw_b in ReqW bits (ReqW = DimW + 2 is 13 or more from dimensions of 1024 up)
+  generate
+    if (ReqW > 13) begin : g_nw_wide
+      assign nw_r = {{(ReqW-13){1'b0}}, nw_b};
+    end else if (ReqW == 13) begin : g_nw_same
+      assign nw_r = nw_b;
+    end else begin : g_nw_narrow
+      assign nw_r = nw_b[ReqW-1:0];
+      wire unused_nw = ^nw_b[12:ReqW];
+    end
+  endgenerate
 
   assign wq_valid = rq_pend_q;
   assign wq_addr  = w_addr_q;
