@@ -74,6 +74,28 @@ struct tfmm_traffic {
 };
 void tfmm_traffic(const struct tfmm_cfg *c, const struct tfmm_cmd *x, struct tfmm_traffic *t);
 
+/* Memory timing of the cycle model: a fixed latency (AR to first R beat, last W beat to
+ * B) and a bandwidth credit of bw bytes per cycle shared by R and W, R first (0: a word
+ * per cycle and channel): the harness's memory model (tb/common/axi_mem.h) at stall 0. */
+struct tfmm_mem_timing {
+    int lat, bw;
+};
+
+/* Cycles of a sequence of commands (accepted or refused; tfmm_check decides), offered
+ * back to back from an idle system (the next one as soon as the controller takes one),
+ * from the first acceptance to the last completion; per command its acceptance and
+ * completion cycle relative to the first acceptance (into accept[] and done[] when not
+ * NULL), and the counters over the whole run. Exact for the RTL (model/tf_mem_cycles.c
+ * models it cycle by cycle). Returns 0, or -1 (out of memory). */
+struct tfmm_timing {
+    long long cycles;
+    long long busy, gemm, wait;       /* cnt_ctl_busy/gemm/wait */
+    long long rd_busy, wr_busy;       /* the DMA's port busy counters (cnt_rd/wr_busy) */
+    long long *accept, *done;         /* per command, or NULL */
+};
+int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, const struct tfmm_cmd *x,
+                int n, struct tfmm_timing *t);
+
 /* The roofline bound of a command: max(compute at 100 %, bytes / bw, port) where compute
  * is ceil(M*K*N / (R*C)), bytes the compulsory traffic (A and B read once at their
  * element bytes, C written at 2^cew bytes) and port the cycles the AXI port needs at a

@@ -48,7 +48,7 @@ mf() { python3 scripts/manifest.py "$manifest" "$@"; }
 # with the vector writer tb/<block>/vecgen.c; both link the block's golden model.
 declare -A MODEL=(   [gemm]=model/tf_model.c [trf]=model/tf_model.c [attn]=model/tf_attn.c
                      [aux]="model/tf_aux.c model/tf_aux_host.c model/tf_model.c"
-                     [mem]="model/tf_mem.c model/tf_model.c" )
+                     [mem]="model/tf_mem.c model/tf_mem_cycles.c model/tf_model.c" )
 declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj [aux]=auxobj [mem]=memobj )
 declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness [aux]=aux_harness [mem]=mem_harness )
 declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux [mem]=Vmem )

@@ -50,9 +50,9 @@ block_cosim() { # block config name
     aux)  check "$3: aux verilator cosim" env AUX_CMDS="${AUX_CMDS:-250}" scripts/flow.sh aux-cosim "$2" ;;
     # the memory system: its engine side (buffer write port, halves, writes during GEMMs)
     # is the gemm co-simulation above; <name>_sys (controller, DMA, AXI master, engine)
-    # against tfmm_* with the host memory model, at a fixed latency and with random stalls
-    # on every AXI channel and a bandwidth limit; the DMA and AXI master alone against
-    # cocotbext-axi (Icarus)
+    # against tfmm_* with the host memory model: at a fixed latency (cycles = model,
+    # exactly), and with random stalls on every AXI channel and a bandwidth limit (bytes
+    # exact, cycles within the bound); the DMA and AXI master alone against cocotbext-axi
     mem)  check "$3: mem verilator cosim (lat 12)" env MEM_BATCHES="${MEM_BATCHES:-150}" MEM_ARGS="--lat 12" \
             scripts/flow.sh mem-cosim "$2"
           check "$3: mem verilator cosim (stalls, bw 8)" env MEM_BATCHES="${MEM_BATCHES:-150}" \

@@ -333,13 +333,52 @@ static void test_roofline(void **state)
     assert_int_equal(tfmm_roofline(&c, &x, 32), (64 + 4096) / 16);
 }
 
+/* the cycle model: its exactness against the RTL is tb/mem's; here its bookkeeping */
+static void test_cycles(void **state)
+{
+    (void)state;
+    struct tfmm_cfg c = cfg();
+    struct tfmm_mem_timing mt = {12, 0};
+    struct tfmm_cmd x[3] = {cmd(10, 20, 30), cmd(0, 20, 30), cmd(10, 20, 30)};
+    long long acc[3], done[3];
+    struct tfmm_timing t;
+    memset(&t, 0, sizeof t);
+    t.accept = acc, t.done = done;
+    /* a refused command alone: accepted and completed in the same cycle, nothing busy */
+    assert_int_equal(tfmm_cycles(&c, &mt, &x[1], 1, &t), 0);
+    assert_int_equal(t.cycles, 0);
+    assert_int_equal(acc[0], 0);
+    assert_int_equal(done[0], 0);
+    assert_int_equal(t.busy + t.gemm + t.wait + t.rd_busy + t.wr_busy, 0);
+    /* one command: its GEMM cycles are the engine's; it takes longer than its compute */
+    assert_int_equal(tfmm_cycles(&c, &mt, x, 1, &t), 0);
+    long long one = t.cycles;
+    struct tfmm_traffic tr;
+    tfmm_traffic(&c, &x[0], &tr);
+    assert_true(one > tr.compute + 2 * mt.lat);
+    assert_true(t.gemm > tr.compute); /* e_run: the GEMM, stalls on its results included */
+    assert_int_equal(done[0], one);
+    assert_true(t.busy >= one);
+    /* a longer latency costs at least its difference once */
+    struct tfmm_mem_timing slow = {40, 0};
+    assert_int_equal(tfmm_cycles(&c, &slow, x, 1, &t), 0);
+    assert_true(t.cycles >= one + 28);
+    /* three back to back: the refused one completes when it is offered, the last one
+     * after the first; the first command's timing is its own */
+    assert_int_equal(tfmm_cycles(&c, &mt, x, 3, &t), 0);
+    assert_int_equal(done[0], one);
+    assert_int_equal(done[1], acc[1]);
+    assert_true(done[2] > done[0]);
+    assert_true(t.cycles == done[2]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_codes), cmocka_unit_test(test_check_space),
         cmocka_unit_test(test_check_store), cmocka_unit_test(test_run_small),
         cmocka_unit_test(test_run_wide_and_requant), cmocka_unit_test(test_run_store),
-        cmocka_unit_test(test_traffic), cmocka_unit_test(test_roofline),
+        cmocka_unit_test(test_traffic), cmocka_unit_test(test_roofline), cmocka_unit_test(test_cycles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,6 +54,9 @@ public:
     long long read_bytes = 0;    // R beats x port bytes
     long long write_bytes = 0;   // bytes with WSTRB set
     long long r_beats = 0, w_beats = 0, stalls = 0;
+    // cycles in which a stall held back a transfer that would have happened (AR, AW with
+    // the master's valid; R, W, B that were due): at most one per cycle
+    long long eff_stalls = 0;
 
     // Set the slave's outputs for this cycle (before the Sim's fall()).
     void drive()
@@ -100,6 +103,12 @@ public:
     // Take the handshakes of this cycle (after the Sim's fall(), before its rise()).
     void sample()
     {
+        bool held = (st_ar_ && t_.m_axi_arvalid_o) || (st_aw_ && t_.m_axi_awvalid_o) ||
+                    (st_r_ && !rq_.empty() && rq_.front().ready <= now_ && has_credit() && t_.m_axi_rready_o) ||
+                    (st_w_ && !wq_.empty() && t_.m_axi_wvalid_o && has_credit_after(rv_)) ||
+                    (st_b_ && !bq_.empty() && bq_.front().ready <= now_);
+        if (held)
+            eff_stalls++;
         if (t_.m_axi_arvalid_o && t_.m_axi_arready_i) {
             Burst b = burst("AR", t_.m_axi_araddr_o, t_.m_axi_arlen_o, t_.m_axi_arsize_o,
                             t_.m_axi_arburst_o);

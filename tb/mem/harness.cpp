@@ -16,10 +16,13 @@
 //   * every byte of memory equals the golden model's (tfmm_run, in command order);
 //   * bytes read and written (cnt_rd_bytes_o, cnt_wr_bytes_o, and the memory model's own
 //     counts) equal tfmm_traffic exactly;
-//   * the counters of a batch's cycles (cnt_ctl_busy/gemm/wait, cnt_rd_busy/wr_busy) and
-//     its cycles from the first acceptance to the last completion are summed into the
-//     report (there is no exact cycle model to compare them with yet: tfmm_cycles is not
-//     written; docs/architecture.md, the memory system).
+//   * the cycle model (tfmm_cycles, model/tf_mem_cycles.c) at --stall 0: the cycles from
+//     the first acceptance to the last completion, every command's acceptance and
+//     completion cycle and the counters cnt_ctl_busy/gemm/wait, cnt_rd_busy/wr_busy equal
+//     the model's, exactly; with random stalls, RTL cycles <= model cycles + the cycles in
+//     which a stall held back a transfer that was due (AxiMem::eff_stalls): a bound this
+//     harness checks (each such cycle delays the run by at most one cycle, an argument,
+//     not a proof: stalls can also shorten a run, R and W sharing the credit, R first).
 // --bench MxKxN,... runs those shapes (one command each: A, B row-major, requantized C
 // of 1 byte, or 4-byte C without requantization; memory compared with tfmm_run) and
 // writes a CSV row per shape instead of the tests: design, rows, cols, m, k, n, bw, lat,
@@ -73,6 +76,7 @@ struct Totals {
     long long batches = 0, cmds = 0, refused = 0, axi_errors = 0, stores = 0, sreads = 0;
     long long bytes_checked = 0, rd_bytes = 0, wr_bytes = 0;
     long long rtl_cycles = 0, busy = 0, gemm = 0, wait = 0, rd_busy = 0, wr_busy = 0, stalls = 0;
+    long long model_cycles = 0, cycle_checks = 0, eff_stalls = 0, max_over = -(1LL << 62), min_over = 1LL << 62;
     long long sim_cycles = 0;
 };
 
@@ -202,7 +206,7 @@ public:
     const MemOptions &o;
     std::vector<uint64_t> accepts;
     std::vector<Done> dones;
-    long long stalls_at_start = 0;
+    long long stalls_at_start = 0, eff_at_start = 0;
 
     System(tb::Run &r, const MemOptions &opt, size_t bytes, const tb::AxiMemConfig &mc)
         : sim(r), mrng(r.seed() ^ 0xa71ULL), mem(sim.top(), TFP_MEM_DATA_BITS, bytes, mc, mrng), o(opt)
@@ -307,6 +311,7 @@ public:
         accepts.clear();
         dones.clear();
         stalls_at_start = mem.stalls;
+        eff_at_start = mem.eff_stalls;
         size_t next = 0;
         tb::Guard g(sim, bound, [&] {
             return tb::format("%zu of %zu commands accepted, %zu completed, ctl_busy_o %d", accepts.size(),
@@ -578,6 +583,66 @@ static void run_batch(System &sys, const MemOptions &o, int idx, Totals &t, tfm_
     for (const Done &d : sys.dones)
         last = std::max(last, d.cycle);
     t.rtl_cycles += (long long)(last - first);
+    // the cycle model (memory at stall 0): everything exact; with stalls, a bound
+    std::vector<tfmm_cmd> xs;
+    for (const Cmd &c : b.cmds)
+        xs.push_back(c.x);
+    std::vector<long long> macc(xs.size()), mdone(xs.size());
+    struct tfmm_timing mtm{};
+    mtm.accept = macc.data();
+    mtm.done = mdone.data();
+    struct tfmm_mem_timing mmt = {o.lat, o.bw};
+    if (tfmm_cycles(&CFG, &mmt, xs.data(), (int)xs.size(), &mtm) != 0)
+        tb::fail(tb::format("batch %d: tfmm_cycles failed", idx));
+    t.model_cycles += mtm.cycles;
+    long long rtl = (long long)(last - first);
+    long long eff = sys.mem.eff_stalls - sys.eff_at_start;
+    t.eff_stalls += eff;
+    if (o.verbose) {
+        std::printf("batch %d: cycles RTL %lld model %lld; busy %lld/%lld gemm %lld/%lld wait %lld/%lld rd %lld/%lld wr %lld/%lld\n",
+                    idx, rtl, mtm.cycles, (long long)sys.sim->cnt_ctl_busy_o, mtm.busy, (long long)sys.sim->cnt_ctl_gemm_o,
+                    mtm.gemm, (long long)sys.sim->cnt_ctl_wait_o, mtm.wait, (long long)sys.sim->cnt_rd_busy_o, mtm.rd_busy,
+                    (long long)sys.sim->cnt_wr_busy_o, mtm.wr_busy);
+        for (size_t i = 0; i < b.cmds.size(); i++) {
+            size_t di = 0;
+            while (di < sys.dones.size() && sys.dones[di].id != b.cmds[i].x.id)
+                di++;
+            std::printf("  command %zu: accepted %lld/%lld done %lld/%lld\n", i, (long long)(sys.accepts[i] - first), macc[i],
+                        (long long)(sys.dones[di].cycle - first), mdone[i]);
+        }
+    }
+    if (o.stall == 0) {
+        auto cmp = [&](const char *what, long long rv, long long mv) {
+            t.sb.expect(t.cycle_checks, mv, rv, [&] {
+                std::string cs;
+                for (size_t i = 0; i < b.cmds.size(); i++)
+                    cs += tb::format("\n  command %zu: %s, code %d", i, b.cmds[i].desc().c_str(), b.cmds[i].code);
+                return tb::format("batch %d: %s: RTL %lld, model %lld%s", idx, what, rv, mv, cs.c_str());
+            });
+        };
+        cmp("cycles", rtl, mtm.cycles);
+        for (size_t i = 0; i < b.cmds.size(); i++) {
+            size_t di = 0;
+            while (di < sys.dones.size() && sys.dones[di].id != b.cmds[i].x.id)
+                di++;
+            cmp(tb::format("command %zu accepted at", i).c_str(), (long long)(sys.accepts[i] - first), macc[i]);
+            cmp(tb::format("command %zu completed at", i).c_str(), (long long)(sys.dones[di].cycle - first), mdone[i]);
+        }
+        cmp("cnt_ctl_busy", (long long)sys.sim->cnt_ctl_busy_o, mtm.busy);
+        cmp("cnt_ctl_gemm", (long long)sys.sim->cnt_ctl_gemm_o, mtm.gemm);
+        cmp("cnt_ctl_wait", (long long)sys.sim->cnt_ctl_wait_o, mtm.wait);
+        cmp("cnt_rd_busy", (long long)sys.sim->cnt_rd_busy_o, mtm.rd_busy);
+        cmp("cnt_wr_busy", (long long)sys.sim->cnt_wr_busy_o, mtm.wr_busy);
+    } else {
+        // each cycle a transfer was held back (a stall on a channel with one pending)
+        // delays the run by at most one cycle; stalls can also make it shorter (R and W
+        // share the credit, R first), so only the upper bound is checked
+        t.max_over = std::max(t.max_over, rtl - mtm.cycles);
+        t.min_over = std::min(t.min_over, rtl - mtm.cycles);
+        t.sb.check(t.cycle_checks, rtl <= mtm.cycles + eff, [&] {
+            return tb::format("batch %d: RTL %lld cycles, model %lld + %lld effective stalls", idx, rtl, mtm.cycles, eff);
+        });
+    }
     t.busy += (long long)sys.sim->cnt_ctl_busy_o;
     t.gemm += (long long)sys.sim->cnt_ctl_gemm_o;
     t.wait += (long long)sys.sim->cnt_ctl_wait_o;
@@ -746,6 +811,11 @@ int main(int argc, char **argv)
             .integer("cnt_rd_busy", t.rd_busy)
             .integer("cnt_wr_busy", t.wr_busy)
             .integer("stalls", t.stalls)
+            .integer("effective_stalls", t.eff_stalls)
+            .integer("model_cycles", t.model_cycles)
+            .integer("cycle_checks", t.cycle_checks)
+            .integer("max_rtl_minus_model", o.stall > 0 && t.batches ? t.max_over : 0)
+            .integer("min_rtl_minus_model", o.stall > 0 && t.batches ? t.min_over : 0)
             .integer("lat", o.lat)
             .integer("bw", o.bw)
             .fixed("stall", o.stall, 3)
@@ -759,11 +829,11 @@ int main(int argc, char **argv)
     if (!o.quiet || v.failed)
         std::printf("%s: %s: %lld batches, %lld commands (%lld refused, %lld AXI errors, %lld stores, %lld S reads), "
                     "%lld checks, %lld memory bytes compared, %lld mismatches; bytes read %lld, written %lld = model; "
-                    "%lld cycles (engine GEMM %lld, waited for data %lld), %lld stall draws; lat %d, bw %d, stall %.2f; "
-                    "%.0f sim cycles/s\n",
+                    "%lld cycles (engine GEMM %lld, waited for data %lld), model %lld (%lld cycle checks), %lld stalls "
+                    "held a transfer; lat %d, bw %d, stall %.2f; %.0f sim cycles/s\n",
                     TFP_NAME, v.failed ? "FAIL" : "PASS", t.batches, t.cmds, t.refused, t.axi_errors, t.stores,
                     t.sreads, t.sb.checks, t.bytes_checked, t.sb.mismatches, t.rd_bytes, t.wr_bytes, t.rtl_cycles, t.gemm,
-                    t.wait, t.stalls, o.lat, o.bw,
+                    t.wait, t.model_cycles, t.cycle_checks, t.eff_stalls, o.lat, o.bw,
                     o.stall, wall > 0 ? t.sim_cycles / wall : 0.0);
     return v.failed ? 1 : 0;
 }
