@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench_mem.sh -- the memory system end to end (make bench; docs/performance.md, the memory
 # system): one controller command per GEMM on <name>_sys in Verilator (tb/mem/harness.cpp
-# --bench: every byte of memory compared with tfmm_run), A and B read from memory, C
+# --bench: every byte of memory compared with tfmm_run, the cycles with tfmm_cycles, which
+# must be equal), A and B read from memory, C
 # requantized and written back, against the roofline max(M*K*N / (R*C), bytes / bw).
 # Design: configs/mem/p01_os_8x8_128.ini (8x8 OS, 128-bit AXI4 port) with max_k = 1536 and
 # max_m = 128, so tiles of 128 x K x 64: K is never split (the controller keeps K whole,
@@ -26,7 +27,7 @@ for m in 1 4 32 128; do
   shapes="$shapes,${m}x384x1152,${m}x384x384,${m}x384x1536,${m}x1536x384"
 done
 csv=$out/mem_roofline.csv
-echo "design,rows,cols,m,k,n,bw,lat,cycles,compute,roofline,roofline_frac,rd_bytes,wr_bytes,gemm_cycles,wait_cycles,busy_cycles" >"$csv"
+echo "design,rows,cols,m,k,n,bw,lat,cycles,model_cycles,compute,roofline,roofline_frac,rd_bytes,wr_bytes,gemm_cycles,wait_cycles,busy_cycles" >"$csv"
 for bw in 8 16 32; do
   echo "-- bw $bw bytes/cycle, latency $LAT"
   "$bin" --bench "$shapes" --bw "$bw" --lat "$LAT" --csv "$csv" --quiet
@@ -34,8 +35,10 @@ done
 python3 - "$csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-print(f"{'M x K x N':>16} {'bw':>3} {'cycles':>9} {'compute':>9} {'roofline':>9} {'of roof':>8}")
+print(f"{'M x K x N':>16} {'bw':>3} {'cycles':>9} {'model':>9} {'compute':>9} {'roofline':>9} {'of roof':>8}")
 for r in rows:
-    print(f"{r['m']+'x'+r['k']+'x'+r['n']:>16} {r['bw']:>3} {r['cycles']:>9} {r['compute']:>9} {r['roofline']:>9} {100*float(r['roofline_frac']):7.1f}%")
+    print(f"{r['m']+'x'+r['k']+'x'+r['n']:>16} {r['bw']:>3} {r['cycles']:>9} {r['model_cycles']:>9} {r['compute']:>9} {r['roofline']:>9} {100*float(r['roofline_frac']):7.1f}%")
+bad = [r for r in rows if r['cycles'] != r['model_cycles']]
+print(f"RTL cycles = tfmm_cycles on {len(rows) - len(bad)} of {len(rows)} GEMMs")
 PY
 echo "bench_mem: $csv"

@@ -13,9 +13,10 @@
 // master uses one ID). The model checks the master's side of the protocol it relies on:
 // a W beat only after its AW, WLAST on the burst's last beat, no burst crossing 4 KiB,
 // AxSIZE and AxBURST; a violation fails the run (tb::fail).
-// With stall = 0 the timing is deterministic (a fixed latency and the credit), the basis
-// an exact cycle model of the memory system needs (docs/architecture.md, the memory
-// system; tfmm_cycles is not written yet).
+// With stall = 0 the timing is exactly what the cycle model assumes (model/tf_mem_cycles.c,
+// tfmm_cycles): the harness's cycle counts equal the model's there. eff_stalls counts the
+// cycles in which a stall held back a transfer that was due (the harness's bound with
+// stalls).
 //
 // Use per cycle, with the Sim's halves:  mem.drive(); s.fall(); mem.sample(); s.rise();
 #ifndef TB_AXI_MEM_H

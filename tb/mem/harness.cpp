@@ -26,7 +26,8 @@
 // --bench MxKxN,... runs those shapes (one command each: A, B row-major, requantized C
 // of 1 byte, or 4-byte C without requantization; memory compared with tfmm_run) and
 // writes a CSV row per shape instead of the tests: design, rows, cols, m, k, n, bw, lat,
-// cycles (RTL, acceptance to completion: every load and write-back included), compute
+// cycles (RTL, acceptance to completion: every load and write-back included; checked
+// equal to model_cycles, tfmm_cycles, at --stall 0), model_cycles, compute
 // (the steps' tfm_cycles summed), roofline (tfmm_roofline), roofline / cycles, bytes
 // read and written, and the counters gemm, wait, busy (scripts/bench_mem.sh).
 #include "Vmem.h"
@@ -775,9 +776,18 @@ int main(int argc, char **argv)
                         });
                     long long cyc = (long long)(sys.dones[0].cycle - sys.accepts[0]);
                     long long roof = tfmm_roofline(&CFG, &x, o.bw);
+                    struct tfmm_timing mtm{};
+                    struct tfmm_mem_timing mmt = {o.lat, o.bw};
+                    if (tfmm_cycles(&CFG, &mmt, &x, 1, &mtm) != 0)
+                        tb::fail("bench: tfmm_cycles failed");
+                    if (o.stall == 0)
+                        tt.sb.expect(tt.cycle_checks, mtm.cycles, cyc, [&] {
+                            return tb::format("bench %dx%dx%d: RTL %lld cycles, model %lld", x.m, x.k, x.n, cyc,
+                                              mtm.cycles);
+                        });
                     std::fprintf(csv ? csv.get() : stdout,
-                                 "%s,%d,%d,%d,%d,%d,%d,%d,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%lld,%lld\n", TFP_NAME,
-                                 ARCH.rows, ARCH.cols, x.m, x.k, x.n, o.bw, o.lat, cyc, tr.compute, roof,
+                                 "%s,%d,%d,%d,%d,%d,%d,%d,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%lld,%lld\n", TFP_NAME,
+                                 ARCH.rows, ARCH.cols, x.m, x.k, x.n, o.bw, o.lat, cyc, mtm.cycles, tr.compute, roof,
                                  (double)roof / (double)cyc, (long long)sys.sim->cnt_rd_bytes_o,
                                  (long long)sys.sim->cnt_wr_bytes_o, (long long)sys.sim->cnt_ctl_gemm_o,
                                  (long long)sys.sim->cnt_ctl_wait_o, (long long)sys.sim->cnt_ctl_busy_o);
