@@ -446,6 +446,8 @@ static Batch make_batch(const MemOptions &o, int idx, tb::Rng &rng, uint64_t siz
 static void run_batch(System &sys, const MemOptions &o, int idx, Totals &t, tfm_trf *store)
 {
     tb::Rng rng(o.seed * 1000003ULL + (uint64_t)idx);
+    // the memory's stalls too are drawn per batch: --only I replays batch I exactly
+    sys.mrng.seed(o.seed * 7777ULL + (uint64_t)idx);
     std::vector<uint8_t> &mem = sys.mem.bytes();
     Batch b = make_batch(o, idx, rng, mem.size());
     // fresh random contents where this batch reads and writes
