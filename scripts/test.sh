@@ -38,10 +38,14 @@ check "bad-input corpus" python3 tests/badinput.py
 check "fuzz: config loader" scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 check "aux: GELU ROM template = the model's ROM" make --no-print-directory aux-rom-check
 # The DMA engine and AXI4 masters against cocotbext-axi's AXI slave (cocotb on Icarus):
-# a 64-bit port, a 32-bit port with single-beat bursts, a 512-bit port on a 3x5 array.
+# a 64-bit port, a 32-bit port with single-beat bursts, a 512-bit port on a 3x5 array;
+# the first two with a banked, the third with a flip-flop result store behind the DMA; a
+# fourth: 16-bit operands and a 20 x 23 store (N not a multiple of C).
 check "cocotb: DMA + AXI4 (64-bit port)" tb/mem/cocotb/run.sh
 check "cocotb: DMA + AXI4 (32-bit, burst 1)" tb/mem/cocotb/run.sh DW=32 BurstLen=1 CW=2 MaxRd=1 MaxWr=1
-check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LMax=5 CW=2 BwAW=11
+check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LMax=5 CW=2 BwAW=11 StoreImpl=1
+check "cocotb: DMA + AXI4 (16-bit operands, S 20x23)" tb/mem/cocotb/run.sh DW=128 R=3 C=5 LMax=5 OpW=16 EbLog=1 \
+  AccW=40 MMax=20 NMax=23 RowIdxW=5 ColIdxW=5 BwAW=11 StoreImpl=1
 # What each block's verification runs: a Verilator co-simulation (full configs) and an
 # Icarus run on golden-model vectors (full and light configs), sized for each design.
 block_cosim() { # block config name
@@ -64,7 +68,8 @@ mem_cocotb_params() {
        "OpW=$($g OP_BITS) EbLog=$($m MEM_EB_LOG) AccW=$($g ACC_BITS) DimW=$($g DIM_W) RowIdxW=$($g ROW_IDX_W)" \
        "ColIdxW=$($g COL_IDX_W) BwAW=$($m MEM_BW_AW) AStride=$($m MEM_A_STRIDE) BStride=$($m MEM_B_STRIDE)" \
        "ALaneMax=$($m MEM_A_LANE_MAX) AOtherMax=$($m MEM_A_OTHER_MAX) BLaneMax=$($m MEM_B_LANE_MAX)" \
-       "BOtherMax=$($m MEM_B_OTHER_MAX) MMax=$($g MAX_M) NMax=$($g MAX_N) CW=$($m MEM_CORNER_WORDS)"
+       "BOtherMax=$($m MEM_B_OTHER_MAX) MMax=$($g MAX_M) NMax=$($g MAX_N) CW=$($m MEM_CORNER_WORDS)" \
+       "HasSt=$($m MEM_STORE) StoreImpl=$(st=$($g STORE); echo $((st ? st : 1)))"
 }
 block_icarus() { # block config name
   case $1 in
