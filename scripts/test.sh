@@ -54,8 +54,12 @@ block_cosim() { # block config name
     aux)  check "$3: aux verilator cosim" env AUX_CMDS="${AUX_CMDS:-250}" scripts/flow.sh aux-cosim "$2" ;;
     # the memory system: its engine side (buffer write port, halves, writes during GEMMs)
     # is the gemm co-simulation above; its DMA and AXI master here (Icarus, cocotbext-axi)
+    # (with a result store, also the whole <name>_sys: S to and from memory, GEMMs on S)
     mem)  # shellcheck disable=SC2046
-          check "$3: mem cocotb (DMA, AXI4)" tb/mem/cocotb/run.sh $(mem_cocotb_params) ;;
+          check "$3: mem cocotb (DMA, AXI4)" tb/mem/cocotb/run.sh $(mem_cocotb_params)
+          [ "$(mf param mem MEM_STORE)" = 1 ] && check "$3: mem cocotb (<name>_sys, result store)" \
+            tb/mem/cocotb/run_sys.sh "$2"
+          ;;
     *)    check "$3: $1 verilator cosim" scripts/flow.sh "$1-cosim" "$2" ;;
   esac
 }
