@@ -106,8 +106,9 @@ class Tb:
         dut = self.dut
         while True:
             dut.bw_ready.value = 0 if self.rng.random() < self.bw_bp else 1
-            dut.sw_ready.value = 0 if self.rng.random() < self.st_bp else 1
-            dut.sr_ready.value = 0 if self.rng.random() < self.st_bp else 1
+            if self.st_bp:   # (no draw otherwise: the other tests' random streams stay as they were)
+                dut.sw_ready.value = 0 if self.rng.random() < self.st_bp else 1
+                dut.sr_ready.value = 0 if self.rng.random() < self.st_bp else 1
             await ReadOnly()
             if not P["HasSt"]:
                 assert not dut.sw_valid.value and not dut.sr_valid.value, "store port used without a store"
