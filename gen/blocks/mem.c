@@ -208,6 +208,9 @@ static void mem_params(const void *bp, const struct tf_plan *root, struct tf_par
     par_int(pp, "MEM_DST_B0", TF_MEM_DST_B0, NULL);
     par_int(pp, "MEM_DST_B1", TF_MEM_DST_B1, NULL);
     par_int(pp, "MEM_DST_MEM", TF_MEM_DST_MEM, NULL);
+    par_int(pp, "MEM_DST_S", TF_MEM_DST_S, "memory -> rows of the result store S");
+    par_int(pp, "MEM_DST_SMEM", TF_MEM_DST_SMEM, "rows of S -> memory");
+    par_flag(pp, "MEM_STORE", p->store, "the DMA reaches the result store (DST_S, DST_SMEM)");
     par_int(pp, "MEM_ERR_W", TF_MEM_ERR_W, "completion codes");
     par_int(pp, "MEM_ERR_NONE", TF_MEM_ERR_NONE, NULL);
     par_int(pp, "MEM_ERR_ZERO", TF_MEM_ERR_ZERO, NULL);

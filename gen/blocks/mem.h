@@ -23,13 +23,15 @@ enum {
     TF_MEM_DST_B0 = 2,
     TF_MEM_DST_B1 = 3,
     TF_MEM_DST_MEM = 4, /* write-back of the result beats to memory */
+    TF_MEM_DST_S = 5,   /* a load into rows dsc_srow_i.. of the result store S (gemm.store) */
+    TF_MEM_DST_SMEM = 6, /* a write-back of rows dsc_srow_i.. of S to memory (gemm.store) */
     TF_MEM_DST_W = 3,
     TF_MEM_ERR_NONE = 0,   /* completion codes */
     TF_MEM_ERR_ZERO = 1,   /* rows or cols 0 */
-    TF_MEM_ERR_RANGE = 2,  /* larger than the destination holds; transposed write-back */
+    TF_MEM_ERR_RANGE = 2,  /* larger than the destination holds; transposed write-back or S access */
     TF_MEM_ERR_ALIGN = 3,  /* addr, or stride with rows > 1, not a multiple of the port word */
     TF_MEM_ERR_WIDTH = 4,  /* element width not the operand's (loads), above 4 bytes (write-back) */
-    TF_MEM_ERR_DST = 5,    /* undefined destination */
+    TF_MEM_ERR_DST = 5,    /* undefined destination (DST_S, DST_SMEM without a store) */
     TF_MEM_ERR_STRIDE = 6, /* rows overlap, or the matrix passes the end of the address space */
     TF_MEM_ERR_AXI = 7,    /* a SLVERR or DECERR response during the transfer */
     TF_MEM_ERR_W = 3,

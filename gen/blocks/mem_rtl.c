@@ -93,6 +93,7 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"dsc_dst_i", 0, TF_MEM_DST_W, NULL},
         {"dsc_tr_i", 0, 1, NULL},
         {"dsc_id_i", 0, TF_MEM_TAG_W, NULL},
+        {"dsc_srow_i", 0, dw, NULL},
         {"rdone_valid_o", 1, 1, NULL},
         {"rdone_id_o", 1, TF_MEM_TAG_W, NULL},
         {"rdone_code_o", 1, TF_MEM_ERR_W, NULL},
@@ -174,6 +175,25 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     emit_line(&e, "wire [%d:0] c_row;", g->row_idx_w - 1);
     emit_line(&e, "wire [%d:0] c_col;", g->col_idx_w - 1);
     emit_line(&e, "wire                c_last;");
+    emit_line(&e, "// the DMA's row writes into and row reads from the result store S%s",
+              g->store ? "" : " (no store: never ready)");
+    emit_line(&e, "wire                sw_valid;");
+    emit_line(&e, "wire                sw_ready;");
+    emit_line(&e, "wire [%d:0] sw_row;", g->row_idx_w - 1);
+    emit_line(&e, "wire [%d:0] sw_col;", g->col_idx_w - 1);
+    emit_line(&e, "wire [%d:0] sw_data;", g->cols * g->op_bits - 1);
+    emit_line(&e, "wire [%d:0] sw_mask;", g->cols - 1);
+    emit_line(&e, "wire                sr_valid;");
+    emit_line(&e, "wire                sr_ready;");
+    emit_line(&e, "wire [%d:0] sr_row;", g->row_idx_w - 1);
+    emit_line(&e, "wire [%d:0] sr_tile;", g->col_idx_w - 1);
+    emit_line(&e, "wire [%d:0] sr_data;", g->cols * g->op_bits - 1);
+    if (!g->store) {
+        emit_line(&e, "assign sw_ready = 1'b0;");
+        emit_line(&e, "assign sr_ready = 1'b0;");
+        emit_line(&e, "assign sr_data  = {%d{1'b0}};", g->cols * g->op_bits);
+        emit_line(&e, "wire   unused_st = ^{sw_valid, sw_row, sw_col, sw_data, sw_mask, sr_valid, sr_row, sr_tile};");
+    }
     emit_line(&e, "// the engine's command port and the DMA's descriptor port: the controller's while");
     emit_line(&e, "// it is busy, else the host's");
     const struct { const char *w, *host, *ctl; int width; } mx[] = {
@@ -198,6 +218,8 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         emit_line(&e, "wire %-14s %s;", range, mx[i].ctl);
         emit_line(&e, "wire %-14s %s = ctl_own ? %s : %s;", range, mx[i].w, mx[i].ctl, mx[i].host);
     }
+    emit_line(&e, "// the controller issues no result store descriptors: S rows are the host's");
+    emit_line(&e, "wire [%d:0] d_srow = ctl_own ? {%d{1'b0}} : dsc_srow_i;", dw - 1, dw);
     emit_line(&e, "assign cmd_ready_o = !ctl_own && e_ready;");
     emit_line(&e, "assign dsc_ready_o = !ctl_own && d_ready;");
     emit_line(&e, "assign ctl_busy_o  = ctl_own;");
@@ -273,9 +295,17 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"bw_mask_i", "bw_mask"},   {"c_valid_o", "c_valid"},   {"c_ready_i", "c_ready"},
         {"c_data_o", "c_data"},     {"c_row_o", "c_row"},       {"c_col_o", "c_col"},
         {"c_last_o", "c_last"}};
+    static const char *const swires[][2] = {
+        {"sw_valid_i", "sw_valid"}, {"sw_ready_o", "sw_ready"}, {"sw_row_i", "sw_row"},
+        {"sw_col_i", "sw_col"},     {"sw_data_i", "sw_data"},   {"sw_mask_i", "sw_mask"},
+        {"sr_valid_i", "sr_valid"}, {"sr_ready_o", "sr_ready"}, {"sr_row_i", "sr_row"},
+        {"sr_tile_i", "sr_tile"},   {"sr_data_o", "sr_data"}};
     int nw = (int)(sizeof wires / sizeof wires[0]);
+    int nsw = g->store ? (int)(sizeof swires / sizeof swires[0]) : 0;
     for (int i = 0; i < nw; i++)
-        emit_line(&e, ".%-13s (%s)%s", wires[i][0], wires[i][1], i + 1 < nw ? "," : "");
+        emit_line(&e, ".%-13s (%s)%s", wires[i][0], wires[i][1], i + 1 < nw || nsw ? "," : "");
+    for (int i = 0; i < nsw; i++) /* the DMA's store port (the engine has a store) */
+        emit_line(&e, ".%-13s (%s)%s", swires[i][0], swires[i][1], i + 1 < nsw ? "," : "");
     emit_close(&e, ");");
     emit_blank(&e);
     emit_open(&e, "tf_mem_dma #(");
@@ -293,9 +323,11 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"AOtherMax", m->a_other_max, 0}, {"BLaneMax", m->b_lane_max, 0},
         {"BOtherMax", m->b_other_max, 0}, {"MMax", g->max_m, 0}, {"NMax", g->max_n, 0},
         {"CW", m->cw, 0}, {"TagW", TF_MEM_TAG_W, 0}, {"CntW", TF_MEM_CNT_W, 0},
+        {"HasSt", g->store != 0, 0},
         {"DstW", TF_MEM_DST_W, 0}, {"DstA0", TF_MEM_DST_A0, TF_MEM_DST_W},
         {"DstA1", TF_MEM_DST_A1, TF_MEM_DST_W}, {"DstB0", TF_MEM_DST_B0, TF_MEM_DST_W},
         {"DstB1", TF_MEM_DST_B1, TF_MEM_DST_W}, {"DstMem", TF_MEM_DST_MEM, TF_MEM_DST_W},
+        {"DstS", TF_MEM_DST_S, TF_MEM_DST_W}, {"DstSMem", TF_MEM_DST_SMEM, TF_MEM_DST_W},
         {"ErrW", TF_MEM_ERR_W, 0}, {"ErrNone", TF_MEM_ERR_NONE, TF_MEM_ERR_W},
         {"ErrZero", TF_MEM_ERR_ZERO, TF_MEM_ERR_W}, {"ErrRange", TF_MEM_ERR_RANGE, TF_MEM_ERR_W},
         {"ErrAlign", TF_MEM_ERR_ALIGN, TF_MEM_ERR_W}, {"ErrWidth", TF_MEM_ERR_WIDTH, TF_MEM_ERR_W},
@@ -316,13 +348,17 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"dsc_valid_i", "d_valid"}, {"dsc_ready_o", "d_ready"}, {"dsc_addr_i", "d_addr"},
         {"dsc_rows_i", "d_rows"}, {"dsc_cols_i", "d_cols"}, {"dsc_stride_i", "d_stride"},
         {"dsc_ew_i", "d_ew"}, {"dsc_dst_i", "d_dst"}, {"dsc_tr_i", "d_tr"},
-        {"dsc_id_i", "d_id"}, {"rdone_valid_o", "rdone_valid_o"}, {"rdone_id_o", "rdone_id_o"},
+        {"dsc_id_i", "d_id"}, {"dsc_srow_i", "d_srow"}, {"rdone_valid_o", "rdone_valid_o"}, {"rdone_id_o", "rdone_id_o"},
         {"rdone_code_o", "rdone_code_o"}, {"wdone_valid_o", "wdone_valid_o"},
         {"wdone_id_o", "wdone_id_o"}, {"wdone_code_o", "wdone_code_o"},
         {"bw_valid_o", "bw_valid"}, {"bw_ready_i", "bw_ready"}, {"bw_tgt_o", "bw_tgt"},
         {"bw_half_o", "bw_half"}, {"bw_addr_o", "bw_addr"}, {"bw_data_o", "bw_data"},
         {"bw_mask_o", "bw_mask"}, {"c_valid_i", "c_valid"}, {"c_ready_o", "c_ready"},
         {"c_data_i", "c_data"}, {"c_row_i", "c_row"}, {"c_col_i", "c_col"}, {"c_last_i", "c_last"},
+        {"sw_valid_o", "sw_valid"}, {"sw_ready_i", "sw_ready"}, {"sw_row_o", "sw_row"},
+        {"sw_col_o", "sw_col"}, {"sw_data_o", "sw_data"}, {"sw_mask_o", "sw_mask"},
+        {"sr_valid_o", "sr_valid"}, {"sr_ready_i", "sr_ready"}, {"sr_row_o", "sr_row"},
+        {"sr_tile_o", "sr_tile"}, {"sr_data_i", "sr_data"},
         {"rd_busy_o", "dma_rd_busy_o"}, {"wr_busy_o", "dma_wr_busy_o"}, {"err_o", "dma_err_o"},
         {"err_wr_o", "dma_err_wr_o"}, {"err_addr_o", "dma_err_addr_o"},
         {"err_resp_o", "dma_err_resp_o"}, {"err_clr_i", "dma_err_clr_i"},
