@@ -86,7 +86,8 @@ struct tfmm_mem_timing {
  * from the first acceptance to the last completion; per command its acceptance and
  * completion cycle relative to the first acceptance (into accept[] and done[] when not
  * NULL), and the counters over the whole run. Exact for the RTL (model/tf_mem_cycles.c
- * models it cycle by cycle). Returns 0, or -1 (out of memory). */
+ * models it cycle by cycle); AXI error responses do not change the timing. Returns 0, or
+ * -1 (out of memory, or a run beyond 2*10^8 cycles). */
 struct tfmm_timing {
     long long cycles;
     long long busy, gemm, wait;       /* cnt_ctl_busy/gemm/wait */
