@@ -75,8 +75,10 @@ struct tfmm_traffic {
 void tfmm_traffic(const struct tfmm_cfg *c, const struct tfmm_cmd *x, struct tfmm_traffic *t);
 
 /* Memory timing of the cycle model: a fixed latency (AR to first R beat, last W beat to
- * B) and a bandwidth credit of bw bytes per cycle shared by R and W, R first (0: a word
- * per cycle and channel): the harness's memory model (tb/common/axi_mem.h) at stall 0. */
+ * B) and a bandwidth credit of bw bytes per cycle shared by R and W, R first but taking
+ * turns while both have a beat due and the credit holds one word (0: a word per cycle and
+ * channel): the harness's memory model (tb/common/axi_mem.h) at stall 0, settled (idle,
+ * credit full) when the first command is offered. */
 struct tfmm_mem_timing {
     int lat, bw;
 };

@@ -112,6 +112,7 @@ struct sys {
     int pb, lanes_max, epw;
     /* memory */
     long long now, credit, cap;
+    int w_turn;         /* the last contested cycle went to W */
     struct mq rq, wq, bq;
     /* masters */
     struct master rd, wrm;
@@ -195,7 +196,15 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         if (mt->bw > 0)
             s->credit = minl(s->credit + mt->bw, s->cap);
         int has_cr = mt->bw <= 0 || s->credit >= pb;
-        int rv = s->rq.n && mq_front(&s->rq)->ready <= s->now && has_cr;
+        /* R and W take turns while both have a beat due and the credit holds one word */
+        if (!s->rq.n && !s->wq.n && !s->bq.n)
+            s->w_turn = 0;
+        int r_due = s->rq.n && mq_front(&s->rq)->ready <= s->now;
+        int w_due = s->wq.n && s->w_left != 0 && s->wrm.wn != 0;
+        int contest = mt->bw > 0 && r_due && w_due && has_cr && s->credit < 2LL * pb;
+        if (contest)
+            s->w_turn = !s->w_turn;
+        int rv = r_due && has_cr && !(contest && !s->w_turn);
         int r_last = rv && mq_front(&s->rq)->done + 1 == mq_front(&s->rq)->beats;
         int wrdy = s->wq.n && (mt->bw <= 0 || s->credit - (rv ? pb : 0) >= pb);
         int bv = s->bq.n && mq_front(&s->bq)->ready <= s->now;

@@ -41,4 +41,28 @@ for r in rows:
 bad = [r for r in rows if r['cycles'] != r['model_cycles']]
 print(f"RTL cycles = tfmm_cycles on {len(rows) - len(bad)} of {len(rows)} GEMMs")
 PY
-echo "bench_mem: $csv"
+# The store chain of performance.md (the result store) end to end: Q, K, V in memory, S =
+# requant(Q K^T) kept in the result store, O = S V written back; the 8x8 OS engine with a
+# banked 64 x 64 store (configs/examples/os_8x8_store.ini) and a 128-bit port. Reference:
+# its compute-only cycles (the two GEMMs' tfm_cycles).
+scfg=configs/examples/os_8x8_store.ini
+sdefs=(-D mem.data_bits=128)
+MEM_BATCHES=1 scripts/flow.sh mem-cosim "$scfg" "${sdefs[@]}" >/dev/null
+read -r _ sobj < <(scripts/flow.sh dir "$scfg" "${sdefs[@]}")
+ccsv=$out/mem_chain.csv
+echo "design,rows,cols,l,d,t,bw,lat,cycles,model_cycles,compute,roofline,compute_frac,rd_bytes,wr_bytes,gemm_cycles,wait_cycles,busy_cycles" >"$ccsv"
+for bw in 8 16 32; do
+  "$sobj/memobj/mem_harness" --chain 64x64x64,32x64x64,8x64x64,64x16x64,64x64x16,64x32x32 --bw "$bw" \
+    --lat "$LAT" --csv "$ccsv" --quiet
+done
+python3 - "$ccsv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print(f"{'L x D x T':>12} {'bw':>3} {'cycles':>7} {'model':>7} {'compute':>7} {'over compute':>12}")
+for r in rows:
+    print(f"{r['l']+'x'+r['d']+'x'+r['t']:>12} {r['bw']:>3} {r['cycles']:>7} {r['model_cycles']:>7} {r['compute']:>7} "
+          f"{100*(int(r['cycles'])/int(r['compute'])-1):11.1f}%")
+bad = [r for r in rows if r['cycles'] != r['model_cycles']]
+print(f"store chain: RTL cycles = tfmm_cycles on {len(rows) - len(bad)} of {len(rows)} chains")
+PY
+echo "bench_mem: $csv $ccsv"

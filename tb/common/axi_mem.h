@@ -3,7 +3,8 @@
 //   * a fixed latency: a burst's first R beat can leave `lat` cycles after its AR was
 //     accepted, a B response `lat` cycles after the burst's last W beat;
 //   * a bandwidth limit: a credit of `bw` bytes per cycle (capped at bw + port bytes),
-//     shared by R and W: a beat needs a port word of credit and takes it (R first);
+//     shared by R and W: a beat needs a port word of credit and takes it (R first, but R
+//     and W take turns while both have a beat due and the credit holds only one);
 //   * random stalls on every channel: with probability `stall` per cycle and channel,
 //     ARREADY, AWREADY, WREADY are low and RVALID, BVALID are held back;
 //   * injectable errors: a beat whose address falls in [err_lo, err_hi) is answered with
@@ -75,8 +76,19 @@ public:
         st_b_ = stall_draw();
         t_.m_axi_arready_i = !st_ar_;
         t_.m_axi_awready_i = !st_aw_;
-        // R: the head burst's next beat, once its latency passed and credit allows
-        rv_ = !rq_.empty() && rq_.front().ready <= now_ && !st_r_ && has_credit();
+        // R: the head burst's next beat, once its latency passed and credit allows. When R
+        // and W both have a beat due (W: an open burst and WVALID) and the credit holds one
+        // port word but not two, they take turns (round-robin, the turn passing on every
+        // such cycle), as an arbiter of two directions into one memory port would: R first
+        // always would starve a write-back while loads stream.
+        if (idle())
+            w_turn_ = false; // the turns start afresh whenever the memory is idle
+        bool r_due = !rq_.empty() && rq_.front().ready <= now_ && !st_r_;
+        bool w_due = !wq_.empty() && !st_w_ && t_.m_axi_wvalid_o;
+        bool contest = cfg_.bw > 0 && r_due && w_due && has_credit() && credit_ < 2LL * pb_;
+        if (contest)
+            w_turn_ = !w_turn_;
+        rv_ = r_due && has_credit() && !(contest && !w_turn_);
         t_.m_axi_rvalid_i = rv_;
         t_.m_axi_rid_i = 0;
         if (rv_) {
@@ -161,6 +173,8 @@ public:
     }
 
     bool idle() const { return rq_.empty() && wq_.empty() && bq_.empty(); }
+    // Idle with a full credit: the state every model run starts from (tfmm_cycles).
+    bool settled() const { return idle() && (cfg_.bw <= 0 || credit_ == cap()); }
     // the SLVERR range from now on ([lo, hi); lo == hi: none)
     void set_err(uint64_t lo, uint64_t hi)
     {
@@ -184,6 +198,7 @@ private:
     long long credit_ = 0;
     bool st_ar_ = false, st_r_ = false, st_aw_ = false, st_w_ = false, st_b_ = false;
     bool rv_ = false, wr_ = false, bv_ = false;
+    bool w_turn_ = false; // the last contested cycle's winner was W
 
     long long cap() const { return cfg_.bw > 0 ? cfg_.bw + pb_ : 0; }
     bool has_credit() const { return cfg_.bw <= 0 || credit_ >= pb_; }

@@ -22,7 +22,7 @@
 //     the model's, exactly; with random stalls, RTL cycles <= model cycles + the cycles in
 //     which a stall held back a transfer that was due (AxiMem::eff_stalls): a bound this
 //     harness checks (each such cycle delays the run by at most one cycle, an argument,
-//     not a proof: stalls can also shorten a run, R and W sharing the credit, R first).
+//     not a proof: stalls can also shorten a run, R and W sharing the credit).
 // --bench MxKxN,... runs those shapes (one command each: A, B row-major, requantized C
 // of 1 byte, or 4-byte C without requantization; memory compared with tfmm_run) and
 // writes a CSV row per shape instead of the tests: design, rows, cols, m, k, n, bw, lat,
@@ -30,6 +30,10 @@
 // equal to model_cycles, tfmm_cycles, at --stall 0), model_cycles, compute
 // (the steps' tfm_cycles summed), roofline (tfmm_roofline), roofline / cycles, bytes
 // read and written, and the counters gemm, wait, busy (scripts/bench_mem.sh).
+// --chain LxDxT,... the store chain instead (S = requant(Q K^T) kept in the result store,
+// O = requant(S V) written back; two commands back to back; same checks): the same
+// columns with l, d, t for m, k, n, compute the two GEMMs' and compute / cycles for the
+// fraction (performance.md, the store chain end to end).
 #include "Vmem.h"
 #include "tb.h"
 #include "axi_mem.h"
@@ -56,7 +60,7 @@ struct MemOptions : tb::Options {
     int lat = 12, bw = 0;
     double stall = 0;
     int mem_kib = 0; // 0: sized for the design
-    std::string bench, csv;
+    std::string bench, chain, csv;
     bool verbose = false;
     MemOptions() : tb::Options("mem_harness", "mem_fail.fst")
     {
@@ -67,7 +71,9 @@ struct MemOptions : tb::Options {
         add("--stall", "P", "probability of a stall per cycle and AXI channel (default 0)", stall);
         add("--mem-kib", "N", "memory size in KiB (default: sized for the design)", mem_kib);
         add("--bench", "MxKxN,...", "run these shapes, one command each, and write CSV rows", bench);
-        add("--csv", "FILE", "append the CSV rows of --bench here (default stdout)", csv, false);
+        add("--chain", "LxDxT,...", "attention chains S = Q K^T into the store, O = S V (two commands each), CSV rows",
+            chain);
+        add("--csv", "FILE", "append the CSV rows of --bench or --chain here (default stdout)", csv, false);
         flag("--verbose", "print every batch's commands", verbose, false);
     }
 };
@@ -299,6 +305,16 @@ public:
             g3.wait();
         }
     }
+    // Idle cycles until the memory is in the state the cycle model starts from: idle, its
+    // credit full (a batch may end within a few cycles of its last beat).
+    void settle()
+    {
+        for (int i = 0; !mem.settled(); i++) {
+            if (i > 100000)
+                tb::fail("the memory model did not settle between batches");
+            cycle();
+        }
+    }
     void clear_counters()
     {
         sim->cnt_clr_i = 1;
@@ -446,6 +462,7 @@ static Batch make_batch(const MemOptions &o, int idx, tb::Rng &rng, uint64_t siz
 static void run_batch(System &sys, const MemOptions &o, int idx, Totals &t, tfm_trf *store)
 {
     tb::Rng rng(o.seed * 1000003ULL + (uint64_t)idx);
+    sys.settle(); // before the stalls are seeded, so that --only I draws the same ones
     // the memory's stalls too are drawn per batch: --only I replays batch I exactly
     sys.mrng.seed(o.seed * 7777ULL + (uint64_t)idx);
     std::vector<uint8_t> &mem = sys.mem.bytes();
@@ -639,7 +656,7 @@ static void run_batch(System &sys, const MemOptions &o, int idx, Totals &t, tfm_
     } else {
         // each cycle a transfer was held back (a stall on a channel with one pending)
         // delays the run by at most one cycle; stalls can also make it shorter (R and W
-        // share the credit, R first), so only the upper bound is checked
+        // share the credit), so only the upper bound is checked
         t.max_over = std::max(t.max_over, rtl - mtm.cycles);
         t.min_over = std::min(t.min_over, rtl - mtm.cycles);
         t.sb.check(t.cycle_checks, rtl <= mtm.cycles + eff, [&] {
@@ -675,6 +692,27 @@ static bool parse_shapes(const std::string &s, std::vector<std::array<int, 3>> &
     return true;
 }
 
+// The store chain of docs/performance.md (the result store): with Q (L x D), K (T x D), V
+// (T x D) row-major in memory, command 1 keeps S = requant(Q K^T) (L x T) in the result
+// store (B given as B^T = K), command 2 computes O = requant(S V) (L x D, A = S) into
+// memory. Addresses from al (q, k, v, o one after another, strides of whole port words).
+static bool chain_cmds(int l, int d, int t, Alloc *al, Cmd &c1, Cmd &c2)
+{
+    tfmm_cmd &x = c1.x, &y = c2.x;
+    x = tfmm_cmd{}, y = tfmm_cmd{};
+    x.m = l, x.k = d, x.n = t, x.btr = 1, x.store = 1, x.requant = 1;
+    y.m = l, y.k = t, y.n = d, y.asrc = 1, y.requant = 1, y.cew = 0;
+    if (!al) {
+        x.a_stride = round_up((uint64_t)d * EB, PB), x.b_stride = x.a_stride;
+        y.b_stride = x.a_stride, y.c_stride = round_up((uint64_t)d, PB);
+        return true;
+    }
+    return al->take(l, (uint64_t)d * EB, x.a_addr, x.a_stride, true) &&
+           al->take(t, (uint64_t)d * EB, x.b_addr, x.b_stride, true) &&
+           al->take(t, (uint64_t)d * EB, y.b_addr, y.b_stride, true) &&
+           al->take(l, (uint64_t)d, y.c_addr, y.c_stride, true);
+}
+
 static uint64_t mem_bytes(const MemOptions &o, const std::vector<std::array<int, 3>> &shapes)
 {
     if (o.mem_kib)
@@ -689,6 +727,9 @@ static uint64_t mem_bytes(const MemOptions &o, const std::vector<std::array<int,
     need = 2 * sz((uint64_t)mm, (uint64_t)kk, (uint64_t)nn) + 2 * sz((uint64_t)CFG.tile_m, (uint64_t)kk, (uint64_t)nn);
     for (auto &s : shapes)
         need = std::max(need, sz((uint64_t)s[0], (uint64_t)s[1], (uint64_t)s[2]));
+    if (!o.chain.empty()) // q, k, v, o of at most max_m x max_k words each
+        need = std::max(need, 4 * (uint64_t)std::max(ARCH.max_m, ARCH.max_n) *
+                                  (round_up((uint64_t)ARCH.max_k * EB, PB) + 3 * (uint64_t)PB) + 64 * (uint64_t)PB);
     return round_up(need, 4096);
 }
 
@@ -701,6 +742,22 @@ int main(int argc, char **argv)
     std::vector<std::array<int, 3>> shapes;
     if (!o.bench.empty() && !parse_shapes(o.bench, shapes))
         o.bad("--bench wants MxKxN[,MxKxN...]");
+    std::vector<std::array<int, 3>> chains;
+    if (!o.chain.empty() && !parse_shapes(o.chain, chains))
+        o.bad("--chain wants LxDxT[,LxDxT...]");
+    if (!shapes.empty() && !chains.empty())
+        o.bad("--bench and --chain: one at a time");
+    for (auto &s : chains) {
+        Cmd c1, c2;
+        chain_cmds(s[0], s[1], s[2], nullptr, c1, c2);
+        int e1 = tfmm_check(&CFG, &c1.x), e2 = tfmm_check(&CFG, &c2.x);
+        if (s[0] < 1 || s[1] < 1 || s[2] < 1 || s[1] > dim_max() || s[2] > dim_max() || e1 || e2)
+            o.bad(CFG.store ? tb::format("chain %dx%dx%d: the controller refuses it (codes %d, %d; a result store "
+                                         "of %d x %d, tiles of %d x %d)",
+                                         s[0], s[1], s[2], e1, e2, ARCH.max_m, ARCH.max_n, CFG.tile_m, CFG.tile_n)
+                            : tb::format("chain %dx%dx%d: the design has no result store (gemm.store)", s[0], s[1],
+                                         s[2]));
+    }
     for (auto &s : shapes) {
         tfmm_cmd x{};
         x.m = s[0], x.k = s[1], x.n = s[2];
@@ -732,7 +789,62 @@ int main(int argc, char **argv)
             ~Free() { tfm_trf_free(s); }
         } fr{&st};
         try {
-            if (shapes.empty()) {
+            if (!chains.empty()) {
+                for (size_t i = 0; i < chains.size(); i++) {
+                    r.begin((long)i);
+                    int l = chains[i][0], d = chains[i][1], tt_ = chains[i][2];
+                    tb::Rng rng(o.seed * 7919ULL + i);
+                    Alloc al(sys.mem.bytes().size(), rng);
+                    Cmd c1, c2;
+                    if (!chain_cmds(l, d, tt_, &al, c1, c2))
+                        tb::fail("chain: memory too small");
+                    std::vector<uint8_t> &mem = sys.mem.bytes();
+                    fill_random(mem, 0, al.cur, rng);
+                    std::vector<uint8_t> want = mem;
+                    std::vector<uint32_t> mult;
+                    std::vector<int> shift;
+                    for (int j = 0; j < CFG.tile_n; j++)
+                        mult.push_back(1u << 30), shift.push_back(ARCH.op_bits + 4);
+                    sys.load_rq(mult, shift);
+                    tfmm_run(&CFG, &c1.x, want.data(), want.size(), mult.data(), shift.data(), &st);
+                    tfmm_run(&CFG, &c2.x, want.data(), want.size(), mult.data(), shift.data(), &st);
+                    struct tfmm_traffic t1, t2;
+                    tfmm_traffic(&CFG, &c1.x, &t1);
+                    tfmm_traffic(&CFG, &c2.x, &t2);
+                    sys.settle();
+                    sys.clear_counters();
+                    sys.run({c1, c2}, 100 * (uint64_t)(t1.compute + t2.compute + t1.rd_bytes + t2.rd_bytes +
+                                                       t2.wr_bytes) + o.guard);
+                    if (sys.dones.size() != 2 || sys.dones[0].code != 0 || sys.dones[1].code != 0)
+                        tb::fail(tb::format("chain %dx%dx%d: completion codes %d, %d", l, d, tt_,
+                                            sys.dones.size() > 0 ? sys.dones[0].code : -1,
+                                            sys.dones.size() > 1 ? sys.dones[1].code : -1));
+                    for (size_t a = 0; a < mem.size(); a++)
+                        tt.sb.expect(tt.bytes_checked, want[a], mem[a], [&] {
+                            return tb::format("chain %dx%dx%d: memory byte 0x%zx: expected 0x%02x, actual 0x%02x", l,
+                                              d, tt_, a, want[a], mem[a]);
+                        });
+                    long long cyc = (long long)(sys.dones[1].cycle - sys.accepts[0]);
+                    struct tfmm_timing mtm{};
+                    struct tfmm_mem_timing mmt = {o.lat, o.bw};
+                    tfmm_cmd xs[2] = {c1.x, c2.x};
+                    if (tfmm_cycles(&CFG, &mmt, xs, 2, &mtm) != 0)
+                        tb::fail("chain: tfmm_cycles failed");
+                    if (o.stall == 0)
+                        tt.sb.expect(tt.cycle_checks, mtm.cycles, cyc, [&] {
+                            return tb::format("chain %dx%dx%d: RTL %lld cycles, model %lld", l, d, tt_, cyc,
+                                              mtm.cycles);
+                        });
+                    long long roof = tfmm_roofline(&CFG, &c1.x, o.bw) + tfmm_roofline(&CFG, &c2.x, o.bw);
+                    long long comp = t1.compute + t2.compute;
+                    std::fprintf(csv ? csv.get() : stdout,
+                                 "%s,%d,%d,%d,%d,%d,%d,%d,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%lld,%lld\n", TFP_NAME,
+                                 ARCH.rows, ARCH.cols, l, d, tt_, o.bw, o.lat, cyc, mtm.cycles, comp, roof,
+                                 (double)comp / (double)cyc, (long long)sys.sim->cnt_rd_bytes_o,
+                                 (long long)sys.sim->cnt_wr_bytes_o, (long long)sys.sim->cnt_ctl_gemm_o,
+                                 (long long)sys.sim->cnt_ctl_wait_o, (long long)sys.sim->cnt_ctl_busy_o);
+                }
+            } else if (shapes.empty()) {
                 for (int i = 0; i < o.batches; i++) {
                     if (o.only >= 0 && i != o.only)
                         continue;
@@ -766,6 +878,7 @@ int main(int argc, char **argv)
                     tfmm_run(&CFG, &x, want.data(), want.size(), mult.data(), shift.data(), nullptr);
                     struct tfmm_traffic tr;
                     tfmm_traffic(&CFG, &x, &tr);
+                    sys.settle();
                     sys.clear_counters();
                     sys.run({c}, 100 * (uint64_t)(tr.compute + tr.rd_bytes + tr.wr_bytes) + o.guard);
                     if (sys.dones.size() != 1 || sys.dones[0].code != 0)
