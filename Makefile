@@ -18,6 +18,8 @@
 #   make aux-rom-check  the GELU ROM template (templates/aux/tf_aux_gelu_rom.v) equals the model's
 #   make mem-synth    <name>_sys of a design with a [mem] section (engine + DMA + AXI4 master)
 #   make mem-cocotb   the DMA and AXI4 master against cocotbext-axi (P="DW=32 BurstLen=1": parameters)
+#   make mem-sys-cocotb  the whole <name>_sys of a design with [mem] and gemm.store (CONFIG=...,
+#                 default configs/mem/p05_os_4x4_512_store.ini): S to and from memory, GEMMs on S
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
 #   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, and the
@@ -45,14 +47,14 @@ GEN_HDR   := gen/tforge.h gen/block.h gen/blocks/registry.h $(wildcard gen/block
 # Templates: templates/*.v and templates/<dir>/*.v, embedded under their path below
 # templates/ ("gemm/tf_gemm.v"); a name without a directory finds them too.
 TEMPLATES := $(sort $(wildcard templates/*.v) $(wildcard templates/*/*.v))
-MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c
+MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c model/tf_mem.c model/tf_mem_cycles.c
 # The models the generator links: the attention and auxiliary plans take constants and
 # checks from them (tf_aux.c uses tf_model.c's requantization).
 GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
-        aux-rom-check mem-synth mem-cocotb badinput fuzz test-long tb-selftest
+        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb badinput fuzz test-long tb-selftest
 all: tforge
 tforge: $(TFORGE)
 
@@ -98,6 +100,9 @@ $(B)/tb_selftest: tb/common/selftest.cpp $(wildcard tb/common/*.h)
 
 mem-cocotb: deps
 	@tb/mem/cocotb/run.sh $(P)
+
+mem-sys-cocotb: deps $(TFORGE)
+	@tb/mem/cocotb/run_sys.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),configs/mem/p05_os_4x4_512_store.ini)
 
 badinput: deps $(TFORGE)
 	@python3 tests/badinput.py $(BADINPUT_ARGS)

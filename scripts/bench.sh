@@ -6,7 +6,8 @@
 # build/bench/store_chain.csv and store_area.csv, and (bench/attn_accuracy.c)
 # build/bench/attn_accuracy.csv, and (scripts/bench_attn.sh) attn_cycles.csv, attn_bytes.csv,
 # and (scripts/bench_aux.sh) the auxiliary unit's aux_gelu_accuracy.csv, aux_gelu_error.csv and
-# .png, aux_ln_accuracy.csv, aux_cycles_rtl.csv, aux_cycles_model.csv, aux_area.csv.
+# .png, aux_ln_accuracy.csv, aux_cycles_rtl.csv, aux_cycles_model.csv, aux_area.csv, and
+# (scripts/bench_mem.sh) the memory system's mem_roofline.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -79,3 +80,6 @@ scripts/bench_attn.sh
 echo
 echo "== auxiliary unit: accuracy (GELU, LayerNorm), cycles per row, area per function (build/bench/aux_*)"
 scripts/bench_aux.sh
+echo
+echo "== memory system: end-to-end GEMMs through the AXI port vs the roofline (build/bench/mem_roofline.csv)"
+scripts/bench_mem.sh

@@ -11,8 +11,9 @@
 #   [BLOCK-]icarus     Icarus self-checking bench of BLOCK on golden-model vectors
 #   [BLOCK-]synth      Yosys generic synthesis of BLOCK's top
 #   dir                print rtl_out/<variant> and build/<variant>
-# BLOCK is gemm (the default: cosim = gemm-cosim), trf, attn or aux; mem-synth synthesizes
-# <name>_sys (the memory system's own harness is tb/mem/cocotb, run by scripts/test.sh).
+# BLOCK is gemm (the default: cosim = gemm-cosim), trf, attn, aux or mem (mem-cosim and
+# mem-synth: <name>_sys, the engine with the controller, the DMA and the AXI4 master; the
+# DMA alone is also tested by tb/mem/cocotb, run by scripts/test.sh).
 #
 # <variant> is the design's name; with -D overrides that leave design.name alone it is
 # NAME-<8 hex digits of the overrides>, so variants of one config do not overwrite each
@@ -20,7 +21,7 @@
 # does that), so an unchanged design is not rebuilt.
 # Environment: TFORGE (generator), SEED, COSIM_ARGS, ICARUS_TESTS, TRF_CYCLES,
 # TRF_ICARUS_CYCLES, ATTN_STEPS, ATTN_ARGS, ATTN_ICARUS_STEPS, AUX_CMDS, AUX_ARGS,
-# AUX_ICARUS_CMDS.
+# AUX_ICARUS_CMDS, MEM_BATCHES, MEM_ARGS (e.g. "--lat 20 --bw 8 --stall 0.2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -46,12 +47,15 @@ mf() { python3 scripts/manifest.py "$manifest" "$@"; }
 # A block's harness is tb/<block>/*.cpp on tb/common/, its Icarus bench tb/<block>/tb.v
 # with the vector writer tb/<block>/vecgen.c; both link the block's golden model.
 declare -A MODEL=(   [gemm]=model/tf_model.c [trf]=model/tf_model.c [attn]=model/tf_attn.c
-                     [aux]="model/tf_aux.c model/tf_aux_host.c model/tf_model.c" )
-declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj [aux]=auxobj )
-declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness [aux]=aux_harness )
-declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux )
-declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json [aux]=aux_cosim.json )
-declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst [aux]=aux_fail.fst )
+                     [aux]="model/tf_aux.c model/tf_aux_host.c model/tf_model.c"
+                     [mem]="model/tf_mem.c model/tf_mem_cycles.c model/tf_model.c" )
+declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj [aux]=auxobj [mem]=memobj )
+declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness [aux]=aux_harness [mem]=mem_harness )
+declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux [mem]=Vmem )
+declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json [aux]=aux_cosim.json
+                     [mem]=mem_cosim.json )
+declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst [aux]=aux_fail.fst
+                     [mem]=mem_fail.fst )
 declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [aux]=aux_ [mem]=mem_ )
 
 harness_args() { # block -> the harness's run arguments
@@ -60,6 +64,7 @@ harness_args() { # block -> the harness's run arguments
     trf)  echo "--cycles ${TRF_CYCLES:-100000}" ;;
     attn) echo "--steps ${ATTN_STEPS:-600} ${ATTN_ARGS:-}" ;;
     aux)  echo "--cmds ${AUX_CMDS:-250} ${AUX_ARGS:-}" ;;
+    mem)  echo "--batches ${MEM_BATCHES:-40} ${MEM_ARGS:-}" ;;
   esac
 }
 vector_count() { # block -> how many vector tests the Icarus bench runs
@@ -177,8 +182,8 @@ case "$step" in
   dir) echo "$rtl $out" ;;
   lint) lint ;;
   cosim|icarus|synth) "$step" gemm ;;
-  gemm-cosim|trf-cosim|attn-cosim|aux-cosim) cosim "${step%-cosim}" ;;
+  gemm-cosim|trf-cosim|attn-cosim|aux-cosim|mem-cosim) cosim "${step%-cosim}" ;;
   gemm-icarus|trf-icarus|attn-icarus|aux-icarus) icarus "${step%-icarus}" ;;
   gemm-synth|trf-synth|attn-synth|aux-synth|mem-synth) synth "${step%-synth}" ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux)" >&2; exit 2 ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem)" >&2; exit 2 ;;
 esac

@@ -38,10 +38,14 @@ check "bad-input corpus" python3 tests/badinput.py
 check "fuzz: config loader" scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 check "aux: GELU ROM template = the model's ROM" make --no-print-directory aux-rom-check
 # The DMA engine and AXI4 masters against cocotbext-axi's AXI slave (cocotb on Icarus):
-# a 64-bit port, a 32-bit port with single-beat bursts, a 512-bit port on a 3x5 array.
+# a 64-bit port, a 32-bit port with single-beat bursts, a 512-bit port on a 3x5 array;
+# the first two with a banked, the third with a flip-flop result store behind the DMA; a
+# fourth: 16-bit operands and a 20 x 23 store (N not a multiple of C).
 check "cocotb: DMA + AXI4 (64-bit port)" tb/mem/cocotb/run.sh
 check "cocotb: DMA + AXI4 (32-bit, burst 1)" tb/mem/cocotb/run.sh DW=32 BurstLen=1 CW=2 MaxRd=1 MaxWr=1
-check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LMax=5 CW=2 BwAW=11
+check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LMax=5 CW=2 BwAW=11 StoreImpl=1
+check "cocotb: DMA + AXI4 (16-bit operands, S 20x23)" tb/mem/cocotb/run.sh DW=128 R=3 C=5 LMax=5 OpW=16 EbLog=1 \
+  AccW=40 MMax=20 NMax=23 RowIdxW=5 ColIdxW=5 BwAW=11 StoreImpl=1
 # What each block's verification runs: a Verilator co-simulation (full configs) and an
 # Icarus run on golden-model vectors (full and light configs), sized for each design.
 block_cosim() { # block config name
@@ -49,9 +53,22 @@ block_cosim() { # block config name
     gemm) check "$3: verilator cosim" env COSIM_ARGS="--gemms ${TEST_GEMMS:-30}" scripts/flow.sh cosim "$2" ;;
     aux)  check "$3: aux verilator cosim" env AUX_CMDS="${AUX_CMDS:-250}" scripts/flow.sh aux-cosim "$2" ;;
     # the memory system: its engine side (buffer write port, halves, writes during GEMMs)
-    # is the gemm co-simulation above; its DMA and AXI master here (Icarus, cocotbext-axi)
-    mem)  # shellcheck disable=SC2046
-          check "$3: mem cocotb (DMA, AXI4)" tb/mem/cocotb/run.sh $(mem_cocotb_params) ;;
+    # is the gemm co-simulation above; <name>_sys (controller, DMA, AXI master, engine)
+    # against tfmm_* with the host memory model: at a fixed latency (cycles = model,
+    # exactly), and with random stalls on every AXI channel and a bandwidth limit (bytes
+    # exact, cycles within the bound); the DMA and AXI master alone against cocotbext-axi;
+    # with a result store, also the whole <name>_sys under cocotb (S to and from memory,
+    # GEMMs on S)
+    mem)  check "$3: mem verilator cosim (lat 12)" env MEM_BATCHES="${MEM_BATCHES:-150}" MEM_ARGS="--lat 12" \
+            scripts/flow.sh mem-cosim "$2"
+          check "$3: mem verilator cosim (stalls, bw 8)" env MEM_BATCHES="${MEM_BATCHES:-150}" \
+            MEM_ARGS="--lat 20 --bw 8 --stall 0.2 --seed 2" scripts/flow.sh mem-cosim "$2"
+          # shellcheck disable=SC2046
+          check "$3: mem cocotb (DMA, AXI4)" tb/mem/cocotb/run.sh $(mem_cocotb_params)
+          if [ "$(mf param mem MEM_STORE)" = 1 ]; then
+            check "$3: mem cocotb (<name>_sys, result store)" tb/mem/cocotb/run_sys.sh "$2"
+          fi
+          ;;
     *)    check "$3: $1 verilator cosim" scripts/flow.sh "$1-cosim" "$2" ;;
   esac
 }
@@ -64,7 +81,8 @@ mem_cocotb_params() {
        "OpW=$($g OP_BITS) EbLog=$($m MEM_EB_LOG) AccW=$($g ACC_BITS) DimW=$($g DIM_W) RowIdxW=$($g ROW_IDX_W)" \
        "ColIdxW=$($g COL_IDX_W) BwAW=$($m MEM_BW_AW) AStride=$($m MEM_A_STRIDE) BStride=$($m MEM_B_STRIDE)" \
        "ALaneMax=$($m MEM_A_LANE_MAX) AOtherMax=$($m MEM_A_OTHER_MAX) BLaneMax=$($m MEM_B_LANE_MAX)" \
-       "BOtherMax=$($m MEM_B_OTHER_MAX) MMax=$($g MAX_M) NMax=$($g MAX_N) CW=$($m MEM_CORNER_WORDS)"
+       "BOtherMax=$($m MEM_B_OTHER_MAX) MMax=$($g MAX_M) NMax=$($g MAX_N) CW=$($m MEM_CORNER_WORDS)" \
+       "HasSt=$($m MEM_STORE) StoreImpl=$(st=$($g STORE); echo $((st ? st : 1)))"
 }
 block_icarus() { # block config name
   case $1 in

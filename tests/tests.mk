@@ -9,17 +9,18 @@
 # One test binary per stage: test_cfg (parse/validate, CLI, output directory),
 # test_plan, test_emit (golden text, emitter), test_model (golden and cycle model),
 # test_attn (the attention unit's golden model), test_aux (the auxiliary unit's golden and
-# cycle model, its RTL command check).
+# cycle model, its RTL command check), test_mem (the memory system's golden model: the
+# controller's command check, a command's effect on memory and the store, traffic).
 # They run from the repository root: they read tests/golden/ and templates/, and
 # scratch directories go to build/tests-scratch/. The binary-level tests run
 # $TFORGE_BIN (default build/tforge).
 
-UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux
+UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux test_mem
 UT_DIR   := $(B)/tests
 UT_ADIR  := $(B)/tests-asan
 UT_INC   := -Igen -Imodel -Itests
 UT_LIBS  := -linih -ljansson -lcmocka -lm
-UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h tests/tutil.h
+UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h model/tf_mem.h tests/tutil.h
 UT_SRC   := $(GEN_SRC) $(MODEL_SRC) tests/tutil.c
 UT_SAN   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

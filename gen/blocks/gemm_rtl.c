@@ -22,9 +22,17 @@ int gemm_bw_aw(const struct gemm_plan *p)
     return p->a_addr_w > p->b_addr_w ? p->a_addr_w : p->b_addr_w;
 }
 
+/* 1 when the DMA reaches the result store: a memory system and a store (tf_gemm's
+ * sw_* and sr_* ports; <name>_sys connects them, <name>_top ties them off). */
+static int gemm_has_st_port(const struct tf_plan *root, const struct gemm_plan *p)
+{
+    return gemm_has_bw(root) && p->store != 0;
+}
+
 /* The engine's port list (docs/architecture.md 2.1), widths from the plan; the buffer
- * write port and the half selects only with a memory system (bw). */
-static int gemm_ports(const struct gemm_plan *p, int bw, struct port *o)
+ * write port and the half selects only with a memory system (bw), the DMA's result store
+ * port only with a memory system and a store (st). */
+static int gemm_ports(const struct gemm_plan *p, int bw, int st, struct port *o)
 {
     int dw = p->dim_w, n = 0;
     static char cmd_note[128], out_note[64];
@@ -64,6 +72,17 @@ static int gemm_ports(const struct gemm_plan *p, int bw, struct port *o)
         {"bw_addr_i", 0, gemm_bw_aw(p), NULL},
         {"bw_data_i", 0, p->max_rc * p->op_bits, NULL},
         {"bw_mask_i", 0, p->max_rc, NULL},
+        {"sw_valid_i", 0, 1, "the DMA's result store port: row writes and reads of C words (memory system)"},
+        {"sw_ready_o", 1, 1, NULL},
+        {"sw_row_i", 0, p->row_idx_w, NULL},
+        {"sw_col_i", 0, p->col_idx_w, NULL},
+        {"sw_data_i", 0, p->cols * p->op_bits, NULL},
+        {"sw_mask_i", 0, p->cols, NULL},
+        {"sr_valid_i", 0, 1, NULL},
+        {"sr_ready_o", 1, 1, NULL},
+        {"sr_row_i", 0, p->row_idx_w, NULL},
+        {"sr_tile_i", 0, p->col_idx_w, NULL},
+        {"sr_data_o", 1, p->cols * p->op_bits, NULL},
         {"c_valid_o", 1, 1, out_note},
         {"c_ready_i", 0, 1, NULL},
         {"c_data_o", 1, p->out_data_bits, NULL},
@@ -75,13 +94,43 @@ static int gemm_ports(const struct gemm_plan *p, int bw, struct port *o)
         {"stat_cycles_o", 1, p->cnt_w, NULL},
         {"stat_stall_o", 1, p->cnt_w, NULL},
     };
-    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++)
-        if (bw || (strncmp(ports[i].name, "bw_", 3) && strncmp(ports[i].name, "cmd_ahalf", 9) &&
-                   strncmp(ports[i].name, "cmd_bhalf", 9)))
-            o[n++] = ports[i];
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+        const char *nm = ports[i].name;
+        if (!bw && (!strncmp(nm, "bw_", 3) || !strncmp(nm, "cmd_ahalf", 9) ||
+                    !strncmp(nm, "cmd_bhalf", 9)))
+            continue;
+        if (!st && (!strncmp(nm, "sw_", 3) || !strncmp(nm, "sr_", 3)))
+            continue;
+        o[n++] = ports[i];
+    }
     return n;
 }
-#define GEMM_MAX_PORTS 48
+#define GEMM_MAX_PORTS 64
+
+/* Tie-offs of the DMA's result store port, for an instance whose user has none. */
+static void emit_st_port_tieoff(struct emitter *e, const struct gemm_plan *p)
+{
+    emit_line(e, ".%-13s (1'b0),", "sw_valid_i");
+    emit_line(e, ".%-13s (unused_sw_ready),", "sw_ready_o");
+    emit_line(e, ".%-13s ({%d{1'b0}}),", "sw_row_i", p->row_idx_w);
+    emit_line(e, ".%-13s ({%d{1'b0}}),", "sw_col_i", p->col_idx_w);
+    emit_line(e, ".%-13s ({%d{1'b0}}),", "sw_data_i", p->cols * p->op_bits);
+    emit_line(e, ".%-13s ({%d{1'b0}}),", "sw_mask_i", p->cols);
+    emit_line(e, ".%-13s (1'b0),", "sr_valid_i");
+    emit_line(e, ".%-13s (unused_sr_ready),", "sr_ready_o");
+    emit_line(e, ".%-13s ({%d{1'b0}}),", "sr_row_i", p->row_idx_w);
+    emit_line(e, ".%-13s ({%d{1'b0}}),", "sr_tile_i", p->col_idx_w);
+    emit_line(e, ".%-13s (unused_sr_data),", "sr_data_o");
+}
+
+static void emit_st_port_unused(struct emitter *e, const struct gemm_plan *p)
+{
+    emit_line(e, "// the DMA's result store port is not used here");
+    emit_line(e, "wire unused_sw_ready;");
+    emit_line(e, "wire unused_sr_ready;");
+    emit_line(e, "wire [%d:0] unused_sr_data;", p->cols * p->op_bits - 1);
+    emit_blank(e);
+}
 
 /* "module NAME (" and the port declarations. */
 static void emit_ports(struct emitter *e, const char *module, const struct port *ports, int n)
@@ -111,8 +160,8 @@ static void emit_gemm(const struct tf_plan *root, const struct gemm_plan *p,
                       const struct tf_dir *dir, struct diag *d)
 {
     struct port ports[GEMM_MAX_PORTS];
-    int bw = gemm_has_bw(root);
-    int n = gemm_ports(p, bw, ports);
+    int bw = gemm_has_bw(root), st = gemm_has_st_port(root, p);
+    int n = gemm_ports(p, bw, st, ports);
     char file[128];
     snprintf(file, sizeof file, "%s_gemm.v", root->name); /* names are at most 32 characters */
     struct emitter e;
@@ -134,6 +183,8 @@ static void emit_gemm(const struct tf_plan *root, const struct gemm_plan *p,
         emit_line(&e, "wire unused_bw_ready;");
         emit_blank(&e);
     }
+    if (!st)
+        emit_st_port_unused(&e, p);
     const struct {
         const char *name;
         long long v;
@@ -199,6 +250,8 @@ static void emit_gemm(const struct tf_plan *root, const struct gemm_plan *p,
         emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_data_i", p->max_rc * p->op_bits);
         emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_mask_i", p->max_rc);
     }
+    if (!st)
+        emit_st_port_tieoff(&e, p);
     emit_connections(&e, ports, n);
     e.indent--;
     emit_blank(&e);
@@ -209,7 +262,7 @@ static void emit_top(const struct tf_plan *root, const struct gemm_plan *p,
                      const struct tf_dir *dir, struct diag *d)
 {
     struct port ports[GEMM_MAX_PORTS];
-    int n = gemm_ports(p, gemm_has_bw(root), ports);
+    int n = gemm_ports(p, gemm_has_bw(root), 0, ports), st = gemm_has_st_port(root, p);
     char file[128], mod[96];
     snprintf(file, sizeof file, "%s_top.v", root->name);
     struct emitter e;
@@ -224,7 +277,11 @@ static void emit_top(const struct tf_plan *root, const struct gemm_plan *p,
     emit_ports(&e, mod, ports, n);
     emit_blank(&e);
     e.indent++;
+    if (st) /* <name>_sys connects the DMA's store port; the top has no DMA */
+        emit_st_port_unused(&e, p);
     emit_open(&e, "%s_gemm u_gemm (", root->name);
+    if (st)
+        emit_st_port_tieoff(&e, p);
     emit_connections(&e, ports, n);
     e.indent--;
     emit_blank(&e);

@@ -98,6 +98,30 @@ static const void *mem_derive(const void *cfgp, const struct tf_plan *root, stru
     p->rows = g->rows;
     p->cols = g->cols;
     p->ct_bits = 2LL * p->lmax * p->cw * p->dw;
+    p->max_m = g->max_m;
+    p->max_k = g->max_k;
+    p->max_n = g->max_n;
+    p->dataflow = g->dataflow;
+    p->requant = g->requant;
+    p->store = g->store != 0;
+    /* Controller tiles: as many rows as the buffers hold, rounded down to whole array
+     * tiles; columns likewise, and port-aligned (a tile of B and of C then starts on a
+     * port word): a multiple of lcm(C, port bytes) if one fits, else of the port bytes;
+     * if none fits, N is one tile (at most max_n). */
+    p->tile_m = g->max_m >= g->rows ? g->max_m - g->max_m % g->rows : g->max_m;
+    int al = p->pb >> p->eb_log, l = al;
+    while (l % g->cols)
+        l += al;
+    if (l <= g->max_n) {
+        p->tile_n = g->max_n - g->max_n % l;
+        p->n_tiles = 1;
+    } else if (al <= g->max_n) {
+        p->tile_n = g->max_n - g->max_n % al;
+        p->n_tiles = 1;
+    } else {
+        p->tile_n = g->max_n;
+        p->n_tiles = 0;
+    }
     return p;
 }
 
@@ -128,6 +152,7 @@ static void mem_link(const void *bp, struct tf_plan *root, struct arena *a, stru
     top_template(t, root, "tf_axi_wr", a, d);
     top_template(t, root, "tf_mem_gbox", a, d);
     top_template(t, root, "tf_mem_dma", a, d);
+    top_template(t, root, "tf_mem_ctl", a, d);
     top_generated(t, top, a, d);
 }
 
@@ -142,6 +167,9 @@ static void mem_print(const void *bp, const struct tf_plan *root, FILE *f)
             1 << p->eb_log, p->epw, p->lmax, p->lmax, p->cw, p->ct_bits);
     fprintf(f, "buffer halves     A and B lane memories hold two halves each (the engine's "
                "buffers doubled); bw address %d bits\n", p->bw_aw);
+    fprintf(f, "controller        tiles of %d x K x %d (K <= %d whole)%s; operands of the next tile "
+               "load into the other halves while a tile's GEMM runs\n",
+            p->tile_m, p->tile_n, p->max_k, p->n_tiles ? "" : ", N at most one tile (no port-aligned tile fits)");
     if (plan_gemm(root)->dataflow == TF_OS)
         fprintf(f, "descriptor limits A (lanes: M) M <= %d, K <= %d; B (lanes: N) N <= %d, K <= %d\n",
                 p->a_lane_max, p->a_other_max, p->b_lane_max, p->b_other_max);
@@ -180,6 +208,9 @@ static void mem_params(const void *bp, const struct tf_plan *root, struct tf_par
     par_int(pp, "MEM_DST_B0", TF_MEM_DST_B0, NULL);
     par_int(pp, "MEM_DST_B1", TF_MEM_DST_B1, NULL);
     par_int(pp, "MEM_DST_MEM", TF_MEM_DST_MEM, NULL);
+    par_int(pp, "MEM_DST_S", TF_MEM_DST_S, "memory -> rows of the result store S");
+    par_int(pp, "MEM_DST_SMEM", TF_MEM_DST_SMEM, "rows of S -> memory");
+    par_flag(pp, "MEM_STORE", p->store, "the DMA reaches the result store (DST_S, DST_SMEM)");
     par_int(pp, "MEM_ERR_W", TF_MEM_ERR_W, "completion codes");
     par_int(pp, "MEM_ERR_NONE", TF_MEM_ERR_NONE, NULL);
     par_int(pp, "MEM_ERR_ZERO", TF_MEM_ERR_ZERO, NULL);
@@ -192,6 +223,18 @@ static void mem_params(const void *bp, const struct tf_plan *root, struct tf_par
     par_int(pp, "MEM_EW_W", TF_MEM_EW_W, "dsc_ew_i");
     par_int(pp, "MEM_TAG_W", TF_MEM_TAG_W, "dsc_id_i");
     par_int(pp, "MEM_CNT_W", TF_MEM_CNT_W, "counters");
+    par_int(pp, "MEM_TILE_M", p->tile_m, "controller: tile rows");
+    par_int(pp, "MEM_TILE_N", p->tile_n, "controller: tile columns");
+    par_int(pp, "MEM_N_TILES", p->n_tiles, "controller: N may exceed MEM_TILE_N");
+    par_int(pp, "MEM_CDIM_W", TF_MEM_CDIM_W, "controller: ctl_m_i, ctl_n_i");
+    par_int(pp, "MEM_CERR_NONE", TF_MEM_CERR_NONE, "controller completion codes");
+    par_int(pp, "MEM_CERR_ZERO", TF_MEM_CERR_ZERO, NULL);
+    par_int(pp, "MEM_CERR_RANGE", TF_MEM_CERR_RANGE, NULL);
+    par_int(pp, "MEM_CERR_ALIGN", TF_MEM_CERR_ALIGN, NULL);
+    par_int(pp, "MEM_CERR_WIDTH", TF_MEM_CERR_WIDTH, NULL);
+    par_int(pp, "MEM_CERR_FORM", TF_MEM_CERR_FORM, NULL);
+    par_int(pp, "MEM_CERR_STRIDE", TF_MEM_CERR_STRIDE, NULL);
+    par_int(pp, "MEM_CERR_AXI", TF_MEM_CERR_AXI, NULL);
 }
 
 const struct tf_block tf_block_mem = {

@@ -23,20 +23,31 @@ enum {
     TF_MEM_DST_B0 = 2,
     TF_MEM_DST_B1 = 3,
     TF_MEM_DST_MEM = 4, /* write-back of the result beats to memory */
+    TF_MEM_DST_S = 5,   /* a load into rows dsc_srow_i.. of the result store S (gemm.store) */
+    TF_MEM_DST_SMEM = 6, /* a write-back of rows dsc_srow_i.. of S to memory (gemm.store) */
     TF_MEM_DST_W = 3,
     TF_MEM_ERR_NONE = 0,   /* completion codes */
     TF_MEM_ERR_ZERO = 1,   /* rows or cols 0 */
-    TF_MEM_ERR_RANGE = 2,  /* larger than the destination holds; transposed write-back */
+    TF_MEM_ERR_RANGE = 2,  /* larger than the destination holds; transposed write-back or S access */
     TF_MEM_ERR_ALIGN = 3,  /* addr, or stride with rows > 1, not a multiple of the port word */
     TF_MEM_ERR_WIDTH = 4,  /* element width not the operand's (loads), above 4 bytes (write-back) */
-    TF_MEM_ERR_DST = 5,    /* undefined destination */
+    TF_MEM_ERR_DST = 5,    /* undefined destination (DST_S, DST_SMEM without a store) */
     TF_MEM_ERR_STRIDE = 6, /* rows overlap, or the matrix passes the end of the address space */
     TF_MEM_ERR_AXI = 7,    /* a SLVERR or DECERR response during the transfer */
     TF_MEM_ERR_W = 3,
     TF_MEM_EW_W = 2,       /* dsc_ew_i: log2 of the element's bytes */
     TF_MEM_TAG_W = 8,      /* descriptor id */
     TF_MEM_CNT_W = 48,     /* counters */
-    TF_MEM_AXI_LEN_W = 8   /* AxLEN (AXI4) */
+    TF_MEM_AXI_LEN_W = 8,  /* AxLEN (AXI4) */
+    TF_MEM_CDIM_W = 16,    /* controller commands: M and N */
+    TF_MEM_CERR_NONE = 0,  /* controller completion codes (TF_MEM_ERR_W bits) */
+    TF_MEM_CERR_ZERO = 1,  /* M, N or K is 0 */
+    TF_MEM_CERR_RANGE = 2, /* K > max_k; a store or S source needing more than one tile */
+    TF_MEM_CERR_ALIGN = 3, /* an address, or a stride of a matrix of several rows, not port-aligned */
+    TF_MEM_CERR_WIDTH = 4, /* C elements wider than 4 bytes */
+    TF_MEM_CERR_FORM = 5,  /* a form the design cannot run (requant, store, S source, N tiling) */
+    TF_MEM_CERR_STRIDE = 6, /* a stride below its row's bytes, or past the address space */
+    TF_MEM_CERR_AXI = 7    /* an AXI error response during the command's transfers */
 };
 
 struct mem_plan {
@@ -52,6 +63,9 @@ struct mem_plan {
     int b_lane_max, b_other_max;
     int dim_w, row_idx_w, col_idx_w, acc_bits, op_bits, rows, cols;
     long long ct_bits;           /* corner-turn storage: 2 slots x lmax rows x cw words */
+    int tile_m, tile_n;          /* controller tiles: rows, columns */
+    int n_tiles;                 /* 1: N may exceed tile_n (tile_n port-aligned) */
+    int max_m, max_k, max_n, dataflow, requant, store;
 };
 
 static inline const struct mem_plan *plan_mem(const struct tf_plan *p)

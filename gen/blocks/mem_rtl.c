@@ -58,7 +58,32 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"err_o", 1, 1, NULL},
         {"stat_cycles_o", 1, g->cnt_w, NULL},
         {"stat_stall_o", 1, g->cnt_w, NULL},
-        {"dsc_valid_i", 0, 1, "DMA descriptors (tf_mem_dma)"},
+        {"ctl_valid_i", 0, 1, "controller commands (tf_mem_ctl): C = A*B with A, B, C in memory, tiled"},
+        {"ctl_ready_o", 1, 1, NULL},
+        {"ctl_a_addr_i", 0, aw, NULL},
+        {"ctl_a_stride_i", 0, aw, NULL},
+        {"ctl_b_addr_i", 0, aw, NULL},
+        {"ctl_b_stride_i", 0, aw, NULL},
+        {"ctl_c_addr_i", 0, aw, NULL},
+        {"ctl_c_stride_i", 0, aw, NULL},
+        {"ctl_m_i", 0, TF_MEM_CDIM_W, NULL},
+        {"ctl_k_i", 0, dw, NULL},
+        {"ctl_n_i", 0, TF_MEM_CDIM_W, NULL},
+        {"ctl_requant_i", 0, 1, NULL},
+        {"ctl_store_i", 0, 1, NULL},
+        {"ctl_asrc_i", 0, TF_GEMM_SRC_W, NULL},
+        {"ctl_btr_i", 0, 1, NULL},
+        {"ctl_cew_i", 0, TF_MEM_EW_W, NULL},
+        {"ctl_id_i", 0, TF_MEM_TAG_W, NULL},
+        {"ctl_done_valid_o", 1, 1, NULL},
+        {"ctl_done_id_o", 1, TF_MEM_TAG_W, NULL},
+        {"ctl_done_code_o", 1, TF_MEM_ERR_W, NULL},
+        {"ctl_busy_o", 1, 1, NULL},
+        {"ctl_err_o", 1, 1, NULL},
+        {"cnt_ctl_busy_o", 1, TF_MEM_CNT_W, NULL},
+        {"cnt_ctl_gemm_o", 1, TF_MEM_CNT_W, NULL},
+        {"cnt_ctl_wait_o", 1, TF_MEM_CNT_W, NULL},
+        {"dsc_valid_i", 0, 1, "DMA descriptors (tf_mem_dma); the engine's and the DMA's own ports serve the host while ctl_busy_o is low"},
         {"dsc_ready_o", 1, 1, NULL},
         {"dsc_addr_i", 0, aw, NULL},
         {"dsc_rows_i", 0, dw, NULL},
@@ -68,6 +93,7 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"dsc_dst_i", 0, TF_MEM_DST_W, NULL},
         {"dsc_tr_i", 0, 1, NULL},
         {"dsc_id_i", 0, TF_MEM_TAG_W, NULL},
+        {"dsc_srow_i", 0, dw, NULL},
         {"rdone_valid_o", 1, 1, NULL},
         {"rdone_id_o", 1, TF_MEM_TAG_W, NULL},
         {"rdone_code_o", 1, TF_MEM_ERR_W, NULL},
@@ -149,23 +175,137 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     emit_line(&e, "wire [%d:0] c_row;", g->row_idx_w - 1);
     emit_line(&e, "wire [%d:0] c_col;", g->col_idx_w - 1);
     emit_line(&e, "wire                c_last;");
+    emit_line(&e, "// the DMA's row writes into and row reads from the result store S%s",
+              g->store ? "" : " (no store: never ready)");
+    emit_line(&e, "wire                sw_valid;");
+    emit_line(&e, "wire                sw_ready;");
+    emit_line(&e, "wire [%d:0] sw_row;", g->row_idx_w - 1);
+    emit_line(&e, "wire [%d:0] sw_col;", g->col_idx_w - 1);
+    emit_line(&e, "wire [%d:0] sw_data;", g->cols * g->op_bits - 1);
+    emit_line(&e, "wire [%d:0] sw_mask;", g->cols - 1);
+    emit_line(&e, "wire                sr_valid;");
+    emit_line(&e, "wire                sr_ready;");
+    emit_line(&e, "wire [%d:0] sr_row;", g->row_idx_w - 1);
+    emit_line(&e, "wire [%d:0] sr_tile;", g->col_idx_w - 1);
+    emit_line(&e, "wire [%d:0] sr_data;", g->cols * g->op_bits - 1);
+    if (!g->store) {
+        emit_line(&e, "assign sw_ready = 1'b0;");
+        emit_line(&e, "assign sr_ready = 1'b0;");
+        emit_line(&e, "assign sr_data  = {%d{1'b0}};", g->cols * g->op_bits);
+        emit_line(&e, "wire   unused_st = ^{sw_valid, sw_row, sw_col, sw_data, sw_mask, sr_valid, sr_row, sr_tile};");
+    }
+    emit_line(&e, "// the engine's command port and the DMA's descriptor port: the controller's while");
+    emit_line(&e, "// it is busy, else the host's");
+    const struct { const char *w, *host, *ctl; int width; } mx[] = {
+        {"e_valid", "cmd_valid_i", "k_valid", 1}, {"e_op", "cmd_op_i", "k_op", TF_GEMM_OP_W},
+        {"e_m", "cmd_m_i", "k_m", dw}, {"e_k", "cmd_k_i", "k_k", dw}, {"e_n", "cmd_n_i", "k_n", dw},
+        {"e_requant", "cmd_requant_i", "k_requant", 1}, {"e_asrc", "cmd_asrc_i", "k_asrc", TF_GEMM_SRC_W},
+        {"e_bsrc", "cmd_bsrc_i", "k_bsrc", TF_GEMM_SRC_W}, {"e_store", "cmd_store_i", "k_store", 1},
+        {"e_ahalf", "cmd_ahalf_i", "k_ahalf", 1}, {"e_bhalf", "cmd_bhalf_i", "k_bhalf", 1},
+        {"d_valid", "dsc_valid_i", "q_valid", 1}, {"d_addr", "dsc_addr_i", "q_addr", aw},
+        {"d_rows", "dsc_rows_i", "q_rows", dw}, {"d_cols", "dsc_cols_i", "q_cols", dw},
+        {"d_stride", "dsc_stride_i", "q_stride", aw}, {"d_ew", "dsc_ew_i", "q_ew", TF_MEM_EW_W},
+        {"d_dst", "dsc_dst_i", "q_dst", TF_MEM_DST_W}, {"d_tr", "dsc_tr_i", "q_tr", 1},
+        {"d_id", "dsc_id_i", "q_id", TF_MEM_TAG_W}};
+    int nmx = (int)(sizeof mx / sizeof mx[0]);
+    emit_line(&e, "wire                ctl_own;");
+    emit_line(&e, "wire                e_ready;");
+    emit_line(&e, "wire                d_ready;");
+    for (int i = 0; i < nmx; i++) {
+        char range[32] = "";
+        if (mx[i].width > 1)
+            snprintf(range, sizeof range, "[%d:0]", mx[i].width - 1);
+        emit_line(&e, "wire %-14s %s;", range, mx[i].ctl);
+        emit_line(&e, "wire %-14s %s = ctl_own ? %s : %s;", range, mx[i].w, mx[i].ctl, mx[i].host);
+    }
+    emit_line(&e, "// the controller issues no result store descriptors: S rows are the host's");
+    emit_line(&e, "wire [%d:0] d_srow = ctl_own ? {%d{1'b0}} : dsc_srow_i;", dw - 1, dw);
+    emit_line(&e, "assign cmd_ready_o = !ctl_own && e_ready;");
+    emit_line(&e, "assign dsc_ready_o = !ctl_own && d_ready;");
+    emit_line(&e, "assign ctl_busy_o  = ctl_own;");
+    emit_blank(&e);
+    emit_open(&e, "tf_mem_ctl #(");
+    const struct { const char *name; long long v; int sized; } cp[] = {
+        {"Dataflow", g->dataflow, 0}, {"AddrW", aw, 0}, {"DimW", dw, 0}, {"CDimW", TF_MEM_CDIM_W, 0},
+        {"MMax", g->max_m, 0}, {"KMax", g->max_k, 0}, {"NMax", g->max_n, 0}, {"MT", m->tile_m, 0},
+        {"NT", m->tile_n, 0}, {"NTiles", m->n_tiles, 0}, {"OffW", m->off_w, 0},
+        {"EbLog", m->eb_log, 0}, {"HasRq", g->requant, 0}, {"HasStore", g->store != 0, 0},
+        {"TagW", TF_MEM_TAG_W, 0}, {"CntW", TF_MEM_CNT_W, 0}, {"CmdOpW", TF_GEMM_OP_W, 0},
+        {"OpGemm", TF_GEMM_OP_GEMM, TF_GEMM_OP_W}, {"SrcW", TF_GEMM_SRC_W, 0},
+        {"SrcBuf", TF_GEMM_SRC_BUF, TF_GEMM_SRC_W}, {"SrcSt", TF_GEMM_SRC_ST, TF_GEMM_SRC_W},
+        {"SrcStT", TF_GEMM_SRC_ST_T, TF_GEMM_SRC_W}, {"DstW", TF_MEM_DST_W, 0},
+        {"DstA0", TF_MEM_DST_A0, TF_MEM_DST_W}, {"DstA1", TF_MEM_DST_A1, TF_MEM_DST_W},
+        {"DstB0", TF_MEM_DST_B0, TF_MEM_DST_W}, {"DstB1", TF_MEM_DST_B1, TF_MEM_DST_W},
+        {"DstMem", TF_MEM_DST_MEM, TF_MEM_DST_W}, {"ErrW", TF_MEM_ERR_W, 0},
+        {"ErrAxi", TF_MEM_ERR_AXI, TF_MEM_ERR_W}, {"CErrNone", TF_MEM_CERR_NONE, TF_MEM_ERR_W},
+        {"CErrZero", TF_MEM_CERR_ZERO, TF_MEM_ERR_W}, {"CErrRange", TF_MEM_CERR_RANGE, TF_MEM_ERR_W},
+        {"CErrAlign", TF_MEM_CERR_ALIGN, TF_MEM_ERR_W}, {"CErrWidth", TF_MEM_CERR_WIDTH, TF_MEM_ERR_W},
+        {"CErrForm", TF_MEM_CERR_FORM, TF_MEM_ERR_W}, {"CErrStride", TF_MEM_CERR_STRIDE, TF_MEM_ERR_W},
+        {"CErrAxi", TF_MEM_CERR_AXI, TF_MEM_ERR_W}};
+    int ncp = (int)(sizeof cp / sizeof cp[0]);
+    for (int i = 0; i < ncp; i++) {
+        if (cp[i].sized)
+            emit_line(&e, ".%-10s (%d'd%lld)%s", cp[i].name, cp[i].sized, cp[i].v, i + 1 < ncp ? "," : "");
+        else
+            emit_line(&e, ".%-10s (%lld)%s", cp[i].name, cp[i].v, i + 1 < ncp ? "," : "");
+    }
+    emit_close(&e, ") u_ctl (");
+    e.indent++;
+    static const char *const ctl[][2] = {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"},
+        {"ctl_valid_i", "ctl_valid_i"}, {"ctl_ready_o", "ctl_ready_o"}, {"ctl_a_addr_i", "ctl_a_addr_i"},
+        {"ctl_a_stride_i", "ctl_a_stride_i"}, {"ctl_b_addr_i", "ctl_b_addr_i"},
+        {"ctl_b_stride_i", "ctl_b_stride_i"}, {"ctl_c_addr_i", "ctl_c_addr_i"},
+        {"ctl_c_stride_i", "ctl_c_stride_i"}, {"ctl_m_i", "ctl_m_i"}, {"ctl_k_i", "ctl_k_i"},
+        {"ctl_n_i", "ctl_n_i"}, {"ctl_requant_i", "ctl_requant_i"}, {"ctl_store_i", "ctl_store_i"},
+        {"ctl_asrc_i", "ctl_asrc_i"}, {"ctl_btr_i", "ctl_btr_i"}, {"ctl_cew_i", "ctl_cew_i"},
+        {"ctl_id_i", "ctl_id_i"}, {"ctl_done_valid_o", "ctl_done_valid_o"},
+        {"ctl_done_id_o", "ctl_done_id_o"}, {"ctl_done_code_o", "ctl_done_code_o"},
+        {"busy_o", "ctl_own"}, {"err_o", "ctl_err_o"},
+        {"eng_valid_o", "k_valid"}, {"eng_ready_i", "e_ready"}, {"eng_op_o", "k_op"},
+        {"eng_m_o", "k_m"}, {"eng_k_o", "k_k"}, {"eng_n_o", "k_n"}, {"eng_requant_o", "k_requant"},
+        {"eng_asrc_o", "k_asrc"}, {"eng_bsrc_o", "k_bsrc"}, {"eng_store_o", "k_store"},
+        {"eng_ahalf_o", "k_ahalf"}, {"eng_bhalf_o", "k_bhalf"},
+        {"dsc_valid_o", "q_valid"}, {"dsc_ready_i", "d_ready"}, {"dsc_addr_o", "q_addr"},
+        {"dsc_rows_o", "q_rows"}, {"dsc_cols_o", "q_cols"}, {"dsc_stride_o", "q_stride"},
+        {"dsc_ew_o", "q_ew"}, {"dsc_dst_o", "q_dst"}, {"dsc_tr_o", "q_tr"}, {"dsc_id_o", "q_id"},
+        {"rdone_valid_i", "rdone_valid_o"}, {"rdone_code_i", "rdone_code_o"},
+        {"wdone_valid_i", "wdone_valid_o"}, {"wdone_code_i", "wdone_code_o"},
+        {"dma_wr_busy_i", "dma_wr_busy_o"}, {"cnt_clr_i", "cnt_clr_i"},
+        {"cnt_busy_o", "cnt_ctl_busy_o"}, {"cnt_gemm_o", "cnt_ctl_gemm_o"}, {"cnt_wait_o", "cnt_ctl_wait_o"}};
+    int nc = (int)(sizeof ctl / sizeof ctl[0]);
+    for (int i = 0; i < nc; i++)
+        emit_line(&e, ".%-16s (%s)%s", ctl[i][0], ctl[i][1], i + 1 < nc ? "," : "");
+    emit_close(&e, ");");
     emit_blank(&e);
     emit_open(&e, "%s_gemm u_gemm (", root->name);
-    static const char *const eng[] = {"clk_i", "rst_ni", "cmd_valid_i", "cmd_ready_o", "cmd_op_i",
-        "cmd_m_i", "cmd_k_i", "cmd_n_i", "cmd_requant_i", "cmd_asrc_i", "cmd_bsrc_i", "cmd_store_i",
-        "cmd_ahalf_i", "cmd_bhalf_i", "in_valid_i", "in_ready_o", "in_data_i", "rq_valid_i",
-        "rq_ready_o", "rq_mult_i", "rq_shift_i", "busy_o", "err_o", "stat_cycles_o", "stat_stall_o"};
+    static const char *const eng[][2] = {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"},
+        {"cmd_valid_i", "e_valid"}, {"cmd_ready_o", "e_ready"}, {"cmd_op_i", "e_op"},
+        {"cmd_m_i", "e_m"}, {"cmd_k_i", "e_k"}, {"cmd_n_i", "e_n"}, {"cmd_requant_i", "e_requant"},
+        {"cmd_asrc_i", "e_asrc"}, {"cmd_bsrc_i", "e_bsrc"}, {"cmd_store_i", "e_store"},
+        {"cmd_ahalf_i", "e_ahalf"}, {"cmd_bhalf_i", "e_bhalf"}, {"in_valid_i", "in_valid_i"},
+        {"in_ready_o", "in_ready_o"}, {"in_data_i", "in_data_i"}, {"rq_valid_i", "rq_valid_i"},
+        {"rq_ready_o", "rq_ready_o"}, {"rq_mult_i", "rq_mult_i"}, {"rq_shift_i", "rq_shift_i"},
+        {"busy_o", "busy_o"}, {"err_o", "err_o"}, {"stat_cycles_o", "stat_cycles_o"},
+        {"stat_stall_o", "stat_stall_o"}};
     for (size_t i = 0; i < sizeof eng / sizeof eng[0]; i++)
-        emit_line(&e, ".%-13s (%s),", eng[i], eng[i]);
+        emit_line(&e, ".%-13s (%s),", eng[i][0], eng[i][1]);
     static const char *const wires[][2] = {
         {"bw_valid_i", "bw_valid"}, {"bw_ready_o", "bw_ready"}, {"bw_tgt_i", "bw_tgt"},
         {"bw_half_i", "bw_half"},   {"bw_addr_i", "bw_addr"},   {"bw_data_i", "bw_data"},
         {"bw_mask_i", "bw_mask"},   {"c_valid_o", "c_valid"},   {"c_ready_i", "c_ready"},
         {"c_data_o", "c_data"},     {"c_row_o", "c_row"},       {"c_col_o", "c_col"},
         {"c_last_o", "c_last"}};
+    static const char *const swires[][2] = {
+        {"sw_valid_i", "sw_valid"}, {"sw_ready_o", "sw_ready"}, {"sw_row_i", "sw_row"},
+        {"sw_col_i", "sw_col"},     {"sw_data_i", "sw_data"},   {"sw_mask_i", "sw_mask"},
+        {"sr_valid_i", "sr_valid"}, {"sr_ready_o", "sr_ready"}, {"sr_row_i", "sr_row"},
+        {"sr_tile_i", "sr_tile"},   {"sr_data_o", "sr_data"}};
     int nw = (int)(sizeof wires / sizeof wires[0]);
+    int nsw = g->store ? (int)(sizeof swires / sizeof swires[0]) : 0;
     for (int i = 0; i < nw; i++)
-        emit_line(&e, ".%-13s (%s)%s", wires[i][0], wires[i][1], i + 1 < nw ? "," : "");
+        emit_line(&e, ".%-13s (%s)%s", wires[i][0], wires[i][1], i + 1 < nw || nsw ? "," : "");
+    for (int i = 0; i < nsw; i++) /* the DMA's store port (the engine has a store) */
+        emit_line(&e, ".%-13s (%s)%s", swires[i][0], swires[i][1], i + 1 < nsw ? "," : "");
     emit_close(&e, ");");
     emit_blank(&e);
     emit_open(&e, "tf_mem_dma #(");
@@ -183,9 +323,11 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"AOtherMax", m->a_other_max, 0}, {"BLaneMax", m->b_lane_max, 0},
         {"BOtherMax", m->b_other_max, 0}, {"MMax", g->max_m, 0}, {"NMax", g->max_n, 0},
         {"CW", m->cw, 0}, {"TagW", TF_MEM_TAG_W, 0}, {"CntW", TF_MEM_CNT_W, 0},
+        {"HasSt", g->store != 0, 0},
         {"DstW", TF_MEM_DST_W, 0}, {"DstA0", TF_MEM_DST_A0, TF_MEM_DST_W},
         {"DstA1", TF_MEM_DST_A1, TF_MEM_DST_W}, {"DstB0", TF_MEM_DST_B0, TF_MEM_DST_W},
         {"DstB1", TF_MEM_DST_B1, TF_MEM_DST_W}, {"DstMem", TF_MEM_DST_MEM, TF_MEM_DST_W},
+        {"DstS", TF_MEM_DST_S, TF_MEM_DST_W}, {"DstSMem", TF_MEM_DST_SMEM, TF_MEM_DST_W},
         {"ErrW", TF_MEM_ERR_W, 0}, {"ErrNone", TF_MEM_ERR_NONE, TF_MEM_ERR_W},
         {"ErrZero", TF_MEM_ERR_ZERO, TF_MEM_ERR_W}, {"ErrRange", TF_MEM_ERR_RANGE, TF_MEM_ERR_W},
         {"ErrAlign", TF_MEM_ERR_ALIGN, TF_MEM_ERR_W}, {"ErrWidth", TF_MEM_ERR_WIDTH, TF_MEM_ERR_W},
@@ -203,16 +345,20 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     e.indent++;
     static const char *const dma[][2] = {
         {"clk_i", "clk_i"}, {"rst_ni", "rst_ni"},
-        {"dsc_valid_i", "dsc_valid_i"}, {"dsc_ready_o", "dsc_ready_o"}, {"dsc_addr_i", "dsc_addr_i"},
-        {"dsc_rows_i", "dsc_rows_i"}, {"dsc_cols_i", "dsc_cols_i"}, {"dsc_stride_i", "dsc_stride_i"},
-        {"dsc_ew_i", "dsc_ew_i"}, {"dsc_dst_i", "dsc_dst_i"}, {"dsc_tr_i", "dsc_tr_i"},
-        {"dsc_id_i", "dsc_id_i"}, {"rdone_valid_o", "rdone_valid_o"}, {"rdone_id_o", "rdone_id_o"},
+        {"dsc_valid_i", "d_valid"}, {"dsc_ready_o", "d_ready"}, {"dsc_addr_i", "d_addr"},
+        {"dsc_rows_i", "d_rows"}, {"dsc_cols_i", "d_cols"}, {"dsc_stride_i", "d_stride"},
+        {"dsc_ew_i", "d_ew"}, {"dsc_dst_i", "d_dst"}, {"dsc_tr_i", "d_tr"},
+        {"dsc_id_i", "d_id"}, {"dsc_srow_i", "d_srow"}, {"rdone_valid_o", "rdone_valid_o"}, {"rdone_id_o", "rdone_id_o"},
         {"rdone_code_o", "rdone_code_o"}, {"wdone_valid_o", "wdone_valid_o"},
         {"wdone_id_o", "wdone_id_o"}, {"wdone_code_o", "wdone_code_o"},
         {"bw_valid_o", "bw_valid"}, {"bw_ready_i", "bw_ready"}, {"bw_tgt_o", "bw_tgt"},
         {"bw_half_o", "bw_half"}, {"bw_addr_o", "bw_addr"}, {"bw_data_o", "bw_data"},
         {"bw_mask_o", "bw_mask"}, {"c_valid_i", "c_valid"}, {"c_ready_o", "c_ready"},
         {"c_data_i", "c_data"}, {"c_row_i", "c_row"}, {"c_col_i", "c_col"}, {"c_last_i", "c_last"},
+        {"sw_valid_o", "sw_valid"}, {"sw_ready_i", "sw_ready"}, {"sw_row_o", "sw_row"},
+        {"sw_col_o", "sw_col"}, {"sw_data_o", "sw_data"}, {"sw_mask_o", "sw_mask"},
+        {"sr_valid_o", "sr_valid"}, {"sr_ready_i", "sr_ready"}, {"sr_row_o", "sr_row"},
+        {"sr_tile_o", "sr_tile"}, {"sr_data_i", "sr_data"},
         {"rd_busy_o", "dma_rd_busy_o"}, {"wr_busy_o", "dma_wr_busy_o"}, {"err_o", "dma_err_o"},
         {"err_wr_o", "dma_err_wr_o"}, {"err_addr_o", "dma_err_addr_o"},
         {"err_resp_o", "dma_err_resp_o"}, {"err_clr_i", "dma_err_clr_i"},

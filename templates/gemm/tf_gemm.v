@@ -16,6 +16,11 @@
 // lane-vector per cycle (one word into each lane whose bw_mask_i bit is set, all at
 // bw_addr_i of half bw_half_i of A or B) at any time -- also while a GEMM runs -- except
 // during a LOAD_* and into a half the running GEMM reads (bw_ready_o low until it ends).
+// With both (HasBw = 1 and a store), the DMA reaches S: sw_* writes C words of one row
+// of S (row sw_row_i, words sw_col_i .. sw_col_i + C - 1, lanes with sw_mask_i set) and
+// sr_* reads C words of a row (row sr_row_i, word group sr_tile_i: words sr_tile_i*C ..),
+// on sr_data_o in the cycle after the request. Both are ready only while no GEMM runs or
+// starts (the store port rule: a DMA access never meets a GEMM's reads or stores).
 // stat_cycles_o counts the cycles of the last GEMM, stat_stall_o those of them lost to
 // c_ready_i back-pressure. docs/architecture.md 2 (engine) has the timing in detail.
 //
@@ -159,6 +164,18 @@ module tf_gemm #(
   input  wire [BwAW-1:0]       bw_addr_i,
   input  wire [LMax*OpW-1:0]   bw_data_i,
   input  wire [LMax-1:0]       bw_mask_i,
+  // result store port of the DMA (HasBw and a store): row writes and row reads of C words
+  input  wire                  sw_valid_i,
+  output wire                  sw_ready_o,
+  input  wire [RowIdxW-1:0]    sw_row_i,
+  input  wire [ColIdxW-1:0]    sw_col_i,
+  input  wire [C*OpW-1:0]      sw_data_i,
+  input  wire [C-1:0]          sw_mask_i,
+  input  wire                  sr_valid_i,
+  output wire                  sr_ready_o,
+  input  wire [RowIdxW-1:0]    sr_row_i,
+  input  wire [ColIdxW-1:0]    sr_tile_i,
+  output wire [C*OpW-1:0]      sr_data_o,
   // results: one row of C lanes per beat
   output wire                  c_valid_o,
   input  wire                  c_ready_i,
@@ -1321,12 +1338,29 @@ module tf_gemm #(
   // operand words from S instead of the lane memories, with the same latency, so the
   // schedule is unchanged. Without it, the schedule reads the lane memories, and a GEMM
   // that names a store source or cmd_store_i is refused (err_o).
+  // The DMA's store port (HasBw and a store): ready while no GEMM runs or starts, so its
+  // row writes and reads never meet a GEMM's store writes (StRun only) or reads.
+  wire st_port = (HasBw != 0) && (StoreImpl != 0) && (state_q != StRun) && !run_go;
+  assign sw_ready_o = st_port;
+  assign sr_ready_o = st_port;
+  wire sw_fire = sw_valid_i && st_port;
+  wire sr_fire = sr_valid_i && st_port;
   generate
     if (StoreImpl != 0) begin : g_store
       // The store takes the low StIdxW bits of the read indices: reads beyond the store
       // (not issued: ph >= K or M) may alias; their words are unused.
       if (PhW > StIdxW) begin : g_unused_idx
         wire unused_st_idx = ^{st_aidx, st_bidx};
+      end
+      // the DMA's word group: sr_tile_i's low NtW bits (tiles < NTMax)
+      wire [NtW-1:0] sr_grp;
+      if (ColIdxW >= NtW) begin : g_grp_trunc
+        assign sr_grp = sr_tile_i[NtW-1:0];
+        if (ColIdxW > NtW) begin : g_unused
+          wire unused_tile = ^sr_tile_i;
+        end
+      end else begin : g_grp_ext
+        assign sr_grp = {{(NtW-ColIdxW){1'b0}}, sr_tile_i};
       end
       tf_gemm_store #(
         .Dataflow  (Dataflow),
@@ -1368,12 +1402,25 @@ module tf_gemm #(
         .a_lane_i  (a_lane_rdata),
         .b_lane_i  (b_lane_rdata),
         .a_rdata_o (a_rdata),
-        .b_rdata_o (b_rdata)
+        .b_rdata_o (b_rdata),
+        .x_w_valid_i (sw_fire),
+        .x_w_row_i   (sw_row_i),
+        .x_w_col_i   (sw_col_i),
+        .x_w_data_i  (sw_data_i),
+        .x_w_mask_i  (sw_mask_i),
+        .x_r_valid_i (sr_fire),
+        .x_r_row_i   (sr_row_i),
+        .x_r_grp_i   (sr_grp),
+        .x_r_data_o  (sr_data_o)
       );
     end else begin : g_no_store
       assign a_rdata = a_lane_rdata;
       assign b_rdata = b_lane_rdata;
+      assign sr_data_o = {(C*OpW){1'b0}};
       wire unused_src = ^{asrc_q, bsrc_q, st_aidx, st_bidx, st_agrp, st_bgrp};
+      // no store: the DMA's store port has no reader
+      wire unused_st_port = ^{sw_fire, sw_row_i, sw_col_i, sw_data_i, sw_mask_i, sr_fire, sr_row_i,
+                              sr_tile_i};
     end
   endgenerate
 

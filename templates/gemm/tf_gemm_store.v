@@ -23,6 +23,13 @@
 // mt_max (OS) or kt_w / kt_max (WS), NtW / NTMax = nt_w / nt_max, StoreImpl = store,
 // StNB = st_nb, StIdxW = st_idx_w, StRowW = st_row_w, StColW = st_col_w; SrcW, SrcBuf,
 // SrcSt, SrcStT: the cmd_asrc_i / cmd_bsrc_i encoding.
+// DMA side (x_*, a design with a memory system): x_w_* is one masked row write of C
+// words at row x_w_row_i, words x_w_col_i .. x_w_col_i + C - 1 (x_w_col_i a multiple of C;
+// word n takes lane n mod C of x_w_data_i where x_w_mask_i has that lane set); x_r_* reads
+// row x_r_row_i on port 1 and selects word group x_r_grp_i (words grp*C .. grp*C+C-1),
+// on x_r_data_o one cycle later. The engine issues them only while no GEMM runs
+// (tf_gemm: sw_ready_o, sr_ready_o), so they never meet a GEMM's writes or reads; when
+// x_w_valid_i and x_r_valid_i stay low the store behaves as without them.
 // Handshake: none; reads advance with en_i. Latency: read data one cycle after the
 // index (like tf_ram_1r1w); a write is visible to reads from the next cycle.
 `default_nettype none
@@ -69,7 +76,17 @@ module tf_gemm_store #(
   input  wire [R*OpW-1:0]     a_lane_i,
   input  wire [C*OpW-1:0]     b_lane_i,
   output wire [R*OpW-1:0]     a_rdata_o,
-  output wire [C*OpW-1:0]     b_rdata_o
+  output wire [C*OpW-1:0]     b_rdata_o,
+  // DMA side: a row write of C words, a row read of C words (port 1)
+  input  wire                 x_w_valid_i,
+  input  wire [RowIdxW-1:0]   x_w_row_i,
+  input  wire [ColIdxW-1:0]   x_w_col_i,
+  input  wire [C*OpW-1:0]     x_w_data_i,
+  input  wire [C-1:0]         x_w_mask_i,
+  input  wire                 x_r_valid_i,
+  input  wire [RowIdxW-1:0]   x_r_row_i,
+  input  wire [NtW-1:0]       x_r_grp_i,
+  output wire [C*OpW-1:0]     x_r_data_o
 );
 
   localparam integer NB = StNB;
@@ -85,16 +102,21 @@ module tf_gemm_store #(
     end
   endgenerate
 
-  // ---- write side
+  // ---- write side: the GEMM's beat or the DMA's row write (never in the same cycle)
+  wire [RowIdxW-1:0] w_row = x_w_valid_i ? x_w_row_i : w_row_i;
+  wire [ColIdxW-1:0] w_col = x_w_valid_i ? x_w_col_i : w_col_i;
   wire [StIdxW-1:0] w_idx;
+  wire [StIdxW-1:0] x_r_idx;
   generate
     if (RowIdxW >= StIdxW) begin : g_widx_trunc
-      assign w_idx = w_row_i[StIdxW-1:0];
+      assign w_idx   = w_row[StIdxW-1:0];
+      assign x_r_idx = x_r_row_i[StIdxW-1:0];
       if (RowIdxW > StIdxW) begin : g_unused
-        wire unused_w_row = ^w_row_i;
+        wire unused_w_row = ^{w_row, x_r_row_i};
       end
     end else begin : g_widx_ext
-      assign w_idx = {{(StIdxW-RowIdxW){1'b0}}, w_row_i};
+      assign w_idx   = {{(StIdxW-RowIdxW){1'b0}}, w_row};
+      assign x_r_idx = {{(StIdxW-RowIdxW){1'b0}}, x_r_row_i};
     end
   endgenerate
   wire [NB*OpW-1:0] w_data;
@@ -105,8 +127,10 @@ module tf_gemm_store #(
     for (gw = 0; gw < NB; gw = gw + 1) begin : g_wword
       if (gw < NMax) begin : g_live
         localparam integer Col0 = (gw / C) * C;
-        assign w_data[gw*OpW +: OpW] = w_data_i[(gw % C)*AccW +: OpW];
-        assign w_mask[gw]            = (w_col_i == Col0[ColIdxW-1:0]);
+        assign w_data[gw*OpW +: OpW] = x_w_valid_i ? x_w_data_i[(gw % C)*OpW +: OpW]
+                                                   : w_data_i[(gw % C)*AccW +: OpW];
+        assign w_mask[gw]            = (w_col == Col0[ColIdxW-1:0])
+                                       && (!x_w_valid_i || x_w_mask_i[gw % C]);
       end else begin : g_dead
         assign w_data[gw*OpW +: OpW] = {OpW{1'b0}};
         assign w_mask[gw]            = 1'b0;
@@ -117,17 +141,24 @@ module tf_gemm_store #(
   wire unused_w_data = ^w_data_i;
 
   // ---- read side
+  // Port 1 serves the DMA's row read (x_r_valid_i) in place of the schedule's B read.
   wire a_dir = (asrc_i == ((Dataflow == 0) ? SrcSt : SrcStT));
-  wire b_dir = (bsrc_i == SrcStT);
+  wire b_dir = (bsrc_i == SrcStT) && !x_r_valid_i;
+  wire [StIdxW-1:0] b_idx = x_r_valid_i ? x_r_idx : b_idx_i;
+  wire              b_en  = en_i || x_r_valid_i;
   reg  [AGrpW-1:0] a_grp_q;
   reg  [NtW-1:0]   b_grp_q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       a_grp_q <= {AGrpW{1'b0}};
       b_grp_q <= {NtW{1'b0}};
-    end else if (en_i) begin
-      a_grp_q <= a_grp_i;
-      b_grp_q <= b_grp_i;
+    end else begin
+      if (en_i) begin
+        a_grp_q <= a_grp_i;
+      end
+      if (b_en) begin
+        b_grp_q <= x_r_valid_i ? x_r_grp_i : b_grp_i;
+      end
     end
   end
 
@@ -146,14 +177,14 @@ module tf_gemm_store #(
       ) u_trf (
         .clk_i     (clk_i),
         .rst_ni    (rst_ni),
-        .w_valid_i (w_valid_i),
+        .w_valid_i (w_valid_i || x_w_valid_i),
         .w_dir_i   (1'b0),
         .w_idx_i   (w_idx),
         .w_data_i  (w_data),
         .w_mask_i  (w_mask),
-        .r_valid_i ({en_i, en_i}),
+        .r_valid_i ({b_en, en_i}),
         .r_dir_i   ({b_dir, a_dir}),
-        .r_idx_i   ({b_idx_i, a_idx_i}),
+        .r_idx_i   ({b_idx, a_idx_i}),
         .r_valid_o (r_valid),
         .r_data_o  (r_data)
       );
@@ -170,14 +201,14 @@ module tf_gemm_store #(
       ) u_trf (
         .clk_i     (clk_i),
         .rst_ni    (rst_ni),
-        .w_valid_i (w_valid_i),
+        .w_valid_i (w_valid_i || x_w_valid_i),
         .w_dir_i   (1'b0),
         .w_idx_i   (w_idx),
         .w_data_i  (w_data),
         .w_mask_i  (w_mask),
-        .r_valid_i ({en_i, en_i}),
+        .r_valid_i ({b_en, en_i}),
         .r_dir_i   ({b_dir, a_dir}),
-        .r_idx_i   ({b_idx_i, a_idx_i}),
+        .r_idx_i   ({b_idx, a_idx_i}),
         .r_valid_o (r_valid),
         .r_data_o  (r_data)
       );
@@ -227,8 +258,19 @@ module tf_gemm_store #(
     end
   endgenerate
 
-  assign a_rdata_o = (asrc_i != SrcBuf) ? g_asel[AGrpW].g_node[0].y : a_lane_i;
-  assign b_rdata_o = (bsrc_i != SrcBuf) ? g_bsel[NtW].g_node[0].y : b_lane_i;
+  assign a_rdata_o  = (asrc_i != SrcBuf) ? g_asel[AGrpW].g_node[0].y : a_lane_i;
+  assign b_rdata_o  = (bsrc_i != SrcBuf) ? g_bsel[NtW].g_node[0].y : b_lane_i;
+  assign x_r_data_o = g_bsel[NtW].g_node[0].y;
+
+`ifndef SYNTHESIS
+  // The engine never lets the DMA's accesses meet a GEMM's (tf_gemm: sw_ready_o, sr_ready_o).
+  always @(posedge clk_i) begin
+    if (x_w_valid_i && w_valid_i) begin
+      $display("%m: ERROR: a DMA row write and a GEMM result beat in the same cycle");
+      $finish;
+    end
+  end
+`endif
 
 endmodule
 

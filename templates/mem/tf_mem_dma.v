@@ -16,6 +16,21 @@
 //       n*2^ew, the low 8*2^ew bits of each lane; lanes at or beyond cols and rows at or
 //       beyond rows are not written (WSTRB). The descriptor ends with the beat that has
 //       c_last_i, once every write response is in.
+//   DstS  (HasSt) a load into the result store S: memory row r (cols elements of the
+//       operand's width) goes to row dsc_srow_i + r of S, words 0 .. cols-1, as row writes
+//       of C words on sw_* (the width converter cuts each row into C-element vectors;
+//       vector v is words v*C .., lanes at or beyond cols masked). Words at or beyond cols
+//       and the other rows keep their contents.
+//   DstSMem (HasSt) a write-back of S: rows dsc_srow_i .. dsc_srow_i + rows - 1, words
+//       0 .. cols-1, to memory as DstMem writes result beats: S row dsc_srow_i + m is
+//       memory row m, each OpW-bit word sign-extended, its low 8*2^ew bits written. The
+//       DMA reads S C words at a time on sr_* (data on sr_data_i the cycle after a read
+//       is accepted) and feeds them to the write-back engine as beats (c_* unused).
+//   An S descriptor needs dsc_srow_i + rows <= MMax, cols <= NMax and dsc_tr_i = 0
+//   (ErrRange: a GEMM reads S^T directly, so no transposed S transfer is needed); without
+//   a store (HasSt = 0) DstS and DstSMem are undefined (ErrDst). The engine accepts sw_*
+//   and sr_* only while no GEMM runs (tf_gemm), so an S descriptor waits for a running
+//   GEMM; ordering an S load before the GEMM that reads it is the issuer's (its rdone).
 // A descriptor that is malformed is refused: it is consumed, moves nothing, and completes
 // at once with its error code (ErrZero: rows or cols 0; ErrRange: larger than the
 // destination holds, or transposed write-back; ErrAlign: addr, or stride with rows > 1,
@@ -24,16 +39,18 @@
 // (stride below a row's bytes); ErrAddr: the matrix passes the end of the address
 // space). A descriptor during which an AXI response was SLVERR or DECERR completes with
 // ErrAxi (the data moved as returned); err_o and err_addr_o keep the first such address.
-// Loads and write-backs run concurrently (two engines): dsc_ready_o is high when the
-// engine the descriptor needs is idle. Each engine reports its completions on its own
-// port (rdone_* for loads and refusals of load or undefined descriptors, wdone_* for
-// write-backs), a one-cycle pulse with the descriptor's id and code (0: done).
+// Loads (DstA*, DstB*, DstS) and write-backs (DstMem, DstSMem) run concurrently (two
+// engines): dsc_ready_o is high when the engine the descriptor needs is idle. Each engine
+// reports its completions on its own port (rdone_* for loads and refusals of load or
+// undefined descriptors, wdone_* for write-backs), a one-cycle pulse with the
+// descriptor's id and code (0: done).
 // Buffer write port bw_*: one lane-vector per cycle: target (0 A, 1 B), half, word
 // address in the half, LMax elements of OpW bits (lanes below R or C used), lane mask.
 // Counters (cleared by cnt_clr_i): bytes read (R beats x DW/8), bytes written (bytes with
 // their WSTRB set), cycles the read and the write side of the port were busy (a burst
 // being requested or outstanding).
-// Handshake: valid/ready on dsc_*, bw_*, c_* and every AXI channel.
+// Handshake: valid/ready on dsc_*, bw_*, c_*, sw_*, sr_* (its data fixed one cycle after
+// the request) and every AXI channel.
 `default_nettype none
 
 module tf_mem_dma #(
@@ -64,6 +81,7 @@ module tf_mem_dma #(
   parameter integer CW        = 16,    // corner turn: words per row per slot
   parameter integer TagW      = 8,
   parameter integer CntW      = 48,
+  parameter integer HasSt     = 0,     // the engine has a result store (DstS, DstSMem)
   // interface facts (the params header: MEM_DST_*, MEM_ERR_*)
   parameter integer DstW      = 3,
   parameter [DstW-1:0] DstA0  = 3'd0,
@@ -71,6 +89,8 @@ module tf_mem_dma #(
   parameter [DstW-1:0] DstB0  = 3'd2,
   parameter [DstW-1:0] DstB1  = 3'd3,
   parameter [DstW-1:0] DstMem = 3'd4,
+  parameter [DstW-1:0] DstS   = 3'd5,
+  parameter [DstW-1:0] DstSMem = 3'd6,
   parameter integer ErrW      = 3,
   parameter [ErrW-1:0] ErrNone   = 3'd0,
   parameter [ErrW-1:0] ErrZero   = 3'd1,
@@ -94,6 +114,7 @@ module tf_mem_dma #(
   input  wire [DstW-1:0]     dsc_dst_i,
   input  wire                dsc_tr_i,
   input  wire [TagW-1:0]     dsc_id_i,
+  input  wire [DimW-1:0]     dsc_srow_i,   // DstS, DstSMem: first row of S
   // completions
   output wire                rdone_valid_o,
   output wire [TagW-1:0]     rdone_id_o,
@@ -116,6 +137,18 @@ module tf_mem_dma #(
   input  wire [RowIdxW-1:0]  c_row_i,
   input  wire [ColIdxW-1:0]  c_col_i,
   input  wire                c_last_i,
+  // result store: row writes (DstS) and row reads (DstSMem) of C words
+  output wire                sw_valid_o,
+  input  wire                sw_ready_i,
+  output wire [RowIdxW-1:0]  sw_row_o,
+  output wire [ColIdxW-1:0]  sw_col_o,
+  output wire [C*OpW-1:0]    sw_data_o,
+  output wire [C-1:0]        sw_mask_o,
+  output wire                sr_valid_o,
+  input  wire                sr_ready_i,
+  output wire [RowIdxW-1:0]  sr_row_o,
+  output wire [ColIdxW-1:0]  sr_tile_o,
+  input  wire [C*OpW-1:0]    sr_data_i,
   // status
   output wire                rd_busy_o,
   output wire                wr_busy_o,
@@ -185,7 +218,8 @@ module tf_mem_dma #(
   generate
     if (LMax < R || LMax < C || EbLog < 0 || EbLog > 1 || OpW > EW || PB < EB
         || (1 << CwLg) != CW || CW < 2 || CW > 256 || AccW < 8 || ReqW > AddrW
-        || (1 << ReqW) <= WbNW) begin : g_bad_params
+        || (1 << ReqW) <= WbNW || (HasSt != 0 && HasSt != 1) || AccW < OpW
+        || RowIdxW > 31 || ColIdxW > 31) begin : g_bad_params
       tf_mem_dma_error_bad_parameters u_error ();
     end
   endgenerate
@@ -193,9 +227,11 @@ module tf_mem_dma #(
   // ---------------------------------------------------------------------------------
   // Descriptor check
   // ---------------------------------------------------------------------------------
+  wire is_sld  = (HasSt != 0) && (dsc_dst_i == DstS);
+  wire is_swb  = (HasSt != 0) && (dsc_dst_i == DstSMem);
   wire is_ld   = (dsc_dst_i == DstA0) || (dsc_dst_i == DstA1) || (dsc_dst_i == DstB0)
-               || (dsc_dst_i == DstB1);
-  wire is_wb   = (dsc_dst_i == DstMem);
+               || (dsc_dst_i == DstB1) || is_sld;
+  wire is_wb   = (dsc_dst_i == DstMem) || is_swb;
   wire d_tgtb  = (dsc_dst_i == DstB0) || (dsc_dst_i == DstB1);
   wire d_half  = (dsc_dst_i == DstA1) || (dsc_dst_i == DstB1);
   wire [DimW:0] rows_x = {1'b0, dsc_rows_i};
@@ -212,6 +248,10 @@ module tf_mem_dma #(
   wire rng_ld  = dsc_tr_i ? (rows_x > lane_max || cols_x > other_max)
                           : (rows_x > other_max || cols_x > lane_max);
   wire rng_wb  = dsc_tr_i || rows_x > MMaxV || cols_x > NMaxV;
+  // S: rows srow .. srow + rows - 1 of MMax, words 0 .. cols - 1 of NMax, not transposed
+  wire [DimW+1:0] s_end = {2'b00, dsc_srow_i} + {1'b0, rows_x};
+  wire rng_s   = dsc_tr_i || s_end > {1'b0, MMaxV} || cols_x > NMaxV;
+  wire rng     = (is_sld || is_swb) ? rng_s : (is_ld ? rng_ld : rng_wb);
   wire width_bad = is_ld ? (dsc_ew_i != EbLog[1:0]) : (dsc_ew_i == 2'd3);
   wire multi   = (dsc_rows_i > {{(DimW-1){1'b0}}, 1'b1});
   wire align_bad = (dsc_addr_i[OffW-1:0] != {OffW{1'b0}})
@@ -229,7 +269,7 @@ module tf_mem_dma #(
     chk = ErrNone;
     if (!is_ld && !is_wb)           chk = ErrDst;
     else if (zero)                  chk = ErrZero;
-    else if (is_ld ? rng_ld : rng_wb) chk = ErrRange;
+    else if (rng)                   chk = ErrRange;
     else if (width_bad)             chk = ErrWidth;
     else if (align_bad)             chk = ErrAlign;
     else if (stride_bad)            chk = ErrStride;
@@ -326,6 +366,8 @@ module tf_mem_dma #(
   reg  [NW-1:0]    l_lastn_q;     // elements in a row's last word
   reg  [LW-1:0]    l_lanes_q;     // R or C
   reg  [BwAW-1:0]  l_gstep_q;     // lane-group step of the target buffer
+  reg              l_s_q;         // DstS: the rows go to the result store
+  reg  [DimW-1:0]  l_srow_q;      // DstS: S row of memory row 0
 
   localparam [LW-1:0]   RLanes  = R[LW-1:0];
   localparam [LW-1:0]   CLanes  = C[LW-1:0];
@@ -341,7 +383,9 @@ module tf_mem_dma #(
 
   wire bw_fire = bw_valid_o && bw_ready_i;
   wire bw_final;                  // the lane-vector on bw_* is the descriptor's last
-  wire ld_done = rd_act_q && bw_fire && bw_final;
+  wire sw_fire = sw_valid_o && sw_ready_i;
+  wire d_final;                   // the vector of the width converter is the descriptor's last
+  wire ld_done = rd_act_q && ((bw_fire && bw_final) || (sw_fire && d_final));
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -358,6 +402,8 @@ module tf_mem_dma #(
       l_lastn_q  <= {NW{1'b0}};
       l_lanes_q  <= {LW{1'b0}};
       l_gstep_q  <= {BwAW{1'b0}};
+      l_s_q      <= 1'b0;
+      l_srow_q   <= {DimW{1'b0}};
     end else begin
       if (ld_go) begin
         rd_act_q   <= 1'b1;
@@ -371,8 +417,10 @@ module tf_mem_dma #(
         l_err_q    <= 1'b0;
         l_wpr_q    <= wpr_d[ReqW-1:0];
         l_lastn_q  <= lastn_d;
-        l_lanes_q  <= d_tgtb ? CLanes : RLanes;
+        l_lanes_q  <= (d_tgtb || is_sld) ? CLanes : RLanes;
         l_gstep_q  <= d_tgtb ? BStepV : AStepV;
+        l_s_q      <= is_sld;
+        l_srow_q   <= dsc_srow_i;
       end else begin
         if (ld_done) begin
           rd_act_q <= 1'b0;
@@ -518,7 +566,7 @@ module tf_mem_dma #(
       end
     end
   end
-  wire d_final = gb_last && (dv_rows_q == l_rows_q - 1'b1);
+  assign d_final = gb_last && (dv_rows_q == l_rows_q - 1'b1);
 
   // ---- transposed path: corner turn ---------------------------------------------------
   // fill: R beats of the reserved slots, in issue order: row fi of the chunk, word fw
@@ -656,7 +704,7 @@ module tf_mem_dma #(
       assign d_mask[gl] = (gb_n > gl[NW-1:0]);
     end
   endgenerate
-  assign gb_ready = bw_ready_i;
+  assign gb_ready = l_s_q ? sw_ready_i : bw_ready_i;
   wire [LMax*EW-1:0] bw_e   = l_tr_q ? t_data : gb_data;
   wire [LMax-1:0]    bw_m   = l_tr_q ? t_mask : d_mask;
   generate
@@ -667,13 +715,37 @@ module tf_mem_dma #(
       end
     end
   endgenerate
-  assign bw_valid_o = l_tr_q ? tv_q : (rd_act_q && gb_valid);
+  assign bw_valid_o = l_tr_q ? tv_q : (rd_act_q && !l_s_q && gb_valid);
   assign bw_tgt_o   = l_tgtb_q;
   assign bw_half_o  = l_half_q;
   assign bw_addr_o  = l_tr_q ? ta_q : dv_addr_q;
   assign bw_mask_o  = bw_m;
   assign bw_final   = l_tr_q ? tf_q : d_final;
   assign rd_ready   = l_tr_q ? 1'b1 : gb_in_ready;
+
+  // ---- result store rows (DstS): vector v of memory row r -> S row srow + r, words v*C ..
+  reg  [ColIdxW-1:0] sv_col_q;    // first word of the vector
+  localparam [ColIdxW-1:0] CColV = C[ColIdxW-1:0];
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      sv_col_q <= {ColIdxW{1'b0}};
+    end else if (ld_go || (gb_valid && gb_ready && gb_last)) begin
+      sv_col_q <= {ColIdxW{1'b0}};
+    end else if (gb_valid && gb_ready) begin
+      sv_col_q <= sv_col_q + CColV;
+    end
+  end
+  wire [31:0] sw_row32 = {{(32-DimW){1'b0}}, l_srow_q} + {{(32-DimW){1'b0}}, dv_rows_q};
+  assign sw_valid_o = rd_act_q && l_s_q && gb_valid;
+  assign sw_row_o   = sw_row32[RowIdxW-1:0];
+  assign sw_col_o   = sv_col_q;
+  assign sw_mask_o  = d_mask[C-1:0];
+  generate
+    for (gl = 0; gl < C; gl = gl + 1) begin : g_sw
+      assign sw_data_o[gl*OpW +: OpW] = d_mask[gl] ? gb_data[gl*EW +: OpW] : {OpW{1'b0}};
+    end
+  endgenerate
+  wire unused_sw_row = ^sw_row32[31:RowIdxW];
 
   // ---------------------------------------------------------------------------------
   // Write-back engine: one result beat -> one write request of its words
@@ -693,24 +765,128 @@ module tf_mem_dma #(
   reg  [SvB*8-1:0] sv_q;
   reg  [SvB-1:0]   ss_q;
 
+  reg              w_fs_q;        // DstSMem: the beats come from S, not c_*
+  reg  [DimW-1:0]  w_srow_q;      // DstSMem: S row of memory row 0
+
   wire wq_fire = wq_valid && wq_ready;
   wire wd_fire = wd_valid && wd_ready;
   wire w_free  = (!rq_pend_q || wq_fire)
                && (w_left_q == {ReqW{1'b0}} || (w_left_q == {{(ReqW-1){1'b0}}, 1'b1} && wd_fire));
-  assign c_ready_o = wr_act_q && !w_lastin_q && w_free;
-  wire c_fire = c_valid_i && c_ready_o;
+  assign c_ready_o = wr_act_q && !w_fs_q && !w_lastin_q && w_free;
+
+  // ---- S rows as result beats (DstSMem): read C words of S row srow + m, tile nt, into a
+  // one-beat hold register (the read's data is on sr_data_i the next cycle), then to the
+  // serializer as the beat (row m, column nt*C). A read is issued only when the hold
+  // register is free by the time its data arrives.
+  reg                sq_act_q;    // reads left to issue
+  reg  [DimW-1:0]    sq_m_q;      // memory row of the next read
+  reg  [ColIdxW-1:0] sq_nt_q;     // its tile
+  reg  [ColIdxW-1:0] sq_col_q;    // its first column, nt*C
+  reg                sp_q;        // a read was accepted last cycle
+  reg  [DimW-1:0]    sp_m_q;
+  reg  [ColIdxW-1:0] sp_col_q;
+  reg                sp_last_q;
+  reg                hv_q;        // the hold register holds a beat
+  reg  [C*OpW-1:0]   hd_q;
+  reg  [DimW-1:0]    hm_q;
+  reg  [ColIdxW-1:0] hc_q;
+  reg                hl_q;
+  wire sb_fire = wr_act_q && w_fs_q && !w_lastin_q && w_free && hv_q;
+  assign sr_valid_o = sq_act_q && !sp_q && (!hv_q || sb_fire);
+  wire sr_fire  = sr_valid_o && sr_ready_i;
+  wire [31:0] sq_next = {{(32-ColIdxW){1'b0}}, sq_col_q} + {{(32-ColIdxW){1'b0}}, CColV};
+  wire sq_lastc = (sq_next >= {{(32-DimW){1'b0}}, w_cols_q});   // last tile of the row
+  wire unused_sq_next = ^sq_next[31:ColIdxW];
+  wire sq_lastr = (sq_m_q == w_rows_q - 1'b1);
+  wire [31:0] sr_row32 = {{(32-DimW){1'b0}}, w_srow_q} + {{(32-DimW){1'b0}}, sq_m_q};
+  assign sr_row_o  = sr_row32[RowIdxW-1:0];
+  assign sr_tile_o = sq_nt_q;
+  wire unused_sr_row = ^sr_row32[31:RowIdxW];
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      sq_act_q  <= 1'b0;
+      sq_m_q    <= {DimW{1'b0}};
+      sq_nt_q   <= {ColIdxW{1'b0}};
+      sq_col_q  <= {ColIdxW{1'b0}};
+      sp_q      <= 1'b0;
+      sp_m_q    <= {DimW{1'b0}};
+      sp_col_q  <= {ColIdxW{1'b0}};
+      sp_last_q <= 1'b0;
+      hv_q      <= 1'b0;
+      hd_q      <= {(C*OpW){1'b0}};
+      hm_q      <= {DimW{1'b0}};
+      hc_q      <= {ColIdxW{1'b0}};
+      hl_q      <= 1'b0;
+    end else if (wb_go) begin
+      sq_act_q  <= is_swb;
+      sq_m_q    <= {DimW{1'b0}};
+      sq_nt_q   <= {ColIdxW{1'b0}};
+      sq_col_q  <= {ColIdxW{1'b0}};
+      sp_q      <= 1'b0;
+      hv_q      <= 1'b0;
+    end else begin
+      sp_q <= sr_fire;
+      if (sr_fire) begin
+        sp_m_q    <= sq_m_q;
+        sp_col_q  <= sq_col_q;
+        sp_last_q <= sq_lastc && sq_lastr;
+        if (sq_lastc) begin
+          sq_nt_q  <= {ColIdxW{1'b0}};
+          sq_col_q <= {ColIdxW{1'b0}};
+          sq_m_q   <= sq_m_q + 1'b1;
+          if (sq_lastr) begin
+            sq_act_q <= 1'b0;
+          end
+        end else begin
+          sq_nt_q  <= sq_nt_q + 1'b1;
+          sq_col_q <= sq_next[ColIdxW-1:0];
+        end
+      end
+      if (sp_q) begin
+        hv_q <= 1'b1;
+        hd_q <= sr_data_i;
+        hm_q <= sp_m_q;
+        hc_q <= sp_col_q;
+        hl_q <= sp_last_q;
+      end else if (sb_fire) begin
+        hv_q <= 1'b0;
+      end
+    end
+  end
+
+  // the beat the serializer takes: c_* (DstMem) or the hold register (DstSMem), its
+  // lanes the S words sign-extended to AccW bits
+  wire               c_fire  = (c_valid_i && c_ready_o) || sb_fire;
+  wire [C*AccW-1:0]  cb_data;
+  wire [31:0]        hm32    = {{(32-DimW){1'b0}}, hm_q};
+  wire [RowIdxW-1:0] cb_row  = w_fs_q ? hm32[RowIdxW-1:0] : c_row_i;
+  wire [ColIdxW-1:0] cb_col  = w_fs_q ? hc_q : c_col_i;
+  wire               cb_last = w_fs_q ? hl_q : c_last_i;
+  wire unused_hm = ^hm32[31:RowIdxW];
+  generate
+    for (gl = 0; gl < C; gl = gl + 1) begin : g_sx
+      wire [OpW-1:0] sw = hd_q[gl*OpW +: OpW];
+      wire [AccW-1:0] sx;
+      if (AccW > OpW) begin : g_ext
+        assign sx = {{(AccW-OpW){sw[OpW-1]}}, sw};
+      end else begin : g_same
+        assign sx = sw;
+      end
+      assign cb_data[gl*AccW +: AccW] = w_fs_q ? sx : c_data_i[gl*AccW +: AccW];
+    end
+  endgenerate
 
   // the beat as bytes: lane j's low 8*2^ew bits (lanes sign-extended to 32 bits)
   wire [4*C*8-1:0] bb0;
   wire [4*C*8-1:0] bb1;
   wire [4*C*8-1:0] bb2;
   wire [C-1:0]     live;
-  wire [DimW:0]    crow_x = {{(DimW+1-RowIdxW){1'b0}}, c_row_i};
-  wire [DimW:0]    ccol_x = {{(DimW+1-ColIdxW){1'b0}}, c_col_i};
+  wire [DimW:0]    crow_x = {{(DimW+1-RowIdxW){1'b0}}, cb_row};
+  wire [DimW:0]    ccol_x = {{(DimW+1-ColIdxW){1'b0}}, cb_col};
   genvar gj;
   generate
     for (gj = 0; gj < C; gj = gj + 1) begin : g_lane
-      wire [AccW-1:0] lane = c_data_i[gj*AccW +: AccW];
+      wire [AccW-1:0] lane = cb_data[gj*AccW +: AccW];
       wire [31:0]     l32;
       if (AccW >= 32) begin : g_wide
         assign l32 = lane[31:0];
@@ -747,9 +923,9 @@ module tf_mem_dma #(
     end
   end
   // byte offset of the beat's first element in memory, and its word address
-  wire [AddrW-1:0] col_b  = {{(AddrW-ColIdxW){1'b0}}, c_col_i} << w_ew_q;
+  wire [AddrW-1:0] col_b  = {{(AddrW-ColIdxW){1'b0}}, cb_col} << w_ew_q;
   wire [OffW-1:0]  off    = col_b[OffW-1:0];
-  wire [MulW-1:0]  rowoff = c_row_i * w_stride_q;
+  wire [MulW-1:0]  rowoff = cb_row * w_stride_q;
   wire [AddrW-1:0] b_addr = w_base_q + rowoff[AddrW-1:0] + {col_b[AddrW-1:OffW], {OffW{1'b0}}};
   wire unused_mul = ^rowoff[MulW-1:AddrW];
   // valid bytes: the live lanes are a prefix (columns below cols)
@@ -766,6 +942,7 @@ module tf_mem_dma #(
   localparam [12:0] PbM1V = PbM1[12:0];
   wire [12:0] span_b = {1'b0, vbytes} + {{(13-OffW){1'b0}}, off} + PbM1V;
   wire [12:0] nw_b   = (vbytes == 12'd0) ? 13'd0 : (span_b >> OffW);
+  wire [ReqW-1:0] nw_r;
   wire [SvB*8-1:0] sv_d = {{(PB*8){1'b0}}, bbytes} << ({{(32-OffW){1'b0}}, off} * 8);
   wire [SvB-1:0]   ss_d = {{PB{1'b0}}, bstrb} << off;
 
@@ -780,6 +957,8 @@ module tf_mem_dma #(
       w_id_q     <= {TagW{1'b0}};
       w_err_q    <= 1'b0;
       w_lastin_q <= 1'b0;
+      w_fs_q     <= 1'b0;
+      w_srow_q   <= {DimW{1'b0}};
       rq_pend_q  <= 1'b0;
       w_left_q   <= {ReqW{1'b0}};
       w_nw_q     <= {ReqW{1'b0}};
@@ -796,6 +975,8 @@ module tf_mem_dma #(
       w_id_q     <= dsc_id_i;
       w_err_q    <= 1'b0;
       w_lastin_q <= 1'b0;
+      w_fs_q     <= is_swb;
+      w_srow_q   <= dsc_srow_i;
     end else begin
       if (wr_act_q && wm_errb) begin
         w_err_q <= 1'b1;
@@ -809,10 +990,10 @@ module tf_mem_dma #(
         ss_q     <= ss_q >> PB;
       end
       if (c_fire) begin
-        w_lastin_q <= c_last_i;
+        w_lastin_q <= cb_last;
         rq_pend_q  <= (nw_b != 13'd0);
-        w_left_q   <= nw_b[ReqW-1:0];
-        w_nw_q     <= nw_b[ReqW-1:0];
+        w_left_q   <= nw_r;
+        w_nw_q     <= nw_r;
         w_addr_q   <= b_addr;
         sv_q       <= sv_d;
         ss_q       <= ss_d;
@@ -822,7 +1003,17 @@ module tf_mem_dma #(
       end
     end
   end
-  wire unused_nw = ^nw_b[12:ReqW];
+  // nw_b in ReqW bits (ReqW = DimW + 2 is 13 or more from dimensions of 1024 up)
+  generate
+    if (ReqW > 13) begin : g_nw_wide
+      assign nw_r = {{(ReqW-13){1'b0}}, nw_b};
+    end else if (ReqW == 13) begin : g_nw_same
+      assign nw_r = nw_b;
+    end else begin : g_nw_narrow
+      assign nw_r = nw_b[ReqW-1:0];
+      wire unused_nw = ^nw_b[12:ReqW];
+    end
+  endgenerate
 
   assign wq_valid = rq_pend_q;
   assign wq_addr  = w_addr_q;

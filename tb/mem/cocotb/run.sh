@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh [NAME=VALUE...] -- the cocotb + cocotbext-axi test of the DMA engine on Icarus:
-# tb/mem/cocotb/test_dma.py drives dma_top.v (tf_mem_dma and the AXI masters) against
+# tb/mem/cocotb/test_dma.py drives dma_top.v (tf_mem_dma, the AXI masters and, with
+# HasSt=1, the result store tf_gemm_store) against
 # cocotbext-axi's AxiRam. NAME=VALUE sets a parameter of dma_top (DW, R, C, BurstLen, CW,
 # ...) for both the simulation and the test. Output: build/cocotb-<params>/results.xml;
 # prints "cocotb dma: N passed, M failed" and exits non-zero on a failure.
@@ -17,7 +18,9 @@ done
 out=build/cocotb/$tag
 mkdir -p "$out"
 srcs=("$root/tb/mem/cocotb/dma_top.v" "$root/templates/mem/tf_mem_dma.v" "$root/templates/mem/tf_axi_rd.v"
-      "$root/templates/mem/tf_axi_wr.v" "$root/templates/mem/tf_mem_gbox.v" "$root/templates/tf_ram_1r1w.v")
+      "$root/templates/mem/tf_axi_wr.v" "$root/templates/mem/tf_mem_gbox.v" "$root/templates/tf_ram_1r1w.v"
+      "$root/templates/gemm/tf_gemm_store.v" "$root/templates/tf_trf_flops.v" "$root/templates/tf_trf_banked.v"
+      "$root/templates/tf_rotate.v")
 echo "+timescale+1ns/1ps" >"$out/cmds.f"
 iverilog -g2005 -Wall -f "$out/cmds.f" -o "$out/sim.vvp" -s dma_top "${params[@]}" "${srcs[@]}"
 export LIBPYTHON_LOC=$(python3 -m cocotb.config --libpython)

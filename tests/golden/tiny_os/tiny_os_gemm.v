@@ -43,6 +43,11 @@ module tiny_os_gemm (
 
   wire unused_bw_ready;
 
+  // the DMA's result store port is not used here
+  wire unused_sw_ready;
+  wire unused_sr_ready;
+  wire [23:0] unused_sr_data;
+
   tf_gemm #(
     .Dataflow   (0),
     .R          (2),
@@ -110,6 +115,17 @@ module tiny_os_gemm (
     .bw_addr_i     ({4{1'b0}}),
     .bw_data_i     ({24{1'b0}}),
     .bw_mask_i     ({3{1'b0}}),
+    .sw_valid_i    (1'b0),
+    .sw_ready_o    (unused_sw_ready),
+    .sw_row_i      ({3{1'b0}}),
+    .sw_col_i      ({3{1'b0}}),
+    .sw_data_i     ({24{1'b0}}),
+    .sw_mask_i     ({3{1'b0}}),
+    .sr_valid_i    (1'b0),
+    .sr_ready_o    (unused_sr_ready),
+    .sr_row_i      ({3{1'b0}}),
+    .sr_tile_i     ({3{1'b0}}),
+    .sr_data_o     (unused_sr_data),
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .cmd_valid_i   (cmd_valid_i),
