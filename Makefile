@@ -8,14 +8,17 @@
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
 #                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini,
 #                 auxiliary-unit lint, Verilator and Icarus co-simulation for configs/aux/*.ini
-#                 memory-system lint, GEMM co-simulation with the buffer write port and the
-#                 DMA/AXI4 cocotb test for configs/mem/*.ini
+#                 memory-system lint, GEMM co-simulation with the buffer write port, the
+#                 <name>_sys co-simulation (fixed latency and random stalls) and the DMA/AXI4
+#                 cocotb tests for configs/mem/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini;
 #                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
 #   make aux-cosim | aux-icarus | aux-synth    the auxiliary unit of a design with an [aux] section
 #   make aux-rom-check  the GELU ROM template (templates/aux/tf_aux_gelu_rom.v) equals the model's
+#   make mem-cosim    <name>_sys (controller, DMA, AXI4 master, engine) against tfmm_* with the
+#                 host memory model (MEM_ARGS="--lat 20 --bw 8 --stall 0.2", MEM_BATCHES=150)
 #   make mem-synth    <name>_sys of a design with a [mem] section (engine + DMA + AXI4 master)
 #   make mem-cocotb   the DMA and AXI4 master against cocotbext-axi (P="DW=32 BurstLen=1": parameters)
 #   make mem-sys-cocotb  the whole <name>_sys of a design with [mem] and gemm.store (CONFIG=...,
@@ -80,7 +83,7 @@ include tests/tests.mk
 # D="section.key=value ..." overrides keys of CONFIG (a variant gets its own directories)
 FLOW_D := $(foreach d,$(D),-D $(d))
 gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth \
-aux-cosim aux-icarus aux-synth mem-synth: deps $(TFORGE)
+aux-cosim aux-icarus aux-synth mem-cosim mem-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
 run: deps $(TFORGE)
