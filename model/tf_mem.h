@@ -23,13 +23,14 @@ struct tfmm_cfg {
     int tile_m, tile_n, n_tiles;
     int store;           /* the engine has a result store */
     int burst_len, max_reads, max_writes, corner_words;
+    int wb_fifo;         /* result FIFO (engine -> write-back): entries; 0: none */
 };
 #define TFMM_CFG_INIT                                                                       \
     { .arch = TFP_ARCH_INIT, .port_bytes = TFP_MEM_PORT_BYTES, .addr_bits = TFP_MEM_ADDR_BITS, \
       .eb_log = TFP_MEM_EB_LOG, .tile_m = TFP_MEM_TILE_M, .tile_n = TFP_MEM_TILE_N,            \
       .n_tiles = TFP_MEM_N_TILES, .store = TFP_STORE != 0, .burst_len = TFP_MEM_BURST_LEN,     \
       .max_reads = TFP_MEM_MAX_READS, .max_writes = TFP_MEM_MAX_WRITES,                        \
-      .corner_words = TFP_MEM_CORNER_WORDS }
+      .corner_words = TFP_MEM_CORNER_WORDS, .wb_fifo = TFP_MEM_WB_FIFO }
 
 /* A controller command (the ctl_* ports). */
 struct tfmm_cmd {

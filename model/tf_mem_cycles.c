@@ -3,7 +3,8 @@
  * controller (tf_mem_ctl), the DMA engine (tf_mem_dma: issue, width converter, corner
  * turn, write-back), the AXI4 masters (tf_axi_rd, tf_axi_wr), the GEMM engine as a beat
  * schedule behind its skid buffer (tf_gemm: results leave at fixed steps of its global
- * advance, which the skid buffer's registered ready stops) -- against the harness's
+ * advance, which the skid buffer's registered ready stops), the result FIFO between the
+ * skid buffer and the write-back (tf_mem_fifo: ready and valid from its count) -- against the harness's
  * memory model at stall 0 (tb/common/axi_mem.h: a fixed latency and a bandwidth credit).
  * No data moves: only valid/ready, counts and addresses (bursts split at 4 KiB).
  *
@@ -124,6 +125,9 @@ struct sys {
     long long e_s, e_steps;
     int sk_out, sk_skid;    /* skid: out register, skid register valid */
     struct beat sk_ob, sk_sb;
+    /* result FIFO (tf_mem_fifo, c->wb_fifo entries; 0: the skid drives the write-back) */
+    struct beat *fq;
+    int fq_head, fq_n;
     /* DMA load */
     int rd_act, l_tr, l_tgtb, l_half;
     int l_rows, l_cols, l_wpr, l_lastn, l_lanes;
@@ -155,6 +159,7 @@ static void free_sys(struct sys *s)
     free(s->rq.b), free(s->wq.b), free(s->bq.b);
     free(s->rd.fl), free(s->rd.wl), free(s->wrm.fl), free(s->wrm.wl);
     free(s->e_b);
+    free(s->fq);
 }
 
 int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, const struct tfmm_cmd *x,
@@ -177,7 +182,9 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
     s->wrm.fl = (int *)calloc((size_t)c->max_writes, sizeof(int));
     s->wrm.wl = (int *)calloc((size_t)c->max_writes, sizeof(int));
     s->ha = s->hb = 1;
-    if (!s->rd.fl || !s->rd.wl || !s->wrm.fl || !s->wrm.wl) {
+    const int fd = c->wb_fifo > 0 ? c->wb_fifo : 0;
+    s->fq = fd ? (struct beat *)calloc((size_t)fd, sizeof(struct beat)) : NULL;
+    if (!s->rd.fl || !s->rd.wl || !s->wrm.fl || !s->wrm.wl || (fd && !s->fq)) {
         free_sys(s);
         return -1;
     }
@@ -212,7 +219,10 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         int en = !s->sk_skid;
         int eng_ready = s->e_state == 0;
         int o_vld = s->e_state == 1 && s->e_i < s->e_nb && s->e_b[s->e_i].step == s->e_s + 1;
-        int c_valid = s->sk_out;
+        /* the skid buffer's output into the result FIFO, the FIFO's head to the write-back */
+        int sk_valid = s->sk_out;
+        int f_ready = s->fq_n != fd; /* from the count only */
+        int c_valid = fd ? s->fq_n != 0 : sk_valid;
         /* read master */
         long long r_blen = s->rd.act ? blen_of(&s->rd, pb, c->burst_len) : 0;
         int arvalid = s->rd.act && s->rd.out != c->max_reads;
@@ -238,6 +248,8 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         int w_free = (!s->rq_pend || wq_fire) && (s->w_left == 0 || (s->w_left == 1 && wd_fire));
         int c_ready = s->wr_act && !s->w_lastin && w_free;
         int c_fire = c_valid && c_ready;
+        int sk_ready = fd ? f_ready : c_ready;
+        int f_push = fd && sk_valid && f_ready;
         int wb_done = s->wr_act && s->w_lastin && !s->rq_pend && s->w_left == 0 && !wm_busy;
         /* DMA load: buffer port, width converter, corner turn, issue */
         int bw_ready = !(s->e_state == 1 && s->l_half == (s->l_tgtb ? s->e_bh : s->e_ah));
@@ -340,7 +352,7 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         if (wm_busy)
             t->wr_busy++;
         if (ndone == n && !busy && !s->rd_act && !s->wr_act && !s->rq.n && !s->wq.n && !s->bq.n && !rm_busy &&
-            !wm_busy && s->e_state == 0 && !s->sk_out && !s->sk_skid)
+            !wm_busy && s->e_state == 0 && !s->sk_out && !s->sk_skid && !s->fq_n)
             break;
 
         /* ---------------- next state ---------------- */
@@ -434,7 +446,7 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         }
         /* engine and its skid buffer */
         int in_v = o_vld && !s->e_store;
-        int out_free = c_ready || !s->sk_out;
+        int out_free = sk_ready || !s->sk_out;
         struct beat ob = s->sk_ob;
         int skid_before = s->sk_skid;
         if (out_free) {
@@ -448,7 +460,18 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
             s->sk_skid = 1;
             s->sk_sb = s->e_b[s->e_i];
         }
-        struct beat taken = s->sk_ob; /* the beat on c_* this cycle */
+        /* the beat on c_* this cycle: the FIFO's head (or the skid's output) */
+        struct beat taken = fd ? s->fq[s->fq_head] : s->sk_ob;
+        if (fd) {
+            if (f_push)
+                s->fq[(s->fq_head + s->fq_n) % fd] = s->sk_ob;
+            if (c_fire) {
+                s->fq_head = (s->fq_head + 1) % fd;
+                s->fq_n--;
+            }
+            if (f_push)
+                s->fq_n++;
+        }
         s->sk_ob = ob;
         int run_done = s->e_state == 1 && o_vld && s->e_i == s->e_nb - 1 && en;
         if (s->e_state == 1 && en) {

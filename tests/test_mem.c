@@ -33,6 +33,7 @@ static struct tfmm_cfg cfg(void)
     c.max_reads = 4;
     c.max_writes = 4;
     c.corner_words = 16;
+    c.wb_fifo = 8;
     return c;
 }
 

@@ -1,7 +1,7 @@
 /* mem.c -- the memory system block: keys of [mem], their rules, its plan, report lines,
  * params section and top <name>_sys (the GEMM engine with its buffer write port, the
  * DMA engine and the AXI4 master). The Verilog wrapper is mem_rtl.c; the logic is
- * templates/mem/ (tf_axi_rd, tf_axi_wr, tf_mem_gbox, tf_mem_dma). */
+ * templates/mem/ (tf_axi_rd, tf_axi_wr, tf_mem_gbox, tf_mem_fifo, tf_mem_dma, tf_mem_ctl). */
 #include "blocks/mem.h"
 #include "blocks/gemm.h"
 
@@ -104,6 +104,11 @@ static const void *mem_derive(const void *cfgp, const struct tf_plan *root, stru
     p->dataflow = g->dataflow;
     p->requant = g->requant;
     p->store = g->store != 0;
+    /* The result FIFO between the engine's result port and the DMA's write-back: an OS
+     * output tile emits its R beats on consecutive cycles, which the write-back (a beat
+     * every 3 cycles or so) cannot take; R entries absorb one tile's beats. WS emits up to
+     * M beats of a column tile back to back, so deeper would help there; R is kept. */
+    p->wb_fifo = g->rows;
     /* Controller tiles: as many rows as the buffers hold, rounded down to whole array
      * tiles; columns likewise, and port-aligned (a tile of B and of C then starts on a
      * port word): a multiple of lcm(C, port bytes) if one fits, else of the port bytes;
@@ -151,6 +156,7 @@ static void mem_link(const void *bp, struct tf_plan *root, struct arena *a, stru
     top_template(t, root, "tf_axi_rd", a, d);
     top_template(t, root, "tf_axi_wr", a, d);
     top_template(t, root, "tf_mem_gbox", a, d);
+    top_template(t, root, "tf_mem_fifo", a, d);
     top_template(t, root, "tf_mem_dma", a, d);
     top_template(t, root, "tf_mem_ctl", a, d);
     top_generated(t, top, a, d);
@@ -170,6 +176,8 @@ static void mem_print(const void *bp, const struct tf_plan *root, FILE *f)
     fprintf(f, "controller        tiles of %d x K x %d (K <= %d whole)%s; operands of the next tile "
                "load into the other halves while a tile's GEMM runs\n",
             p->tile_m, p->tile_n, p->max_k, p->n_tiles ? "" : ", N at most one tile (no port-aligned tile fits)");
+    fprintf(f, "write-back fifo   %d result beats between the engine and the write-back (%s)\n", p->wb_fifo,
+            p->dataflow == TF_OS ? "an output tile's rows" : "R; a column tile emits up to M beats back to back");
     if (plan_gemm(root)->dataflow == TF_OS)
         fprintf(f, "descriptor limits A (lanes: M) M <= %d, K <= %d; B (lanes: N) N <= %d, K <= %d\n",
                 p->a_lane_max, p->a_other_max, p->b_lane_max, p->b_other_max);
@@ -226,6 +234,7 @@ static void mem_params(const void *bp, const struct tf_plan *root, struct tf_par
     par_int(pp, "MEM_TILE_M", p->tile_m, "controller: tile rows");
     par_int(pp, "MEM_TILE_N", p->tile_n, "controller: tile columns");
     par_int(pp, "MEM_N_TILES", p->n_tiles, "controller: N may exceed MEM_TILE_N");
+    par_int(pp, "MEM_WB_FIFO", p->wb_fifo, "result FIFO (engine -> write-back): entries");
     par_int(pp, "MEM_CDIM_W", TF_MEM_CDIM_W, "controller: ctl_m_i, ctl_n_i");
     par_int(pp, "MEM_CERR_NONE", TF_MEM_CERR_NONE, "controller completion codes");
     par_int(pp, "MEM_CERR_ZERO", TF_MEM_CERR_ZERO, NULL);

@@ -66,6 +66,7 @@ struct mem_plan {
     int tile_m, tile_n;          /* controller tiles: rows, columns */
     int n_tiles;                 /* 1: N may exceed tile_n (tile_n port-aligned) */
     int max_m, max_k, max_n, dataflow, requant, store;
+    int wb_fifo;                 /* result FIFO between the engine's c_* and the write-back: entries */
 };
 
 static inline const struct mem_plan *plan_mem(const struct tf_plan *p)

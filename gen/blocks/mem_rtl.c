@@ -1,7 +1,8 @@
 /* mem_rtl.c -- <name>_sys: the GEMM engine (<name>_gemm, with its buffer write port and
  * two-half operand buffers) and the DMA engine (tf_mem_dma, with the AXI4 master) wired
  * together: the DMA's lane-vectors go into the engine's buffer write port, the engine's
- * result beats into the DMA's write-back. Parameters from the plan. */
+ * result beats through the result FIFO (tf_mem_fifo, MEM_WB_FIFO entries) into the DMA's
+ * write-back. Parameters from the plan. */
 #include "blocks/mem.h"
 #include "blocks/gemm.h"
 
@@ -27,7 +28,8 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     emit_line(&e, "// halves in every operand lane memory, and tf_mem_dma (descriptors, width converter,");
     emit_line(&e, "// corner turn, write-back) on an AXI4 master of %d data bits. The DMA writes the", m->dw);
     emit_line(&e, "// engine's buffers through its buffer write port (while a GEMM reads the other half);");
-    emit_line(&e, "// the engine's result beats go to the DMA's write-back. Ports, codes and timing:");
+    emit_line(&e, "// the engine's result beats go through a result FIFO of %d entries (tf_mem_fifo) to", m->wb_fifo);
+    emit_line(&e, "// the DMA's write-back. Ports, codes and timing:");
     emit_line(&e, "// tf_gemm's and tf_mem_dma's headers, docs/architecture.md (the memory system).");
     emit_line(&e, "`default_nettype none");
     emit_blank(&e);
@@ -175,6 +177,13 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     emit_line(&e, "wire [%d:0] c_row;", g->row_idx_w - 1);
     emit_line(&e, "wire [%d:0] c_col;", g->col_idx_w - 1);
     emit_line(&e, "wire                c_last;");
+    emit_line(&e, "// the engine's result beats into the result FIFO (r_*), out of it to the DMA (c_*)");
+    emit_line(&e, "wire                r_valid;");
+    emit_line(&e, "wire                r_ready;");
+    emit_line(&e, "wire [%d:0] r_data;", g->cols * g->acc_bits - 1);
+    emit_line(&e, "wire [%d:0] r_row;", g->row_idx_w - 1);
+    emit_line(&e, "wire [%d:0] r_col;", g->col_idx_w - 1);
+    emit_line(&e, "wire                r_last;");
     emit_line(&e, "// the DMA's row writes into and row reads from the result store S%s",
               g->store ? "" : " (no store: never ready)");
     emit_line(&e, "wire                sw_valid;");
@@ -292,9 +301,9 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     static const char *const wires[][2] = {
         {"bw_valid_i", "bw_valid"}, {"bw_ready_o", "bw_ready"}, {"bw_tgt_i", "bw_tgt"},
         {"bw_half_i", "bw_half"},   {"bw_addr_i", "bw_addr"},   {"bw_data_i", "bw_data"},
-        {"bw_mask_i", "bw_mask"},   {"c_valid_o", "c_valid"},   {"c_ready_i", "c_ready"},
-        {"c_data_o", "c_data"},     {"c_row_o", "c_row"},       {"c_col_o", "c_col"},
-        {"c_last_o", "c_last"}};
+        {"bw_mask_i", "bw_mask"},   {"c_valid_o", "r_valid"},   {"c_ready_i", "r_ready"},
+        {"c_data_o", "r_data"},     {"c_row_o", "r_row"},       {"c_col_o", "r_col"},
+        {"c_last_o", "r_last"}};
     static const char *const swires[][2] = {
         {"sw_valid_i", "sw_valid"}, {"sw_ready_o", "sw_ready"}, {"sw_row_i", "sw_row"},
         {"sw_col_i", "sw_col"},     {"sw_data_i", "sw_data"},   {"sw_mask_i", "sw_mask"},
@@ -306,6 +315,24 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         emit_line(&e, ".%-13s (%s)%s", wires[i][0], wires[i][1], i + 1 < nw || nsw ? "," : "");
     for (int i = 0; i < nsw; i++) /* the DMA's store port (the engine has a store) */
         emit_line(&e, ".%-13s (%s)%s", swires[i][0], swires[i][1], i + 1 < nsw ? "," : "");
+    emit_close(&e, ");");
+    emit_blank(&e);
+    int fw = g->cols * g->acc_bits + g->row_idx_w + g->col_idx_w + 1;
+    emit_line(&e, "// the result FIFO: an output tile's beats leave the engine back to back, the");
+    emit_line(&e, "// write-back drains them at its own pace (%d entries: MEM_WB_FIFO)", m->wb_fifo);
+    emit_open(&e, "tf_mem_fifo #(");
+    emit_line(&e, ".Width (%d),", fw);
+    emit_line(&e, ".Depth (%d)", m->wb_fifo);
+    emit_close(&e, ") u_wbf (");
+    e.indent++;
+    emit_line(&e, ".clk_i       (clk_i),");
+    emit_line(&e, ".rst_ni      (rst_ni),");
+    emit_line(&e, ".in_valid_i  (r_valid),");
+    emit_line(&e, ".in_ready_o  (r_ready),");
+    emit_line(&e, ".in_data_i   ({r_last, r_col, r_row, r_data}),");
+    emit_line(&e, ".out_valid_o (c_valid),");
+    emit_line(&e, ".out_ready_i (c_ready),");
+    emit_line(&e, ".out_data_o  ({c_last, c_col, c_row, c_data})");
     emit_close(&e, ");");
     emit_blank(&e);
     emit_open(&e, "tf_mem_dma #(");
