@@ -11,7 +11,7 @@
 # Shapes: GPT-2 / BERT-base QKV (32 x 768 x 2304, 1 x 768 x 2304), MiniLM (d = 384, FFN
 # 1536) at M = 1, 4, 32, 128: QKV 384 -> 1152, out-proj 384 -> 384, FFN up 384 -> 1536,
 # FFN down 1536 -> 384.
-# -> build/bench/mem_roofline.csv (with header)
+# -> build/bench/mem_roofline.csv, mem_chain.csv (with headers), mem_roofline.png
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -65,4 +65,42 @@ for r in rows:
 bad = [r for r in rows if r['cycles'] != r['model_cycles']]
 print(f"store chain: RTL cycles = tfmm_cycles on {len(rows) - len(bad)} of {len(rows)} chains")
 PY
-echo "bench_mem: $csv $ccsv"
+# plot: % of the roofline per GEMM at each bandwidth, and the chains' cycles over compute
+python3 - "$csv" "$ccsv" "$out/mem_roofline.png" <<'PY'
+import csv, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+rows = list(csv.DictReader(open(sys.argv[1])))
+chains = list(csv.DictReader(open(sys.argv[2])))
+shapes = []
+for r in rows:
+    s = f"{r['m']}x{r['k']}x{r['n']}"
+    if s not in shapes:
+        shapes.append(s)
+bws = sorted({int(r['bw']) for r in rows})
+fig, (ax, bx) = plt.subplots(1, 2, figsize=(14, 5), gridspec_kw={"width_ratios": [3, 1]})
+w = 0.8 / len(bws)
+for i, bw in enumerate(bws):
+    v = {f"{r['m']}x{r['k']}x{r['n']}": 100 * float(r['roofline_frac']) for r in rows if int(r['bw']) == bw}
+    ax.bar([j + i * w for j in range(len(shapes))], [v[s] for s in shapes], w, label=f"{bw} B/cycle")
+ax.axhline(95, color="k", lw=0.8, ls="--", label="95 % target")
+ax.set_xticks([j + w for j in range(len(shapes))])
+ax.set_xticklabels(shapes, rotation=60, ha="right", fontsize=8)
+ax.set_ylabel("% of roofline max(MKN/(R C), bytes/bw)")
+ax.set_title(f"{rows[0]['design']}: GEMMs end to end through the AXI4 port (RTL = model)")
+ax.set_ylim(0, 115)
+ax.legend(fontsize=8, loc="upper center", ncol=4)
+cs = [c for c in chains if c['bw'] == '16']
+bx.bar(range(len(cs)), [100 * (int(c['cycles']) / int(c['compute']) - 1) for c in cs])
+bx.axhline(10, color="k", lw=0.8, ls="--", label="10 % target")
+bx.set_xticks(range(len(cs)))
+bx.set_xticklabels([f"{c['l']}x{c['d']}x{c['t']}" for c in cs], rotation=60, ha="right", fontsize=8)
+bx.set_ylabel("% over compute-only cycles")
+bx.set_title("store chain, 16 B/cycle")
+bx.legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(sys.argv[3], dpi=110)
+print(f"plot: {sys.argv[3]}")
+PY
+echo "bench_mem: $csv $ccsv $out/mem_roofline.png"
