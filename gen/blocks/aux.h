@@ -50,8 +50,9 @@ struct aux_cfg {
 };
 
 struct aux_plan {
-    struct tfx_arch arch; /* the model's parameters; unbuilt stages' fields at legal
-                           * placeholders (bias_bits <= acc_bits, ln_max_d <= max_d) */
+    struct tfx_arch arch; /* the model's parameters; the fields of a stage that is not
+                           * built hold values tfx_check accepts (bias_bits <= acc_bits,
+                           * ln_max_d <= max_d) and are never used */
     struct tfx_hw hw;     /* built stages, ln_rows, ln_banks, row_bits */
     int max_rows;
     /* widths of the RTL */
