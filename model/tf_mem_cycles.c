@@ -254,13 +254,14 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         /* DMA load: buffer port, width converter, corner turn, issue */
         int bw_ready = !(s->e_state == 1 && s->l_half == (s->l_tgtb ? s->e_bh : s->e_ah));
         int lanes = s->l_lanes;
-        int emit = s->gb_cnt >= lanes || (s->gb_fl && s->gb_cnt != 0);
-        int n_out = s->gb_cnt < lanes ? s->gb_cnt : lanes;
-        int gb_last = s->gb_fl && s->gb_cnt <= lanes;
+        int glanes = 2 * lanes; /* the converter's vector: both slots of the buffer port */
+        int emit = s->gb_cnt >= glanes || (s->gb_fl && s->gb_cnt != 0);
+        int n_out = s->gb_cnt < glanes ? s->gb_cnt : glanes;
+        int gb_last = s->gb_fl && s->gb_cnt <= glanes;
         int o_fire = emit && bw_ready;
         int cnt_a = o_fire ? s->gb_cnt - n_out : s->gb_cnt;
         int fl_a = s->gb_fl && !(o_fire && gb_last);
-        int room = !fl_a && cnt_a + s->epw <= s->epw + s->lanes_max;
+        int room = !fl_a && cnt_a + s->epw <= s->epw + 2 * s->lanes_max;
         int rd_ready = s->l_tr ? 1 : room;
         int r_fire = rv && rd_ready;
         int gb_in = s->rd_act && !s->l_tr && rv;
@@ -288,8 +289,9 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         int fill_end = ct_we && d_last && s->fi == s->sl_rows[s->fptr] - 1;
         int dr_act = s->l_tr && s->sl_full[s->dptr];
         int dr_fire = dr_act && t_en;
-        int dr_end = dr_fire && s->dj == s->sl_cols[s->dptr] - 1;
-        int tf_d = s->sl_fin[s->dptr] && s->dj == s->sl_cols[s->dptr] - 1;
+        int dj_lst = s->dj + 2 >= s->sl_cols[s->dptr]; /* two columns per cycle */
+        int dr_end = dr_fire && dj_lst;
+        int tf_d = s->sl_fin[s->dptr] && dj_lst;
         int tv_d = s->rd_act && dr_act;
         /* controller */
         int ret_fire = s->r_pend && (s->r_st ? !s->e_run : (!s->w_valid && !s->w_out));
@@ -567,7 +569,7 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
                 s->fptr = !s->fptr;
             }
             if (dr_fire)
-                s->dj = dr_end ? 0 : s->dj + 1;
+                s->dj = dr_end ? 0 : s->dj + 2;
             if (dr_end) {
                 s->sl_full[s->dptr] = 0;
                 s->sl_busy[s->dptr] = 0;

@@ -65,13 +65,15 @@ static int gemm_ports(const struct gemm_plan *p, int bw, int st, struct port *o)
         {"rq_ready_o", 1, 1, NULL},
         {"rq_mult_i", 0, TF_GEMM_RQ_MULT_W, NULL},
         {"rq_shift_i", 0, TF_GEMM_RQ_SHIFT_W, NULL},
-        {"bw_valid_i", 0, 1, "buffer write port: one lane-vector of A (bw_tgt_i 0) or B (1) per beat"},
+        {"bw_valid_i", 0, 1,
+         "buffer write port: two lane-vectors (slots) of A (bw_tgt_i 0) or B (1) per beat"},
         {"bw_ready_o", 1, 1, NULL},
         {"bw_tgt_i", 0, 1, NULL},
         {"bw_half_i", 0, 1, NULL},
-        {"bw_addr_i", 0, gemm_bw_aw(p), NULL},
-        {"bw_data_i", 0, p->max_rc * p->op_bits, NULL},
-        {"bw_mask_i", 0, p->max_rc, NULL},
+        {"bw_addr_i", 0, 2 * gemm_bw_aw(p), NULL},
+        {"bw_gpar_i", 0, 2, NULL},
+        {"bw_data_i", 0, 2 * p->max_rc * p->op_bits, NULL},
+        {"bw_mask_i", 0, 2 * p->max_rc, NULL},
         {"sw_valid_i", 0, 1, "the DMA's result store port: row writes and reads of C words (memory system)"},
         {"sw_ready_o", 1, 1, NULL},
         {"sw_row_i", 0, p->row_idx_w, NULL},
@@ -246,9 +248,10 @@ static void emit_gemm(const struct tf_plan *root, const struct gemm_plan *p,
         emit_line(&e, ".%-13s (unused_bw_ready),", "bw_ready_o");
         emit_line(&e, ".%-13s (1'b0),", "bw_tgt_i");
         emit_line(&e, ".%-13s (1'b0),", "bw_half_i");
-        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_addr_i", gemm_bw_aw(p));
-        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_data_i", p->max_rc * p->op_bits);
-        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_mask_i", p->max_rc);
+        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_addr_i", 2 * gemm_bw_aw(p));
+        emit_line(&e, ".%-13s (2'b00),", "bw_gpar_i");
+        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_data_i", 2 * p->max_rc * p->op_bits);
+        emit_line(&e, ".%-13s ({%d{1'b0}}),", "bw_mask_i", 2 * p->max_rc);
     }
     if (!st)
         emit_st_port_tieoff(&e, p);

@@ -168,11 +168,11 @@ static void mem_print(const void *bp, const struct tf_plan *root, FILE *f)
     fprintf(f, "memory port       AXI4 master, %d data bits (%d bytes/beat), %d address bits, ID %d "
                "bits; INCR bursts <= %d beats, no 4 KiB crossing; %d reads, %d writes outstanding\n",
             p->dw, p->pb, p->addr_w, p->id_w, p->burst, p->max_rd, p->max_wr);
-    fprintf(f, "dma               operands %d byte(s) in memory, %d per port word; lane-vectors of %d; "
-               "corner turn 2 x %d rows x %d words = %lld bits\n",
+    fprintf(f, "dma               operands %d byte(s) in memory, %d per port word; lane-vectors of %d, two "
+               "per cycle; corner turn 2 x %d rows x %d words = %lld bits\n",
             1 << p->eb_log, p->epw, p->lmax, p->lmax, p->cw, p->ct_bits);
     fprintf(f, "buffer halves     A and B lane memories hold two halves each (the engine's "
-               "buffers doubled); bw address %d bits\n", p->bw_aw);
+               "buffers doubled), in two banks; bw address %d bits per slot\n", p->bw_aw);
     fprintf(f, "controller        tiles of %d x K x %d (K <= %d whole)%s; operands of the next tile "
                "load into the other halves while a tile's GEMM runs\n",
             p->tile_m, p->tile_n, p->max_k, p->n_tiles ? "" : ", N at most one tile (no port-aligned tile fits)");
@@ -202,8 +202,8 @@ static void mem_params(const void *bp, const struct tf_plan *root, struct tf_par
     par_int(pp, "MEM_MAX_WRITES", p->max_wr, NULL);
     par_int(pp, "MEM_CORNER_WORDS", p->cw, NULL);
     par_int(pp, "MEM_EB_LOG", p->eb_log, "operand bytes in memory: 2^MEM_EB_LOG");
-    par_int(pp, "MEM_LANES", p->lmax, "lanes of bw_data_i");
-    par_int(pp, "MEM_BW_AW", p->bw_aw, "bw_addr_i: word address in a half");
+    par_int(pp, "MEM_LANES", p->lmax, "lanes of a bw_data_i slot");
+    par_int(pp, "MEM_BW_AW", p->bw_aw, "a bw_addr_i slot: word address in a half");
     par_int(pp, "MEM_A_STRIDE", p->a_stride, "lane-group step of the A buffer");
     par_int(pp, "MEM_B_STRIDE", p->b_stride, NULL);
     par_int(pp, "MEM_A_LANE_MAX", p->a_lane_max, "descriptor limits");

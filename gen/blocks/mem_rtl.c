@@ -168,9 +168,10 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     emit_line(&e, "wire                bw_ready;");
     emit_line(&e, "wire                bw_tgt;");
     emit_line(&e, "wire                bw_half;");
-    emit_line(&e, "wire [%d:0] bw_addr;", m->bw_aw - 1);
-    emit_line(&e, "wire [%d:0] bw_data;", lanes * g->op_bits - 1);
-    emit_line(&e, "wire [%d:0] bw_mask;", lanes - 1);
+    emit_line(&e, "wire [%d:0] bw_addr;", 2 * m->bw_aw - 1);
+    emit_line(&e, "wire [1:0]          bw_gpar;");
+    emit_line(&e, "wire [%d:0] bw_data;", 2 * lanes * g->op_bits - 1);
+    emit_line(&e, "wire [%d:0] bw_mask;", 2 * lanes - 1);
     emit_line(&e, "wire                c_valid;");
     emit_line(&e, "wire                c_ready;");
     emit_line(&e, "wire [%d:0] c_data;", g->cols * g->acc_bits - 1);
@@ -301,7 +302,7 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     static const char *const wires[][2] = {
         {"bw_valid_i", "bw_valid"}, {"bw_ready_o", "bw_ready"}, {"bw_tgt_i", "bw_tgt"},
         {"bw_half_i", "bw_half"},   {"bw_addr_i", "bw_addr"},   {"bw_data_i", "bw_data"},
-        {"bw_mask_i", "bw_mask"},   {"c_valid_o", "r_valid"},   {"c_ready_i", "r_ready"},
+        {"bw_mask_i", "bw_mask"},   {"bw_gpar_i", "bw_gpar"},   {"c_valid_o", "r_valid"},   {"c_ready_i", "r_ready"},
         {"c_data_o", "r_data"},     {"c_row_o", "r_row"},       {"c_col_o", "r_col"},
         {"c_last_o", "r_last"}};
     static const char *const swires[][2] = {
@@ -380,7 +381,7 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"wdone_id_o", "wdone_id_o"}, {"wdone_code_o", "wdone_code_o"},
         {"bw_valid_o", "bw_valid"}, {"bw_ready_i", "bw_ready"}, {"bw_tgt_o", "bw_tgt"},
         {"bw_half_o", "bw_half"}, {"bw_addr_o", "bw_addr"}, {"bw_data_o", "bw_data"},
-        {"bw_mask_o", "bw_mask"}, {"c_valid_i", "c_valid"}, {"c_ready_o", "c_ready"},
+        {"bw_mask_o", "bw_mask"}, {"bw_gpar_o", "bw_gpar"}, {"c_valid_i", "c_valid"}, {"c_ready_o", "c_ready"},
         {"c_data_i", "c_data"}, {"c_row_i", "c_row"}, {"c_col_i", "c_col"}, {"c_last_i", "c_last"},
         {"sw_valid_o", "sw_valid"}, {"sw_ready_i", "sw_ready"}, {"sw_row_o", "sw_row"},
         {"sw_col_o", "sw_col"}, {"sw_data_o", "sw_data"}, {"sw_mask_o", "sw_mask"},

@@ -26,40 +26,72 @@ Engine::Engine(tb::Run &run, const tb::Options &o, double in_gap, double bp)
 }
 
 #if TB_HAS_BW
+// the bank of word `addr` of a lane group of parity `gpar` (tf_gemm: w[0] ^ (stride even & g[0]))
+static int bw_bank(int tgt, int addr, int gpar)
+{
+    int stride = tgt ? TFP_MEM_B_STRIDE : TFP_MEM_A_STRIDE;
+    return (addr & 1) ^ (stride % 2 == 0 ? gpar : 0);
+}
+
+Engine::BwWrite bw_single(int half, int32_t value)
+{
+    const int L = TFP_MEM_LANES;
+    Engine::BwWrite w{0, half, {0, 0}, {0, 0}, std::vector<int32_t>((std::size_t)(2 * L), 0), {0, 0}};
+    for (int i = 0; i < L; i++)
+        w.lanes[(std::size_t)i] = value;
+    w.mask[0] = (1ULL << L) - 1;
+    return w;
+}
+
 std::vector<Engine::BwWrite> bw_vectors(const Case &c, int half, tb::Rng &rng)
 {
     const int R = ARCH.rows, C = ARCH.cols, L = TFP_MEM_LANES;
     std::vector<Engine::BwWrite> v;
-    auto vec = [&](int tgt, int addr) -> Engine::BwWrite & {
-        v.push_back({tgt, half, addr, std::vector<int32_t>((std::size_t)L, 0), 0});
+    auto vec = [&](int tgt, int addr, int group) -> Engine::BwWrite & {
+        v.push_back({tgt, half, {addr, 0}, {group & 1, 0}, std::vector<int32_t>((std::size_t)(2 * L), 0), {0, 0}});
         return v.back();
     };
     if (ARCH.dataflow == TFM_OS) {
         // A lane i = m mod R, word mt*max_k + k: a column of R rows of A per vector
         for (int mt = 0; mt * R < c.m; mt++)
             for (int k = 0; k < c.k; k++) {
-                Engine::BwWrite &w = vec(0, mt * TFP_MEM_A_STRIDE + k);
+                Engine::BwWrite &w = vec(0, mt * TFP_MEM_A_STRIDE + k, mt);
                 for (int i = 0; i < R && mt * R + i < c.m; i++)
-                    w.lanes[(std::size_t)i] = c.a[(std::size_t)(mt * R + i) * c.k + k], w.mask |= 1ULL << i;
+                    w.lanes[(std::size_t)i] = c.a[(std::size_t)(mt * R + i) * c.k + k], w.mask[0] |= 1ULL << i;
             }
     } else {
         // A lane i = k mod R, word kt*max_m + m: a row segment of R elements of A per vector
         for (int m = 0; m < c.m; m++)
             for (int kt = 0; kt * R < c.k; kt++) {
-                Engine::BwWrite &w = vec(0, kt * TFP_MEM_A_STRIDE + m);
+                Engine::BwWrite &w = vec(0, kt * TFP_MEM_A_STRIDE + m, kt);
                 for (int i = 0; i < R && kt * R + i < c.k; i++)
-                    w.lanes[(std::size_t)i] = c.a[(std::size_t)m * c.k + kt * R + i], w.mask |= 1ULL << i;
+                    w.lanes[(std::size_t)i] = c.a[(std::size_t)m * c.k + kt * R + i], w.mask[0] |= 1ULL << i;
             }
     }
     // B lane j = n mod C, word nt*max_k + k: a row segment of C elements of B per vector
     for (int k = 0; k < c.k; k++)
         for (int nt = 0; nt * C < c.n; nt++) {
-            Engine::BwWrite &w = vec(1, nt * TFP_MEM_B_STRIDE + k);
+            Engine::BwWrite &w = vec(1, nt * TFP_MEM_B_STRIDE + k, nt);
             for (int j = 0; j < C && nt * C + j < c.n; j++)
-                w.lanes[(std::size_t)j] = c.b[(std::size_t)k * c.n + nt * C + j], w.mask |= 1ULL << j;
+                w.lanes[(std::size_t)j] = c.b[(std::size_t)k * c.n + nt * C + j], w.mask[0] |= 1ULL << j;
         }
     std::shuffle(v.begin(), v.end(), rng);
-    return v;
+    // two vectors to a beat where the next one is of the same operand and in the other bank
+    std::vector<Engine::BwWrite> beats;
+    for (auto &w : v) {
+        if (!beats.empty()) {
+            Engine::BwWrite &b = beats.back();
+            if (b.mask[1] == 0 && b.tgt == w.tgt &&
+                bw_bank(b.tgt, b.addr[0], b.gpar[0]) != bw_bank(w.tgt, w.addr[0], w.gpar[0])) {
+                b.addr[1] = w.addr[0], b.gpar[1] = w.gpar[0], b.mask[1] = w.mask[0];
+                for (int i = 0; i < L; i++)
+                    b.lanes[(std::size_t)(L + i)] = w.lanes[(std::size_t)i];
+                continue;
+            }
+        }
+        beats.push_back(w);
+    }
+    return beats;
 }
 
 void Engine::bw_offer()
@@ -69,13 +101,17 @@ void Engine::bw_offer()
     if (bwq.empty())
         return;
     const BwWrite &w = bwq.front();
+    const int L = TFP_MEM_LANES;
     uint32_t m = (ARCH.op_bits >= 32) ? ~0u : ((1u << ARCH.op_bits) - 1);
     sim->bw_tgt_i = (uint8_t)w.tgt;
     sim->bw_half_i = (uint8_t)w.half;
-    sim->bw_addr_i = (uint32_t)w.addr;
-    for (int i = 0; i < TFP_MEM_LANES; i++)
+    set_bits(sim->bw_addr_i, 0, TFP_MEM_BW_AW, (uint64_t)w.addr[0]);
+    set_bits(sim->bw_addr_i, TFP_MEM_BW_AW, TFP_MEM_BW_AW, (uint64_t)w.addr[1]);
+    sim->bw_gpar_i = (uint8_t)(w.gpar[0] | w.gpar[1] << 1);
+    for (int i = 0; i < 2 * L; i++)
         set_bits(sim->bw_data_i, i * ARCH.op_bits, ARCH.op_bits, (uint32_t)w.lanes[(std::size_t)i] & m);
-    set_bits(sim->bw_mask_i, 0, TFP_MEM_LANES, w.mask);
+    set_bits(sim->bw_mask_i, 0, L, w.mask[0]);
+    set_bits(sim->bw_mask_i, L, L, w.mask[1]);
 }
 
 bool Engine::bw_fired()
@@ -86,8 +122,8 @@ bool Engine::bw_fired()
         bw_blocked++;
         return false;
     }
+    bw_written += (bwq.front().mask[0] != 0) + (bwq.front().mask[1] != 0);
     bwq.pop_front();
-    bw_written++;
     return true;
 }
 
@@ -194,8 +230,7 @@ void run_case(Engine &e, const Case &c, Totals &t, FILE *csv, int idx, const Cas
     if (next && next->via_bw) {
         for (auto &w : bw_vectors(*next, 1 - c.half, order))
             e.bwq.push_back(w);
-        e.bwq.push_back({0, c.half, 0, std::vector<int32_t>((std::size_t)TFP_MEM_LANES, tfm_op_max(ARCH.op_bits)),
-                         (1ULL << TFP_MEM_LANES) - 1});
+        e.bwq.push_back(bw_single(c.half, tfm_op_max(ARCH.op_bits)));
     }
 #endif
     // A storing GEMM sends nothing on c_*: any beat is a protocol error.

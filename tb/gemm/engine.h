@@ -41,12 +41,13 @@ public:
     tb::Sink c;
     double in_gap;
 
-    // The buffer write port (designs with a memory system): lane-vectors waiting to be
-    // written, offered one per cycle (random gaps) while the harness waits for results.
+    // The buffer write port (designs with a memory system): beats of one or two
+    // lane-vectors (slots 0 and 1, in different banks) waiting to be written, offered one
+    // per cycle (random gaps) while the harness waits for results.
     struct BwWrite {
-        int tgt, half, addr;
-        std::vector<int32_t> lanes; // MEM_LANES words
-        uint64_t mask;
+        int tgt, half, addr[2], gpar[2];
+        std::vector<int32_t> lanes; // 2 x MEM_LANES words: slot 0, then slot 1
+        uint64_t mask[2];
     };
     std::deque<BwWrite> bwq;
     long long bw_written = 0, bw_blocked = 0; // vectors written; cycles a write waited on its half
@@ -60,8 +61,11 @@ public:
 };
 
 // The lane-vectors that put c's operands into half `half` of the A and B buffers, as the
-// DMA writes them (docs/architecture.md, the memory system), in a random order.
+// DMA writes them (docs/architecture.md, the memory system), in a random order, two to a
+// beat wherever two neighbours of the order are in different banks.
 std::vector<Engine::BwWrite> bw_vectors(const Case &c, int half, tb::Rng &rng);
+// One vector of all lanes at word 0 of half `half` of A (bank 0, slot 0).
+Engine::BwWrite bw_single(int half, int32_t value);
 
 const char *op_name(int op);
 

@@ -12,10 +12,12 @@
 // consumed, does nothing, and raises err_o until the next accepted command.
 // With a buffer write port (HasBw = 1, a design with a memory system) every A and B lane
 // memory holds two halves: a GEMM reads the halves cmd_ahalf_i / cmd_bhalf_i name, a
-// LOAD_A/AT writes half cmd_ahalf_i, a LOAD_B/BT half cmd_bhalf_i, and bw_* writes one
-// lane-vector per cycle (one word into each lane whose bw_mask_i bit is set, all at
-// bw_addr_i of half bw_half_i of A or B) at any time -- also while a GEMM runs -- except
-// during a LOAD_* and into a half the running GEMM reads (bw_ready_o low until it ends).
+// LOAD_A/AT writes half cmd_ahalf_i, a LOAD_B/BT half cmd_bhalf_i, and bw_* writes two
+// lane-vectors per cycle (slot j: one word into each lane whose bw_mask_i bit of the slot
+// is set, all at word bw_addr_i[j] of half bw_half_i of A or B; bw_gpar_i[j] the parity of
+// that word's lane group; the two slots in different banks, see the operand buffers) at
+// any time -- also while a GEMM runs -- except during a LOAD_* and into a half the running
+// GEMM reads (bw_ready_o low until it ends).
 // With both (HasBw = 1 and a store), the DMA reaches S: sw_* writes C words of one row
 // of S (row sw_row_i, words sw_col_i .. sw_col_i + C - 1, lanes with sw_mask_i set) and
 // sr_* reads C words of a row (row sr_row_i, word group sr_tile_i: words sr_tile_i*C ..),
@@ -64,7 +66,7 @@
 //   StNB, StIdxW, StRowW, StColW   st_nb, st_idx_w, st_row_w, st_col_w: the store
 //   CntW        cnt_w: statistics counter width (48)
 //   HasBw       the buffer write port and the two halves of every A and B lane memory
-//   LMax, BwAW  max(R, C): lanes of bw_data_i; width of bw_addr_i (>= AAW, BAW)
+//   LMax, BwAW  max(R, C): lanes of a bw_data_i slot; width of a bw_addr_i slot (>= AAW, BAW)
 // Interface facts (the plan's params header has them as TFP_OP_*, TFP_SRC_*,
 // TFP_RQ_MULT_W, TFP_RQ_SHIFT_W):
 //   CmdOpW, OpLoadA, OpLoadB, OpLoadRq, OpGemm, OpLoadAT, OpLoadBT   cmd_op_i: 3 bits, 0..5
@@ -156,14 +158,15 @@ module tf_gemm #(
   output wire                  rq_ready_o,
   input  wire [RqMultW-1:0]    rq_mult_i,
   input  wire [RqShiftW-1:0]   rq_shift_i,
-  // buffer write port (HasBw): one lane-vector of A (bw_tgt_i 0) or B (1) per beat
+  // buffer write port (HasBw): two lane-vectors (slots) of A (bw_tgt_i 0) or B (1) per beat
   input  wire                  bw_valid_i,
   output wire                  bw_ready_o,
   input  wire                  bw_tgt_i,
   input  wire                  bw_half_i,
-  input  wire [BwAW-1:0]       bw_addr_i,
-  input  wire [LMax*OpW-1:0]   bw_data_i,
-  input  wire [LMax-1:0]       bw_mask_i,
+  input  wire [2*BwAW-1:0]     bw_addr_i,
+  input  wire [1:0]            bw_gpar_i,
+  input  wire [2*LMax*OpW-1:0] bw_data_i,
+  input  wire [2*LMax-1:0]     bw_mask_i,
   // result store port of the DMA (HasBw and a store): row writes and row reads of C words
   input  wire                  sw_valid_i,
   output wire                  sw_ready_o,
@@ -337,6 +340,7 @@ module tf_gemm #(
   reg  [DimW-1:0]  ld_cols_q;
   reg  [LaneW-1:0] ld_lane_q;
   reg  [AW-1:0]  ld_base_q;
+  reg              ld_gp_q;         // parity of the lane group ld_base_q starts
   // A transposed stream swaps rows and columns, so the lane follows the other index.
   wire             ld_lane_on_col = (ld_b_q || (ALaneOnCol != 0)) ^ ld_t_q;
   wire [LaneW-1:0] ld_lanes_m1    = ld_b_q ? BLanesM1 : ALanesM1;
@@ -376,6 +380,7 @@ module tf_gemm #(
       ld_cols_q <= {DimW{1'b0}};
       ld_lane_q <= {LaneW{1'b0}};
       ld_base_q <= {AW{1'b0}};
+      ld_gp_q   <= 1'b0;
       rq_lane_q <= {LaneW{1'b0}};
       rq_nt_q   <= {NtW{1'b0}};
       rq_cnt_q  <= {NW{1'b0}};
@@ -401,6 +406,7 @@ module tf_gemm #(
               ld_c_q    <= {DimW{1'b0}};
               ld_lane_q <= {LaneW{1'b0}};
               ld_base_q <= {AW{1'b0}};
+              ld_gp_q   <= 1'b0;
               rq_lane_q <= {LaneW{1'b0}};
               rq_nt_q   <= {NtW{1'b0}};
               rq_cnt_q  <= {NW{1'b0}};
@@ -441,9 +447,11 @@ module tf_gemm #(
               if (ld_lane_on_col) begin
                 ld_lane_q <= {LaneW{1'b0}};
                 ld_base_q <= {AW{1'b0}};
+                ld_gp_q   <= 1'b0;
               end else if (ld_lane_end) begin
                 ld_lane_q <= {LaneW{1'b0}};
                 ld_base_q <= ld_base_q + ld_stride;
+                ld_gp_q   <= !ld_gp_q;
               end else begin
                 ld_lane_q <= ld_lane_q + 1'b1;
               end
@@ -453,6 +461,7 @@ module tf_gemm #(
                 if (ld_lane_end) begin
                   ld_lane_q <= {LaneW{1'b0}};
                   ld_base_q <= ld_base_q + ld_stride;
+                  ld_gp_q   <= !ld_gp_q;
                 end else begin
                   ld_lane_q <= ld_lane_q + 1'b1;
                 end
@@ -499,98 +508,166 @@ module tf_gemm #(
   wire [C*OpW-1:0]   b_rdata;
   // Address counters are AW bits wide; each memory takes only the bits it needs.
   wire unused_addr = ^{ld_addr, a_raddr, b_raddr};
-  // With the buffer write port, each lane memory is two halves of ADepth (BDepth) words:
-  // half 1 starts at word ADepth. A lane's write port takes the loader's element or the
-  // port's word.
-  localparam integer AAWm = AAW + HasBw;
-  localparam integer BAWm = BAW + HasBw;
-  wire [AAWm-1:0]    a_waddr;
-  wire [AAWm-1:0]    a_raddr_m;
-  wire [BAWm-1:0]    b_waddr;
-  wire [BAWm-1:0]    b_raddr_m;
-  wire [R-1:0]       a_we;
-  wire [C-1:0]       b_we;
-  wire [R*OpW-1:0]   a_wdata;
-  wire [C*OpW-1:0]   b_wdata;
+  // With the buffer write port (HasBw), each lane memory is two banks, and each bank two
+  // halves: word w of the half h of A (B) lives in bank w[0] ^ (AEven & g[0]) at
+  // h * AHalfB + (w >> 1), g the lane group of w (w = g * AStride + k; g's parity comes
+  // with the address: bw_gpar_i, the loader's ld_gp_q, the schedule's a_rgp / b_rgp).
+  // Two words one lane group apart at the same k (a direct load's two vectors) or one
+  // word apart in one group (a transposed load's two columns) are in different banks
+  // (with an odd stride, w[0] alone does it), so bw_* writes two lane-vectors per cycle:
+  // slot j is word bw_addr_i[j] of half bw_half_i, its lanes with bw_mask_i[j] set; the
+  // DMA never sends two slots into one bank. A lane's bank write port takes slot 0, slot 1
+  // or the loader's element.
+  wire               a_rgp;             // parity of the lane group the schedule reads
+  wire               b_rgp;
   wire               bw_fire;
   genvar gl;
   generate
     if (HasBw != 0) begin : g_bw
+      localparam integer AEven  = (AStride % 2 == 0) ? 1 : 0;
+      localparam integer BEven  = (BStride % 2 == 0) ? 1 : 0;
+      localparam integer AHalfB = (ADepth + 1) / 2;
+      localparam integer BHalfB = (BDepth + 1) / 2;
+      localparam [AAW-1:0] AHalfV = AHalfB[AAW-1:0];
+      localparam [BAW-1:0] BHalfV = BHalfB[BAW-1:0];
       // A write waits while a LOAD_* streams, and while a GEMM reads the half it names.
       wire busy_half = (state_q == StRun) && (bw_half_i == (bw_tgt_i ? bh_q : ah_q));
       assign bw_ready_o = (state_q != StLoad) && !busy_half;
       assign bw_fire    = bw_valid_i && bw_ready_o;
       wire   bw_a       = !bw_tgt_i && bw_fire;
       wire   bw_b       = bw_tgt_i && bw_fire;
-      localparam [AAWm-1:0] AHalfV = ADepth[AAWm-1:0];
-      localparam [BAWm-1:0] BHalfV = BDepth[BAWm-1:0];
-      wire [AAWm-1:0] a_wa = bw_a ? {1'b0, bw_addr_i[AAW-1:0]} : {1'b0, ld_addr[AAW-1:0]};
-      wire [BAWm-1:0] b_wa = bw_b ? {1'b0, bw_addr_i[BAW-1:0]} : {1'b0, ld_addr[BAW-1:0]};
-      wire            a_wh = bw_a ? bw_half_i : ld_half_q;
-      wire            b_wh = bw_b ? bw_half_i : ld_half_q;
-      assign a_waddr    = a_wh ? a_wa + AHalfV : a_wa;
-      assign b_waddr    = b_wh ? b_wa + BHalfV : b_wa;
-      assign a_raddr_m  = ah_q ? {1'b0, a_raddr[AAW-1:0]} + AHalfV : {1'b0, a_raddr[AAW-1:0]};
-      assign b_raddr_m  = bh_q ? {1'b0, b_raddr[BAW-1:0]} + BHalfV : {1'b0, b_raddr[BAW-1:0]};
-      for (gl = 0; gl < R; gl = gl + 1) begin : g_aw
-        assign a_we[gl] = (in_fire && !ld_b_q && (ld_lane_q == gl[LaneW-1:0])) || (bw_a && bw_mask_i[gl]);
-        assign a_wdata[gl*OpW +: OpW] = bw_a ? bw_data_i[gl*OpW +: OpW] : in_data_i;
+      wire   ld_a       = in_fire && !ld_b_q;
+      wire   ld_bb      = in_fire && ld_b_q;
+      // bank and row (address inside a bank, half included) of each writer and the reader
+      wire [AAW-1:0] s0_w   = bw_addr_i[AAW-1:0];
+      wire [AAW-1:0] s1_w   = bw_addr_i[BwAW +: AAW];
+      wire [BAW-1:0] s0_wb  = bw_addr_i[BAW-1:0];
+      wire [BAW-1:0] s1_wb  = bw_addr_i[BwAW +: BAW];
+      wire [AAW-1:0] ld_wa  = ld_addr[AAW-1:0];
+      wire [BAW-1:0] ld_wb  = ld_addr[BAW-1:0];
+      wire [AAW-1:0] ra_w   = a_raddr[AAW-1:0];
+      wire [BAW-1:0] rb_w   = b_raddr[BAW-1:0];
+      wire a_s0k = s0_w[0] ^ (AEven[0] & bw_gpar_i[0]);
+      wire a_s1k = s1_w[0] ^ (AEven[0] & bw_gpar_i[1]);
+      wire a_ldk = ld_wa[0] ^ (AEven[0] & ld_gp_q);
+      wire a_rk  = ra_w[0] ^ (AEven[0] & a_rgp);
+      wire b_s0k = s0_wb[0] ^ (BEven[0] & bw_gpar_i[0]);
+      wire b_s1k = s1_wb[0] ^ (BEven[0] & bw_gpar_i[1]);
+      wire b_ldk = ld_wb[0] ^ (BEven[0] & ld_gp_q);
+      wire b_rk  = rb_w[0] ^ (BEven[0] & b_rgp);
+      wire [AAW-1:0] a_s0r = (s0_w >> 1) + (bw_half_i ? AHalfV : {AAW{1'b0}});
+      wire [AAW-1:0] a_s1r = (s1_w >> 1) + (bw_half_i ? AHalfV : {AAW{1'b0}});
+      wire [AAW-1:0] a_ldr = (ld_wa >> 1) + (ld_half_q ? AHalfV : {AAW{1'b0}});
+      wire [AAW-1:0] a_rr  = (ra_w >> 1) + (ah_q ? AHalfV : {AAW{1'b0}});
+      wire [BAW-1:0] b_s0r = (s0_wb >> 1) + (bw_half_i ? BHalfV : {BAW{1'b0}});
+      wire [BAW-1:0] b_s1r = (s1_wb >> 1) + (bw_half_i ? BHalfV : {BAW{1'b0}});
+      wire [BAW-1:0] b_ldr = (ld_wb >> 1) + (ld_half_q ? BHalfV : {BAW{1'b0}});
+      wire [BAW-1:0] b_rr  = (rb_w >> 1) + (bh_q ? BHalfV : {BAW{1'b0}});
+      // the bank each read came from, aligned with the read data
+      reg a_rk_q;
+      reg b_rk_q;
+      always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          a_rk_q <= 1'b0;
+          b_rk_q <= 1'b0;
+        end else if (en) begin
+          a_rk_q <= a_rk;
+          b_rk_q <= b_rk;
+        end
       end
-      for (gl = 0; gl < C; gl = gl + 1) begin : g_bwl
-        assign b_we[gl] = (in_fire && ld_b_q && (ld_lane_q == gl[LaneW-1:0])) || (bw_b && bw_mask_i[gl]);
-        assign b_wdata[gl*OpW +: OpW] = bw_b ? bw_data_i[gl*OpW +: OpW] : in_data_i;
+      wire [2*R*OpW-1:0] a_bank_rd;     // bank 1's lanes above bank 0's
+      wire [2*C*OpW-1:0] b_bank_rd;
+      genvar gk;
+      for (gk = 0; gk < 2; gk = gk + 1) begin : g_bank
+        // which writer this bank takes (at most one per cycle, slot 0 first)
+        wire a_t0 = bw_a && (a_s0k == gk[0]);
+        wire a_t1 = bw_a && (a_s1k == gk[0]);
+        wire a_tl = ld_a && (a_ldk == gk[0]);
+        wire b_t0 = bw_b && (b_s0k == gk[0]);
+        wire b_t1 = bw_b && (b_s1k == gk[0]);
+        wire b_tl = ld_bb && (b_ldk == gk[0]);
+        wire [AAW-1:0] a_wr = a_t0 ? a_s0r : (a_t1 ? a_s1r : a_ldr);
+        wire [BAW-1:0] b_wr = b_t0 ? b_s0r : (b_t1 ? b_s1r : b_ldr);
+        for (gl = 0; gl < R; gl = gl + 1) begin : g_abuf
+          wire m0 = a_t0 && bw_mask_i[gl];
+          wire m1 = a_t1 && bw_mask_i[LMax + gl];
+          wire ml = a_tl && (ld_lane_q == gl[LaneW-1:0]);
+          tf_ram_1r1w #(
+            .Width (OpW),
+            .Depth (2 * AHalfB),
+            .AddrW (AAW)
+          ) u_ram (
+            .clk_i   (clk_i),
+            .we_i    (m0 || m1 || ml),
+            .waddr_i (a_wr),
+            .wdata_i (m0 ? bw_data_i[gl*OpW +: OpW]
+                          : (m1 ? bw_data_i[(LMax + gl)*OpW +: OpW] : in_data_i)),
+            .re_i    (en),
+            .raddr_i (a_rr),
+            .rdata_o (a_bank_rd[(gk*R + gl)*OpW +: OpW])
+          );
+        end
+        for (gl = 0; gl < C; gl = gl + 1) begin : g_bbuf
+          wire m0 = b_t0 && bw_mask_i[gl];
+          wire m1 = b_t1 && bw_mask_i[LMax + gl];
+          wire ml = b_tl && (ld_lane_q == gl[LaneW-1:0]);
+          tf_ram_1r1w #(
+            .Width (OpW),
+            .Depth (2 * BHalfB),
+            .AddrW (BAW)
+          ) u_ram (
+            .clk_i   (clk_i),
+            .we_i    (m0 || m1 || ml),
+            .waddr_i (b_wr),
+            .wdata_i (m0 ? bw_data_i[gl*OpW +: OpW]
+                          : (m1 ? bw_data_i[(LMax + gl)*OpW +: OpW] : in_data_i)),
+            .re_i    (en),
+            .raddr_i (b_rr),
+            .rdata_o (b_bank_rd[(gk*C + gl)*OpW +: OpW])
+          );
+        end
       end
+      assign a_lane_rdata = a_rk_q ? a_bank_rd[R*OpW +: R*OpW] : a_bank_rd[0 +: R*OpW];
+      assign b_lane_rdata = b_rk_q ? b_bank_rd[C*OpW +: C*OpW] : b_bank_rd[0 +: C*OpW];
       if (BwAW > AAW || BwAW > BAW || LMax > R || LMax > C) begin : g_unused
         wire unused_bw = ^{bw_addr_i, bw_data_i, bw_mask_i};
       end
     end else begin : g_no_bw
       assign bw_ready_o = 1'b0;
       assign bw_fire    = 1'b0;
-      assign a_waddr    = ld_addr[AAW-1:0];
-      assign b_waddr    = ld_addr[BAW-1:0];
-      assign a_raddr_m  = a_raddr[AAW-1:0];
-      assign b_raddr_m  = b_raddr[BAW-1:0];
-      for (gl = 0; gl < R; gl = gl + 1) begin : g_aw
-        assign a_we[gl] = in_fire && !ld_b_q && (ld_lane_q == gl[LaneW-1:0]);
-        assign a_wdata[gl*OpW +: OpW] = in_data_i;
+      for (gl = 0; gl < R; gl = gl + 1) begin : g_abuf
+        tf_ram_1r1w #(
+          .Width (OpW),
+          .Depth (ADepth),
+          .AddrW (AAW)
+        ) u_ram (
+          .clk_i   (clk_i),
+          .we_i    (in_fire && !ld_b_q && (ld_lane_q == gl[LaneW-1:0])),
+          .waddr_i (ld_addr[AAW-1:0]),
+          .wdata_i (in_data_i),
+          .re_i    (en),
+          .raddr_i (a_raddr[AAW-1:0]),
+          .rdata_o (a_lane_rdata[gl*OpW +: OpW])
+        );
       end
-      for (gl = 0; gl < C; gl = gl + 1) begin : g_bwl
-        assign b_we[gl] = in_fire && ld_b_q && (ld_lane_q == gl[LaneW-1:0]);
-        assign b_wdata[gl*OpW +: OpW] = in_data_i;
+      for (gl = 0; gl < C; gl = gl + 1) begin : g_bbuf
+        tf_ram_1r1w #(
+          .Width (OpW),
+          .Depth (BDepth),
+          .AddrW (BAW)
+        ) u_ram (
+          .clk_i   (clk_i),
+          .we_i    (in_fire && ld_b_q && (ld_lane_q == gl[LaneW-1:0])),
+          .waddr_i (ld_addr[BAW-1:0]),
+          .wdata_i (in_data_i),
+          .re_i    (en),
+          .raddr_i (b_raddr[BAW-1:0]),
+          .rdata_o (b_lane_rdata[gl*OpW +: OpW])
+        );
       end
-      // No buffer write port, one half: these inputs and registers have no reader.
-      wire unused_bw = ^{bw_valid_i, bw_tgt_i, bw_half_i, bw_addr_i, bw_data_i, bw_mask_i,
-                         ld_half_q, ah_q, bh_q, bw_fire};
-    end
-    for (gl = 0; gl < R; gl = gl + 1) begin : g_abuf
-      tf_ram_1r1w #(
-        .Width (OpW),
-        .Depth (ADepth << HasBw),
-        .AddrW (AAWm)
-      ) u_ram (
-        .clk_i   (clk_i),
-        .we_i    (a_we[gl]),
-        .waddr_i (a_waddr),
-        .wdata_i (a_wdata[gl*OpW +: OpW]),
-        .re_i    (en),
-        .raddr_i (a_raddr_m),
-        .rdata_o (a_lane_rdata[gl*OpW +: OpW])
-      );
-    end
-    for (gl = 0; gl < C; gl = gl + 1) begin : g_bbuf
-      tf_ram_1r1w #(
-        .Width (OpW),
-        .Depth (BDepth << HasBw),
-        .AddrW (BAWm)
-      ) u_ram (
-        .clk_i   (clk_i),
-        .we_i    (b_we[gl]),
-        .waddr_i (b_waddr),
-        .wdata_i (b_wdata[gl*OpW +: OpW]),
-        .re_i    (en),
-        .raddr_i (b_raddr_m),
-        .rdata_o (b_lane_rdata[gl*OpW +: OpW])
-      );
+      // No buffer write port, one half, one bank: these inputs and registers have no reader.
+      wire unused_bw = ^{bw_valid_i, bw_tgt_i, bw_half_i, bw_addr_i, bw_gpar_i, bw_data_i,
+                         bw_mask_i, ld_half_q, ah_q, bh_q, bw_fire, ld_gp_q, a_rgp, b_rgp};
     end
   endgenerate
 
@@ -701,6 +778,8 @@ module tf_gemm #(
 
     assign a_raddr = a_base_q + {{(AW-PhW){1'b0}}, ph_q};
     assign b_raddr = b_base_q + {{(AW-PhW){1'b0}}, ph_q};
+    assign a_rgp   = mt_q[0];   // a_base_q = mt * AStride
+    assign b_rgp   = nt_q[0];   // b_base_q = nt * BStride
 
     // Flags aligned with the buffer read data (1 cycle).
     reg f_vld_q;
@@ -881,6 +960,7 @@ module tf_gemm #(
     reg  [NtW-1:0]     nt_q;
     reg                kt0_q;        // first k-tile of the current column tile
     reg  [AW-1:0]      a_base_q;     // kt * MMax
+    reg                kp_q;         // kt's parity
     reg  [AW-1:0]      bn_base_q;    // nt * KMax
     reg  [AW-1:0]      b_base_q;     // nt * KMax + kt * R
     reg  [DimW-1:0]    k_left_q;     // K - kt*R
@@ -907,6 +987,7 @@ module tf_gemm #(
         nt_q      <= {NtW{1'b0}};
         kt0_q     <= 1'b0;
         a_base_q  <= {AW{1'b0}};
+        kp_q      <= 1'b0;
         bn_base_q <= {AW{1'b0}};
         b_base_q  <= {AW{1'b0}};
         k_left_q  <= {DimW{1'b0}};
@@ -920,6 +1001,7 @@ module tf_gemm #(
         nt_q      <= {NtW{1'b0}};
         kt0_q     <= 1'b1;
         a_base_q  <= {AW{1'b0}};
+        kp_q      <= 1'b0;
         bn_base_q <= {AW{1'b0}};
         b_base_q  <= {AW{1'b0}};
         k_left_q  <= cmd_k_i;
@@ -932,6 +1014,7 @@ module tf_gemm #(
           if (last_kt) begin
             kt0_q     <= 1'b1;
             a_base_q  <= {AW{1'b0}};
+            kp_q      <= 1'b0;
             k_left_q  <= k_q;
             nt_q      <= nt_q + 1'b1;
             bn_base_q <= bn_base_q + BStrideV;
@@ -944,6 +1027,7 @@ module tf_gemm #(
           end else begin
             kt0_q    <= 1'b0;
             a_base_q <= a_base_q + AStrideV;
+            kp_q     <= !kp_q;
             b_base_q <= b_base_q + {{(AW-DimW){1'b0}}, RDimV};
             k_left_q <= k_left_q - RDimV;
           end
@@ -955,6 +1039,8 @@ module tf_gemm #(
 
     assign a_raddr = a_base_q + {{(AW-PhW){1'b0}}, ph_q};
     assign b_raddr = b_base_q + {{(AW-PhW){1'b0}}, ph_q};
+    assign a_rgp   = kp_q;      // a_base_q = kt * AStride
+    assign b_rgp   = nt_q[0];   // b_base_q = nt * BStride + kt * R
 
     // Weight path: metadata aligned with the B read data, rows at or beyond K
     // carry zero weights, then column j is delayed by j cycles.

@@ -44,8 +44,12 @@
 // reports its completions on its own port (rdone_* for loads and refusals of load or
 // undefined descriptors, wdone_* for write-backs), a one-cycle pulse with the
 // descriptor's id and code (0: done).
-// Buffer write port bw_*: one lane-vector per cycle: target (0 A, 1 B), half, word
-// address in the half, LMax elements of OpW bits (lanes below R or C used), lane mask.
+// Buffer write port bw_*: two lane-vectors (slots) per cycle: target (0 A, 1 B), half,
+// and per slot the word address in the half, the parity of its lane group, LMax elements
+// of OpW bits (lanes below R or C used) and a lane mask; slot 1 above slot 0. A direct
+// load's slots are lane groups 2p and 2p + 1 of one row (words v*Stride + r, v = 2p,
+// 2p + 1), a transposed load's two adjacent columns of one group (words w, w + 1): the
+// engine keeps them in different banks (tf_gemm), so both are written in one cycle.
 // Counters (cleared by cnt_clr_i): bytes read (R beats x DW/8), bytes written (bytes with
 // their WSTRB set), cycles the read and the write side of the port were busy (a burst
 // being requested or outstanding).
@@ -127,9 +131,10 @@ module tf_mem_dma #(
   input  wire                bw_ready_i,
   output wire                bw_tgt_o,
   output wire                bw_half_o,
-  output wire [BwAW-1:0]     bw_addr_o,
-  output wire [LMax*OpW-1:0] bw_data_o,
-  output wire [LMax-1:0]     bw_mask_o,
+  output wire [2*BwAW-1:0]     bw_addr_o,
+  output wire [1:0]            bw_gpar_o,
+  output wire [2*LMax*OpW-1:0] bw_data_o,
+  output wire [2*LMax-1:0]     bw_mask_o,
   // result beats
   input  wire                c_valid_i,
   output wire                c_ready_o,
@@ -205,8 +210,10 @@ module tf_mem_dma #(
   localparam integer EPW   = PB / EB;           // operand elements per port word
   localparam integer EpwLg = $clog2(EPW);
   localparam integer ReqW  = DimW + 2;          // words of one request
-  localparam integer NW    = $clog2(EPW + LMax + 1);
+  localparam integer GL    = 2 * LMax;            // the width converter's vector: two slots
+  localparam integer NW    = $clog2(EPW + GL + 1);
   localparam integer LW    = $clog2(LMax + 1);
+  localparam integer GLW   = $clog2(GL + 1);
   localparam integer CtAW  = $clog2(2 * CW);
   localparam integer JW    = $clog2(CW * EPW + 1);
   localparam integer CwLg  = $clog2(CW);
@@ -365,6 +372,7 @@ module tf_mem_dma #(
   reg  [ReqW-1:0]  l_wpr_q;       // words per row
   reg  [NW-1:0]    l_lastn_q;     // elements in a row's last word
   reg  [LW-1:0]    l_lanes_q;     // R or C
+  reg  [GLW-1:0]   l_glanes_q;    // elements per width-converter vector: 2R or 2C; C for DstS
   reg  [BwAW-1:0]  l_gstep_q;     // lane-group step of the target buffer
   reg              l_s_q;         // DstS: the rows go to the result store
   reg  [DimW-1:0]  l_srow_q;      // DstS: S row of memory row 0
@@ -374,6 +382,11 @@ module tf_mem_dma #(
   localparam [BwAW-1:0] AStepV  = AStride[BwAW-1:0];
   localparam [BwAW-1:0] BStepV  = BStride[BwAW-1:0];
   localparam [NW-1:0]   EpwN    = EPW[NW-1:0];
+  localparam integer    R2      = 2 * R;
+  localparam integer    C2      = 2 * C;
+  localparam [GLW-1:0]  R2Gl    = R2[GLW-1:0];
+  localparam [GLW-1:0]  C2Gl    = C2[GLW-1:0];
+  localparam [GLW-1:0]  CGl     = C[GLW-1:0];
 
   wire [31:0]     bytes_d  = {{(32-DimW){1'b0}}, dsc_cols_i} << EbLog;
   wire [31:0]     wpr_d    = (bytes_d + PB - 1) >> OffW;
@@ -401,6 +414,7 @@ module tf_mem_dma #(
       l_wpr_q    <= {ReqW{1'b0}};
       l_lastn_q  <= {NW{1'b0}};
       l_lanes_q  <= {LW{1'b0}};
+      l_glanes_q <= {GLW{1'b0}};
       l_gstep_q  <= {BwAW{1'b0}};
       l_s_q      <= 1'b0;
       l_srow_q   <= {DimW{1'b0}};
@@ -418,6 +432,7 @@ module tf_mem_dma #(
         l_wpr_q    <= wpr_d[ReqW-1:0];
         l_lastn_q  <= lastn_d;
         l_lanes_q  <= (d_tgtb || is_sld) ? CLanes : RLanes;
+        l_glanes_q <= is_sld ? CGl : (d_tgtb ? C2Gl : R2Gl);
         l_gstep_q  <= d_tgtb ? BStepV : AStepV;
         l_s_q      <= is_sld;
         l_srow_q   <= dsc_srow_i;
@@ -441,6 +456,7 @@ module tf_mem_dma #(
   reg  [DimW-1:0]  grp_left_q;    // transposed: rows from the group's first to the end
   reg  [ReqW-1:0]  chk_w0_q;      // transposed: first word of the chunk
   reg  [BwAW-1:0]  grp_dst_q;     // transposed: g * Stride
+  reg              grp_gp_q;      // transposed: g's parity
   wire [DimW-1:0]  grp_rows  = (grp_left_q < {{(DimW-LW){1'b0}}, l_lanes_q}) ? grp_left_q
                                                                               : {{(DimW-LW){1'b0}}, l_lanes_q};
   wire [ReqW-1:0]  chk_left  = l_wpr_q - chk_w0_q;
@@ -457,6 +473,7 @@ module tf_mem_dma #(
   reg  [JW-1:0]    sl_cols_q [0:1];
   reg  [BwAW-1:0]  sl_dst_q  [0:1];
   reg              sl_fin_q  [0:1];
+  reg              sl_gp_q   [0:1];
 
   wire slot_free = !sl_busy_q[iptr_q];
   wire iss_ok    = iss_act_q && (!l_tr_q || iss_row_q != {DimW{1'b0}} || slot_free);
@@ -485,6 +502,7 @@ module tf_mem_dma #(
       grp_left_q <= {DimW{1'b0}};
       chk_w0_q   <= {ReqW{1'b0}};
       grp_dst_q  <= {BwAW{1'b0}};
+      grp_gp_q   <= 1'b0;
     end else if (ld_go) begin
       iss_act_q  <= 1'b1;
       iss_row_q  <= {DimW{1'b0}};
@@ -493,6 +511,7 @@ module tf_mem_dma #(
       grp_left_q <= dsc_rows_i;
       chk_w0_q   <= {ReqW{1'b0}};
       grp_dst_q  <= {BwAW{1'b0}};
+      grp_gp_q   <= 1'b0;
     end else if (rq_fire) begin
       if (!l_tr_q) begin
         l_addr_q  <= l_addr_q + l_stride_q;
@@ -516,6 +535,7 @@ module tf_mem_dma #(
           grp_addr_q <= l_addr_q + l_stride_q;
           grp_left_q <= grp_left_q - grp_rows;
           grp_dst_q  <= grp_dst_q + l_gstep_q;
+          grp_gp_q   <= !grp_gp_q;
           if (grp_lastg) begin
             iss_act_q <= 1'b0;
           end
@@ -529,21 +549,21 @@ module tf_mem_dma #(
   wire              gb_in_ready;
   wire              gb_valid;
   wire              gb_ready;
-  wire [LMax*EW-1:0] gb_data;
+  wire [GL*EW-1:0]  gb_data;
   wire [NW-1:0]     gb_n;
   wire              gb_last;
 
   tf_mem_gbox #(
-    .EW (EW), .EPW (EPW), .LMax (LMax), .NW (NW), .LW (LW)
+    .EW (EW), .EPW (EPW), .LMax (GL), .NW (NW), .LW (GLW)
   ) u_gbox (
-    .clk_i (clk_i), .rst_ni (rst_ni), .lanes_i (l_lanes_q),
+    .clk_i (clk_i), .rst_ni (rst_ni), .lanes_i (l_glanes_q),
     .in_valid_i (gb_in_valid), .in_ready_o (gb_in_ready), .in_data_i (rd_data),
     .in_n_i (rd_last ? l_lastn_q : EpwN), .in_last_i (rd_last),
     .out_valid_o (gb_valid), .out_ready_i (gb_ready), .out_data_o (gb_data), .out_n_o (gb_n),
     .out_last_o (gb_last)
   );
 
-  // lane-vector v of row r goes to word v*Stride + r
+  // lane-vectors v = 2p (slot 0) and 2p + 1 (slot 1) of row r go to words v*Stride + r
   reg  [BwAW-1:0] dv_addr_q;
   reg  [BwAW-1:0] dv_row_q;       // r (as a word address)
   reg  [DimW-1:0] dv_rows_q;      // rows finished
@@ -562,7 +582,7 @@ module tf_mem_dma #(
         dv_addr_q <= dv_row_q + 1'b1;
         dv_rows_q <= dv_rows_q + 1'b1;
       end else begin
-        dv_addr_q <= dv_addr_q + l_gstep_q;
+        dv_addr_q <= dv_addr_q + (l_gstep_q << 1);
       end
     end
   end
@@ -574,12 +594,17 @@ module tf_mem_dma #(
   reg  [CwLg:0]     fw_q;
   wire              ct_we = rd_act_q && l_tr_q && rd_valid;   // the corner turn never stalls R
   wire              fill_end = ct_we && rd_last && (fi_q == sl_rows_q[fptr_q] - 1'b1);
-  // drain: column j of slot dptr, read from every lane memory, one cycle to bw_*
+  // drain: columns j and j + 1 of slot dptr (j even, so both are in one word of every
+  // lane memory, EPW being even), read from every lane memory, one cycle to bw_*
   reg  [JW-1:0]     dj_q;
   wire              dr_act  = l_tr_q && sl_full_q[dptr_q];
   wire              t_en;                        // the drain stage advances
   wire              dr_fire = dr_act && t_en;
-  wire              dr_end  = dr_fire && (dj_q == sl_cols_q[dptr_q] - 1'b1);
+  localparam [JW:0] TwoJ    = 2;
+  wire [JW:0]       dj_n2   = {1'b0, dj_q} + TwoJ;
+  wire              dj_lst  = (dj_n2 >= {1'b0, sl_cols_q[dptr_q]});   // the slot's last pair
+  wire              dj_two  = (dj_n2 <= {1'b0, sl_cols_q[dptr_q]});   // j + 1 is a column
+  wire              dr_end  = dr_fire && dj_lst;
 
   always @(posedge clk_i) begin
     if (chunk_start) begin
@@ -587,6 +612,7 @@ module tf_mem_dma #(
       sl_cols_q[iptr_q] <= chk_cols[JW-1:0];
       sl_dst_q[iptr_q]  <= grp_dst_q + {{(BwAW > DimW+2 ? BwAW-DimW-2 : 0){1'b0}}, col0_x[(BwAW < DimW+2 ? BwAW : DimW+2)-1:0]};
       sl_fin_q[iptr_q]  <= chk_lastc && grp_lastg;
+      sl_gp_q[iptr_q]   <= grp_gp_q;
     end
   end
   always @(posedge clk_i or negedge rst_ni) begin
@@ -628,7 +654,7 @@ module tf_mem_dma #(
         fptr_q <= !fptr_q;
       end
       if (dr_fire) begin
-        dj_q <= dr_end ? {JW{1'b0}} : dj_q + 1'b1;
+        dj_q <= dr_end ? {JW{1'b0}} : dj_n2[JW-1:0];
       end
       if (dr_end) begin
         sl_full_q[dptr_q] <= 1'b0;
@@ -663,12 +689,15 @@ module tf_mem_dma #(
     end
   endgenerate
 
-  // drain stage: the column read last cycle, with its address, element and lanes
+  // drain stage: the column pair read last cycle, with its address, first element, lanes,
+  // whether column j + 1 exists, and the group's parity
   reg             tv_q;
   reg [BwAW-1:0]  ta_q;
   reg [EpwLg:0]   te_q;
   reg [DimW-1:0]  tr_q;
   reg             tf_q;
+  reg             t2_q;
+  reg             tg_q;
   assign t_en = !tv_q || bw_ready_i;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -677,48 +706,64 @@ module tf_mem_dma #(
       te_q <= {(EpwLg+1){1'b0}};
       tr_q <= {DimW{1'b0}};
       tf_q <= 1'b0;
+      t2_q <= 1'b0;
+      tg_q <= 1'b0;
     end else if (t_en) begin
       tv_q <= rd_act_q && dr_act;
       ta_q <= sl_dst_q[dptr_q] + {{(BwAW > JW ? BwAW-JW : 0){1'b0}}, dj_q[(BwAW < JW ? BwAW : JW)-1:0]};
       te_q <= {1'b0, dj_q[EpwLg-1:0]};
       tr_q <= sl_rows_q[dptr_q];
-      tf_q <= sl_fin_q[dptr_q] && (dj_q == sl_cols_q[dptr_q] - 1'b1);
+      tf_q <= sl_fin_q[dptr_q] && dj_lst;
+      t2_q <= dj_two;
+      tg_q <= sl_gp_q[dptr_q];
     end
   end
-  wire [LMax*EW-1:0] t_data;
-  wire [LMax-1:0]    t_mask;
+  wire [2*LMax*EW-1:0] t_data;        // column j in slot 0, j + 1 in slot 1
+  wire [LMax-1:0]      t_mask;
   generate
     for (gl = 0; gl < LMax; gl = gl + 1) begin : g_tsel
       wire [DW-1:0] word = ct_rdata[gl*DW +: DW] >> (te_q * EW);
-      assign t_data[gl*EW +: EW] = word[EW-1:0];
+      assign t_data[gl*EW +: EW]          = word[EW-1:0];
+      assign t_data[(LMax + gl)*EW +: EW] = word[2*EW-1:EW];
       assign t_mask[gl] = (tr_q > gl[DimW-1:0]);
-      wire unused_word = ^word[DW-1:EW];
+      if (DW > 2 * EW) begin : g_rest
+        wire unused_word = ^word[DW-1:2*EW];
+      end
     end
   endgenerate
   wire unused_te = te_q[EpwLg];
 
   // ---- buffer write port ---------------------------------------------------------------
+  // direct: the converter's vector of 2L elements is slot 0 (elements 0 .. L-1) and slot 1
+  // (L .. 2L-1), L = l_lanes_q; d_mask is slot 0's lanes (also the DstS row write's)
   wire [LMax-1:0] d_mask;
+  wire [LMax-1:0] d_mask1;
+  wire [NW-1:0]   d_lanes = {{(NW-LW){1'b0}}, l_lanes_q};
   generate
     for (gl = 0; gl < LMax; gl = gl + 1) begin : g_dmask
-      assign d_mask[gl] = (gb_n > gl[NW-1:0]);
+      assign d_mask[gl]  = (gb_n > gl[NW-1:0]) && (d_lanes > gl[NW-1:0]);
+      assign d_mask1[gl] = (gb_n > d_lanes + gl[NW-1:0]);
     end
   endgenerate
+  wire [LMax*EW-1:0] gb_hi = l_tgtb_q ? gb_data[C*EW +: LMax*EW] : gb_data[R*EW +: LMax*EW];
   assign gb_ready = l_s_q ? sw_ready_i : bw_ready_i;
-  wire [LMax*EW-1:0] bw_e   = l_tr_q ? t_data : gb_data;
-  wire [LMax-1:0]    bw_m   = l_tr_q ? t_mask : d_mask;
+  wire [2*LMax*EW-1:0] bw_e = l_tr_q ? t_data : {gb_hi, gb_data[LMax*EW-1:0]};
+  wire [2*LMax-1:0]    bw_m = l_tr_q ? {t_mask & {LMax{t2_q}}, t_mask} : {d_mask1, d_mask};
   generate
-    for (gl = 0; gl < LMax; gl = gl + 1) begin : g_bw
+    for (gl = 0; gl < 2 * LMax; gl = gl + 1) begin : g_bw
       assign bw_data_o[gl*OpW +: OpW] = bw_m[gl] ? bw_e[gl*EW +: OpW] : {OpW{1'b0}};
       if (EW > OpW) begin : g_hi
         wire unused_hi = ^bw_e[gl*EW+OpW +: EW-OpW];
       end
     end
   endgenerate
+  wire [BwAW-1:0] bw_a0 = l_tr_q ? ta_q : dv_addr_q;
+  wire [BwAW-1:0] bw_a1 = l_tr_q ? ta_q + 1'b1 : dv_addr_q + l_gstep_q;
   assign bw_valid_o = l_tr_q ? tv_q : (rd_act_q && !l_s_q && gb_valid);
   assign bw_tgt_o   = l_tgtb_q;
   assign bw_half_o  = l_half_q;
-  assign bw_addr_o  = l_tr_q ? ta_q : dv_addr_q;
+  assign bw_addr_o  = {bw_a1, bw_a0};
+  assign bw_gpar_o  = l_tr_q ? {tg_q, tg_q} : 2'b10;
   assign bw_mask_o  = bw_m;
   assign bw_final   = l_tr_q ? tf_q : d_final;
   assign rd_ready   = l_tr_q ? 1'b1 : gb_in_ready;

@@ -59,6 +59,7 @@ class Tb:
                             reset_active_level=False)
         self.bw = {}          # (tgt, half, addr, lane) -> value
         self.bw_vectors = 0
+        self.bw_beats = 0
         self.bw_bp = 0.0
         self.rdone = []
         self.wdone = []
@@ -128,17 +129,29 @@ class Tb:
             if dut.sr_valid.value and dut.sr_ready.value:
                 self.sr_reads += 1
             if dut.bw_valid.value and dut.bw_ready.value:
-                tgt, half, addr = int(dut.bw_tgt.value), int(dut.bw_half.value), int(dut.bw_addr.value)
+                # two slots per beat: word, lane-group parity, lanes and mask of each
+                tgt, half = int(dut.bw_tgt.value), int(dut.bw_half.value)
+                addrs, gpars = int(dut.bw_addr.value), int(dut.bw_gpar.value)
                 data, mask = int(dut.bw_data.value), int(dut.bw_mask.value)
-                self.bw_vectors += 1
-                for i in range(LMAX):
-                    v = (data >> (i * P["OpW"])) & ((1 << P["OpW"]) - 1)
-                    if mask >> i & 1:
-                        key = (tgt, half, addr, i)
-                        assert key not in self.bw, f"buffer word {key} written twice"
-                        self.bw[key] = v
-                    else:
-                        assert v == 0, f"masked lane {i} of vector at {addr} carries {v}"
+                step = P["BStride"] if tgt else P["AStride"]
+                self.bw_beats += 1
+                banks = []
+                for j in range(2):
+                    addr = (addrs >> (j * P["BwAW"])) & ((1 << P["BwAW"]) - 1)
+                    gpar = gpars >> j & 1
+                    if (mask >> (j * LMAX)) & ((1 << LMAX) - 1):
+                        self.bw_vectors += 1
+                        assert gpar == (addr // step) & 1, f"slot {j}: word {addr} with group parity {gpar}"
+                        banks.append((addr & 1) ^ (gpar if step % 2 == 0 else 0))
+                    for i in range(LMAX):
+                        v = (data >> ((j * LMAX + i) * P["OpW"])) & ((1 << P["OpW"]) - 1)
+                        if mask >> (j * LMAX + i) & 1:
+                            key = (tgt, half, addr, i)
+                            assert key not in self.bw, f"buffer word {key} written twice"
+                            self.bw[key] = v
+                        else:
+                            assert v == 0, f"masked lane {i} of slot {j} at {addr} carries {v}"
+                assert len(set(banks)) == len(banks), f"both slots of a beat in bank {banks[0]}"
             if dut.rdone_valid.value:
                 self.rdone.append((int(dut.rdone_id.value), int(dut.rdone_code.value)))
             if dut.wdone_valid.value:
@@ -179,6 +192,7 @@ class Tb:
         """a load; returns its completion code and checks every element it wrote."""
         self.bw.clear()
         self.bw_vectors = 0
+        self.bw_beats = 0
         self.dut._log.info(f"load {tag}: {rows} x {cols} at {addr:#x} stride {stride}, dst {dst}, tr {tr}")
         await self.descriptor(addr, rows, cols, stride, P["EbLog"], dst, tr, tag)
         code = await self.wait_done(self.rdone, tag)
@@ -201,6 +215,9 @@ class Tb:
                     want[(tgt, half, (c // lanes) * step + r, c % lanes)] = v
         vec = cols * (-(-rows // lanes)) if tr else rows * (-(-cols // lanes))
         assert self.bw_vectors == vec, f"{self.bw_vectors} lane-vectors written, expected {vec}"
+        # two per beat: two columns of a row group (transposed), two lane groups of a row (direct)
+        beats = -(-cols // 2) * (-(-rows // lanes)) if tr else rows * (-(-cols // (2 * lanes)))
+        assert self.bw_beats == beats, f"{self.bw_beats} buffer port beats, expected {beats}"
         for k, v in want.items():
             assert k in self.bw, f"element at buffer {k} not written"
             assert self.bw[k] == v, f"buffer {k}: expected {v}, actual {self.bw[k]}"

@@ -12,6 +12,9 @@ descriptor and command codes). Checked element by element against the RAM:
                    sees the old S, S then holds the new rows; no DMA access to S while a GEMM
                    runs (checked every cycle in every test), and the load did wait;
   gemm_stores      a storing GEMM (requantized into S), then S -> memory = requant(A*B);
+  element_loads    the engine's element-wise loads (LOAD_A/AT/B/BT on in_*) into either half
+                   of the two-bank operand buffers, alone and next to the DMA's two-slot
+                   loads, each followed by a GEMM whose result beats go back = A*B;
   refused          S descriptors that do not fit: their code, nothing moved.
 """
 import json
@@ -126,11 +129,11 @@ class Sys:
             await RisingEdge(self.dut.clk_i)
         assert False, f"descriptor {tag}: no completion in {bound} cycles"
 
-    async def command(self, op, m=1, k=1, n=1, requant=0, asrc=0, bsrc=0, store=0):
+    async def command(self, op, m=1, k=1, n=1, requant=0, asrc=0, bsrc=0, store=0, ahalf=0, bhalf=0):
         d = self.dut
         d.cmd_op_i.value, d.cmd_m_i.value, d.cmd_k_i.value, d.cmd_n_i.value = op, m, k, n
         d.cmd_requant_i.value, d.cmd_asrc_i.value, d.cmd_bsrc_i.value = requant, asrc, bsrc
-        d.cmd_store_i.value, d.cmd_ahalf_i.value, d.cmd_bhalf_i.value = store, 0, 0
+        d.cmd_store_i.value, d.cmd_ahalf_i.value, d.cmd_bhalf_i.value = store, ahalf, bhalf
         await self.handshake(d.cmd_valid_i, d.cmd_ready_o)
         await RisingEdge(d.clk_i)
         assert not d.err_o.value, f"command {op} ({m}, {k}, {n}, src {asrc}/{bsrc}, store {store}) refused"
@@ -186,11 +189,11 @@ async def load_b(t, addr, k, n, stride, tag):
     assert await t.done(t.rdone, tag) == E_NONE
 
 
-async def gemm_to_mem(t, m, k, n, asrc, bsrc, c_addr, tag):
+async def gemm_to_mem(t, m, k, n, asrc, bsrc, c_addr, tag, ahalf=0, bhalf=0):
     """runs a GEMM and writes its result beats back (4-byte elements); returns the stride."""
     stride = rnd_up(4 * n, PB)
     await t.descriptor(c_addr, m, n, stride, 2, X["MEM_DST_MEM"], tag)
-    await t.command(G["OP_GEMM"], m, k, n, asrc=asrc, bsrc=bsrc)
+    await t.command(G["OP_GEMM"], m, k, n, asrc=asrc, bsrc=bsrc, ahalf=ahalf, bhalf=bhalf)
     assert await t.done(t.wdone, tag) == E_NONE
     return stride
 
@@ -298,6 +301,56 @@ async def gemm_stores(dut):
         stride = await t.s_out(0x10000 + ew * 0x4000, 0, m, n, ew, 10 + ew)
         await t.check_out(0x10000 + ew * 0x4000, want, stride, ew, f"S (stored) -> memory, ew {ew}")
     t.finish("gemm_stores")
+
+
+async def stream(t, op, mat, m, k, n, half):
+    """an element-wise LOAD_* of mat (streamed row-major on in_*) into half `half`."""
+    is_b = op in (G["OP_LOAD_B"], G["OP_LOAD_BT"])
+    await t.command(op, m, k, n, ahalf=0 if is_b else half, bhalf=half if is_b else 0)
+    d = t.dut
+    for row in mat:
+        for v in row:
+            d.in_data_i.value = v & ((1 << OPW) - 1)
+            await t.handshake(d.in_valid_i, d.in_ready_o)
+    await t.idle()
+
+
+@cocotb.test()
+async def element_loads(dut):
+    """LOAD_A/AT/B/BT into both halves, alone and next to DMA loads; results = A*B."""
+    t = Sys(dut, 6)
+    await t.reset()
+    # sizes that cross lane groups (so both banks and both group parities are written)
+    m, k, n = min(MMAX, 2 * R + 1), min(KMAX, 2 * max(R, C) + 3), min(NMAX, 2 * C + 1)
+    rnd = lambda rows, cols: [[t.rng.randrange(-(1 << (OPW - 1)), 1 << (OPW - 1)) for _ in range(cols)]
+                              for _ in range(rows)]
+
+    def transpose(x):
+        return [list(r) for r in zip(*x)]
+    # 1: A row-major into half 1, B^T into half 0, both element-wise
+    a, b = rnd(m, k), rnd(k, n)
+    await stream(t, G["OP_LOAD_A"], a, m, k, n, 1)
+    await stream(t, G["OP_LOAD_BT"], transpose(b), m, k, n, 0)
+    stride = await gemm_to_mem(t, m, k, n, G["SRC_BUF"], G["SRC_BUF"], 0x10000, 1, ahalf=1, bhalf=0)
+    await t.check_out(0x10000, matmul(a, b), stride, 2, "C = A (LOAD_A, half 1) * B (LOAD_BT, half 0)")
+    # 2: A^T element-wise into half 0, B by the DMA (direct, two lane groups a beat) into half 1
+    a = rnd(m, k)
+    await stream(t, G["OP_LOAD_AT"], transpose(a), m, k, n, 0)
+    b_st = rnd_up(n * EB, PB)
+    await t.descriptor(0x4000, k, n, b_st, X["MEM_EB_LOG"], X["MEM_DST_B1"], 2)
+    assert await t.done(t.rdone, 2) == E_NONE
+    b = await t.matrix(0x4000, k, n, b_st)
+    stride = await gemm_to_mem(t, m, k, n, G["SRC_BUF"], G["SRC_BUF"], 0x14000, 3, ahalf=0, bhalf=1)
+    await t.check_out(0x14000, matmul(a, b), stride, 2, "C = A (LOAD_AT, half 0) * B (DMA, half 1)")
+    # 3: A by the DMA (OS: transposed, two columns a beat; WS: direct) into half 1, B element-wise
+    a_st = rnd_up(k * EB, PB)
+    await t.descriptor(0x8000, m, k, a_st, X["MEM_EB_LOG"], X["MEM_DST_A1"], 4, tr=1 if OS else 0)
+    assert await t.done(t.rdone, 4) == E_NONE
+    a, b = await t.matrix(0x8000, m, k, a_st), rnd(k, n)
+    await stream(t, G["OP_LOAD_B"], b, m, k, n, 0)
+    stride = await gemm_to_mem(t, m, k, n, G["SRC_BUF"], G["SRC_BUF"], 0x18000, 5, ahalf=1, bhalf=0)
+    await t.check_out(0x18000, matmul(a, b), stride, 2, "C = A (DMA, half 1) * B (LOAD_B, half 0)")
+    t.finish(f"element_loads ({m} x {k} x {n})")
 
 
 @cocotb.test()
