@@ -8,6 +8,7 @@
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
 #                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini,
 #                 auxiliary-unit lint, Verilator and Icarus co-simulation for configs/aux/*.ini
+#                 lint of every configs/model/*.ini (the [model] rules, every block's RTL),
 #                 memory-system lint, GEMM co-simulation with the buffer write port, the
 #                 <name>_sys co-simulation (fixed latency and random stalls) and the DMA/AXI4
 #                 cocotb tests for configs/mem/*.ini
@@ -43,6 +44,7 @@ TRF_MATRIX := $(sort $(wildcard configs/trf/*.ini))
 ATTN_MATRIX := $(sort $(wildcard configs/attn/*.ini))
 AUX_MATRIX := $(sort $(wildcard configs/aux/*.ini))
 MEM_MATRIX := $(sort $(wildcard configs/mem/*.ini))
+MODEL_CONFIGS := $(sort $(wildcard configs/model/*.ini))
 
 GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
@@ -92,7 +94,7 @@ run: deps $(TFORGE)
 # Unit tests first (fast), then the RTL matrix; one pass/fail count at the end.
 test: deps $(TFORGE)
 	@scripts/test.sh $(CONFIG) $(MATRIX) -- $(EXAMPLES) --full $(TRF_MATRIX) $(ATTN_MATRIX) $(AUX_MATRIX) \
-	    $(MEM_MATRIX)
+	    $(MEM_MATRIX) --lint $(MODEL_CONFIGS)
 
 # The verification layer's own checks (JSON, options, scoreboard, draws)
 tb-selftest: $(B)/tb_selftest

@@ -197,14 +197,14 @@ static void test_unknown_section(void **state)
     struct ctx *c = *state;
     load(c, good(c, "[arrray]\nrows = 4\n"), NULL, 0);
     expect_shape(c, "t.ini:8", "arrray.rows = 4", "unknown section [arrray]",
-                 "design, array, gemm, trf, attn, aux, mem");
+                 "design, array, gemm, trf, attn, aux, mem, model");
     load(c, mk(c, "tiny", "4", "4", "\n\n[Design]\nname = x\n"), NULL, 0);
     expect_shape(c, "t.ini:10", "Design.name = x", "unknown section [Design]",
-                 "design, array, gemm, trf, attn, aux, mem");
+                 "design, array, gemm, trf, attn, aux, mem, model");
     /* a section with no keys never reaches libinih's handler; it is caught too */
     load(c, good(c, "[bogus]\n"), NULL, 0);
     assert_int_equal(c->status, TF_EXIT_INPUT);
-    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem)");
+    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem, model)");
 }
 
 static void test_unknown_key(void **state)
@@ -228,7 +228,7 @@ static void test_key_outside_section(void **state)
     /* "t.ini:1: rows = 4: key outside any section (legal sections: ...)" */
     const char *pre = "t.ini:1: rows = 4: ";
     if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "key outside any section") ||
-        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn, aux, mem)"))
+        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn, aux, mem, model)"))
         fail_msg("unexpected message \"%s\"", c->msg);
 }
 
@@ -495,7 +495,7 @@ static void test_define_bad_values(void **state)
                  "rows, cols, dataflow, operand_bits");
     const char *d2[] = {"arr.rows=4"};
     load(c, good(c, NULL), d2, 1);
-    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn, aux, mem");
+    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn, aux, mem, model");
     const char *d3[] = {"array.rows=65"};
     load(c, good(c, NULL), d3, 1);
     expect_shape(c, "-D:1", "array.rows = 65", "out of range", "1..64");
@@ -805,7 +805,7 @@ static void test_bom(void **state)
     LOAD_BYTES(c, "\xef\xbb\xbf[attn]\n[design]\nname = t\n[array]\nrows = 2\ncols = 2\n");
     assert_string_equal(c->msg, "t.ini: attn.banks: required key is missing (legal: 1..64)");
     LOAD_BYTES(c, "\xef\xbb\xbf[bogus]\n[design]\nname = t\n");
-    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem)");
+    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem, model)");
 }
 
 static void test_section_header_text(void **state)
@@ -890,7 +890,7 @@ static void test_blocks_optional(void **state)
     assert_string_equal(c->msg, "t.ini: no block to build: the config names only the design (legal: "
                                 "at least one of the sections [array] (GEMM engine), [trf] "
                                 "(two-direction register file), [attn] (attention unit), [aux] (auxiliary "
-                                "unit), [mem] (memory system))");
+                                "unit), [mem] (memory system), [model] (transformer model))");
     assert_int_equal(load(c, "[design]\nname = a\n[attn]\nbanks = 2\ntokens_per_bank = 4\n"
                              "head_dim = 8\n", NULL, 0), 0);
     assert_null(G(c));
@@ -1110,6 +1110,11 @@ static const struct {
     {"mem", "id_bits", "4"},          {"mem", "burst_len", "16"},
     {"mem", "max_reads", "4"},        {"mem", "max_writes", "4"},
     {"mem", "corner_words", "16"},
+    {"model", "d_model", "(required in [model])"}, {"model", "heads", "(required in [model])"},
+    {"model", "d_ff", "(required in [model])"}, {"model", "layers", "1"},
+    {"model", "max_seq", "(required in [model])"}, {"model", "sequences", "4"},
+    {"model", "norm", "post"},        {"model", "act", "gelu"},
+    {"model", "attention", "causal"},
 };
 #define NALL ((int)(sizeof all_keys / sizeof all_keys[0]))
 
@@ -1168,6 +1173,12 @@ static void test_key_table(void **state)
                         : strcmp(all_keys[i].section, "trf") && strcmp(all_keys[i].section, "attn") ? 1 : 3;
             if (!strcmp(all_keys[i].section, "aux") && !strcmp(all_keys[i].key, "lanes"))
                 continue; /* lanes = 8 against good()'s 4 columns is refused, by design */
+            /* a [model] key needs every hardware section: the MiniLM example has them */
+            if (!strcmp(all_keys[i].section, "model")) {
+                if (load_file(c, "configs/model/minilm_8x8.ini", defs, 1) != 0)
+                    fail_msg("documented default %s: %s", def, c->msg);
+                continue;
+            }
             if (load(c, good(c, NULL), defs, ndefs) != 0)
                 fail_msg("documented default %s: %s", def, c->msg);
         }
@@ -1610,6 +1621,45 @@ static void test_gen_replaces_own_dir(void **state)
     free(cfg);
 }
 
+/* [model]: each rule against the hardware sections, on the MiniLM accelerator config
+ * with one -D that breaks it; the message names the keys of both sides. */
+static void test_model_rules(void **state)
+{
+    struct ctx *c = *state;
+    static const char path[] = "configs/model/minilm_8x8.ini";
+    static const struct {
+        const char *def, *keys, *legal;
+    } cases[] = {
+        {"model.heads=5", "model.d_model = 384, model.heads = 5", "heads dividing d_model"},
+        {"attn.head_dim=64", "attn.head_dim = 64, model.d_model = 384", "attn.head_dim = 32"},
+        {"attn.heads=5", "attn.heads = 5, model.heads = 12", "attn.heads dividing 12"},
+        {"model.layers=7", "model.layers = 7 (-D:1), model.sequences = 4 (default)",
+         "(heads / attn.heads) x layers x max_seq x sequences at most banks x tokens_per_bank = 3072"},
+        {"gemm.max_k=1535", "gemm.max_k = 1535, model.d_model = 384", "max_k at least 1536"},
+        {"aux.max_d=1535", "aux.max_d = 1535, model.d_model = 384", "max_d at least 1536"},
+        {"aux.ln_max_d=383", "aux.ln_max_d = 383, model.d_model = 384", "ln_max_d at least 384"},
+        {"aux.residual=false", "aux.residual = false, model.d_model = 384", "aux.residual = true"},
+        {"aux.gelu_out_bits=7", "aux.gelu_out_bits = 7, model.d_model = 384", "8 with [model]"},
+        {"array.operand_bits=4", "array.operand_bits = 4, model.d_model = 384", "8 with [model]"},
+    };
+    assert_int_equal(load_file(c, path, NULL, 0), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *defs[] = {cases[i].def};
+        if (load_file(c, path, defs, 1) == 0)
+            fail_msg("%s: accepted", cases[i].def);
+        char *legal = tu_fmt("(legal: %s)", cases[i].legal);
+        if (!strstr(c->msg, cases[i].keys) || !strstr(c->msg, legal))
+            fail_msg("%s: message \"%s\" lacks \"%s\" or \"%s\"", cases[i].def, c->msg,
+                     cases[i].keys, legal);
+        free(legal);
+    }
+    /* the layer needs every unit: a [model] beside the attention unit alone */
+    load(c, "[design]\nname = m\n[attn]\nbanks = 2\ntokens_per_bank = 4\nhead_dim = 8\n"
+            "[model]\nd_model = 8\nheads = 1\nd_ff = 16\nmax_seq = 2\n", NULL, 0);
+    expect_shape(c, "t.ini:8", "model.d_model = 8", "[gemm] is missing",
+                 "a config with [array], [gemm], [attn], [aux] and [mem] besides [model]");
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* cmocka writes to stdout and stderr: keep the order */
@@ -1652,6 +1702,7 @@ int main(void)
         T(test_trf_section),
         T(test_store_key),
         T(test_attn_section),
+        T(test_model_rules),
         T(test_cli_help),
         T(test_cli_keys),
         T(test_cli_errors),

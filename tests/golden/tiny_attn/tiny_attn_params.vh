@@ -12,6 +12,7 @@
 `define TINY_ATTN_ATTN 1 // the attention unit is built
 `define TINY_ATTN_AUX 0 // the auxiliary unit is built
 `define TINY_ATTN_MEM 0 // the memory system is built
+`define TINY_ATTN_MODEL 0 // the transformer model is built
 // ---- attention unit (<name>_attn)
 `define TINY_ATTN_ATTN_TOP tiny_attn_attn // the unit's top module
 `define TINY_ATTN_ATTN_HEADS 2
@@ -34,6 +35,7 @@
 `define TFP_ATTN `TINY_ATTN_ATTN
 `define TFP_AUX `TINY_ATTN_AUX
 `define TFP_MEM `TINY_ATTN_MEM
+`define TFP_MODEL `TINY_ATTN_MODEL
 `define TFP_ATTN_TOP `TINY_ATTN_ATTN_TOP
 `define TFP_ATTN_HEADS `TINY_ATTN_ATTN_HEADS
 `define TFP_ATTN_HEADS_PARALLEL `TINY_ATTN_ATTN_HEADS_PARALLEL

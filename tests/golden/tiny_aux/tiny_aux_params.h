@@ -13,6 +13,7 @@
 #define TINY_AUX_ATTN 0 /* the attention unit is built */
 #define TINY_AUX_AUX 1 /* the auxiliary unit is built */
 #define TINY_AUX_MEM 0 /* the memory system is built */
+#define TINY_AUX_MODEL 0 /* the transformer model is built */
 
 /* ---- auxiliary unit (<name>_aux) */
 #define TINY_AUX_AUX_LANES 2 /* elements per beat */
@@ -84,6 +85,7 @@
 #define TFP_ATTN TINY_AUX_ATTN
 #define TFP_AUX TINY_AUX_AUX
 #define TFP_MEM TINY_AUX_MEM
+#define TFP_MODEL TINY_AUX_MODEL
 #define TFP_AUX_LANES TINY_AUX_AUX_LANES
 #define TFP_AUX_MAX_D TINY_AUX_AUX_MAX_D
 #define TFP_AUX_LN_MAX_D TINY_AUX_AUX_LN_MAX_D

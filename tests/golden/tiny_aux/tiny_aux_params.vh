@@ -12,6 +12,7 @@
 `define TINY_AUX_ATTN 0 // the attention unit is built
 `define TINY_AUX_AUX 1 // the auxiliary unit is built
 `define TINY_AUX_MEM 0 // the memory system is built
+`define TINY_AUX_MODEL 0 // the transformer model is built
 // ---- auxiliary unit (<name>_aux)
 `define TINY_AUX_AUX_TOP tiny_aux_aux // the unit's top module
 `define TINY_AUX_AUX_LANES 2 // elements per beat
@@ -79,6 +80,7 @@
 `define TFP_ATTN `TINY_AUX_ATTN
 `define TFP_AUX `TINY_AUX_AUX
 `define TFP_MEM `TINY_AUX_MEM
+`define TFP_MODEL `TINY_AUX_MODEL
 `define TFP_AUX_TOP `TINY_AUX_AUX_TOP
 `define TFP_AUX_LANES `TINY_AUX_AUX_LANES
 `define TFP_AUX_MAX_D `TINY_AUX_AUX_MAX_D

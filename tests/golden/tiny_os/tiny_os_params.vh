@@ -12,6 +12,7 @@
 `define TINY_OS_ATTN 0 // the attention unit is built
 `define TINY_OS_AUX 0 // the auxiliary unit is built
 `define TINY_OS_MEM 0 // the memory system is built
+`define TINY_OS_MODEL 0 // the transformer model is built
 // ---- GEMM engine (<name>_gemm, under <name>_top)
 `define TINY_OS_TOP tiny_os_top // the engine's top module
 `define TINY_OS_ROWS 2
@@ -66,6 +67,7 @@
 `define TFP_ATTN `TINY_OS_ATTN
 `define TFP_AUX `TINY_OS_AUX
 `define TFP_MEM `TINY_OS_MEM
+`define TFP_MODEL `TINY_OS_MODEL
 `define TFP_TOP `TINY_OS_TOP
 `define TFP_ROWS `TINY_OS_ROWS
 `define TFP_COLS `TINY_OS_COLS

@@ -12,6 +12,7 @@
 `define TINY_WS_ATTN 1 // the attention unit is built
 `define TINY_WS_AUX 0 // the auxiliary unit is built
 `define TINY_WS_MEM 0 // the memory system is built
+`define TINY_WS_MODEL 0 // the transformer model is built
 // ---- GEMM engine (<name>_gemm, under <name>_top)
 `define TINY_WS_TOP tiny_ws_top // the engine's top module
 `define TINY_WS_ROWS 3
@@ -82,6 +83,7 @@
 `define TFP_ATTN `TINY_WS_ATTN
 `define TFP_AUX `TINY_WS_AUX
 `define TFP_MEM `TINY_WS_MEM
+`define TFP_MODEL `TINY_WS_MODEL
 `define TFP_TOP `TINY_WS_TOP
 `define TFP_ROWS `TINY_WS_ROWS
 `define TFP_COLS `TINY_WS_COLS

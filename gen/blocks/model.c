@@ -1,0 +1,191 @@
+/* model.c -- the [model] section: the transformer the accelerator runs (d_model, heads,
+ * d_ff, layers, maximum sequence length, LayerNorm placement, activation, attention mask,
+ * request-table size), checked against the hardware sections with a message that names
+ * both sides, its plan (head dimension, KV tokens per cache, weight bytes and MACs per
+ * token), report lines and params section. It builds no Verilog yet: the accelerator top
+ * that runs the layers is the next part of this block (docs/architecture.md, the model). */
+#include "blocks/model.h"
+#include "blocks/attn.h"
+#include "blocks/aux.h"
+#include "blocks/gemm.h"
+#include "blocks/mem.h"
+
+static const char *const model_sections[] = {"model", NULL};
+static const char *const norm_names[] = {"post", "pre"};           /* enum tf_norm */
+static const char *const act_names[] = {"gelu"};                   /* enum tf_act */
+static const char *const mask_names[] = {"causal", "bidirectional"}; /* enum tf_mask */
+static const struct tf_words w_norm = TF_WORDS(norm_names, "LayerNorm placement");
+static const struct tf_words w_act = TF_WORDS(act_names, "activation");
+static const struct tf_words w_mask = TF_WORDS(mask_names, "attention mask");
+
+#define F(f) offsetof(struct model_cfg, f)
+static const struct tf_key model_keys[] = {
+    {"model", "d_model", TF_K_INT, 2, 4096, 1, NULL, F(d_model),
+     "model width d (the [model] section describes the transformer the accelerator runs)", NULL,
+     NULL},
+    {"model", "heads", TF_K_INT, 1, 256, 1, NULL, F(heads),
+     "attention heads; d_model / heads is the attention unit's head_dim", NULL, NULL},
+    {"model", "d_ff", TF_K_INT, 2, 16384, 1, NULL, F(d_ff), "FFN width", NULL, NULL},
+    {"model", "layers", TF_K_INT, 1, 256, 0, "1", F(layers), "layers run in sequence", NULL,
+     NULL},
+    {"model", "max_seq", TF_K_INT, 1, 8192, 1, NULL, F(max_seq),
+     "longest sequence (prompt + generated tokens)", NULL, NULL},
+    {"model", "sequences", TF_K_INT, 1, 64, 0, "4", F(sequences),
+     "entries of the request table: sequences whose KV caches are held at once", NULL, NULL},
+    {"model", "norm", TF_K_ENUM, 0, 0, 0, "post", F(norm),
+     "LayerNorm after each residual add (post, BERT/MiniLM) or before each block (pre, GPT)",
+     &w_norm, NULL},
+    {"model", "act", TF_K_ENUM, 0, 0, 0, "gelu", F(act), "FFN activation", &w_act, NULL},
+    {"model", "attention", TF_K_ENUM, 0, 0, 0, "causal", F(attention),
+     "causal (a token sees those before it: prefill and decode) or bidirectional (encoders)",
+     &w_mask, NULL},
+};
+#undef F
+
+static int imax(int a, int b) { return a > b ? a : b; }
+
+long long model_macs_token(const struct model_plan *p, long long ctx)
+{
+    long long d = p->d;
+    return 4 * d * d + 2 * d * p->d_ff + 2 * ctx * d;
+}
+
+static void model_check(const void *cfgp, struct tf_rules *r)
+{
+    const struct model_cfg *c = cfgp;
+    const struct gemm_cfg *g = r->cfg->blk[TF_BLK_gemm];
+    const struct attn_cfg *at = r->cfg->blk[TF_BLK_attn];
+    const struct aux_cfg *x = r->cfg->blk[TF_BLK_aux];
+    const void *m = r->cfg->blk[TF_BLK_mem];
+    if (!g || !at || !x || !m)
+        rule_fail(r, "model.d_model",
+                  "a config with [array], [gemm], [attn], [aux] and [mem] besides [model]",
+                  "a layer runs on the GEMM engine, the attention unit, the auxiliary unit and "
+                  "the memory system: [%s] %s missing",
+                  !g ? "gemm" : !at ? "attn" : !x ? "aux" : "mem", "is");
+    if (c->d_model % c->heads)
+        rule_fail(r, "model.d_model,model.heads", "heads dividing d_model",
+                  "%d heads do not divide d_model %d", c->heads, c->d_model);
+    int hd = c->d_model / c->heads;
+    if (hd != at->head_dim)
+        rule_fail(r, "attn.head_dim,model.d_model,model.heads",
+                  arena_printf(r->a, "attn.head_dim = %d", hd),
+                  "the model's heads are d_model / heads = %d wide", hd);
+    if (c->heads % at->heads)
+        rule_fail(r, "attn.heads,model.heads",
+                  arena_printf(r->a, "attn.heads dividing %d", c->heads),
+                  "the model's %d heads do not share the unit's %d caches evenly", c->heads,
+                  at->heads);
+    /* The KV cache of every layer, head and request-table entry stays in the unit's banks:
+     * each of its caches holds its heads' tokens for all layers and sequences. */
+    long long per_cache = (long long)(c->heads / at->heads) * c->layers * c->max_seq * c->sequences;
+    long long cap = (long long)at->banks * at->tokens_per_bank;
+    if (per_cache > cap)
+        rule_fail(r, "model.max_seq,model.layers,model.sequences,model.heads,attn.heads,attn.banks,"
+                  "attn.tokens_per_bank",
+                  arena_printf(r->a, "(heads / attn.heads) x layers x max_seq x sequences at most "
+                               "banks x tokens_per_bank = %lld", cap),
+                  "the KV caches need %lld tokens per cache", per_cache);
+    /* The weight GEMMs keep K whole (the memory system does not split K): K is d_model
+     * for the projections and FFN-up, d_ff for FFN-down. */
+    int kmax = imax(c->d_model, c->d_ff);
+    if (g->max_k < kmax)
+        rule_fail(r, "gemm.max_k,model.d_model,model.d_ff", arena_printf(r->a, "max_k at least %d", kmax),
+                  "a weight GEMM of the layer has K = %d (FFN-down: d_ff; the rest: d_model)", kmax);
+    if (g->operand_bits != 8)
+        rule_fail(r, "array.operand_bits,model.d_model", "8 with [model]",
+                  "the layer's weights and activations are int8");
+    /* Every row the auxiliary unit finishes is one GEMM output row: N = d_model or d_ff. */
+    int nmax = imax(c->d_model, c->d_ff);
+    if (x->max_d < nmax)
+        rule_fail(r, "aux.max_d,model.d_model,model.d_ff", arena_printf(r->a, "max_d at least %d", nmax),
+                  "a GEMM output row of the layer is %d long", nmax);
+    static const char *const stage[] = {"bias", "requant", "residual", "layernorm", "gelu"};
+    const int on[] = {x->bias, x->requant, x->residual, x->layernorm, x->gelu};
+    for (int i = 0; i < 5; i++)
+        if (!on[i])
+            rule_fail(r, arena_printf(r->a, "aux.%s,model.d_model", stage[i]), arena_printf(r->a, "aux.%s = true", stage[i]),
+                      "a layer uses the %s stage", stage[i]);
+    if (x->ln_max_d < c->d_model)
+        rule_fail(r, "aux.ln_max_d,model.d_model", arena_printf(r->a, "ln_max_d at least %d", c->d_model),
+                  "LayerNorm rows are d_model long");
+    if (x->ln_out_bits != 8 || x->gelu_out_bits != 8)
+        rule_fail(r, x->ln_out_bits != 8 ? "aux.ln_out_bits,model.d_model" : "aux.gelu_out_bits,model.d_model",
+                  "8 with [model]", "LayerNorm and GELU outputs are the next GEMM's int8 operands");
+}
+
+static const void *model_derive(const void *cfgp, const struct tf_plan *root, struct arena *a,
+                                struct diag *d)
+{
+    const struct model_cfg *c = cfgp;
+    const struct attn_plan *at = plan_attn(root);
+    if (!at)
+        tf_unreachable(d); /* model_check */
+    struct model_plan *p = arena_alloc(a, sizeof *p);
+    p->d = c->d_model;
+    p->heads = c->heads;
+    p->head_dim = c->d_model / c->heads;
+    p->d_ff = c->d_ff;
+    p->layers = c->layers;
+    p->max_seq = c->max_seq;
+    p->sequences = c->sequences;
+    p->norm = c->norm;
+    p->act = c->act;
+    p->attention = c->attention;
+    p->heads_per_cache = c->heads / at->heads;
+    p->kv_tokens = (long long)p->heads_per_cache * p->layers * p->max_seq * p->sequences;
+    p->kv_cap = at->cap;
+    p->weight_bytes = 4LL * p->d * p->d + 2LL * p->d * p->d_ff;
+    p->macs_token = model_macs_token(p, p->max_seq);
+    return p;
+}
+
+static void model_print(const void *bp, const struct tf_plan *root, FILE *f)
+{
+    (void)root;
+    const struct model_plan *p = bp;
+    fprintf(f,
+            "model             %d layer%s, d %d = %d heads x %d, d_ff %d, %s-LN, %s, %s attention; "
+            "up to %d tokens, %d sequence%s\n",
+            p->layers, p->layers > 1 ? "s" : "", p->d, p->heads, p->head_dim, p->d_ff,
+            norm_names[p->norm], act_names[p->act], mask_names[p->attention], p->max_seq,
+            p->sequences, p->sequences > 1 ? "s" : "");
+    fprintf(f,
+            "model work        per layer: %lld weight bytes (int8), %lld MACs per token at %d tokens "
+            "of context; KV %lld of %d tokens per attention cache\n",
+            p->weight_bytes, p->macs_token, p->max_seq, p->kv_tokens, p->kv_cap);
+}
+
+static void model_params(const void *bp, const struct tf_plan *root, struct tf_params *pp,
+                         struct arena *a)
+{
+    (void)root;
+    (void)a;
+    const struct model_plan *p = bp;
+    par_section(pp, "the transformer ([model])");
+    par_int(pp, "MODEL_D", p->d, "d_model");
+    par_int(pp, "MODEL_HEADS", p->heads, NULL);
+    par_int(pp, "MODEL_HEAD_DIM", p->head_dim, "d_model / heads");
+    par_int(pp, "MODEL_D_FF", p->d_ff, NULL);
+    par_int(pp, "MODEL_LAYERS", p->layers, NULL);
+    par_int(pp, "MODEL_MAX_SEQ", p->max_seq, "longest sequence");
+    par_int(pp, "MODEL_SEQUENCES", p->sequences, "request-table entries");
+    par_flag(pp, "MODEL_PRE_LN", p->norm == TF_NORM_PRE, "LayerNorm before each block (else after)");
+    par_flag(pp, "MODEL_CAUSAL", p->attention == TF_MASK_CAUSAL, "causal attention (else bidirectional)");
+    par_int(pp, "MODEL_HEADS_PER_CACHE", p->heads_per_cache, "model heads on one attention cache");
+    par_int(pp, "MODEL_WEIGHT_BYTES", p->weight_bytes, "int8 weights of one layer");
+}
+
+const struct tf_block tf_block_model = {
+    .name = "model",
+    .title = "transformer model",
+    .sections = model_sections,
+    .keys = model_keys,
+    .nkeys = (int)(sizeof model_keys / sizeof model_keys[0]),
+    .cfg_size = sizeof(struct model_cfg),
+    .hardware = 1,
+    .check = model_check,
+    .derive = model_derive,
+    .print = model_print,
+    .params = model_params,
+};
