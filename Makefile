@@ -52,7 +52,8 @@ GEN_HDR   := gen/tforge.h gen/block.h gen/blocks/registry.h $(wildcard gen/block
 # Templates: templates/*.v and templates/<dir>/*.v, embedded under their path below
 # templates/ ("gemm/tf_gemm.v"); a name without a directory finds them too.
 TEMPLATES := $(sort $(wildcard templates/*.v) $(wildcard templates/*/*.v))
-MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c model/tf_mem.c model/tf_mem_cycles.c
+MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c model/tf_mem.c model/tf_mem_cycles.c \
+             model/tf_layer.c
 # The models the generator links: the attention and auxiliary plans take constants and
 # checks from them (tf_aux.c uses tf_model.c's requantization).
 GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c

@@ -179,6 +179,18 @@ static int victim(const struct tfa_arch *a, const struct tfa_head *h)
 int tfa_decode(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, const int8_t *k,
                const int8_t *v, int64_t *o, struct tfa_step *st)
 {
+    struct tfa_step dummy;
+    if (!st)
+        st = &dummy;
+    if (tfa_append(a, h, k, v, st) < 0)
+        return -1;
+    tfa_attend(a, h, q, o, st);
+    return 0;
+}
+
+int tfa_append(const struct tfa_arch *a, struct tfa_head *h, const int8_t *k, const int8_t *v,
+               struct tfa_step *st)
+{
     int d = a->head_dim;
     struct tfa_step dummy;
     if (!st)
@@ -208,7 +220,19 @@ int tfa_decode(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, co
     }
     h->pos[slot] = h->clock++;
     h->imp[slot] = 0;
+    return slot;
+}
 
+void tfa_attend(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, int64_t *o,
+                struct tfa_step *st)
+{
+    int d = a->head_dim;
+    struct tfa_step dummy;
+    if (!st) {
+        st = &dummy;
+        memset(st, 0, sizeof *st);
+        st->evicted = -1;
+    }
     /* 2. scores (each bank for its own slots) and the global maximum */
     int n = h->count;
     int32_t *s = (int32_t *)malloc(sizeof *s * (size_t)n);
@@ -264,7 +288,6 @@ int tfa_decode(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, co
         h->imp[j] = (uint32_t)(ni > imp_max ? imp_max : ni);
     }
     free(s), free(e), free(keep);
-    return 0;
 }
 
 long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int count, int evicts, int refused)

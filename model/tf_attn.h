@@ -89,6 +89,18 @@ struct tfa_step {
 int tfa_decode(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, const int8_t *k,
                const int8_t *v, int64_t *o, struct tfa_step *st);
 
+/* The two halves of a decode step (tfa_decode is the first followed by the second).
+ * tfa_append: (k, v) into a free slot, or over the victim when the cache is full and
+ * pruning is on; returns the slot, or -1 when full without pruning (nothing changes); st
+ * (may be NULL) gets the append fields and zero softmax fields. tfa_attend: q attends over
+ * every cached token (h->count >= 1): o and the importances as tfa_decode; st (may be NULL)
+ * gets the softmax fields. A bidirectional prompt appends all its tokens first and then
+ * attends with each query. */
+int tfa_append(const struct tfa_arch *a, struct tfa_head *h, const int8_t *k, const int8_t *v,
+               struct tfa_step *st);
+void tfa_attend(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, int64_t *o,
+                struct tfa_step *st);
+
 /* Cycles of one decode step of the RTL (templates/tf_attn_core.v) with `lanes` MAC
  * lanes per bank, from the cycle the command is accepted to the last output beat,
  * without input gaps or output back-pressure, where count is the number of cached tokens

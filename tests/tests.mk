@@ -15,12 +15,12 @@
 # scratch directories go to build/tests-scratch/. The binary-level tests run
 # $TFORGE_BIN (default build/tforge).
 
-UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux test_mem
+UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux test_mem test_layer
 UT_DIR   := $(B)/tests
 UT_ADIR  := $(B)/tests-asan
 UT_INC   := -Igen -Imodel -Itests
 UT_LIBS  := -linih -ljansson -lcmocka -lm
-UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h model/tf_mem.h tests/tutil.h
+UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h model/tf_mem.h model/tf_layer.h tests/tutil.h
 UT_SRC   := $(GEN_SRC) $(MODEL_SRC) tests/tutil.c
 UT_SAN   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
