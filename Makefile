@@ -46,17 +46,19 @@ AUX_MATRIX := $(sort $(wildcard configs/aux/*.ini))
 MEM_MATRIX := $(sort $(wildcard configs/mem/*.ini))
 MODEL_CONFIGS := $(sort $(wildcard configs/model/*.ini))
 
-GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c \
+GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c gen/pack.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
 GEN_HDR   := gen/tforge.h gen/block.h gen/blocks/registry.h $(wildcard gen/blocks/*.h) gen/out/out.h
 # Templates: templates/*.v and templates/<dir>/*.v, embedded under their path below
 # templates/ ("gemm/tf_gemm.v"); a name without a directory finds them too.
 TEMPLATES := $(sort $(wildcard templates/*.v) $(wildcard templates/*/*.v))
 MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c model/tf_mem.c model/tf_mem_cycles.c \
-             model/tf_layer.c
+             model/tf_layer.c model/tf_image.c model/tf_image_host.c
 # The models the generator links: the attention and auxiliary plans take constants and
 # checks from them (tf_aux.c uses tf_model.c's requantization).
-GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c
+GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c model/tf_image.c
+# ... and their host-side (double precision) parts, for tforge pack's random models
+GEN_HOST  := model/tf_aux_host.c model/tf_image_host.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
@@ -78,8 +80,8 @@ $(B)/templates.c: $(B)/embed $(TEMPLATES)
 $(B)/templates.o: $(B)/templates.c $(GEN_HDR)
 	$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -Igen -Imodel -c -o $@ $<
 
-$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o $(GEN_MODEL) $(GEN_MODEL:.c=.h)
-	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) $(GEN_MODEL) $(B)/templates.o -linih -ljansson -lm
+$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o $(GEN_MODEL) $(GEN_MODEL:.c=.h) $(GEN_HOST) model/tf_layer.h
+	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) $(GEN_MODEL) $(GEN_HOST) $(B)/templates.o -linih -ljansson -lm
 
 include tests/tests.mk
 

@@ -11,6 +11,7 @@ static const char usage[] =
     "commands:\n"
     "  gen CONFIG -o DIR [-D section.key=value]...   write the design into DIR\n"
     "  check CONFIG [-D section.key=value]...        validate and print the derived plan\n"
+    "  pack CONFIG --random SEED -o FILE [-D ...]    write the weight image of CONFIG's [model]\n"
     "  keys                                          list every config key, range, default\n"
     "\n"
     "options:\n"
@@ -32,6 +33,16 @@ static const char usage_gen[] =
     "is replaced only if tforge wrote it.\n"
     "  --plan   also print the plan on standard output\n";
 
+static const char usage_pack[] =
+    "usage: tforge pack CONFIG --random SEED -o FILE [-D section.key=value]...\n"
+    "\n"
+    "Writes the external-memory image of the layers of CONFIG's [model] (int8 weights in the\n"
+    "memory system's column tiles, per-column biases and requantization entries, LayerNorm,\n"
+    "residual, GELU and attention parameters; docs/architecture.md, the weight image) to FILE,\n"
+    "whole or not at all. CONFIG needs a [model] section.\n"
+    "  --random SEED   a random model (0..18446744073709551615) whose scales keep activations\n"
+    "                  at about 32 LSB rms\n";
+
 static const char usage_check[] =
     "usage: tforge check CONFIG [-D section.key=value]... [--name]\n"
     "\n"
@@ -46,6 +57,7 @@ struct args {
     int ndefs;
     int print_plan;
     int print_name;
+    const char *seed; /* pack --random */
 };
 
 static int cmd_keys(void)
@@ -65,18 +77,25 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
             a->defs[a->ndefs++] = argv[++i];
         } else if (!strncmp(s, "-D", 2)) {
             a->defs[a->ndefs++] = s + 2;
-        } else if (!strcmp(s, "-o") && !strcmp(a->cmd, "gen")) {
+        } else if (!strcmp(s, "-o") && (!strcmp(a->cmd, "gen") || !strcmp(a->cmd, "pack"))) {
             if (i + 1 >= argc)
-                tf_fail(d, TF_EXIT_INPUT, "tforge gen: -o needs an argument (legal: -o DIR)");
+                tf_fail(d, TF_EXIT_INPUT, "tforge %s: -o needs an argument (legal: -o %s)", a->cmd,
+                        !strcmp(a->cmd, "gen") ? "DIR" : "FILE");
             a->out = argv[++i];
+        } else if (!strcmp(s, "--random") && !strcmp(a->cmd, "pack")) {
+            if (i + 1 >= argc)
+                tf_fail(d, TF_EXIT_INPUT, "tforge pack: --random needs an argument (legal: --random "
+                        "SEED, 0..18446744073709551615)");
+            a->seed = argv[++i];
         } else if (!strcmp(s, "--plan") && !strcmp(a->cmd, "gen")) {
             a->print_plan = 1;
         } else if (!strcmp(s, "--name") && !strcmp(a->cmd, "check")) {
             a->print_name = 1;
         } else if (s[0] == '-' && s[1]) {
             tf_fail(d, TF_EXIT_INPUT, "tforge %s: unknown option '%s' (legal: %s)", a->cmd, s,
-                    !strcmp(a->cmd, "gen") ? "-o DIR, -D section.key=value, --plan, --help"
-                                           : "-D section.key=value, --name, --help");
+                    !strcmp(a->cmd, "gen")    ? "-o DIR, -D section.key=value, --plan, --help"
+                    : !strcmp(a->cmd, "pack") ? "--random SEED, -o FILE, -D section.key=value, --help"
+                                              : "-D section.key=value, --name, --help");
         } else if (!a->config) {
             a->config = s;
         } else {
@@ -92,6 +111,30 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
                 a->cmd, a->cmd);
     if (!strcmp(a->cmd, "gen") && !a->out)
         tf_fail(d, TF_EXIT_INPUT, "tforge gen: missing -o DIR (legal: tforge gen CONFIG -o DIR; see tforge gen --help)");
+    if (!strcmp(a->cmd, "pack") && !a->out)
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: missing -o FILE (legal: tforge pack CONFIG --random SEED -o FILE; "
+                "see tforge pack --help)");
+    if (!strcmp(a->cmd, "pack") && !a->seed)
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: missing the weights' source (legal: --random SEED; see "
+                "tforge pack --help)");
+}
+
+/* SEED: decimal, 0..2^64-1 */
+static unsigned long long parse_seed(const char *s, struct arena *ar, struct diag *d)
+{
+    unsigned long long v = 0;
+    int ok = *s != 0;
+    for (const char *c = s; *c && ok; c++) {
+        unsigned dg = (unsigned)(*c - '0');
+        if (dg > 9 || v > (~0ULL - dg) / 10)
+            ok = 0;
+        else
+            v = v * 10 + dg;
+    }
+    if (!ok)
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: --random '%s': not a seed (legal: a decimal number "
+                "0..18446744073709551615)", tf_printable(ar, s, 0));
+    return v;
 }
 
 /* Everything that can fail on user input. The arena lives in the caller, so no
@@ -110,19 +153,24 @@ static int run(const char *cmd, int argc, char **argv, struct arena *arena, stru
         fprintf(stderr, "%s\n", d->msg);
         return d->status;
     }
-    int is_gen = !strcmp(cmd, "gen");
+    int is_gen = !strcmp(cmd, "gen"), is_pack = !strcmp(cmd, "pack");
     if (!strcmp(cmd, "keys")) {
         if (argc > 2)
             tf_fail(d, TF_EXIT_INPUT, "tforge keys: unexpected argument '%s' (legal: tforge keys)",
                     argv[2]);
         return cmd_keys();
     }
-    if (!is_gen && strcmp(cmd, "check") != 0)
+    if (!is_gen && !is_pack && strcmp(cmd, "check") != 0)
         tf_fail(d, TF_EXIT_INPUT,
-                "tforge: unknown command '%s' (legal: gen, check, keys, --help, --version)", cmd);
+                "tforge: unknown command '%s' (legal: gen, check, pack, keys, --help, --version)", cmd);
     parse_args(&a, argc, argv, arena, d);
+    unsigned long long seed = is_pack ? parse_seed(a.seed, arena, d) : 0;
     cfg_load(&cfg, a.config, a.defs, a.ndefs, arena, d);
     plan_derive(&plan, &cfg, arena, d);
+    if (is_pack) {
+        pack_run(&plan, a.out, seed, arena, d);
+        return 0;
+    }
     if (!is_gen) {
         if (a.print_name)
             printf("%s\n", plan.name);
@@ -161,10 +209,10 @@ int main(int argc, char **argv)
         printf("tforge %s\n", TF_VERSION);
         return 0;
     }
-    int is_gen = !strcmp(cmd, "gen"), is_check = !strcmp(cmd, "check");
-    for (int i = 2; i < argc && (is_gen || is_check); i++) {
+    int is_gen = !strcmp(cmd, "gen"), is_check = !strcmp(cmd, "check"), is_pack = !strcmp(cmd, "pack");
+    for (int i = 2; i < argc && (is_gen || is_check || is_pack); i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(is_gen ? usage_gen : usage_check, stdout);
+            fputs(is_gen ? usage_gen : is_pack ? usage_pack : usage_check, stdout);
             return 0;
         }
     }

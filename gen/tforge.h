@@ -153,6 +153,11 @@ struct tf_plan {
 
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct arena *a, struct diag *d);
 void plan_print(const struct tf_plan *p, FILE *f);
+
+/* tforge pack (gen/pack.c): the weight image of p's model from a random model of `seed`,
+ * written to OUT whole or not at all. */
+void pack_run(const struct tf_plan *p, const char *out, unsigned long long seed, struct arena *a,
+              struct diag *d);
 /* The top named MODULE, or NULL. */
 const struct tf_top *plan_top(const struct tf_plan *p, const char *module);
 int tf_clog2(long long v); /* ceil(log2(v)), 0 for v <= 1 */

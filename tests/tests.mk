@@ -15,12 +15,12 @@
 # scratch directories go to build/tests-scratch/. The binary-level tests run
 # $TFORGE_BIN (default build/tforge).
 
-UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux test_mem test_layer
+UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux test_mem test_layer test_image
 UT_DIR   := $(B)/tests
 UT_ADIR  := $(B)/tests-asan
 UT_INC   := -Igen -Imodel -Itests
 UT_LIBS  := -linih -ljansson -lcmocka -lm
-UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h model/tf_mem.h model/tf_layer.h tests/tutil.h
+UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h model/tf_mem.h model/tf_layer.h model/tf_image.h tests/tutil.h
 UT_SRC   := $(GEN_SRC) $(MODEL_SRC) tests/tutil.c
 UT_SAN   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -56,7 +56,7 @@ $(UT_ADIR)/test_%: tests/test_%.c $(UT_AOBJS) $(UT_HDRS)
 
 $(UT_ATF): gen/main.c $(UT_AOBJS) $(GEN_HDR)
 	$(CC) $(WARN) $(UT_SAN) -Igen -Imodel -o $@ gen/main.c \
-	    $(filter $(UT_ADIR)/obj/gen/%,$(UT_AOBJS)) $(patsubst %.c,$(UT_ADIR)/obj/%.o,$(GEN_MODEL)) \
+	    $(filter $(UT_ADIR)/obj/gen/%,$(UT_AOBJS)) $(patsubst %.c,$(UT_ADIR)/obj/%.o,$(GEN_MODEL) $(GEN_HOST)) \
 	    $(UT_ADIR)/obj/templates.o -linih -ljansson -lm
 
 # Probe whether LeakSanitizer can run here: it stops the world with ptrace,

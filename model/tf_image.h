@@ -1,0 +1,85 @@
+/* tf_image.h -- the external-memory image of a model's layers (what `tforge pack` writes and
+ * the accelerator reads): int8 weights tiled for the memory system, per-output-channel
+ * biases and requantization entries, LayerNorm, residual, GELU and attention parameters.
+ *
+ * Little-endian throughout. Every array starts on a multiple of `align` bytes (the port
+ * word, at least 64), so each is read from its first byte in whole port words.
+ *
+ *   header (TFI_HDR_BYTES): magic "TFWIMG01", then u32 fields (struct tfi_header order):
+ *     version, header_bytes, d, heads, d_ff, layers, pre_ln, causal, tile_n, align,
+ *     layer_rec_bytes, then u64 layer_table (offset of the layer records), u64 total_bytes
+ *   layer records (layers x TFI_REC_BYTES at layer_table): per layer, for each of the six
+ *     GEMMs (q, k, v, o, ff1, ff2) the u64 offsets of its weights, biases and requantization
+ *     entries; the u64 offsets of ln1's and ln2's gamma and beta; then the u32 scalars:
+ *     scale_c, ao_mult, ao_shift, res1 (mult, lshift, shift), res2 (same), ln1 (gamma_frac,
+ *     beta_frac, eps_q), ln2 (same), gelu (in_mant, in_exp, out_mant, out_exp)
+ *   arrays:
+ *     weights of a K x N GEMM: ceil(N / tile_n) column tiles one after the other, tile j
+ *       holding columns j*tile_n .. (w = min(tile_n, N - j*tile_n) of them) as K rows of w
+ *       bytes (row-major, contiguous): the memory system's B tile of a step is one
+ *       contiguous block, read from its first byte to its last
+ *     biases: N x int32; requantization entries: N x (u32 mult, u32 shift)
+ *     gamma: d x int16; beta: d x int32
+ * docs/architecture.md (the weight image) describes it with the reasons. */
+#ifndef TF_IMAGE_H
+#define TF_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tf_layer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    TFI_VERSION = 1,
+    TFI_HDR_BYTES = 128,
+    TFI_NPROJ = 6,             /* q, k, v, o, ff1, ff2 */
+    TFI_REC_OFFS = TFI_NPROJ * 3 + 4, /* u64 offsets of a layer record */
+    TFI_REC_SCALARS = 3 + 6 + 6 + 4,  /* u32 scalars of a layer record */
+    TFI_REC_BYTES = TFI_REC_OFFS * 8 + TFI_REC_SCALARS * 4,
+    TFI_MIN_ALIGN = 64
+};
+#define TFI_MAGIC "TFWIMG01"
+
+/* The layout facts the hardware fixes: the controller's tile width and the port word. */
+struct tfi_layout {
+    int tile_n; /* columns of a B tile (the memory system's tile_n) */
+    int align;  /* array alignment: max(64, port bytes), a power of two */
+};
+
+/* Bytes of the image of model m (its shape) at layout lo. */
+uint64_t tfi_size(const struct tfl_shape *s, const struct tfi_layout *lo);
+
+/* Serialize m into buf (tfi_size bytes, zero-filled padding). 0, or -1 if a parameter does
+ * not fit its field (a static message in *why). */
+int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, uint8_t *buf, size_t n,
+              const char **why);
+
+/* The model an image holds, read and checked: every field, offset, size and parameter range
+ * (requantization and residual entries, LayerNorm fractions, GELU scales). The layers'
+ * arrays are copied out of the image (weights un-tiled to K x N row-major).
+ * Returns 0, or -1 with a message naming the byte offset and the field in err (errn bytes).
+ * shape and layout must match what the image says (a mismatch is an error). */
+struct tfi_model {
+    struct tfl_layer *layer;
+    void *mem; /* the arrays */
+};
+int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const struct tfi_layout *lo,
+             struct tfi_model *out, char *err, size_t errn);
+void tfi_free(struct tfi_model *m);
+
+/* Host side (double precision, model/tf_image_host.c): a random model of shape s for the
+ * attention unit at (its head_dim, exp_frac_bits, prob_bits) from seed: int8 weights
+ * uniform in -64..64, and every scale chosen so that activations keep about 32 LSB rms (the
+ * pre-LN residual stream less, to stay in int8). 0, or -1 out of memory. */
+int tfi_random(const struct tfl_shape *s, const struct tfa_arch *at, uint64_t seed,
+               struct tfi_model *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
