@@ -8,7 +8,8 @@
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
 #                 attention-unit lint, Verilator and Icarus co-simulation for configs/attn/*.ini,
 #                 auxiliary-unit lint, Verilator and Icarus co-simulation for configs/aux/*.ini
-#                 lint of every configs/model/*.ini (the [model] rules, every block's RTL),
+#                 lint of every configs/model/*.ini (the [model] rules, every block's RTL) and
+#                 the cocotb test of its AXI4-Lite registers (<name>_csr),
 #                 memory-system lint, GEMM co-simulation with the buffer write port, the
 #                 <name>_sys co-simulation (fixed latency and random stalls) and the DMA/AXI4
 #                 cocotb tests for configs/mem/*.ini
@@ -24,6 +25,8 @@
 #   make mem-cocotb   the DMA and AXI4 master against cocotbext-axi (P="DW=32 BurstLen=1": parameters)
 #   make mem-sys-cocotb  the whole <name>_sys of a design with [mem] and gemm.store (CONFIG=...,
 #                 default configs/mem/p05_os_4x4_512_store.ini): S to and from memory, GEMMs on S
+#   make csr-cocotb  the accelerator's AXI4-Lite registers (<name>_csr) against cocotbext-axi's
+#                 master (CONFIG=..., default configs/model/tiny_layer.ini)
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
 #   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, and the
@@ -62,7 +65,7 @@ GEN_HOST  := model/tf_aux_host.c model/tf_image_host.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
-        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb badinput fuzz test-long tb-selftest
+        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb badinput fuzz test-long tb-selftest
 all: tforge
 tforge: $(TFORGE)
 
@@ -108,6 +111,9 @@ $(B)/tb_selftest: tb/common/selftest.cpp $(wildcard tb/common/*.h)
 
 mem-cocotb: deps
 	@tb/mem/cocotb/run.sh $(P)
+
+csr-cocotb: deps $(TFORGE)
+	@tb/model/cocotb/run_csr.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),configs/model/tiny_layer.ini)
 
 mem-sys-cocotb: deps $(TFORGE)
 	@tb/mem/cocotb/run_sys.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),configs/mem/p05_os_4x4_512_store.ini)

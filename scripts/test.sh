@@ -6,7 +6,7 @@
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
 # arrays, golden-text configs): lint and the Icarus runs; for each config after --lint
-# (the accelerator configs of configs/model): lint only.
+# (the accelerator configs of configs/model): lint and the register interface's cocotb test.
 # Ends with one line "tforge: N passed, M failed" and a non-zero status if
 # anything failed.
 set -uo pipefail
@@ -125,8 +125,12 @@ for config in "$@"; do
   name=$(build/tforge check "$config" --name)
   check "$name: lint" scripts/flow.sh lint "$config"
   # the accelerator configs (configs/model): their blocks are simulated in the other
-  # matrices; here the [model] rules and every block's RTL at the model's sizes
-  [ $mode = lint ] && continue
+  # matrices; here the [model] rules, every block's RTL at the model's sizes, and the
+  # accelerator's AXI4-Lite registers against cocotbext-axi's master
+  if [ $mode = lint ]; then
+    check "$name: csr cocotb (AXI4-Lite registers)" tb/model/cocotb/run_csr.sh "$config"
+    continue
+  fi
   mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }
   for blk in $(mf blocks); do
     [ $mode = light ] || block_cosim "$blk" "$config" "$name"

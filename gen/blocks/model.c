@@ -3,7 +3,8 @@
  * request-table size), checked against the hardware sections with a message that names
  * both sides, its plan (head dimension, KV tokens per cache, weight bytes and MACs per
  * token), report lines and params section. It builds no Verilog yet: the accelerator top
- * that runs the layers is the next part of this block (docs/architecture.md, the model). */
+ * that runs the layers is the next part of this block (docs/architecture.md, the model); its
+ * register interface <name>_csr (model_rtl.c, templates/top/tf_csr.v) is built. */
 #include "blocks/model.h"
 #include "blocks/attn.h"
 #include "blocks/aux.h"
@@ -43,6 +44,17 @@ static const struct tf_key model_keys[] = {
 #undef F
 
 static int imax(int a, int b) { return a > b ? a : b; }
+
+const char *const tf_csr_cnt_name[TF_CSR_NCNT] = {"CYCLES", "ARRAY_BUSY", "ATTN_BUSY",
+                                                   "STALL", "RD_BYTES", "WR_BYTES"};
+
+void model_csr_shape(const struct model_plan *p, unsigned out[3])
+{
+    out[0] = (unsigned)p->d | (unsigned)p->heads << 16;
+    out[1] = (unsigned)p->d_ff | (unsigned)p->layers << 16;
+    out[2] = (unsigned)p->max_seq | (unsigned)p->sequences << 16 |
+             (unsigned)(p->norm == TF_NORM_PRE) << 24 | (unsigned)(p->attention == TF_MASK_CAUSAL) << 25;
+}
 
 long long model_macs_token(const struct model_plan *p, long long ctx)
 {
@@ -160,7 +172,6 @@ static void model_params(const void *bp, const struct tf_plan *root, struct tf_p
                          struct arena *a)
 {
     (void)root;
-    (void)a;
     const struct model_plan *p = bp;
     par_section(pp, "the transformer ([model])");
     par_int(pp, "MODEL_D", p->d, "d_model");
@@ -174,6 +185,63 @@ static void model_params(const void *bp, const struct tf_plan *root, struct tf_p
     par_flag(pp, "MODEL_CAUSAL", p->attention == TF_MASK_CAUSAL, "causal attention (else bidirectional)");
     par_int(pp, "MODEL_HEADS_PER_CACHE", p->heads_per_cache, "model heads on one attention cache");
     par_int(pp, "MODEL_WEIGHT_BYTES", p->weight_bytes, "int8 weights of one layer");
+    par_section(pp, "the accelerator's registers (<name>_csr, AXI4-Lite; byte offsets)");
+    static const struct {
+        const char *name;
+        int v;
+        const char *what;
+    } regs[] = {
+        {"MODEL_CSR_ID", TF_CSR_ID, "RO: MODEL_CSR_ID_VALUE"},
+        {"MODEL_CSR_SHAPE0", TF_CSR_SHAPE0, "RO: d_model [15:0], heads [31:16]"},
+        {"MODEL_CSR_SHAPE1", TF_CSR_SHAPE1, "RO: d_ff [15:0], layers [31:16]"},
+        {"MODEL_CSR_SHAPE2", TF_CSR_SHAPE2, "RO: max_seq [15:0], sequences [23:16], pre_ln [24], causal [25]"},
+        {"MODEL_CSR_CTRL", TF_CSR_CTRL, "START (write 1), IRQ_EN"},
+        {"MODEL_CSR_STATUS", TF_CSR_STATUS, "RO: BUSY, DONE, ERR"},
+        {"MODEL_CSR_IRQ", TF_CSR_IRQ, "DONE, ERR pending; write 1 to clear"},
+        {"MODEL_CSR_ERR", TF_CSR_ERR, "RO: code [7:0], sequence [15:8]"},
+        {"MODEL_CSR_WBASE_LO", TF_CSR_WBASE_LO, "weight image address"},
+        {"MODEL_CSR_WBASE_HI", TF_CSR_WBASE_HI, NULL},
+        {"MODEL_CSR_CNT", TF_CSR_CNT, "RO 64-bit counters: LO at +8k, HI at +8k+4"},
+        {"MODEL_CSR_REQ", TF_CSR_REQ, "request-table entry i at + i * MODEL_CSR_REQ_STRIDE"},
+        {"MODEL_CSR_REQ_STRIDE", TF_CSR_REQ_STRIDE, NULL},
+        {"MODEL_CSR_REQ_CTRL", TF_CSR_REQ_CTRL, "ACTIVE, DECODE, RESET (write 1)"},
+        {"MODEL_CSR_REQ_POS", TF_CSR_REQ_POS, "RO: tokens run"},
+        {"MODEL_CSR_REQ_LEN", TF_CSR_REQ_LEN, "tokens of this request"},
+        {"MODEL_CSR_REQ_IN_LO", TF_CSR_REQ_IN_LO, "input rows' address"},
+        {"MODEL_CSR_REQ_IN_HI", TF_CSR_REQ_IN_HI, NULL},
+        {"MODEL_CSR_REQ_OUT_LO", TF_CSR_REQ_OUT_LO, "output rows' address"},
+        {"MODEL_CSR_REQ_OUT_HI", TF_CSR_REQ_OUT_HI, NULL},
+        {"MODEL_CSR_CTRL_START", TF_CSR_CTRL_START, "bit positions"},
+        {"MODEL_CSR_CTRL_IRQ_EN", TF_CSR_CTRL_IRQ_EN, NULL},
+        {"MODEL_CSR_ST_BUSY", TF_CSR_ST_BUSY, NULL},
+        {"MODEL_CSR_ST_DONE", TF_CSR_ST_DONE, "STATUS and IRQ"},
+        {"MODEL_CSR_ST_ERR", TF_CSR_ST_ERR, "STATUS and IRQ"},
+        {"MODEL_CSR_REQ_ACTIVE", TF_CSR_REQ_ACTIVE, NULL},
+        {"MODEL_CSR_REQ_DECODE", TF_CSR_REQ_DECODE, NULL},
+        {"MODEL_CSR_REQ_RESET", TF_CSR_REQ_RESET, NULL},
+        {"MODEL_CSR_LEN_W", TF_CSR_LEN_W, "width of REQ_LEN and REQ_POS"},
+        {"MODEL_CSR_NCNT", TF_CSR_NCNT, "counters"},
+    };
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+        par_int(pp, regs[i].name, regs[i].v, regs[i].what);
+    par_int(pp, "MODEL_CSR_ID_VALUE", TF_CSR_ID_VALUE, "\"TFG1\"");
+    for (int k = 0; k < TF_CSR_NCNT; k++)
+        par_int(pp, arena_printf(a, "MODEL_CSR_CNT_%s", tf_csr_cnt_name[k]), TF_CSR_CNT + 8 * k,
+                k == 0 ? "cycles while busy" : NULL);
+    unsigned sh[3];
+    model_csr_shape(p, sh);
+    par_int(pp, "MODEL_CSR_SHAPE0_VALUE", sh[0], NULL);
+    par_int(pp, "MODEL_CSR_SHAPE1_VALUE", sh[1], NULL);
+    par_int(pp, "MODEL_CSR_SHAPE2_VALUE", sh[2], NULL);
+}
+
+static void model_link(const void *bp, struct tf_plan *root, struct arena *a, struct diag *d)
+{
+    (void)bp;
+    const char *top = arena_printf(a, "%s_csr", root->name);
+    struct tf_top *t = top_add(root, TF_BLK_model, top, top);
+    top_template(t, root, "tf_csr", a, d);
+    top_generated(t, top, a, d);
 }
 
 const struct tf_block tf_block_model = {
@@ -186,6 +254,8 @@ const struct tf_block tf_block_model = {
     .hardware = 1,
     .check = model_check,
     .derive = model_derive,
+    .link = model_link,
     .print = model_print,
     .params = model_params,
+    .emit_rtl = model_emit_rtl,
 };

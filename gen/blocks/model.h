@@ -27,9 +27,49 @@ struct model_plan {
                                  * 4 d^2 + 2 d d_ff + 2 max_seq d */
 };
 
+/* The register map of the accelerator (AXI4-Lite, 32-bit registers, byte offsets in a 4 KiB
+ * space), written once here: the generator passes it to <name>_csr (tf_csr's parameters), the
+ * params headers (MODEL_CSR_*) and the docs take it from this table. */
+enum {
+    TF_CSR_ID = 0x000,        /* RO: TF_CSR_ID_VALUE */
+    TF_CSR_SHAPE0 = 0x004,    /* RO: d_model [15:0], heads [31:16] */
+    TF_CSR_SHAPE1 = 0x008,    /* RO: d_ff [15:0], layers [31:16] */
+    TF_CSR_SHAPE2 = 0x00c,    /* RO: max_seq [15:0], sequences [23:16], pre_ln [24], causal [25] */
+    TF_CSR_CTRL = 0x010,      /* START (write 1: start; refused while busy), IRQ_EN (RW) */
+    TF_CSR_STATUS = 0x014,    /* RO: BUSY, DONE, ERR */
+    TF_CSR_IRQ = 0x018,       /* DONE, ERR pending; write 1 to clear */
+    TF_CSR_ERR = 0x01c,       /* RO: code [7:0], sequence [15:8] of the first error since START */
+    TF_CSR_WBASE_LO = 0x020,  /* RW (not while busy): the weight image's address */
+    TF_CSR_WBASE_HI = 0x024,
+    TF_CSR_CNT = 0x040,       /* RO counters, 64 bits each: LO at +8k, HI at +8k+4 */
+    TF_CSR_REQ = 0x100,       /* request-table entry i at +i*TF_CSR_REQ_STRIDE */
+    TF_CSR_REQ_STRIDE = 0x20,
+    TF_CSR_REQ_CTRL = 0x00,   /* ACTIVE, DECODE (RW), RESET (write 1: forget the sequence) */
+    TF_CSR_REQ_POS = 0x04,    /* RO: tokens the sequence has run */
+    TF_CSR_REQ_LEN = 0x08,    /* RW: tokens of this request [15:0] */
+    TF_CSR_REQ_IN_LO = 0x0c,  /* RW: address of the input rows */
+    TF_CSR_REQ_IN_HI = 0x10,
+    TF_CSR_REQ_OUT_LO = 0x14, /* RW: address of the output rows */
+    TF_CSR_REQ_OUT_HI = 0x18,
+    /* fields: bit positions */
+    TF_CSR_CTRL_START = 0, TF_CSR_CTRL_IRQ_EN = 1,
+    TF_CSR_ST_BUSY = 0, TF_CSR_ST_DONE = 1, TF_CSR_ST_ERR = 2,
+    TF_CSR_REQ_ACTIVE = 0, TF_CSR_REQ_DECODE = 1, TF_CSR_REQ_RESET = 2,
+    TF_CSR_LEN_W = 16,
+    TF_CSR_NCNT = 6
+};
+#define TF_CSR_ID_VALUE 0x54464731u /* "TFG1" */
+/* the counters, in register order */
+extern const char *const tf_csr_cnt_name[TF_CSR_NCNT];
+
 /* MACs of one token of one layer at context L: 4 d^2 + 2 d f + 2 L d (the weight GEMMs
  * and the attention's scores and weighted sum). */
 long long model_macs_token(const struct model_plan *p, long long ctx);
+
+/* The SHAPE0..2 words of a plan */
+void model_csr_shape(const struct model_plan *p, unsigned out[3]);
+void model_emit_rtl(const void *bp, const struct tf_plan *p, const struct tf_dir *dir,
+                    struct diag *d);
 
 static inline const struct model_plan *plan_model(const struct tf_plan *p)
 {
