@@ -27,6 +27,8 @@
 #                 default configs/mem/p05_os_4x4_512_store.ini): S to and from memory, GEMMs on S
 #   make csr-cocotb  the accelerator's AXI4-Lite registers (<name>_csr) against cocotbext-axi's
 #                 master (CONFIG=..., default configs/model/tiny_layer.ini)
+#   make model-cosim CONFIG=configs/model/...  the registers in Verilator with the generated C
+#                 driver (<name>_driver.c) as the host (CSR_ROUNDS=40)
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
 #   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, and the
@@ -65,7 +67,8 @@ GEN_HOST  := model/tf_aux_host.c model/tf_image_host.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
-        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb badinput fuzz test-long tb-selftest
+        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb model-cosim badinput fuzz test-long \
+        tb-selftest
 all: tforge
 tforge: $(TFORGE)
 
@@ -91,7 +94,7 @@ include tests/tests.mk
 # D="section.key=value ..." overrides keys of CONFIG (a variant gets its own directories)
 FLOW_D := $(foreach d,$(D),-D $(d))
 gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth \
-aux-cosim aux-icarus aux-synth mem-cosim mem-synth: deps $(TFORGE)
+aux-cosim aux-icarus aux-synth mem-cosim mem-synth model-cosim: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
 run: deps $(TFORGE)

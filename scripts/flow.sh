@@ -13,7 +13,8 @@
 #   dir                print rtl_out/<variant> and build/<variant>
 # BLOCK is gemm (the default: cosim = gemm-cosim), trf, attn, aux or mem (mem-cosim and
 # mem-synth: <name>_sys, the engine with the controller, the DMA and the AXI4 master; the
-# DMA alone is also tested by tb/mem/cocotb, run by scripts/test.sh).
+# DMA alone is also tested by tb/mem/cocotb, run by scripts/test.sh) or model (model-cosim:
+# the accelerator's registers, <name>_csr, with the generated C driver as the host).
 #
 # <variant> is the design's name; with -D overrides that leave design.name alone it is
 # NAME-<8 hex digits of the overrides>, so variants of one config do not overwrite each
@@ -46,17 +47,20 @@ mf() { python3 scripts/manifest.py "$manifest" "$@"; }
 # ---- what each block's verification needs (the only per-block table of the flow) -----
 # A block's harness is tb/<block>/*.cpp on tb/common/, its Icarus bench tb/<block>/tb.v
 # with the vector writer tb/<block>/vecgen.c; both link the block's golden model.
+# (model: the accelerator's registers, <name>_csr, with the generated C driver as the host)
 declare -A MODEL=(   [gemm]=model/tf_model.c [trf]=model/tf_model.c [attn]=model/tf_attn.c
                      [aux]="model/tf_aux.c model/tf_aux_host.c model/tf_model.c"
-                     [mem]="model/tf_mem.c model/tf_mem_cycles.c model/tf_model.c" )
-declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj [aux]=auxobj [mem]=memobj )
-declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness [aux]=aux_harness [mem]=mem_harness )
-declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux [mem]=Vmem )
+                     [mem]="model/tf_mem.c model/tf_mem_cycles.c model/tf_model.c"
+                     [model]="$rtl/${name}_driver.c" )
+declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj [aux]=auxobj [mem]=memobj [model]=csrobj )
+declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness [aux]=aux_harness [mem]=mem_harness
+                     [model]=csr_harness )
+declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux [mem]=Vmem [model]=Vcsr )
 declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json [aux]=aux_cosim.json
-                     [mem]=mem_cosim.json )
+                     [mem]=mem_cosim.json [model]=csr_cosim.json )
 declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst [aux]=aux_fail.fst
-                     [mem]=mem_fail.fst )
-declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [aux]=aux_ [mem]=mem_ )
+                     [mem]=mem_fail.fst [model]=csr_fail.fst )
+declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [aux]=aux_ [mem]=mem_ [model]=csr_ )
 
 harness_args() { # block -> the harness's run arguments
   case $1 in
@@ -65,6 +69,7 @@ harness_args() { # block -> the harness's run arguments
     attn) echo "--steps ${ATTN_STEPS:-600} ${ATTN_ARGS:-}" ;;
     aux)  echo "--cmds ${AUX_CMDS:-250} ${AUX_ARGS:-}" ;;
     mem)  echo "--batches ${MEM_BATCHES:-40} ${MEM_ARGS:-}" ;;
+    model) echo "--rounds ${CSR_ROUNDS:-40}" ;;
   esac
 }
 vector_count() { # block -> how many vector tests the Icarus bench runs
@@ -115,13 +120,17 @@ lint() {
 build_harness() {
   local blk=$1 obj=$out/${H_OBJ[$1]} bin=${H_BIN[$1]}
   read -r _ top flist _ _ < <(top_of "$blk")
+  # the driver's names are the design's: the harness includes them through a shim
+  printf '#include "%s_driver.h"\n#define DRV_NAME %s\n' "$name" "$name" >"$out/drv_shim.h.new"
+  cmp -s "$out/drv_shim.h.new" "$out/drv_shim.h" 2>/dev/null && rm "$out/drv_shim.h.new" \
+    || mv "$out/drv_shim.h.new" "$out/drv_shim.h"
   if [ ! -x "$obj/$bin" ] || [ -n "$(find "$rtl" "tb/$blk" tb/common model -newer "$obj/$bin" -type f | head -1)" ]; then
     say "building the Verilator model of $top and its harness (a minute or more for large arrays)"
     local t0=$SECONDS
     verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial unique --noassert --trace-fst \
       --prefix "${H_PFX[$blk]}" --top-module "$top" -Mdir "$obj" -F "$rtl/$flist" \
       "$root/tb/$blk"/*.cpp $(printf "$root/%s " ${MODEL[$blk]}) \
-      -CFLAGS "-O2 -Wall -Wextra -DTFP_SINGLE_DESIGN -include $root/$rtl/${name}_params.h -I$root/model -I$root/tb/common" \
+      -CFLAGS "-O2 -Wall -Wextra -DTFP_SINGLE_DESIGN -include $root/$rtl/${name}_params.h -I$root/model -I$root/tb/common -I$root/$out -I$root/$rtl" \
       -LDFLAGS -lm -o "$bin" >"$out/verilator_${blk}_build.log" 2>&1 \
       || { tail -30 "$out/verilator_${blk}_build.log"; echo "$blk-cosim $variant: verilator build failed"; return 1; }
     say "built in $((SECONDS - t0)) s"
@@ -182,8 +191,8 @@ case "$step" in
   dir) echo "$rtl $out" ;;
   lint) lint ;;
   cosim|icarus|synth) "$step" gemm ;;
-  gemm-cosim|trf-cosim|attn-cosim|aux-cosim|mem-cosim) cosim "${step%-cosim}" ;;
+  gemm-cosim|trf-cosim|attn-cosim|aux-cosim|mem-cosim|model-cosim) cosim "${step%-cosim}" ;;
   gemm-icarus|trf-icarus|attn-icarus|aux-icarus) icarus "${step%-icarus}" ;;
   gemm-synth|trf-synth|attn-synth|aux-synth|mem-synth) synth "${step%-synth}" ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem)" >&2; exit 2 ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem, model)" >&2; exit 2 ;;
 esac

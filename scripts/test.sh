@@ -129,6 +129,9 @@ for config in "$@"; do
   # accelerator's AXI4-Lite registers against cocotbext-axi's master
   if [ $mode = lint ]; then
     check "$name: csr cocotb (AXI4-Lite registers)" tb/model/cocotb/run_csr.sh "$config"
+    check "$name: C driver (gcc -std=c11 -Wpedantic)" gcc -std=c11 -Wall -Wextra -Wpedantic -Werror \
+      -fsyntax-only -I "rtl_out/$name" "rtl_out/$name/${name}_driver.c"
+    check "$name: registers + C driver verilator cosim" scripts/flow.sh model-cosim "$config"
     continue
   fi
   mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }

@@ -70,6 +70,8 @@ long long model_macs_token(const struct model_plan *p, long long ctx);
 void model_csr_shape(const struct model_plan *p, unsigned out[3]);
 void model_emit_rtl(const void *bp, const struct tf_plan *p, const struct tf_dir *dir,
                     struct diag *d);
+/* <name>_driver.h and <name>_driver.c (model_drv.c) */
+void model_emit_driver(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d);
 
 static inline const struct model_plan *plan_model(const struct tf_plan *p)
 {

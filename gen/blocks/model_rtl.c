@@ -119,4 +119,5 @@ void model_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_
     e.indent--;
     emit_blank(&e);
     emit_vfooter(&e);
+    model_emit_driver(root, dir, d);
 }
