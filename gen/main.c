@@ -11,7 +11,9 @@ static const char usage[] =
     "commands:\n"
     "  gen CONFIG -o DIR [-D section.key=value]...   write the design into DIR\n"
     "  check CONFIG [-D section.key=value]...        validate and print the derived plan\n"
-    "  pack CONFIG --random SEED -o FILE [-D ...]    write the weight image of CONFIG's [model]\n"
+    "  pack CONFIG (--random SEED | --safetensors F) -o FILE [-D ...]\n"
+    "                                                write the weight image of CONFIG's [model]\n"
+    "  golden CONFIG --image F --input F -o FILE     run the golden layers on a packed image\n"
     "  keys                                          list every config key, range, default\n"
     "\n"
     "options:\n"
@@ -33,15 +35,26 @@ static const char usage_gen[] =
     "is replaced only if tforge wrote it.\n"
     "  --plan   also print the plan on standard output\n";
 
+static const char usage_golden[] =
+    "usage: tforge golden CONFIG --image IMAGE --input ROWS -o FILE [-D section.key=value]...\n"
+    "\n"
+    "Runs the golden model of CONFIG's layers (model/tf_layer.c, bit-exact) on the weight image\n"
+    "IMAGE (tforge pack) with one prompt: ROWS holds T rows of d_model int8 values (T up to\n"
+    "max_seq), FILE gets the T output rows, written whole or not at all.\n";
+
 static const char usage_pack[] =
-    "usage: tforge pack CONFIG --random SEED -o FILE [-D section.key=value]...\n"
+    "usage: tforge pack CONFIG (--random SEED | --safetensors FILE [--ln-eps X]) -o FILE [-D ...]\n"
     "\n"
     "Writes the external-memory image of the layers of CONFIG's [model] (int8 weights in the\n"
     "memory system's column tiles, per-column biases and requantization entries, LayerNorm,\n"
     "residual, GELU and attention parameters; docs/architecture.md, the weight image) to FILE,\n"
     "whole or not at all. CONFIG needs a [model] section.\n"
     "  --random SEED   a random model (0..18446744073709551615) whose scales keep activations\n"
-    "                  at about 32 LSB rms\n";
+    "                  at about 32 LSB rms\n"
+    "  --safetensors F a BERT encoder's fp32 tensors (encoder.layer.I.*; post-LN), quantized:\n"
+    "                  int8 weights per output channel, activation scales from a calibration\n"
+    "                  run of the float layers on standard-normal inputs\n"
+    "  --ln-eps X      the checkpoint's LayerNorm epsilon (default 1e-12, BERT's)\n";
 
 static const char usage_check[] =
     "usage: tforge check CONFIG [-D section.key=value]... [--name]\n"
@@ -57,7 +70,11 @@ struct args {
     int ndefs;
     int print_plan;
     int print_name;
-    const char *seed; /* pack --random */
+    const char *seed;   /* pack --random */
+    const char *st;     /* pack --safetensors */
+    const char *ln_eps; /* pack --ln-eps */
+    const char *image;  /* golden --image */
+    const char *input;  /* golden --input */
 };
 
 static int cmd_keys(void)
@@ -77,7 +94,8 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
             a->defs[a->ndefs++] = argv[++i];
         } else if (!strncmp(s, "-D", 2)) {
             a->defs[a->ndefs++] = s + 2;
-        } else if (!strcmp(s, "-o") && (!strcmp(a->cmd, "gen") || !strcmp(a->cmd, "pack"))) {
+        } else if (!strcmp(s, "-o") && (!strcmp(a->cmd, "gen") || !strcmp(a->cmd, "pack") ||
+                                        !strcmp(a->cmd, "golden"))) {
             if (i + 1 >= argc)
                 tf_fail(d, TF_EXIT_INPUT, "tforge %s: -o needs an argument (legal: -o %s)", a->cmd,
                         !strcmp(a->cmd, "gen") ? "DIR" : "FILE");
@@ -87,6 +105,21 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
                 tf_fail(d, TF_EXIT_INPUT, "tforge pack: --random needs an argument (legal: --random "
                         "SEED, 0..18446744073709551615)");
             a->seed = argv[++i];
+        } else if ((!strcmp(s, "--safetensors") || !strcmp(s, "--ln-eps")) && !strcmp(a->cmd, "pack")) {
+            if (i + 1 >= argc)
+                tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s needs an argument (legal: %s)", s,
+                        s[2] == 's' ? "--safetensors FILE" : "--ln-eps X, a positive number");
+            if (s[2] == 's')
+                a->st = argv[++i];
+            else
+                a->ln_eps = argv[++i];
+        } else if ((!strcmp(s, "--image") || !strcmp(s, "--input")) && !strcmp(a->cmd, "golden")) {
+            if (i + 1 >= argc)
+                tf_fail(d, TF_EXIT_INPUT, "tforge golden: %s needs an argument (legal: %s FILE)", s, s);
+            if (!strcmp(s, "--image"))
+                a->image = argv[++i];
+            else
+                a->input = argv[++i];
         } else if (!strcmp(s, "--plan") && !strcmp(a->cmd, "gen")) {
             a->print_plan = 1;
         } else if (!strcmp(s, "--name") && !strcmp(a->cmd, "check")) {
@@ -94,8 +127,10 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
         } else if (s[0] == '-' && s[1]) {
             tf_fail(d, TF_EXIT_INPUT, "tforge %s: unknown option '%s' (legal: %s)", a->cmd, s,
                     !strcmp(a->cmd, "gen")    ? "-o DIR, -D section.key=value, --plan, --help"
-                    : !strcmp(a->cmd, "pack") ? "--random SEED, -o FILE, -D section.key=value, --help"
-                                              : "-D section.key=value, --name, --help");
+                    : !strcmp(a->cmd, "pack")
+                        ? "--random SEED, --safetensors FILE, --ln-eps X, -o FILE, -D section.key=value, --help"
+                    : !strcmp(a->cmd, "golden") ? "--image FILE, --input FILE, -o FILE, -D section.key=value, --help"
+                                                : "-D section.key=value, --name, --help");
         } else if (!a->config) {
             a->config = s;
         } else {
@@ -114,9 +149,27 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
     if (!strcmp(a->cmd, "pack") && !a->out)
         tf_fail(d, TF_EXIT_INPUT, "tforge pack: missing -o FILE (legal: tforge pack CONFIG --random SEED -o FILE; "
                 "see tforge pack --help)");
-    if (!strcmp(a->cmd, "pack") && !a->seed)
-        tf_fail(d, TF_EXIT_INPUT, "tforge pack: missing the weights' source (legal: --random SEED; see "
-                "tforge pack --help)");
+    if (!strcmp(a->cmd, "pack") && !a->seed == !a->st)
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s (legal: one of --random SEED, --safetensors FILE; see "
+                "tforge pack --help)", a->seed ? "two weights' sources" : "missing the weights' source");
+    if (!strcmp(a->cmd, "pack") && a->ln_eps && !a->st)
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: --ln-eps without --safetensors (legal: --ln-eps with a "
+                "checkpoint)");
+    if (!strcmp(a->cmd, "golden") && (!a->out || !a->image || !a->input))
+        tf_fail(d, TF_EXIT_INPUT, "tforge golden: missing %s (legal: tforge golden CONFIG --image FILE --input "
+                "FILE -o FILE)", !a->image ? "--image FILE" : !a->input ? "--input FILE" : "-o FILE");
+}
+
+/* --ln-eps: a positive finite number */
+static double parse_eps(const char *s, struct arena *ar, struct diag *d)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !(v > 0) || v > 1.0)
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: --ln-eps '%s': not an epsilon (legal: a number in (0, 1])",
+                tf_printable(ar, s, 0));
+    return v;
 }
 
 /* SEED: decimal, 0..2^64-1 */
@@ -153,22 +206,30 @@ static int run(const char *cmd, int argc, char **argv, struct arena *arena, stru
         fprintf(stderr, "%s\n", d->msg);
         return d->status;
     }
-    int is_gen = !strcmp(cmd, "gen"), is_pack = !strcmp(cmd, "pack");
+    int is_gen = !strcmp(cmd, "gen"), is_pack = !strcmp(cmd, "pack"), is_golden = !strcmp(cmd, "golden");
     if (!strcmp(cmd, "keys")) {
         if (argc > 2)
             tf_fail(d, TF_EXIT_INPUT, "tforge keys: unexpected argument '%s' (legal: tforge keys)",
                     argv[2]);
         return cmd_keys();
     }
-    if (!is_gen && !is_pack && strcmp(cmd, "check") != 0)
+    if (!is_gen && !is_pack && !is_golden && strcmp(cmd, "check") != 0)
         tf_fail(d, TF_EXIT_INPUT,
-                "tforge: unknown command '%s' (legal: gen, check, pack, keys, --help, --version)", cmd);
+                "tforge: unknown command '%s' (legal: gen, check, pack, golden, keys, --help, --version)", cmd);
     parse_args(&a, argc, argv, arena, d);
-    unsigned long long seed = is_pack ? parse_seed(a.seed, arena, d) : 0;
+    struct pack_src src = {a.st, 0, 1e-12};
+    if (is_pack && a.seed)
+        src.seed = parse_seed(a.seed, arena, d);
+    if (is_pack && a.ln_eps)
+        src.ln_eps = parse_eps(a.ln_eps, arena, d);
     cfg_load(&cfg, a.config, a.defs, a.ndefs, arena, d);
     plan_derive(&plan, &cfg, arena, d);
     if (is_pack) {
-        pack_run(&plan, a.out, seed, arena, d);
+        pack_run(&plan, a.out, &src, arena, d);
+        return 0;
+    }
+    if (is_golden) {
+        golden_run(&plan, a.image, a.input, a.out, arena, d);
         return 0;
     }
     if (!is_gen) {
@@ -209,10 +270,11 @@ int main(int argc, char **argv)
         printf("tforge %s\n", TF_VERSION);
         return 0;
     }
-    int is_gen = !strcmp(cmd, "gen"), is_check = !strcmp(cmd, "check"), is_pack = !strcmp(cmd, "pack");
-    for (int i = 2; i < argc && (is_gen || is_check || is_pack); i++) {
+    int is_gen = !strcmp(cmd, "gen"), is_check = !strcmp(cmd, "check"), is_pack = !strcmp(cmd, "pack"),
+        is_golden = !strcmp(cmd, "golden");
+    for (int i = 2; i < argc && (is_gen || is_check || is_pack || is_golden); i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(is_gen ? usage_gen : is_pack ? usage_pack : usage_check, stdout);
+            fputs(is_gen ? usage_gen : is_pack ? usage_pack : is_golden ? usage_golden : usage_check, stdout);
             return 0;
         }
     }

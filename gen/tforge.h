@@ -154,10 +154,18 @@ struct tf_plan {
 void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct arena *a, struct diag *d);
 void plan_print(const struct tf_plan *p, FILE *f);
 
-/* tforge pack (gen/pack.c): the weight image of p's model from a random model of `seed`,
- * written to OUT whole or not at all. */
-void pack_run(const struct tf_plan *p, const char *out, unsigned long long seed, struct arena *a,
+/* tforge pack (gen/pack.c): the weight image of p's model, written to OUT whole or not at
+ * all, from a random model (st NULL: seed) or a BERT checkpoint's safetensors file. */
+struct pack_src {
+    const char *st;          /* safetensors path, or NULL */
+    unsigned long long seed; /* random model */
+    double ln_eps;           /* the checkpoint's LayerNorm epsilon */
+};
+void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *src, struct arena *a,
               struct diag *d);
+/* tforge golden: the golden layers on image IMAGE and the int8 rows of INPUT, one prompt, to OUT */
+void golden_run(const struct tf_plan *p, const char *image, const char *input, const char *out, struct arena *a,
+                struct diag *d);
 /* The top named MODULE, or NULL. */
 const struct tf_top *plan_top(const struct tf_plan *p, const char *module);
 int tf_clog2(long long v); /* ceil(log2(v)), 0 for v <= 1 */

@@ -83,8 +83,22 @@ static uint64_t get64(const uint8_t *b) { return (uint64_t)get32(b) | (uint64_t)
 enum { H_VERSION, H_HDR, H_D, H_HEADS, H_DFF, H_LAYERS, H_PRE, H_CAUSAL, H_TILE, H_ALIGN, H_REC, H_N32 };
 static const char *const hname[H_N32] = {"version", "header_bytes", "d", "heads", "d_ff", "layers",
                                          "pre_ln", "causal", "tile_n", "align", "layer_rec_bytes"};
-#define H_TABLE (8 + 4 * H_N32)
+#define H_SCALES (8 + 4 * H_N32)
+#define H_TABLE (H_SCALES + 8)
 #define H_TOTAL (H_TABLE + 8)
+
+static uint32_t f32_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+static float bits_f32(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
 
 static void scalars(const struct tfl_layer *L, uint32_t *v)
 {
@@ -126,8 +140,8 @@ static const struct tfl_proj *proj_of(const struct tfl_layer *L, int p)
     return t[p];
 }
 
-int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, uint8_t *buf, size_t n,
-              const char **why)
+int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, double in_scale, double out_scale,
+              uint8_t *buf, size_t n, const char **why)
 {
     const struct tfl_shape *s = &m->s;
     struct lay y;
@@ -149,6 +163,15 @@ int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, uint8_t *b
                                TFI_REC_BYTES};
     for (int i = 0; i < H_N32; i++)
         put32(buf + 8 + 4 * i, h[i]);
+    float sc[2] = {(float)in_scale, (float)out_scale};
+    for (int i = 0; i < 2; i++) {
+        if (!(sc[i] > 0.0f) || sc[i] != sc[i] || sc[i] > 3.0e38f) {
+            *why = "a scale that is not a positive finite number";
+            free(y.off);
+            return -1;
+        }
+        put32(buf + H_SCALES + 4 * i, f32_bits(sc[i]));
+    }
     put64(buf + H_TABLE, y.table);
     put64(buf + H_TOTAL, y.total);
     for (int l = 0; l < s->layers; l++) {
@@ -233,6 +256,13 @@ int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const stru
                         " (legal: %" PRIu32 "; pack the image for this design)", 8 + 4 * i, hname[i], v,
                         want[i], want[i]);
     }
+    float sc[2];
+    for (int i = 0; i < 2; i++) {
+        sc[i] = bits_f32(get32(buf + H_SCALES + 4 * i));
+        if (!(sc[i] > 0.0f) || sc[i] > 3.0e38f)
+            return fail(err, errn, "offset %d (header %s): %g (legal: a positive finite number)", H_SCALES + 4 * i,
+                        i ? "out_scale" : "in_scale", (double)sc[i]);
+    }
     struct lay y;
     if (layout(s, lo, &y))
         return fail(err, errn, "out of memory");
@@ -266,6 +296,8 @@ int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const stru
         return fail(err, errn, "out of memory");
     }
     uint8_t *mp = (uint8_t *)out->mem;
+    out->in_scale = sc[0];
+    out->out_scale = sc[1];
     for (int l = 0; l < s->layers && !e; l++) {
         struct tfl_layer *L = &out->layer[l];
         const uint64_t *o = y.off + (size_t)l * TFI_REC_OFFS;

@@ -5,9 +5,10 @@
  * Little-endian throughout. Every array starts on a multiple of `align` bytes (the port
  * word, at least 64), so each is read from its first byte in whole port words.
  *
- *   header (TFI_HDR_BYTES): magic "TFWIMG01", then u32 fields (struct tfi_header order):
- *     version, header_bytes, d, heads, d_ff, layers, pre_ln, causal, tile_n, align,
- *     layer_rec_bytes, then u64 layer_table (offset of the layer records), u64 total_bytes
+ *   header (TFI_HDR_BYTES): magic "TFWIMG01", then u32 fields: version, header_bytes, d,
+ *     heads, d_ff, layers, pre_ln, causal, tile_n, align, layer_rec_bytes, then two f32: the
+ *     real value of an input LSB and of an output LSB, then u64 layer_table (offset of the
+ *     layer records), u64 total_bytes
  *   layer records (layers x TFI_REC_BYTES at layer_table): per layer, for each of the six
  *     GEMMs (q, k, v, o, ff1, ff2) the u64 offsets of its weights, biases and requantization
  *     entries; the u64 offsets of ln1's and ln2's gamma and beta; then the u32 scalars:
@@ -40,7 +41,9 @@ enum {
     TFI_REC_OFFS = TFI_NPROJ * 3 + 4, /* u64 offsets of a layer record */
     TFI_REC_SCALARS = 3 + 6 + 6 + 4,  /* u32 scalars of a layer record */
     TFI_REC_BYTES = TFI_REC_OFFS * 8 + TFI_REC_SCALARS * 4,
-    TFI_MIN_ALIGN = 64
+    TFI_MIN_ALIGN = 64,
+    TFI_H_SCALES = 52,         /* the two f32 scales */
+    TFI_H_TABLE = 60           /* u64 layer_table; u64 total_bytes at 68 */
 };
 #define TFI_MAGIC "TFWIMG01"
 
@@ -55,8 +58,8 @@ uint64_t tfi_size(const struct tfl_shape *s, const struct tfi_layout *lo);
 
 /* Serialize m into buf (tfi_size bytes, zero-filled padding). 0, or -1 if a parameter does
  * not fit its field (a static message in *why). */
-int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, uint8_t *buf, size_t n,
-              const char **why);
+int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, double in_scale, double out_scale,
+              uint8_t *buf, size_t n, const char **why);
 
 /* The model an image holds, read and checked: every field, offset, size and parameter range
  * (requantization and residual entries, LayerNorm fractions, GELU scales). The layers'
@@ -65,7 +68,9 @@ int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, uint8_t *b
  * shape and layout must match what the image says (a mismatch is an error). */
 struct tfi_model {
     struct tfl_layer *layer;
-    void *mem; /* the arrays */
+    void *mem;        /* the arrays */
+    float in_scale;   /* the real value of an input LSB (header) */
+    float out_scale;  /* ... of an output LSB */
 };
 int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const struct tfi_layout *lo,
              struct tfi_model *out, char *err, size_t errn);
@@ -77,6 +82,35 @@ void tfi_free(struct tfi_model *m);
  * pre-LN residual stream less, to stay in int8). 0, or -1 out of memory. */
 int tfi_random(const struct tfl_shape *s, const struct tfa_arch *at, uint64_t seed,
                struct tfi_model *out);
+
+/* A post-LN (BERT) model's layers in fp32, as checkpoints hold them: each Linear's weight
+ * [out][in] and bias [out]; LayerNorm gamma and beta [d]. */
+struct tfi_float_layer {
+    const float *wq, *bq, *wk, *bk, *wv, *bv, *wo, *bo; /* d x d, d */
+    const float *ln1g, *ln1b;                           /* attention output LayerNorm */
+    const float *w1, *b1;                               /* d_ff x d, d_ff */
+    const float *w2, *b2;                               /* d x d_ff, d */
+    const float *ln2g, *ln2b;                           /* output LayerNorm */
+};
+struct tfi_float_model {
+    struct tfl_shape s; /* post-LN */
+    double ln_eps;
+    const struct tfi_float_layer *layer;
+};
+
+/* Host side (double precision): quantize a float model for the attention unit at and the
+ * auxiliary unit ax. Weights int8 per output channel (max |w| -> 127); every activation's scale
+ * from a calibration run of the float layers (double) on `calib` sequences of `tokens`
+ * tokens of standard-normal inputs drawn from seed: int8 tensors max |x| -> 127, the 16-bit
+ * requantization outputs 1.25 max |x| -> 32767. *in_scale, *out_scale: the real value of an
+ * input and an output LSB. 0, or -1 with a message in err (a scale outside what the units
+ * take, a non-finite value). */
+int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, const struct tfx_arch *ax,
+                 uint64_t seed, int calib, int tokens, struct tfi_model *out, double *in_scale,
+                 double *out_scale, char *err, size_t errn);
+/* The float layers (double) on t tokens x[t x d] -> y[t x d], the reference of tfi_quantize's
+ * calibration (causal or bidirectional by fm->s.causal). */
+void tfi_float_run(const struct tfi_float_model *fm, int t, const double *x, double *y);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 #include "tf_image.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,4 +107,370 @@ int tfi_random(const struct tfl_shape *s, const struct tfa_arch *at, uint64_t se
         L->gelu = tfx_host_gelu_scale(1.0 / 32.0, 1.0 / 32.0);
     }
     return 0;
+}
+
+/* ---- a float (BERT, post-LN) model: its layers in double, and its quantization ---------- */
+
+/* y[t x n] = x[t x k] W^T + b, W [n][k] */
+static void linear(int t, int k, int n, const double *x, const float *w, const float *b, double *y)
+{
+    for (int i = 0; i < t; i++)
+        for (int j = 0; j < n; j++) {
+            double s = b[j];
+            for (int q = 0; q < k; q++)
+                s += x[(size_t)i * k + q] * w[(size_t)j * k + q];
+            y[(size_t)i * n + j] = s;
+        }
+}
+
+static void layernorm(int t, int d, const double *x, const float *g, const float *b, double eps, double *y)
+{
+    for (int i = 0; i < t; i++) {
+        const double *r = x + (size_t)i * d;
+        double mu = 0, var = 0;
+        for (int j = 0; j < d; j++)
+            mu += r[j];
+        mu /= d;
+        for (int j = 0; j < d; j++)
+            var += (r[j] - mu) * (r[j] - mu);
+        var /= d;
+        double inv = 1.0 / sqrt(var + eps);
+        for (int j = 0; j < d; j++)
+            y[(size_t)i * d + j] = g[j] * (r[j] - mu) * inv + b[j];
+    }
+}
+
+static double gelu(double x) { return 0.5 * x * erfc(-x / sqrt(2.0)); }
+
+/* the maxima one layer's calibration records */
+enum { M_X, M_Q, M_K, M_V, M_A, M_O, M_S1, M_X1, M_U, M_H, M_F, M_S2, M_Y, M_N };
+
+/* one layer on t tokens; mx[] (may be NULL) gets the largest magnitudes */
+static void float_layer(const struct tfi_float_model *fm, const struct tfi_float_layer *L, int t, const double *x,
+                        double *y, double *mx)
+{
+    const struct tfl_shape *s = &fm->s;
+    int d = s->d, f = s->d_ff, hd = d / s->heads;
+    size_t td = (size_t)t * d, tf = (size_t)t * f;
+    double *q = calloc(td, sizeof *q), *k = calloc(td, sizeof *k), *v = calloc(td, sizeof *v);
+    double *a = calloc(td, sizeof *a), *o = calloc(td, sizeof *o), *x1 = calloc(td, sizeof *x1);
+    double *u = calloc(tf, sizeof *u), *f2 = calloc(td, sizeof *f2), *sc = calloc((size_t)t, sizeof *sc);
+    if (!q || !k || !v || !a || !o || !x1 || !u || !f2 || !sc)
+        abort();
+    linear(t, d, d, x, L->wq, L->bq, q);
+    linear(t, d, d, x, L->wk, L->bk, k);
+    linear(t, d, d, x, L->wv, L->bv, v);
+    for (int h = 0; h < s->heads; h++)
+        for (int i = 0; i < t; i++) {
+            int last = s->causal ? i : t - 1;
+            double m = -1e300, z = 0;
+            for (int j = 0; j <= last; j++) {
+                double e = 0;
+                for (int c = 0; c < hd; c++)
+                    e += q[(size_t)i * d + h * hd + c] * k[(size_t)j * d + h * hd + c];
+                sc[j] = e / sqrt((double)hd);
+                m = sc[j] > m ? sc[j] : m;
+            }
+            for (int j = 0; j <= last; j++)
+                z += (sc[j] = exp(sc[j] - m));
+            for (int c = 0; c < hd; c++) {
+                double acc = 0;
+                for (int j = 0; j <= last; j++)
+                    acc += sc[j] / z * v[(size_t)j * d + h * hd + c];
+                a[(size_t)i * d + h * hd + c] = acc;
+            }
+        }
+    linear(t, d, d, a, L->wo, L->bo, o);
+    for (size_t i = 0; i < td; i++)
+        x1[i] = x[i] + o[i];
+    double s1max = 0;
+    for (size_t i = 0; i < td; i++)
+        s1max = fmax(s1max, fabs(x1[i]));
+    layernorm(t, d, x1, L->ln1g, L->ln1b, fm->ln_eps, x1);
+    linear(t, d, f, x1, L->w1, L->b1, u);
+    double umax = 0;
+    for (size_t i = 0; i < tf; i++) {
+        umax = fmax(umax, fabs(u[i]));
+        u[i] = gelu(u[i]);
+    }
+    linear(t, f, d, u, L->w2, L->b2, f2);
+    double fmx = 0, s2max = 0;
+    for (size_t i = 0; i < td; i++) {
+        fmx = fmax(fmx, fabs(f2[i]));
+        y[i] = x1[i] + f2[i];
+        s2max = fmax(s2max, fabs(y[i]));
+    }
+    layernorm(t, d, y, L->ln2g, L->ln2b, fm->ln_eps, y);
+    if (mx) {
+        const double *arr[] = {x, q, k, v, a, o};
+        for (int m2 = M_X; m2 <= M_O; m2++)
+            for (size_t i = 0; i < td; i++)
+                mx[m2] = fmax(mx[m2], fabs(arr[m2][i]));
+        mx[M_S1] = fmax(mx[M_S1], s1max);
+        for (size_t i = 0; i < td; i++) {
+            mx[M_X1] = fmax(mx[M_X1], fabs(x1[i]));
+            mx[M_Y] = fmax(mx[M_Y], fabs(y[i]));
+        }
+        mx[M_U] = fmax(mx[M_U], umax);
+        for (size_t i = 0; i < tf; i++)
+            mx[M_H] = fmax(mx[M_H], fabs(u[i]));
+        mx[M_F] = fmax(mx[M_F], fmx);
+        mx[M_S2] = fmax(mx[M_S2], s2max);
+    }
+    free(q), free(k), free(v), free(a), free(o), free(x1), free(u), free(f2), free(sc);
+}
+
+void tfi_float_run(const struct tfi_float_model *fm, int t, const double *x, double *y)
+{
+    size_t td = (size_t)t * fm->s.d;
+    double *cur = malloc(sizeof *cur * td);
+    if (!cur)
+        abort();
+    memcpy(cur, x, sizeof *cur * td);
+    for (int l = 0; l < fm->s.layers; l++)
+        float_layer(fm, &fm->layer[l], t, cur, cur, NULL);
+    memcpy(y, cur, sizeof *y * td);
+    free(cur);
+}
+
+static double gauss(uint64_t *rs)
+{
+    double u1 = (double)((next(rs) >> 11) + 1) / 9007199254740993.0, u2 = (double)(next(rs) >> 11) / 9007199254740992.0;
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* weights [n][k] float -> K x N int8 (per output column j: max |w| -> 127); sw[j] */
+static int qweights(const float *w, int k, int n, int8_t *out, double *sw)
+{
+    for (int j = 0; j < n; j++) {
+        double m = 0;
+        for (int q = 0; q < k; q++) {
+            double a = fabs((double)w[(size_t)j * k + q]);
+            if (a != a || a > 1e30)
+                return -1;
+            m = fmax(m, a);
+        }
+        sw[j] = m > 0 ? m / 127.0 : 1.0;
+        for (int q = 0; q < k; q++) {
+            double r = nearbyint((double)w[(size_t)j * k + q] / sw[j]);
+            out[(size_t)q * n + j] = (int8_t)(r > 127 ? 127 : r < -127 ? -127 : r);
+        }
+    }
+    return 0;
+}
+
+/* bias and requantization of a projection: acc (units s_in * sw[j]) -> s_out */
+static int qproj(const float *b, int n, double s_in, const double *sw, double s_out, int32_t *bias, uint32_t *mult,
+                 uint8_t *shift)
+{
+    for (int j = 0; j < n; j++) {
+        double unit = s_in * sw[j], m = unit / s_out;
+        double bi = nearbyint((double)b[j] / unit);
+        if (!(m > 0 && m < 1) || !(fabs(bi) < 2147483647.0))
+            return -1;
+        int sh;
+        tfx_host_rq_fit(m, &mult[j], &sh);
+        if (mult[j] > 0x7fffffffu || sh < 0 || sh > 31)
+            return -1;
+        shift[j] = (uint8_t)sh;
+        bias[j] = (int32_t)bi;
+    }
+    return 0;
+}
+
+/* LayerNorm parameters for inputs in units of s_in, outputs in units of s_out */
+static int qln(const float *g, const float *b, int d, double eps, double s_in, double s_out, struct tfx_ln_params *p,
+               int16_t *gamma, int32_t *beta)
+{
+    double gm = 0, bm = 0;
+    for (int i = 0; i < d; i++) {
+        gm = fmax(gm, fabs((double)g[i] / s_out));
+        bm = fmax(bm, fabs((double)b[i] / s_out));
+    }
+    int gf = 15, bf = 16;
+    while (gf > 0 && gm * (double)(1 << gf) > 32767.0)
+        gf--;
+    while (bf > 0 && bm * (double)(1 << bf) > 2147483647.0)
+        bf--;
+    if (gm * (double)(1 << gf) > 32767.0 || bm * (double)(1 << bf) > 2147483647.0)
+        return -1;
+    for (int i = 0; i < d; i++) {
+        gamma[i] = (int16_t)nearbyint((double)g[i] / s_out * (double)(1 << gf));
+        beta[i] = (int32_t)nearbyint((double)b[i] / s_out * (double)(1 << bf));
+    }
+    double eq = nearbyint(eps / (s_in * s_in) * 65536.0);
+    p->gamma = gamma;
+    p->beta = beta;
+    p->gamma_frac = gf;
+    p->beta_frac = bf;
+    p->eps_q = eq > 4294967295.0 ? 0xffffffffu : (uint32_t)eq;
+    return 0;
+}
+
+static int qfail(char *err, size_t errn, int l, const char *what)
+{
+    snprintf(err, errn, "layer %d: %s", l, what);
+    return -1;
+}
+
+int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, const struct tfx_arch *ax,
+                 uint64_t seed, int calib, int tokens, struct tfi_model *out, double *in_scale,
+                 double *out_scale, char *err, size_t errn)
+{
+    const struct tfl_shape *s = &fm->s;
+    int d = s->d, f = s->d_ff, nl = s->layers;
+    memset(out, 0, sizeof *out);
+    (void)ax;
+    /* calibration: the maxima of every tensor of every layer */
+    double *mx = calloc((size_t)nl * M_N, sizeof *mx);
+    size_t td = (size_t)tokens * d;
+    double *x = malloc(sizeof *x * td), *y = malloc(sizeof *y * td);
+    if (!mx || !x || !y) {
+        free(mx), free(x), free(y);
+        snprintf(err, errn, "out of memory");
+        return -1;
+    }
+    uint64_t rs = seed;
+    for (int c = 0; c < calib; c++) {
+        for (size_t i = 0; i < td; i++)
+            x[i] = gauss(&rs);
+        for (int l = 0; l < nl; l++) {
+            float_layer(fm, &fm->layer[l], tokens, x, y, mx + (size_t)l * M_N);
+            memcpy(x, y, sizeof *x * td);
+        }
+    }
+    free(x), free(y);
+    for (int i = 0; i < nl * M_N; i++)
+        if (!(mx[i] > 0) || mx[i] > 1e30) {
+            free(mx);
+            snprintf(err, errn, "layer %d: a tensor of the calibration run is %s", i / M_N,
+                     mx[i] > 0 ? "not finite" : "zero everywhere");
+            return -1;
+        }
+    /* the integer model */
+    size_t per = 0;
+    int dims[6][2] = {{d, d}, {d, d}, {d, d}, {d, d}, {d, f}, {f, d}};
+    for (int p = 0; p < 6; p++)
+        per += (size_t)dims[p][0] * dims[p][1] + 9 * (size_t)dims[p][1] + 16;
+    per += 2 * (6 * (size_t)d + 8);
+    out->layer = calloc((size_t)nl, sizeof *out->layer);
+    out->mem = malloc(per * (size_t)nl + 8);
+    double *sw = malloc(sizeof *sw * (size_t)(d > f ? d : f));
+    if (!out->layer || !out->mem || !sw) {
+        free(mx), free(sw);
+        tfi_free(out);
+        snprintf(err, errn, "out of memory");
+        return -1;
+    }
+    uint8_t *mp = out->mem;
+    int e = 0;
+    double sx = mx[M_X] / 127.0; /* the input of layer 0 */
+    *in_scale = sx;
+    for (int l = 0; l < nl && !e; l++) {
+        const double *m = mx + (size_t)l * M_N;
+        const struct tfi_float_layer *F = &fm->layer[l];
+        struct tfl_layer *L = &out->layer[l];
+        double s_q = m[M_Q] / 127, s_k = m[M_K] / 127, s_v = m[M_V] / 127, s_a = m[M_A] / 127;
+        double s_o = fmax(m[M_O], m[M_S1]) * 1.25 / 32767, s_x1 = m[M_X1] / 127;
+        double s_u = m[M_U] * 1.25 / 32767, s_h = m[M_H] / 127;
+        double s_f = fmax(m[M_F], m[M_S2]) * 1.25 / 32767, s_y = m[M_Y] / 127;
+        struct {
+            struct tfl_proj *p;
+            const float *w, *b;
+            int k, n;
+            double s_in, s_out;
+        } pj[6] = {{&L->q, F->wq, F->bq, d, d, sx, s_q},     {&L->k, F->wk, F->bk, d, d, sx, s_k},
+                   {&L->v, F->wv, F->bv, d, d, sx, s_v},     {&L->o, F->wo, F->bo, d, d, s_a, s_o},
+                   {&L->ff1, F->w1, F->b1, d, f, s_x1, s_u}, {&L->ff2, F->w2, F->b2, f, d, s_h, s_f}};
+        for (int p = 0; p < 6 && !e; p++) {
+            /* an output LSB no finer than the finest accumulator LSB of the projection: the
+             * requantization only divides (mult < 2^31); the tensor's scale is shared by its
+             * columns, since what follows (attention, residual, LayerNorm, GELU) takes one */
+            if (qweights(pj[p].w, pj[p].k, pj[p].n, (int8_t *)mp, sw) == 0) {
+                double umax = 0;
+                for (int j = 0; j < pj[p].n; j++)
+                    umax = fmax(umax, pj[p].s_in * sw[j]);
+                pj[p].s_out = fmax(pj[p].s_out, umax * 1.001);
+                if (p == 0)
+                    s_q = pj[p].s_out;
+                else if (p == 1)
+                    s_k = pj[p].s_out;
+                else if (p == 2)
+                    s_v = pj[p].s_out;
+                else if (p == 3)
+                    s_o = pj[p].s_out;
+                else if (p == 4)
+                    s_u = pj[p].s_out;
+                else
+                    s_f = pj[p].s_out;
+            }
+            int8_t *w = (int8_t *)mp;
+            mp += (size_t)pj[p].k * pj[p].n;
+            mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
+            int32_t *bias = (int32_t *)mp;
+            mp += 4 * (size_t)pj[p].n;
+            uint32_t *mult = (uint32_t *)mp;
+            mp += 4 * (size_t)pj[p].n;
+            uint8_t *shift = mp;
+            mp += (size_t)pj[p].n;
+            mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
+            static const char *const pname[6] = {"query", "key", "value", "attention output", "FFN up", "FFN down"};
+            if (qweights(pj[p].w, pj[p].k, pj[p].n, w, sw) != 0) {
+                snprintf(err, errn, "layer %d: %s weights: a value that is not finite", l, pname[p]);
+                e = -1;
+            } else if (qproj(pj[p].b, pj[p].n, pj[p].s_in, sw, pj[p].s_out, bias, mult, shift) != 0) {
+                snprintf(err, errn, "layer %d: %s: a requantization scale or bias outside the unit's range", l,
+                         pname[p]);
+                e = -1;
+            }
+            pj[p].p->w = w;
+            pj[p].p->bias = bias;
+            pj[p].p->rq_mult = mult;
+            pj[p].p->rq_shift = shift;
+        }
+        if (e)
+            break;
+        L->scale_c = tfa_scale_const_real(s_q * s_k, at->head_dim, at->exp_frac_bits);
+        int sh;
+        double am = s_v / (double)(1u << at->prob_bits) / s_a;
+        if (L->scale_c == 0 || !(am > 0 && am < 1)) {
+            e = qfail(err, errn, l, "the attention's score or output scale outside the unit's range");
+            break;
+        }
+        tfx_host_rq_fit(am, &L->ao_mult, &sh);
+        L->ao_shift = (uint8_t)sh;
+        double r1 = sx / s_o, r2 = s_x1 / s_f;
+        if (!(r1 >= ldexp(1, -31) && r1 < ldexp(1, 24)) || !(r2 >= ldexp(1, -31) && r2 < ldexp(1, 24))) {
+            e = qfail(err, errn, l, "a residual scale ratio outside 2^-31..2^24");
+            break;
+        }
+        L->res1 = tfx_host_res_scale(r1);
+        L->res2 = tfx_host_res_scale(r2);
+        int32_t *beta1 = (int32_t *)mp;
+        mp += 4 * (size_t)d;
+        int16_t *gamma1 = (int16_t *)mp;
+        mp += 2 * (size_t)d;
+        mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
+        int32_t *beta2 = (int32_t *)mp;
+        mp += 4 * (size_t)d;
+        int16_t *gamma2 = (int16_t *)mp;
+        mp += 2 * (size_t)d;
+        mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
+        if (qln(F->ln1g, F->ln1b, d, fm->ln_eps, s_o, s_x1, &L->ln1, gamma1, beta1) != 0 ||
+            qln(F->ln2g, F->ln2b, d, fm->ln_eps, s_f, s_y, &L->ln2, gamma2, beta2) != 0) {
+            e = qfail(err, errn, l, "a LayerNorm gamma or beta too large for its field");
+            break;
+        }
+        if (!(s_h > ldexp(1, -16)) || !(s_u >= ldexp(1, -32))) {
+            e = qfail(err, errn, l, "GELU scales outside the unit's range");
+            break;
+        }
+        L->gelu = tfx_host_gelu_scale(s_u, s_h);
+        sx = s_y;
+    }
+    *out_scale = sx;
+    free(mx), free(sw);
+    if (e)
+        tfi_free(out);
+    return e ? -1 : 0;
 }

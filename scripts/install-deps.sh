@@ -48,11 +48,16 @@ fi
 # The memory system's AXI test (tb/mem/cocotb): cocotb and cocotbext-axi from PyPI, pinned
 # (cocotb 1.9 runs on Icarus 11; cocotbext-axi 0.1.26 on cocotb 1.9). pip needs python3-pip,
 # cocotb's embedded interpreter needs the shared libpython (Debian: libpython3-dev).
-COCOTB_PKGS=(cocotb==1.9.2 cocotb-bus==0.3.0 cocotbext-axi==0.1.26)
+# The weight image's checkpoint test (tests/pack_check.py) writes safetensors files with the
+# safetensors package (the format's own implementation) and computes its float reference with
+# numpy; both pinned, installed with the same pip call.
+COCOTB_PKGS=(cocotb==1.9.2 cocotb-bus==0.3.0 cocotbext-axi==0.1.26 safetensors==0.8.0 numpy)
 have_cocotb() {
   python3 - <<'PY' >/dev/null 2>&1
 import cocotb, cocotbext.axi, subprocess, sys
+import numpy, safetensors.numpy
 assert cocotb.__version__ == "1.9.2" and cocotbext.axi.__version__ == "0.1.26"
+assert safetensors.__version__ == "0.8.0"
 subprocess.run([sys.executable, "-m", "cocotb.config", "--libpython"], check=True, capture_output=True)
 PY
 }
@@ -77,7 +82,7 @@ install_cocotb() {
 
 if [ ${#need[@]} -eq 0 ]; then
   install_cocotb
-  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib, cocotb + cocotbext-axi)"
+  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib, cocotb + cocotbext-axi, numpy + safetensors)"
   exit 0
 fi
 

@@ -22,7 +22,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb )' "$log" | tail -1 | cut -c1-140)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -42,6 +42,9 @@ check "aux: GELU ROM template = the model's ROM" make --no-print-directory aux-r
 # a 64-bit port, a 32-bit port with single-beat bursts, a 512-bit port on a 3x5 array;
 # the first two with a banked, the third with a flip-flop result store behind the DMA; a
 # fourth: 16-bit operands and a 20 x 23 store (N not a multiple of C).
+# A BERT checkpoint (safetensors) through tforge pack and tforge golden against numpy's layers,
+# and damaged checkpoints refused
+check "pack: checkpoint -> image -> golden vs numpy" python3 tests/pack_check.py
 check "cocotb: DMA + AXI4 (64-bit port)" tb/mem/cocotb/run.sh
 check "cocotb: DMA + AXI4 (32-bit, burst 1)" tb/mem/cocotb/run.sh DW=32 BurstLen=1 CW=2 MaxRd=1 MaxWr=1
 check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LMax=5 CW=2 BwAW=11 StoreImpl=1

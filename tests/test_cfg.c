@@ -1290,7 +1290,7 @@ static void test_cli_errors(void **state)
     run_free(&r);
     r = run_tforge("frobnicate", NULL);
     EXPECT_RUN(r, 2, err,
-               "tforge: unknown command 'frobnicate' (legal: gen, check, pack, keys, --help, --version)");
+               "tforge: unknown command 'frobnicate' (legal: gen, check, pack, golden, keys, --help, --version)");
     run_free(&r);
     r = run_tforge("gen", cfg, "-o", out, "--frob", NULL);
     EXPECT_RUN(r, 2, err, "tforge gen: unknown option '--frob' (legal: ");

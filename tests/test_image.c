@@ -38,7 +38,7 @@ static uint8_t *image(uint64_t seed, struct tfi_model *m, size_t *n)
     uint8_t *buf = malloc(*n);
     assert_non_null(buf);
     const char *why = NULL;
-    if (tfi_write(&tm, &lay, buf, *n, &why) != 0)
+    if (tfi_write(&tm, &lay, 1.0 / 32, 1.0 / 32, buf, *n, &why) != 0)
         fail_msg("tfi_write: %s", why);
     return buf;
 }
@@ -120,7 +120,7 @@ static void test_tiles(void **state)
     uint8_t *buf = image(6, &m, &n);
     uint64_t table = 0;
     for (int i = 0; i < 8; i++)
-        table |= (uint64_t)buf[8 + 4 * 11 + i] << (8 * i);
+        table |= (uint64_t)buf[TFI_H_TABLE + i] << (8 * i);
     uint64_t off = 0;
     for (int i = 0; i < 8; i++)
         off |= (uint64_t)buf[table + 8 * (3 * 4) + i] << (8 * i); /* ff1's weights */
@@ -164,7 +164,7 @@ static void test_damaged(void **state)
     uint8_t *buf = image(7, &m, &n);
     uint64_t table = 0;
     for (int i = 0; i < 8; i++)
-        table |= (uint64_t)buf[8 + 4 * 11 + i] << (8 * i);
+        table |= (uint64_t)buf[TFI_H_TABLE + i] << (8 * i);
     static const uint8_t big32[4] = {0, 0, 0, 0x80}, v32[4] = {32, 0, 0, 0}, zero[4] = {0};
     static const uint8_t one[4] = {1, 0, 0, 0}, v41[4] = {41, 0, 0, 0};
     refused(buf, n, 0, "TFWIMG02", 8, n, "offset 0 (magic)");
@@ -173,6 +173,9 @@ static void test_damaged(void **state)
     refused(buf, n, 36, zero, 4, n, "offset 36 (header causal)");
     refused(buf, n, 40, v41, 4, n, "offset 40 (header tile_n)");
     refused(buf, n, 0, NULL, 0, n - 64, "(header total_bytes)");
+    static const uint8_t nan32[4] = {0, 0, 0xc0, 0x7f};
+    refused(buf, n, TFI_H_SCALES, nan32, 4, n, "offset 52 (header in_scale)");
+    refused(buf, n, TFI_H_SCALES + 4, zero, 4, n, "offset 56 (header out_scale): 0");
     refused(buf, n, 0, NULL, 0, 100, "offset 0: 100 bytes, shorter than the header");
     char want[128];
     snprintf(want, sizeof want, "offset %llu (layer 1, array offset 5)", (unsigned long long)(table + TFI_REC_BYTES + 40));
@@ -208,6 +211,7 @@ static void test_pack_cli(void **state)
     if (rc != 0)
         fail_msg("tforge pack: %d: %s", rc, err);
     assert_non_null(strstr(out, "23168 bytes"));
+    assert_non_null(strstr(out, "an input LSB is 0.03125"));
     size_t len = 0;
     char *got = tu_read(img, &len);
     assert_non_null(got);
