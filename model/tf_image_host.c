@@ -342,9 +342,9 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
     free(x), free(y);
     for (int i = 0; i < nl * M_N; i++)
         if (!(mx[i] > 0) || mx[i] > 1e30) {
-            free(mx);
             snprintf(err, errn, "layer %d: a tensor of the calibration run is %s", i / M_N,
                      mx[i] > 0 ? "not finite" : "zero everywhere");
+            free(mx);
             return -1;
         }
     /* the integer model */
