@@ -1,4 +1,4 @@
-/* tf_attn.h -- golden model of the PIM-style attention unit (issue 4): a KV cache
+/* tf_attn.h -- golden model of the PIM-style attention unit: a KV cache
  * spread over banks that compute beside their storage, integer softmax, KV-cache
  * compression (int8, or int4 with a per-token scale) and pruning (accumulated
  * importance with a protected recent window, and/or top-k scores).
