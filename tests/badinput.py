@@ -355,6 +355,10 @@ def run_cli(tf, judge):
         f.write(b"; x\n" * 300000)
     empty = os.path.join(base, "empty.ini")
     open(empty, "wb").close()
+    mcfg = os.path.join(ROOT, "configs", "model", "tiny_layer.ini")
+    rows = os.path.join(base, "rows.bin")  # two rows of tiny_layer's 32 int8 values
+    with open(rows, "wb") as f:
+        f.write(bytes(64))
     cases = [
         (["gen"], "tforge gen: missing CONFIG"),
         (["check"], "tforge check: missing CONFIG"),
@@ -386,6 +390,29 @@ def run_cli(tf, judge):
         (["check", empty], empty + ": design.name: required key is missing"),
         (["check", "/" + "p" * 5000 + ".ini"], "/ppp"),
         (["check", os.path.join(base, "new\nline.ini")], os.path.join(base, "new\\nline.ini")),
+        # pack and golden (the accelerator configs)
+        (["pack", mcfg, "-o", "x.img"], "tforge pack: missing the weights' source"),
+        (["pack", mcfg, "--random", "1", "--safetensors", "a", "-o", "x.img"], "tforge pack: two weights' sources"),
+        (["pack", mcfg, "--random", "1"], "tforge pack: missing -o FILE"),
+        (["pack", mcfg, "--random"], "tforge pack: --random needs an argument"),
+        (["pack", mcfg, "--random", "0x10", "-o", "x.img"], "tforge pack: --random '0x10': not a seed"),
+        (["pack", mcfg, "--random", "1", "--ln-eps", "1e-5", "-o", "x.img"], "tforge pack: --ln-eps without"),
+        (["pack", mcfg, "--safetensors", "a", "--ln-eps", "-1", "-o", "x.img"], "tforge pack: --ln-eps '-1'"),
+        (["pack", mcfg, "-D", "model.norm=post", "--safetensors", os.path.join(base, "none.st"), "-o", "x.img"],
+         "tforge pack: " + os.path.join(base, "none.st") + ": cannot open it"),
+        (["pack", mcfg, "-D", "model.norm=post", "--safetensors", empty, "-o", "x.img"],
+         "tforge pack: " + empty + ": offset 0: 0 bytes"),
+        (["pack", mcfg, "--safetensors", empty, "-o", "x.img"], "tforge pack: " + mcfg + ": model.norm = pre"),
+        (["pack", cfg, "--random", "1", "-o", "x.img"], "tforge pack: " + cfg + " has no [model] section"),
+        (["pack", mcfg, "--random", "1", "-o", base], "tforge pack: -o '" + base + "': cannot replace it"),
+        (["pack", mcfg, "--random", "1", "--plan", "-o", "x.img"], "tforge pack: unknown option '--plan'"),
+        (["golden", mcfg, "--image", "a", "--input", "b"], "tforge golden: missing -o FILE"),
+        (["golden", mcfg, "--input", "b", "-o", "y"], "tforge golden: missing --image FILE"),
+        (["golden", mcfg, "--image", empty, "--input", empty, "-o", "y"], "tforge golden: --input " + empty),
+        (["golden", mcfg, "--image", big, "--input", big, "-o", "y"], "tforge golden: --input " + big),
+        (["golden", mcfg, "--image", empty, "--input", rows, "-o", "y"], "tforge golden: --image " + empty +
+         ": offset 0: 0 bytes, shorter than the header"),
+        (["golden", cfg, "--image", "a", "--input", "b", "-o", "y"], "tforge golden: " + cfg + " has no [model]"),
     ]
     for args, prefix in cases:
         judge.refused("cli", repr(args)[:60], run(tf, args, cwd=base), prefix=prefix)
