@@ -38,13 +38,15 @@ check "tb/common self-test" make --no-print-directory tb-selftest
 check "bad-input corpus" python3 tests/badinput.py
 check "fuzz: config loader" scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 check "aux: GELU ROM template = the model's ROM" make --no-print-directory aux-rom-check
+# A BERT checkpoint (safetensors) through tforge pack and tforge golden against numpy's layers,
+# and damaged checkpoints refused
+check "pack: checkpoint -> image -> golden vs numpy" python3 tests/pack_check.py
+check "pack: the same with the ASan+UBSan tforge" env ASAN_OPTIONS=detect_leaks=1 \
+  python3 tests/pack_check.py --tforge build/tests-asan/tforge
 # The DMA engine and AXI4 masters against cocotbext-axi's AXI slave (cocotb on Icarus):
 # a 64-bit port, a 32-bit port with single-beat bursts, a 512-bit port on a 3x5 array;
 # the first two with a banked, the third with a flip-flop result store behind the DMA; a
 # fourth: 16-bit operands and a 20 x 23 store (N not a multiple of C).
-# A BERT checkpoint (safetensors) through tforge pack and tforge golden against numpy's layers,
-# and damaged checkpoints refused
-check "pack: checkpoint -> image -> golden vs numpy" python3 tests/pack_check.py
 check "cocotb: DMA + AXI4 (64-bit port)" tb/mem/cocotb/run.sh
 check "cocotb: DMA + AXI4 (32-bit, burst 1)" tb/mem/cocotb/run.sh DW=32 BurstLen=1 CW=2 MaxRd=1 MaxWr=1
 check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LMax=5 CW=2 BwAW=11 StoreImpl=1
