@@ -2,7 +2,9 @@
 # test.sh CONFIG... [-- LIGHT_CONFIG...] [--full CONFIG...] [--lint CONFIG...] -- make test: unit tests
 # (plain, then ASan+UBSan), the docs transcripts, the bad-input corpus
 # (tests/badinput.py), a short fuzz run of the config loader (scripts/fuzz.sh) and the GELU
-# ROM template against the model (make aux-rom-check), then
+# ROM template against the model (make aux-rom-check), a BERT checkpoint through tforge pack
+# and tforge golden against numpy (tests/pack_check.py, also with the sanitizer tforge), the
+# DMA's cocotb tests, then
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
 # arrays, golden-text configs): lint and the Icarus runs; for each config after --lint
