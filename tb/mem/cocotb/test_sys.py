@@ -26,7 +26,7 @@ from cocotb.clock import Clock
 from cocotb.triggers import ReadOnly, RisingEdge
 from cocotbext.axi import AddressSpace, AxiBus, AxiSlave, SparseMemoryRegion
 
-_M = json.load(open(os.environ["SYS_MANIFEST"]))
+_M = json.load(open(os.environ["DUT_MANIFEST"]))
 G = _M["blocks"]["gemm"]["params"]
 X = _M["blocks"]["mem"]["params"]
 R, C, OPW, ACCW = G["ROWS"], G["COLS"], G["OP_BITS"], G["ACC_BITS"]

@@ -26,7 +26,7 @@ from cocotb.clock import Clock
 from cocotb.triggers import ReadOnly, RisingEdge
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiResp
 
-_M = json.load(open(os.environ["CSR_MANIFEST"]))
+_M = json.load(open(os.environ["DUT_MANIFEST"]))
 X = _M["blocks"]["model"]["params"]
 R = {k[len("MODEL_CSR_"):]: v for k, v in X.items() if k.startswith("MODEL_CSR_")}
 S = X["MODEL_SEQUENCES"]

@@ -1,6 +1,6 @@
-"""results.py -- the verdict of a cocotb run from its JUnit file (run.sh, run_sys.sh).
+"""cocotb_results.py -- the verdict of a cocotb run from its JUnit file (tb/mem/cocotb/run.sh, tb/common/cocotb_top.sh).
 
-usage: results.py RESULTS.xml SIM.log TAG
+usage: cocotb_results.py RESULTS.xml SIM.log TAG
 Prints one line per test and "cocotb TAG: N passed, M failed"; exits 1 on a failure or when
 the run wrote no results (the tail of the simulator's log is printed then).
 """
