@@ -383,27 +383,6 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
                    {&L->v, F->wv, F->bv, d, d, sx, s_v},     {&L->o, F->wo, F->bo, d, d, s_a, s_o},
                    {&L->ff1, F->w1, F->b1, d, f, s_x1, s_u}, {&L->ff2, F->w2, F->b2, f, d, s_h, s_f}};
         for (int p = 0; p < 6 && !e; p++) {
-            /* an output LSB no finer than the finest accumulator LSB of the projection: the
-             * requantization only divides (mult < 2^31); the tensor's scale is shared by its
-             * columns, since what follows (attention, residual, LayerNorm, GELU) takes one */
-            if (qweights(pj[p].w, pj[p].k, pj[p].n, (int8_t *)mp, sw) == 0) {
-                double umax = 0;
-                for (int j = 0; j < pj[p].n; j++)
-                    umax = fmax(umax, pj[p].s_in * sw[j]);
-                pj[p].s_out = fmax(pj[p].s_out, umax * 1.001);
-                if (p == 0)
-                    s_q = pj[p].s_out;
-                else if (p == 1)
-                    s_k = pj[p].s_out;
-                else if (p == 2)
-                    s_v = pj[p].s_out;
-                else if (p == 3)
-                    s_o = pj[p].s_out;
-                else if (p == 4)
-                    s_u = pj[p].s_out;
-                else
-                    s_f = pj[p].s_out;
-            }
             int8_t *w = (int8_t *)mp;
             mp += (size_t)pj[p].k * pj[p].n;
             mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
@@ -418,7 +397,18 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
             if (qweights(pj[p].w, pj[p].k, pj[p].n, w, sw) != 0) {
                 snprintf(err, errn, "layer %d: %s weights: a value that is not finite", l, pname[p]);
                 e = -1;
-            } else if (qproj(pj[p].b, pj[p].n, pj[p].s_in, sw, pj[p].s_out, bias, mult, shift) != 0) {
+                break;
+            }
+            /* an output LSB no finer than the finest accumulator LSB of the projection: the
+             * requantization only divides (mult < 2^31); the tensor's scale is shared by its
+             * columns, since what follows (attention, residual, LayerNorm, GELU) takes one */
+            double umax = 0;
+            for (int j = 0; j < pj[p].n; j++)
+                umax = fmax(umax, pj[p].s_in * sw[j]);
+            pj[p].s_out = fmax(pj[p].s_out, umax * 1.001);
+            double *const s_of[6] = {&s_q, &s_k, &s_v, &s_o, &s_u, &s_f};
+            *s_of[p] = pj[p].s_out;
+            if (qproj(pj[p].b, pj[p].n, pj[p].s_in, sw, pj[p].s_out, bias, mult, shift) != 0) {
                 snprintf(err, errn, "layer %d: %s: a requantization scale or bias outside the unit's range", l,
                          pname[p]);
                 e = -1;
