@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-struct tfl_shape pack_shape(const struct tf_plan *p)
+static struct tfl_shape pack_shape(const struct tf_plan *p)
 {
     const struct model_plan *m = plan_model(p);
     struct tfl_shape s = {m->d, m->heads, m->d_ff, m->layers, m->max_seq, m->norm == TF_NORM_PRE,
@@ -29,7 +29,7 @@ struct tfl_shape pack_shape(const struct tf_plan *p)
     return s;
 }
 
-struct tfi_layout pack_layout(const struct tf_plan *p)
+static struct tfi_layout pack_layout(const struct tf_plan *p)
 {
     const struct mem_plan *m = plan_mem(p);
     struct tfi_layout lo = {m->tile_n, m->pb > TFI_MIN_ALIGN ? m->pb : TFI_MIN_ALIGN};
@@ -67,6 +67,7 @@ static void write_whole(const char *cmd, const char *path, const uint8_t *buf, s
     size_t len = strlen(path);
     if (len == 0 || path[len - 1] == '/')
         tf_fail(d, TF_EXIT_INPUT, "tforge %s: -o '%s': not a file name (legal: -o FILE)", cmd, shown);
+    /* mkstemp's template: it replaces the six X with a unique suffix */
     char *tmp = arena_printf(a, "%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0)

@@ -120,10 +120,13 @@ lint() {
 build_harness() {
   local blk=$1 obj=$out/${H_OBJ[$1]} bin=${H_BIN[$1]}
   read -r _ top flist _ _ < <(top_of "$blk")
-  # the driver's names are the design's: the harness includes them through a shim
-  printf '#include "%s_driver.h"\n#define DRV_NAME %s\n' "$name" "$name" >"$out/drv_shim.h.new"
-  cmp -s "$out/drv_shim.h.new" "$out/drv_shim.h" 2>/dev/null && rm "$out/drv_shim.h.new" \
-    || mv "$out/drv_shim.h.new" "$out/drv_shim.h"
+  # model: the driver's names are the design's; its harness includes them through a shim
+  # (rewritten only when it changes, so an unchanged design is not rebuilt)
+  if [ "$blk" = model ]; then
+    printf '#include "%s_driver.h"\n#define DRV_NAME %s\n' "$name" "$name" >"$out/drv_shim.h.new"
+    cmp -s "$out/drv_shim.h.new" "$out/drv_shim.h" 2>/dev/null && rm "$out/drv_shim.h.new" \
+      || mv "$out/drv_shim.h.new" "$out/drv_shim.h"
+  fi
   if [ ! -x "$obj/$bin" ] || [ -n "$(find "$rtl" "tb/$blk" tb/common model -newer "$obj/$bin" -type f | head -1)" ]; then
     say "building the Verilator model of $top and its harness (a minute or more for large arrays)"
     local t0=$SECONDS
