@@ -79,7 +79,7 @@ void tfi_free(struct tfi_model *m);
 /* Host side (double precision, model/tf_image_host.c): a random model of shape s for the
  * attention unit at (its head_dim, exp_frac_bits, prob_bits) from seed: int8 weights
  * uniform in -64..64, and every scale chosen so that activations keep about 32 LSB rms (the
- * pre-LN residual stream less, to stay in int8). 0, or -1 out of memory. */
+ * pre-LN residual stream gets about 8 LSB per block, to stay in int8). 0, or -1 out of memory. */
 int tfi_random(const struct tfl_shape *s, const struct tfa_arch *at, uint64_t seed,
                struct tfi_model *out);
 

@@ -86,7 +86,7 @@ int tfi_random(const struct tfl_shape *s, const struct tfa_arch *at, uint64_t se
     uint64_t rs = seed;
     uint8_t *mp = (uint8_t *)out->mem;
     /* pre-LN: the residual stream stays int8, so each block adds less to it */
-    double res_target = s->pre_ln ? 12.0 : 32.0;
+    double res_target = s->pre_ln ? 8.0 : 32.0;
     for (int l = 0; l < s->layers; l++) {
         struct tfl_layer *L = &out->layer[l];
         proj(&rs, &L->q, &mp, s->d, s->d, 32, 32);

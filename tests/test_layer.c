@@ -1,7 +1,7 @@
 /* test_layer.c -- the golden model of the transformer layers (model/tf_layer.c).
  *
- * On random 2-layer models of width 32 (two heads of 16, FFN 64), post-LN and pre-LN, causal
- * and bidirectional:
+ * On random 2-layer models of width 32 (two heads of 16, FFN 64; tfi_random, the random model
+ * tforge pack writes), post-LN and pre-LN, causal and bidirectional:
  *   - a causal prompt run at once, token by token, or split gives the same outputs (a prompt
  *     is its decode steps), and a bidirectional prompt's last token equals the causal one's
  *     on a single layer while its first token differs;
@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tf_image.h"
 #include "tf_layer.h"
 #include "tf_model.h"
 
@@ -38,62 +39,14 @@ static uint64_t next(void)
     return z ^ (z >> 31);
 }
 static int irand(int lo, int hi) { return lo + (int)(next() % (uint64_t)(hi - lo + 1)); }
-static double urand(double lo, double hi) { return lo + (hi - lo) * (double)(next() >> 11) / 9007199254740992.0; }
 
-struct proj_st {
-    int8_t *w;
-    int32_t bias[F];
-    uint32_t mult[F];
-    uint8_t shift[F];
-};
-struct ln_st {
-    int16_t gamma[D];
-    int32_t beta[D];
-};
 struct fix {
     struct tfl_model m;
-    struct tfl_layer L[NL];
-    struct proj_st p[NL][6]; /* q k v o ff1 ff2 */
-    struct ln_st ln[NL][2];
+    struct tfi_model img; /* the layers: tfi_random, the random model tforge pack writes */
     struct tfx_gelu_rom rom;
 };
 
 static double rq_real(uint32_t mult, int shift) { return (double)mult / 2147483648.0 / (double)(1u << shift); }
-
-/* a projection K x N whose outputs have about `target` LSBs of spread */
-static void make_proj(struct proj_st *p, struct tfl_proj *out, int k, int n, double in_sd, double target)
-{
-    p->w = (int8_t *)malloc((size_t)k * (size_t)n);
-    assert_non_null(p->w);
-    for (int i = 0; i < k * n; i++)
-        p->w[i] = (int8_t)irand(-64, 64);
-    double acc_sd = sqrt((double)k) * in_sd * 37.0;
-    for (int j = 0; j < n; j++) {
-        uint32_t mult;
-        int shift;
-        tfx_host_rq_fit(target / acc_sd * urand(0.8, 1.2), &mult, &shift);
-        p->mult[j] = mult;
-        p->shift[j] = (uint8_t)shift;
-        p->bias[j] = irand(-(int)acc_sd / 4, (int)acc_sd / 4);
-    }
-    out->w = p->w;
-    out->bias = p->bias;
-    out->rq_mult = p->mult;
-    out->rq_shift = p->shift;
-}
-
-static void make_ln(struct ln_st *s, struct tfx_ln_params *p)
-{
-    for (int i = 0; i < D; i++) {
-        s->gamma[i] = (int16_t)irand(24 << 8, 40 << 8); /* 24..40 output LSBs per unit */
-        s->beta[i] = irand(-1024, 1024); /* +-4 output LSBs */
-    }
-    p->gamma = s->gamma;
-    p->beta = s->beta;
-    p->gamma_frac = 8;
-    p->beta_frac = 8;
-    p->eps_q = 1u << 16; /* 1 input unit squared */
-}
 
 static struct fix *make(uint64_t seed, int pre_ln, int causal, int layers)
 {
@@ -110,37 +63,15 @@ static struct fix *make(uint64_t seed, int pre_ln, int causal, int layers)
                                .ln_max_d = D, .gelu_in_bits = 16, .gelu_out_bits = 8};
     tfx_gelu_rom_init(&f->rom);
     m->rom = &f->rom;
-    m->layer = f->L;
-    double res_target = pre_ln ? 12.0 : 32.0; /* pre-LN: the residual stream must stay int8 */
-    for (int l = 0; l < layers; l++) {
-        struct tfl_layer *L = &f->L[l];
-        make_proj(&f->p[l][0], &L->q, D, D, 32, 32);
-        make_proj(&f->p[l][1], &L->k, D, D, 32, 32);
-        make_proj(&f->p[l][2], &L->v, D, D, 32, 32);
-        make_proj(&f->p[l][3], &L->o, D, D, 24, res_target);
-        make_proj(&f->p[l][4], &L->ff1, D, F, 32, 32);
-        make_proj(&f->p[l][5], &L->ff2, F, D, 12, res_target);
-        L->scale_c = tfa_scale_const_real(urand(0.001, 0.002), HD, m->attn.exp_frac_bits);
-        uint32_t mult;
-        int shift;
-        tfx_host_rq_fit(1.0 / 32768.0 * urand(0.9, 1.1), &mult, &shift);
-        L->ao_mult = mult;
-        L->ao_shift = (uint8_t)shift;
-        L->res1 = tfx_host_res_scale(pre_ln ? 1.0 : urand(0.8, 1.2));
-        L->res2 = tfx_host_res_scale(pre_ln ? 1.0 : urand(0.8, 1.2));
-        make_ln(&f->ln[l][0], &L->ln1);
-        make_ln(&f->ln[l][1], &L->ln2);
-        L->gelu = tfx_host_gelu_scale(1.0 / 32.0, 1.0 / 32.0);
-    }
+    assert_int_equal(tfi_random(&m->s, &m->attn, seed, &f->img), 0);
+    m->layer = f->img.layer;
     assert_null(tfl_check(m));
     return f;
 }
 
 static void destroy(struct fix *f)
 {
-    for (int l = 0; l < NL; l++)
-        for (int i = 0; i < 6; i++)
-            free(f->p[l][i].w);
+    tfi_free(&f->img);
     free(f);
 }
 
@@ -198,9 +129,9 @@ static void ref_run(const struct fix *f, int t, const int8_t *x8, double *out)
     assert_true(x && xn && q && k && v && a && y && x1 && h);
     for (int i = 0; i < t * D; i++)
         x[i] = x8[i];
-    double s_in = tfx_host_gelu_s_in(&f->L[0].gelu), s_out = tfx_host_gelu_s_out(&f->L[0].gelu);
+    double s_in = tfx_host_gelu_s_in(&m->layer[0].gelu), s_out = tfx_host_gelu_s_out(&m->layer[0].gelu);
     for (int l = 0; l < m->s.layers; l++) {
-        const struct tfl_layer *L = &f->L[l];
+        const struct tfl_layer *L = &m->layer[l];
         if (m->s.pre_ln)
             ref_ln(&L->ln1, t, x, xn);
         else
