@@ -300,3 +300,15 @@ long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int count, int ev
     long long topk = (a->topk > 0 && count > a->topk) ? 34 * rows + 33 : 0;
     return 2 * d + ch + 2 * rows * ch + rows + qw + 6 + (evicts ? tpb + 1 : 0) + topk;
 }
+
+long long tfa_cmd_cycles(const struct tfa_arch *a, int lanes, int mode, int count, int evicts,
+                         int refused)
+{
+    long long d = a->head_dim, ch = d / lanes;
+    if (refused)
+        return 1 + d;
+    if (mode == TFA_MODE_APPEND)
+        return 1 + d + ch + (evicts ? a->tokens_per_bank + 1 : 0);
+    long long c = tfa_step_cycles(a, lanes, count, evicts, 0);
+    return mode == TFA_MODE_ATTEND ? c - ch : c;
+}

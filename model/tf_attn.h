@@ -110,6 +110,17 @@ void tfa_attend(const struct tfa_arch *a, struct tfa_head *h, const int8_t *q, i
  * (CH = D / lanes, QW = P + PB + G + 1); 1 + D when the step is refused. */
 long long tfa_step_cycles(const struct tfa_arch *a, int lanes, int count, int evicts, int refused);
 
+/* What one command of the unit does (cmd_mode_i): a decode step (tfa_decode), its append
+ * half alone (tfa_append: no o), or its attend half alone (tfa_attend: nothing appended; a
+ * region holding no token refuses it). Another code is refused. */
+enum { TFA_MODE_STEP = 0, TFA_MODE_APPEND = 1, TFA_MODE_ATTEND = 2, TFA_MODES = 3 };
+
+/* Cycles of one command of mode `mode` (count: the cached tokens after it):
+ * TFA_MODE_STEP as tfa_step_cycles; TFA_MODE_APPEND 1 + D + CH (+ TPB + 1 when it evicts);
+ * TFA_MODE_ATTEND tfa_step_cycles - CH (no write); 1 + D when refused. */
+long long tfa_cmd_cycles(const struct tfa_arch *a, int lanes, int mode, int count, int evicts,
+                         int refused);
+
 /* The integer exponent: e = table[idx] >> n for a log2-domain argument -t / 2^F (t >= 0):
  * n = t >> F, idx = (t mod 2^F) >> (F - T) (or << (T - F) when T > F), 0 when n > P. */
 uint32_t tfa_exp2_neg(const struct tfa_arch *a, uint64_t t);

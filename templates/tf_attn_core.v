@@ -2,7 +2,13 @@
 // multiply-accumulate lanes beside its storage (fixed-text template).
 //
 // One command = one decode step of head cmd_head_i (or, with cmd_clear_i, emptying that
-// head's cache). The step reads D beats (q_i, k_i, v_i) on in_*, appends (k, v) to the
+// head's cache); cmd_mode_i may make it only its first half (ModeAppend: k and v into the
+// cache, no o) or only its second (ModeAttend: q over the cached tokens, nothing appended),
+// which is how a bidirectional prompt runs (every token appended, then every query attends).
+// With Regions > 1 each head's cache is cut into Regions regions of RegRows rows (one per
+// layer and sequence of a model, say); the command names the region (cmd_region_i) and how
+// many tokens it holds (cmd_count_i), and the unit keeps no count of its own: the
+// sequencer knows the positions anyway. The step reads D beats (q_i, k_i, v_i) on in_*, appends (k, v) to the
 // cache (evicting the least important token outside the recent window when the cache is
 // full and Prune = 1; refusing the step with step_err_o when Prune = 0), then every bank
 // computes the scores of its own tokens, the global maximum and the sum of exponents are
@@ -25,6 +31,12 @@ module tf_attn_core #(
   parameter integer D     = 4,     // head dimension
   parameter integer LN    = 2,     // lanes per bank (divides D)
   parameter integer H     = 1,     // heads, time-multiplexed
+  parameter integer Regions = 1,   // regions per head's cache; > 1: counts come with the command
+  parameter integer RegRows = 4,   // rows of a region (Regions * RegRows <= TPB)
+  parameter integer RgW   = 1,     // max(clog2(Regions), 1)
+  parameter [1:0]   ModeStep   = 2'd0,  // append (k, v), then attend with q
+  parameter [1:0]   ModeAppend = 2'd1,  // append only: no o
+  parameter [1:0]   ModeAttend = 2'd2,  // attend only: nothing appended
   parameter integer KVB   = 8,     // 8: int8 KV, 4: int4 KV with a per-token scale
   parameter integer T     = 8,     // exponent table bits
   parameter integer P     = 15,    // exponent precision
@@ -55,6 +67,9 @@ module tf_attn_core #(
   input  wire [HW-1:0]     cmd_head_i,
   input  wire [31:0]       cmd_scale_i,   // scale_c of this step (docs/numerics.md 10)
   input  wire              cmd_clear_i,   // empty the head's cache; no streams
+  input  wire [1:0]        cmd_mode_i,    // ModeStep, ModeAppend, ModeAttend; another is refused
+  input  wire [RgW-1:0]    cmd_region_i,  // Regions > 1: the region of the head's cache ...
+  input  wire [SlotW-1:0]  cmd_count_i,   // ... and the tokens it holds (else both ignored)
   input  wire              in_valid_i,
   output wire              in_ready_o,
   input  wire [7:0]        in_q_i,
@@ -65,7 +80,9 @@ module tf_attn_core #(
   output wire [OW-1:0]     o_data_o,
   output wire              o_last_o,
   output wire              busy_o,
-  output reg               step_err_o,    // the last step was refused (full cache, no pruning)
+  output reg               step_err_o,    // the last step was refused (full cache without
+                                          // pruning, nothing to attend to, a count beyond the
+                                          // region, an undefined mode)
   output reg               evict_o,       // the last step evicted a token ...
   output reg  [SlotW-1:0]  evict_slot_o,  // ... from this slot
   output reg  [SlotW-1:0]  slot_o,        // the slot the last step's token went to
@@ -74,6 +91,8 @@ module tf_attn_core #(
 );
 
   localparam integer Cap  = NB * TPB;
+  localparam integer Ext  = (Regions > 1) ? 1 : 0;   // counts from the command
+  localparam integer RCap = (Regions > 1) ? NB * RegRows : Cap;   // tokens of a region
   localparam integer QW   = P + PB + G + 1;      // reciprocal quotient bits
   localparam integer EW   = P + 1;               // exponent width
   localparam integer ZW   = P + 1 + SlotW;       // sum of exponents
@@ -91,7 +110,7 @@ module tf_attn_core #(
   localparam integer ChI  = CH - 1;
   localparam integer DI   = D - 1;
   localparam integer QwI  = QW - 1;
-  localparam [SlotW-1:0] CapV  = Cap[SlotW-1:0];
+  localparam [SlotW-1:0] CapV  = RCap[SlotW-1:0];
   localparam [SlotW-1:0] NBS   = NB[SlotW-1:0];
   localparam [RowW-1:0]  TpbM1 = TpbI[RowW-1:0];
   localparam [ChW-1:0]   ChM1  = ChI[ChW-1:0];
@@ -102,6 +121,9 @@ module tf_attn_core #(
 
   reg  [4:0]        st_q;
   reg  [HW-1:0]     h_q;
+  reg  [1:0]        mode_q;
+  reg  [RgW-1:0]    rg_q;           // region (Regions > 1)
+  reg  [SlotW-1:0]  ecnt_q;         // its tokens, from the command (Regions > 1)
   reg  [31:0]       scale_q;
   reg  [DW-1:0]     i_q;            // element index (load, out)
   reg  [RowW-1:0]   row_q;          // scan row (issue side)
@@ -126,9 +148,21 @@ module tf_attn_core #(
   wire out_fire = o_ready_i && (st_q == SOut);
   wire cmd_fire = cmd_valid_i && (st_q == SIdle);
 
-  wire [SlotW-1:0] cnt_h   = cnt_q[h_q];
-  wire [31:0]      clock_h = clk_cnt_q[h_q];
+  wire [SlotW-1:0] cnt_h   = (Ext != 0) ? ecnt_q : cnt_q[h_q];
+  wire [31:0]      clock_h = (Ext != 0) ? {{(32-SlotW){1'b0}}, ecnt_q} : clk_cnt_q[h_q];
   wire             full_h  = (cnt_h == CapV);
+  wire             over_h;                     // only a command's count can be
+  generate
+    if (Ext != 0) begin : g_ext_over
+      assign over_h = (ecnt_q > CapV);
+    end else begin : g_int_over
+      assign over_h = 1'b0;
+    end
+  endgenerate
+  wire             attend_only = (mode_q == ModeAttend);
+  wire             refuse  = !(mode_q == ModeStep || mode_q == ModeAppend || attend_only) ||
+                             over_h || (attend_only && cnt_h == {SlotW{1'b0}}) ||
+                             (!attend_only && full_h && Prune == 0);
 
   // |x| of an int8 as 8 bits (|-128| = 128)
   function [7:0] abs8;
@@ -199,9 +233,12 @@ module tf_attn_core #(
   reg  [ZW:0]      rem_q;          // division remainder
   reg  [6:0]       div_i_q;
 
-  wire [MAW-1:0] base_row = h_q * TPB[MAW-1:0] + {{(MAW-RowW){1'b0}}, row_q};
+  // the first row of the command's head (and region) in a bank's memories
+  wire [MAW-1:0] hr_m     = h_q * TPB[MAW-1:0] + rg_q * RegRows[MAW-1:0];
+  wire [SAW-1:0] hr_s     = h_q * TPB[SAW-1:0] + rg_q * RegRows[SAW-1:0];
+  wire [MAW-1:0] base_row = hr_m + {{(MAW-RowW){1'b0}}, row_q};
   wire [MAW-1:0] rd_addr  = base_row * CH[MAW-1:0] + {{(MAW-ChW){1'b0}}, ch_q};
-  wire [MAW-1:0] wr_row   = h_q * TPB[MAW-1:0] + {{(MAW-RowW){1'b0}}, tr_q};
+  wire [MAW-1:0] wr_row   = hr_m + {{(MAW-RowW){1'b0}}, tr_q};
   wire [MAW-1:0] wr_addr  = wr_row * CH[MAW-1:0] + {{(MAW-ChW){1'b0}}, ch_q};
 
   // chunk ch_q of the new k and v, compressed
@@ -247,9 +284,9 @@ module tf_attn_core #(
       reg [SW-1:0]   sc_m  [0:TPB-1];
       reg [EW-1:0]   e_m   [0:TPB-1];
 
-      wire [SAW-1:0] s_row  = h_q * TPB[SAW-1:0] + {{(SAW-RowW){1'b0}}, row_q};
-      wire [SAW-1:0] s_drow = h_q * TPB[SAW-1:0] + {{(SAW-RowW){1'b0}}, d_row_q};
-      wire [SAW-1:0] s_trow = h_q * TPB[SAW-1:0] + {{(SAW-RowW){1'b0}}, tr_q};
+      wire [SAW-1:0] s_row  = hr_s + {{(SAW-RowW){1'b0}}, row_q};
+      wire [SAW-1:0] s_drow = hr_s + {{(SAW-RowW){1'b0}}, d_row_q};
+      wire [SAW-1:0] s_trow = hr_s + {{(SAW-RowW){1'b0}}, tr_q};
       // slot row*NB + gb is valid if below the head's count
       localparam integer        GBI = gb;
       localparam [SlotW+RowW:0] NBX = NB[SlotW+RowW:0];
@@ -504,6 +541,9 @@ module tf_attn_core #(
     if (!rst_ni) begin
       st_q         <= SIdle;
       h_q          <= {HW{1'b0}};
+      mode_q       <= ModeStep;
+      rg_q         <= {RgW{1'b0}};
+      ecnt_q       <= {SlotW{1'b0}};
       scale_q      <= 32'd0;
       i_q          <= {DW{1'b0}};
       row_q        <= {RowW{1'b0}};
@@ -552,6 +592,9 @@ module tf_attn_core #(
           if (cmd_fire) begin
             h_q     <= cmd_head_i;
             scale_q <= cmd_scale_i;
+            mode_q  <= cmd_mode_i;
+            rg_q    <= (Ext != 0) ? cmd_region_i : {RgW{1'b0}};
+            ecnt_q  <= (Ext != 0) ? cmd_count_i : {SlotW{1'b0}};
             cyc_q   <= {{(CntW-1){1'b0}}, 1'b1};
             wait_q  <= {CntW{1'b0}};
             i_q     <= {DW{1'b0}};
@@ -578,18 +621,19 @@ module tf_attn_core #(
               row_q   <= {RowW{1'b0}};
               ch_q    <= {ChW{1'b0}};
               evict_o <= 1'b0;
-              if (!full_h) begin
+              step_err_o <= refuse;
+              if (refuse) begin
+                st_q    <= SIdle;
+              end else if (attend_only) begin
+                issue_q <= 1'b1;
+                st_q    <= SScore;
+              end else if (!full_h) begin
                 tslot_q <= cnt_h;
                 tb_q    <= nb_mod[BW-1:0];
                 tr_q    <= nb_div[RowW-1:0];
-                step_err_o <= 1'b0;
                 st_q    <= SWrite;
-              end else if (Prune != 0) begin
-                step_err_o <= 1'b0;
-                st_q    <= SVict;
               end else begin
-                step_err_o <= 1'b1;
-                st_q    <= SIdle;
+                st_q    <= SVict;   // Prune != 0
               end
             end
           end
@@ -615,10 +659,14 @@ module tf_attn_core #(
             ch_q   <= {ChW{1'b0}};
             row_q  <= {RowW{1'b0}};
             slot_o <= tslot_q;
-            if (!full_h) cnt_q[h_q] <= cnt_h + 1'b1;
-            clk_cnt_q[h_q] <= clock_h + 32'd1;
-            issue_q <= 1'b1;
-            st_q    <= SScore;
+            if (Ext != 0) begin
+              ecnt_q <= cnt_h + 1'b1;   // never full here: Regions > 1 needs Prune = 0
+            end else begin
+              if (!full_h) cnt_q[h_q] <= cnt_h + 1'b1;
+              clk_cnt_q[h_q] <= clock_h + 32'd1;
+            end
+            issue_q <= (mode_q != ModeAppend);
+            st_q    <= (mode_q == ModeAppend) ? SIdle : SScore;
           end
         end
         SScore: begin

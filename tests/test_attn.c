@@ -191,6 +191,13 @@ static void test_step_cycles(void **state)
     a.topk = 10; /* applies only when more than 10 tokens are cached: + 34 rows + 33 */
     assert_int_equal(tfa_step_cycles(&a, 8, 10, 0, 0), 138);
     assert_int_equal(tfa_step_cycles(&a, 8, 11, 0, 0), 138 + 34 * 3 + 33);
+    /* the halves of a step: append 1 + D + CH (+ TPB + 1 evicting); attend without the write */
+    a.topk = 0;
+    assert_int_equal(tfa_cmd_cycles(&a, 8, TFA_MODE_STEP, 10, 0, 0), 138);
+    assert_int_equal(tfa_cmd_cycles(&a, 8, TFA_MODE_APPEND, 10, 0, 0), 1 + 32 + 4);
+    assert_int_equal(tfa_cmd_cycles(&a, 8, TFA_MODE_APPEND, 64, 1, 0), 1 + 32 + 4 + 17);
+    assert_int_equal(tfa_cmd_cycles(&a, 8, TFA_MODE_ATTEND, 10, 0, 0), 138 - 4);
+    assert_int_equal(tfa_cmd_cycles(&a, 8, TFA_MODE_ATTEND, 10, 0, 1), 33);
 }
 
 /* Host-side int8 quantization: round half up, clamped. */

@@ -854,7 +854,7 @@ static void test_long_messages(void **state)
     load(c, good(c, NULL), d2, 1);
     assert_non_null(strstr(c->msg, "(legal: banks, tokens_per_bank, head_dim, heads, heads_parallel, "
                                    "lanes, kv_bits, exp_table_bits, exp_bits, exp_frac_bits, "
-                                   "prob_bits, importance_bits, prune, recent, topk)"));
+                                   "prob_bits, importance_bits, prune, recent, topk, regions)"));
 }
 
 /* A -D is one line of printable ASCII: a newline, a control character or a non-ASCII
@@ -1092,7 +1092,7 @@ static const struct {
     {"attn", "exp_bits", "15"},       {"attn", "exp_frac_bits", "24"},
     {"attn", "prob_bits", "15"},      {"attn", "importance_bits", "32"},
     {"attn", "prune", "importance"},  {"attn", "recent", "0"},
-    {"attn", "topk", "0"},
+    {"attn", "topk", "0"},           {"attn", "regions", "1"},
     {"aux", "bias", "true"},          {"aux", "requant", "true"},
     {"aux", "residual", "true"},      {"aux", "layernorm", "true"},
     {"aux", "gelu", "true"},          {"aux", "lanes", "8"},
@@ -1633,8 +1633,10 @@ static void test_model_rules(void **state)
         {"model.heads=5", "model.d_model = 384, model.heads = 5", "heads dividing d_model"},
         {"attn.head_dim=64", "attn.head_dim = 64, model.d_model = 384", "attn.head_dim = 32"},
         {"attn.heads=5", "attn.heads = 5, model.heads = 12", "attn.heads dividing 12"},
-        {"model.layers=7", "model.layers = 7 (-D:1), model.sequences = 4 (default)",
-         "(heads / attn.heads) x layers x max_seq x sequences at most banks x tokens_per_bank = 3072"},
+        {"model.layers=7", "attn.regions = 24, model.layers = 7 (-D:1), model.sequences = 4 (default)",
+         "attn.regions at least 28"},
+        {"model.max_seq=129", "-D:1: model.max_seq = 129, attn.banks = 8",
+         "max_seq at most banks x tokens_per_bank / regions = 128"},
         {"gemm.max_k=1535", "gemm.max_k = 1535, model.d_model = 384", "max_k at least 1536"},
         {"aux.max_d=1535", "aux.max_d = 1535, model.d_model = 384", "max_d at least 1536"},
         {"aux.ln_max_d=383", "aux.ln_max_d = 383, model.d_model = 384", "ln_max_d at least 384"},

@@ -43,6 +43,9 @@ static const struct tf_key attn_keys[] = {
      "the most recent tokens never evicted (< capacity)", NULL, "attn.prune=importance"},
     {"attn", "topk", TF_K_INT, 0, 8192, 0, "0", F(topk),
      "0 = off, else only the topk largest scores enter the softmax (<= capacity)", NULL, NULL},
+    {"attn", "regions", TF_K_INT, 1, 1024, 0, "1", F(regions),
+     "regions per head's cache, tokens_per_bank / regions rows each; > 1: every command names "
+     "its region and the tokens it holds (needs prune = none)", NULL, NULL},
 };
 #undef F
 
@@ -77,10 +80,19 @@ static void attn_check(const void *cfgp, struct tf_rules *r)
         rule_fail(r, "attn.recent,attn.banks,attn.tokens_per_bank",
                   arena_printf(r->a, "recent 0..%ld", cap - 1),
                   "the whole cache of %ld tokens would be protected", cap);
+    if (c->regions > 1 && c->tokens_per_bank % c->regions == 0)
+        cap = (long)c->banks * (c->tokens_per_bank / c->regions);
     if (c->topk > cap)
-        rule_fail(r, "attn.topk,attn.banks,attn.tokens_per_bank",
-                  arena_printf(r->a, "topk 0..%ld", cap), "more than the capacity of %ld tokens",
-                  cap);
+        rule_fail(r, c->regions > 1 ? "attn.topk,attn.banks,attn.tokens_per_bank,attn.regions"
+                                    : "attn.topk,attn.banks,attn.tokens_per_bank",
+                  arena_printf(r->a, "topk 0..%ld", cap), "more than the %s of %ld tokens",
+                  c->regions > 1 ? "capacity of a region" : "capacity", cap);
+    if (c->regions > 1 && c->tokens_per_bank % c->regions != 0)
+        rule_fail(r, "attn.regions,attn.tokens_per_bank", "a divisor of tokens_per_bank",
+                  "regions of unequal size");
+    if (c->regions > 1 && c->prune != TF_PRUNE_NONE)
+        rule_fail(r, "attn.regions,attn.prune", "prune = none with regions > 1",
+                  "the host keeps a region's count, so the unit cannot evict");
     long long bits = attn_storage_bits(c);
     if (bits > TF_MAX_BUFFER_BITS)
         rule_fail(r, "attn.heads,attn.banks,attn.tokens_per_bank,attn.head_dim,attn.kv_bits",
@@ -92,7 +104,7 @@ struct tfa_arch attn_arch(const struct attn_plan *p)
 {
     struct tfa_arch a = {0};
     a.banks = p->banks;
-    a.tokens_per_bank = p->tpb;
+    a.tokens_per_bank = p->reg_rows; /* the cache one command sees: a region */
     a.head_dim = p->d;
     a.kv_bits = p->kv_bits;
     a.exp_frac_bits = p->f;
@@ -129,6 +141,9 @@ static const void *attn_derive(const void *cfgp, const struct tf_plan *root, str
     p->prune = c->prune;
     p->recent = c->recent;
     p->topk = c->topk;
+    p->regions = c->regions;
+    p->reg_rows = c->tokens_per_bank / c->regions;
+    p->rg_w = imax(tf_clog2(p->regions), 1);
     p->scale_c = tfa_scale_const(p->d, p->f);
     p->bits = attn_storage_bits(c);
     struct tfa_arch ar = attn_arch(p);
@@ -174,12 +189,16 @@ static void attn_print(const void *bp, const struct tf_plan *root, FILE *f)
     fprintf(f,
             "attention unit    %d head%s (%s), %d banks x %d tokens = %d, D = %d, %d lanes per bank; "
             "KV int%d%s, %lld bits; exp table 2^%d x %d bits, F = %d, PB = %d, scale_c %u; "
-            "pruning %s%s; top-k %d\n",
+            "pruning %s%s; top-k %d",
             p->heads, p->heads > 1 ? "s" : "", p->parallel ? "parallel" : "time-multiplexed",
             p->banks, p->tpb, p->cap, p->d, p->lanes, p->kv_bits,
             p->kv_bits == 4 ? " + per-token scale" : "", p->bits, p->t, p->p + 1, p->f, p->pb,
             p->scale_c, p->prune == TF_PRUNE_IMPORTANCE ? "importance" : "none",
             p->prune == TF_PRUNE_IMPORTANCE && p->recent ? ", recent window" : "", p->topk);
+    if (p->regions > 1)
+        fprintf(f, "; %d regions of %d tokens per head, counts from the command",
+                p->regions, p->banks * p->reg_rows);
+    fputc('\n', f);
 }
 
 static void attn_params(const void *bp, const struct tf_plan *root, struct tf_params *pp,
@@ -200,15 +219,22 @@ static void attn_params(const void *bp, const struct tf_plan *root, struct tf_pa
     par_int(pp, "ATTN_SCALE_W", p->scale_w, "cmd_scale_i per head");
     par_int(pp, "ATTN_KV_W", p->kv_w, "in_q_i, in_k_i, in_v_i per head");
     par_int(pp, "ATTN_CNT_W", p->cnt_w, "stat_cycles_o, stat_wait_o");
+    par_int(pp, "ATTN_REGIONS", p->regions, "regions per head's cache (> 1: counts from the command)");
+    par_int(pp, "ATTN_REG_ROWS", p->reg_rows, "rows of a region");
+    par_int(pp, "ATTN_REGION_W", p->rg_w, "cmd_region_i");
+    par_int(pp, "ATTN_MODE_W", TF_ATTN_MODE_W, "cmd_mode_i");
+    par_int(pp, "ATTN_MODE_STEP", TFA_MODE_STEP, "append, then attend");
+    par_int(pp, "ATTN_MODE_APPEND", TFA_MODE_APPEND, "append only (no o)");
+    par_int(pp, "ATTN_MODE_ATTEND", TFA_MODE_ATTEND, "attend only (nothing appended)");
     par_c(pp, "ATTN_ARCH_INIT",
           arena_printf(a,
                        "{ .banks = %d, .tokens_per_bank = %d, .head_dim = %d, .kv_bits = %d, "
                        ".exp_frac_bits = %d, .exp_table_bits = %d, .exp_bits = %d, "
                        ".prob_bits = %d, .imp_bits = %d, .prune = %d, .recent = %d, "
                        ".topk = %d, .scale_c = %uu }",
-                       p->banks, p->tpb, p->d, p->kv_bits, p->f, p->t, p->p, p->pb,
+                       p->banks, p->reg_rows, p->d, p->kv_bits, p->f, p->t, p->p, p->pb,
                        p->imp_bits, p->prune, p->recent, p->topk, p->scale_c),
-          "initializer for struct tfa_arch (model/tf_attn.h)");
+          "initializer for struct tfa_arch (model/tf_attn.h): the cache one command sees, a region");
 }
 
 const struct tf_block tf_block_attn = {

@@ -7,17 +7,21 @@
 
 enum tf_prune { TF_PRUNE_NONE = 0, TF_PRUNE_IMPORTANCE = 1 };
 enum { TF_ATTN_CNT_W = 48 }; /* statistics counters (tf_attn_core's CntW) */
+enum { TF_ATTN_MODE_W = 2 };  /* cmd_mode_i: TFA_MODE_* (model/tf_attn.h) */
 
 struct attn_cfg {
     int banks, tokens_per_bank, head_dim, heads, heads_parallel;
     int lanes, kv_bits, exp_table_bits, exp_bits, exp_frac_bits;
-    int prob_bits, importance_bits, prune, recent, topk;
+    int prob_bits, importance_bits, prune, recent, topk, regions;
 };
 
 /* docs/numerics.md section 10; the RTL is templates/tf_attn_core.v */
 struct attn_plan {
     int banks, tpb, cap, d, heads, parallel, lanes, kv_bits;
     int t, p, f, pb, imp_bits, prune, recent, topk;
+    int regions;          /* regions per head's cache (> 1: counts come with the command) */
+    int reg_rows;         /* rows of a region: tpb / regions */
+    int rg_w;             /* cmd_region_i: max(clog2(regions), 1) */
     unsigned scale_c;     /* default score constant round(log2(e)/sqrt(D) * 2^F) */
     int guard;            /* reciprocal guard bits G = max(1, ceil(log2 cap)) */
     long long bits;       /* KV storage (values and per-token scales, all heads) */

@@ -38,6 +38,9 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, "input  wire [%d:0] cmd_head_i,", p->h_w - 1);
     emit_line(&e, "input  wire [%d:0] cmd_scale_i,", p->scale_w * hp - 1);
     emit_line(&e, "input  wire        cmd_clear_i,");
+    emit_line(&e, "input  wire [%d:0]  cmd_mode_i,", TF_ATTN_MODE_W - 1);
+    emit_line(&e, "input  wire [%d:0]  cmd_region_i,", p->rg_w - 1);
+    emit_line(&e, "input  wire [%d:0] cmd_count_i,", sw - 1);
     emit_line(&e, "input  wire        in_valid_i,");
     emit_line(&e, "output wire        in_ready_o,");
     emit_line(&e, "input  wire [%d:0]  in_q_i,", p->kv_w * hp - 1);
@@ -79,6 +82,9 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_open(&e, "tf_attn_core #(");
     emit_line(&e, ".NB(%d), .TPB(%d), .D(%d), .LN(%d), .H(%d), .KVB(%d),", p->banks, p->tpb,
               p->d, p->lanes, p->hcore, p->kv_bits);
+    emit_line(&e, ".Regions(%d), .RegRows(%d), .RgW(%d),", p->regions, p->reg_rows, p->rg_w);
+    emit_line(&e, ".ModeStep(%d'd%d), .ModeAppend(%d'd%d), .ModeAttend(%d'd%d),", TF_ATTN_MODE_W,
+              TFA_MODE_STEP, TF_ATTN_MODE_W, TFA_MODE_APPEND, TF_ATTN_MODE_W, TFA_MODE_ATTEND);
     emit_line(&e, ".T(%d), .P(%d), .F(%d), .PB(%d), .IMPW(%d), .Prune(%d), .Recent(%d), .TopK(%d),",
               p->t, p->p, p->f, p->pb, p->imp_bits,
               p->prune == TF_PRUNE_IMPORTANCE, p->recent, p->topk);
@@ -102,6 +108,7 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
     if (!p->parallel) {
         static const char *const ports[] = {
             "clk_i", "rst_ni", "cmd_valid_i", "cmd_ready_o", "cmd_head_i", "cmd_scale_i", "cmd_clear_i",
+            "cmd_mode_i", "cmd_region_i", "cmd_count_i",
             "in_valid_i", "in_ready_o", "in_q_i", "in_k_i", "in_v_i", "o_valid_o", "o_ready_i",
             "o_data_o", "o_last_o", "busy_o", "step_err_o", "evict_o", "evict_slot_o", "slot_o",
             "stat_cycles_o", "stat_wait_o"};
@@ -118,6 +125,9 @@ static void emit_attn(const struct tf_plan *root, const struct tf_dir *dir, stru
         emit_line(&e, ".cmd_head_i(1'b0),");
         emit_line(&e, ".cmd_scale_i(cmd_scale_i[gh*%d +: %d]),", p->scale_w, p->scale_w);
         emit_line(&e, ".cmd_clear_i(cmd_clear_i),");
+        emit_line(&e, ".cmd_mode_i(cmd_mode_i),");
+        emit_line(&e, ".cmd_region_i(cmd_region_i),");
+        emit_line(&e, ".cmd_count_i(cmd_count_i),");
         emit_line(&e, ".in_valid_i(in_valid_i && in_ready_o),");
         emit_line(&e, ".in_ready_o(c_in_ready[gh]),");
         emit_line(&e, ".in_q_i(in_q_i[gh*%d +: %d]),", p->kv_w, p->kv_w);

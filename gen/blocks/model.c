@@ -89,15 +89,21 @@ static void model_check(const void *cfgp, struct tf_rules *r)
                   "the model's %d heads do not share the unit's %d caches evenly", c->heads,
                   at->heads);
     /* The KV cache of every layer, head and request-table entry stays in the unit's banks:
-     * each of its caches holds its heads' tokens for all layers and sequences. */
-    long long per_cache = (long long)(c->heads / at->heads) * c->layers * c->max_seq * c->sequences;
-    long long cap = (long long)at->banks * at->tokens_per_bank;
-    if (per_cache > cap)
-        rule_fail(r, "model.max_seq,model.layers,model.sequences,model.heads,attn.heads,attn.banks,"
-                  "attn.tokens_per_bank",
-                  arena_printf(r->a, "(heads / attn.heads) x layers x max_seq x sequences at most "
-                               "banks x tokens_per_bank = %lld", cap),
-                  "the KV caches need %lld tokens per cache", per_cache);
+     * each of its caches holds one region per layer, sequence and model head it serves, and
+     * the sequencer names the region and its count with every command. */
+    long long need = (long long)(c->heads / at->heads) * c->layers * c->sequences;
+    if (at->regions < need || at->regions < 2)
+        rule_fail(r, "attn.regions,model.layers,model.sequences,model.heads,attn.heads",
+                  arena_printf(r->a, "attn.regions at least %lld", need < 2 ? 2 : need),
+                  "each cache holds a region per layer, sequence and model head of it "
+                  "((heads / attn.heads) x layers x sequences = %lld), and the sequencer passes "
+                  "every region's count (regions > 1)", need);
+    else if (at->tokens_per_bank % at->regions == 0 &&
+             c->max_seq > (long long)at->banks * (at->tokens_per_bank / at->regions))
+        rule_fail(r, "model.max_seq,attn.banks,attn.tokens_per_bank,attn.regions",
+                  arena_printf(r->a, "max_seq at most banks x tokens_per_bank / regions = %lld",
+                               (long long)at->banks * (at->tokens_per_bank / at->regions)),
+                  "a sequence's tokens of one layer and head fill one region");
     /* The weight GEMMs keep K whole (the memory system does not split K): K is d_model
      * for the projections and FFN-up, d_ff for FFN-down. */
     int kmax = imax(c->d_model, c->d_ff);

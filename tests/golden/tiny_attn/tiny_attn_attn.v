@@ -16,6 +16,9 @@ module tiny_attn_attn (
   input  wire [0:0] cmd_head_i,
   input  wire [63:0] cmd_scale_i,
   input  wire        cmd_clear_i,
+  input  wire [1:0]  cmd_mode_i,
+  input  wire [0:0]  cmd_region_i,
+  input  wire [2:0] cmd_count_i,
   input  wire        in_valid_i,
   output wire        in_ready_o,
   input  wire [15:0]  in_q_i,
@@ -50,6 +53,8 @@ module tiny_attn_attn (
     for (gh = 0; gh < 2; gh = gh + 1) begin : g_head
       tf_attn_core #(
         .NB(2), .TPB(2), .D(4), .LN(4), .H(1), .KVB(8),
+        .Regions(1), .RegRows(2), .RgW(1),
+        .ModeStep(2'd0), .ModeAppend(2'd1), .ModeAttend(2'd2),
         .T(8), .P(15), .F(24), .PB(15), .IMPW(32), .Prune(1), .Recent(0), .TopK(2),
         .G(2), .OW(33), .CntW(48),
         .CH(1), .RowW(1), .ChW(1), .HW(1), .BW(1), .SlotW(3), .DW(2), .MAW(1), .SAW(1),
@@ -96,6 +101,9 @@ module tiny_attn_attn (
         .cmd_head_i(1'b0),
         .cmd_scale_i(cmd_scale_i[gh*32 +: 32]),
         .cmd_clear_i(cmd_clear_i),
+        .cmd_mode_i(cmd_mode_i),
+        .cmd_region_i(cmd_region_i),
+        .cmd_count_i(cmd_count_i),
         .in_valid_i(in_valid_i && in_ready_o),
         .in_ready_o(c_in_ready[gh]),
         .in_q_i(in_q_i[gh*8 +: 8]),

@@ -28,7 +28,14 @@
 #define TINY_ATTN_ATTN_SCALE_W 32 /* cmd_scale_i per head */
 #define TINY_ATTN_ATTN_KV_W 8 /* in_q_i, in_k_i, in_v_i per head */
 #define TINY_ATTN_ATTN_CNT_W 48 /* stat_cycles_o, stat_wait_o */
-/* initializer for struct tfa_arch (model/tf_attn.h) */
+#define TINY_ATTN_ATTN_REGIONS 1 /* regions per head's cache (> 1: counts from the command) */
+#define TINY_ATTN_ATTN_REG_ROWS 2 /* rows of a region */
+#define TINY_ATTN_ATTN_REGION_W 1 /* cmd_region_i */
+#define TINY_ATTN_ATTN_MODE_W 2 /* cmd_mode_i */
+#define TINY_ATTN_ATTN_MODE_STEP 0 /* append, then attend */
+#define TINY_ATTN_ATTN_MODE_APPEND 1 /* append only (no o) */
+#define TINY_ATTN_ATTN_MODE_ATTEND 2 /* attend only (nothing appended) */
+/* initializer for struct tfa_arch (model/tf_attn.h): the cache one command sees, a region */
 #define TINY_ATTN_ATTN_ARCH_INIT { .banks = 2, .tokens_per_bank = 2, .head_dim = 4, .kv_bits = 8, .exp_frac_bits = 24, .exp_table_bits = 8, .exp_bits = 15, .prob_bits = 15, .imp_bits = 32, .prune = 1, .recent = 0, .topk = 2, .scale_c = 12102203u }
 
 #ifdef TFP_SINGLE_DESIGN
@@ -51,6 +58,13 @@
 #define TFP_ATTN_SCALE_W TINY_ATTN_ATTN_SCALE_W
 #define TFP_ATTN_KV_W TINY_ATTN_ATTN_KV_W
 #define TFP_ATTN_CNT_W TINY_ATTN_ATTN_CNT_W
+#define TFP_ATTN_REGIONS TINY_ATTN_ATTN_REGIONS
+#define TFP_ATTN_REG_ROWS TINY_ATTN_ATTN_REG_ROWS
+#define TFP_ATTN_REGION_W TINY_ATTN_ATTN_REGION_W
+#define TFP_ATTN_MODE_W TINY_ATTN_ATTN_MODE_W
+#define TFP_ATTN_MODE_STEP TINY_ATTN_ATTN_MODE_STEP
+#define TFP_ATTN_MODE_APPEND TINY_ATTN_ATTN_MODE_APPEND
+#define TFP_ATTN_MODE_ATTEND TINY_ATTN_ATTN_MODE_ATTEND
 #define TFP_ATTN_ARCH_INIT TINY_ATTN_ATTN_ARCH_INIT
 #endif
 

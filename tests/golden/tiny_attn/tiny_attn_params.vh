@@ -27,6 +27,13 @@
 `define TINY_ATTN_ATTN_SCALE_W 32 // cmd_scale_i per head
 `define TINY_ATTN_ATTN_KV_W 8 // in_q_i, in_k_i, in_v_i per head
 `define TINY_ATTN_ATTN_CNT_W 48 // stat_cycles_o, stat_wait_o
+`define TINY_ATTN_ATTN_REGIONS 1 // regions per head's cache (> 1: counts from the command)
+`define TINY_ATTN_ATTN_REG_ROWS 2 // rows of a region
+`define TINY_ATTN_ATTN_REGION_W 1 // cmd_region_i
+`define TINY_ATTN_ATTN_MODE_W 2 // cmd_mode_i
+`define TINY_ATTN_ATTN_MODE_STEP 0 // append, then attend
+`define TINY_ATTN_ATTN_MODE_APPEND 1 // append only (no o)
+`define TINY_ATTN_ATTN_MODE_ATTEND 2 // attend only (nothing appended)
 `ifdef TFP_SINGLE_DESIGN
 `define TFP_NAME `TINY_ATTN_NAME
 `define TFP_NAME_STR `TINY_ATTN_NAME_STR
@@ -49,5 +56,12 @@
 `define TFP_ATTN_SCALE_W `TINY_ATTN_ATTN_SCALE_W
 `define TFP_ATTN_KV_W `TINY_ATTN_ATTN_KV_W
 `define TFP_ATTN_CNT_W `TINY_ATTN_ATTN_CNT_W
+`define TFP_ATTN_REGIONS `TINY_ATTN_ATTN_REGIONS
+`define TFP_ATTN_REG_ROWS `TINY_ATTN_ATTN_REG_ROWS
+`define TFP_ATTN_REGION_W `TINY_ATTN_ATTN_REGION_W
+`define TFP_ATTN_MODE_W `TINY_ATTN_ATTN_MODE_W
+`define TFP_ATTN_MODE_STEP `TINY_ATTN_ATTN_MODE_STEP
+`define TFP_ATTN_MODE_APPEND `TINY_ATTN_ATTN_MODE_APPEND
+`define TFP_ATTN_MODE_ATTEND `TINY_ATTN_ATTN_MODE_ATTEND
 `endif
 `endif

@@ -13,6 +13,9 @@ module tiny_ws_attn (
   input  wire [0:0] cmd_head_i,
   input  wire [31:0] cmd_scale_i,
   input  wire        cmd_clear_i,
+  input  wire [1:0]  cmd_mode_i,
+  input  wire [0:0]  cmd_region_i,
+  input  wire [2:0] cmd_count_i,
   input  wire        in_valid_i,
   output wire        in_ready_o,
   input  wire [7:0]  in_q_i,
@@ -33,6 +36,8 @@ module tiny_ws_attn (
 
   tf_attn_core #(
     .NB(2), .TPB(3), .D(4), .LN(2), .H(1), .KVB(4),
+    .Regions(1), .RegRows(3), .RgW(1),
+    .ModeStep(2'd0), .ModeAppend(2'd1), .ModeAttend(2'd2),
     .T(8), .P(15), .F(24), .PB(15), .IMPW(32), .Prune(1), .Recent(1), .TopK(0),
     .G(3), .OW(33), .CntW(48),
     .CH(2), .RowW(2), .ChW(1), .HW(1), .BW(1), .SlotW(3), .DW(2), .MAW(3), .SAW(2),
@@ -79,6 +84,9 @@ module tiny_ws_attn (
     .cmd_head_i(cmd_head_i),
     .cmd_scale_i(cmd_scale_i),
     .cmd_clear_i(cmd_clear_i),
+    .cmd_mode_i(cmd_mode_i),
+    .cmd_region_i(cmd_region_i),
+    .cmd_count_i(cmd_count_i),
     .in_valid_i(in_valid_i),
     .in_ready_o(in_ready_o),
     .in_q_i(in_q_i),
