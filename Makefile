@@ -30,6 +30,7 @@
 #   make model-cosim CONFIG=configs/model/...  the registers in Verilator with the generated C
 #                 driver (<name>_driver.c) as the host (CSR_ROUNDS=40)
 #   make pack-check  a BERT checkpoint through tforge pack and tforge golden against numpy
+#   make perf-check  tforge perf's figures against their invariants and the attention unit's formula
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
 #   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, and the
@@ -52,7 +53,7 @@ AUX_MATRIX := $(sort $(wildcard configs/aux/*.ini))
 MEM_MATRIX := $(sort $(wildcard configs/mem/*.ini))
 MODEL_CONFIGS := $(sort $(wildcard configs/model/*.ini))
 
-GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c gen/pack.c gen/st.c \
+GEN_SRC   := gen/util.c gen/cfg.c gen/plan.c gen/emit.c gen/outdir.c gen/pack.c gen/perf.c gen/st.c \
              $(sort $(wildcard gen/blocks/*.c)) $(sort $(wildcard gen/out/*.c))
 GEN_HDR   := gen/tforge.h gen/block.h gen/st.h gen/blocks/registry.h $(wildcard gen/blocks/*.h) gen/out/out.h
 # Templates: templates/*.v and templates/<dir>/*.v, embedded under their path below
@@ -62,13 +63,15 @@ MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c
              model/tf_layer.c model/tf_image.c model/tf_image_host.c
 # The models the generator links: the attention and auxiliary plans take constants and
 # checks from them (tf_aux.c uses tf_model.c's requantization).
-GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c model/tf_image.c model/tf_layer.c
+# tforge perf times GEMM commands with the memory system's cycle model (tf_mem*.c).
+GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c model/tf_image.c model/tf_layer.c \
+             model/tf_mem.c model/tf_mem_cycles.c
 # ... and their host-side (double precision) parts, for tforge pack's random models
 GEN_HOST  := model/tf_aux_host.c model/tf_image_host.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
-        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb model-cosim pack-check badinput fuzz \
+        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb model-cosim pack-check perf-check badinput fuzz \
         test-long \
         tb-selftest
 all: tforge
@@ -88,7 +91,7 @@ $(B)/templates.c: $(B)/embed $(TEMPLATES)
 $(B)/templates.o: $(B)/templates.c $(GEN_HDR)
 	$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -Igen -Imodel -c -o $@ $<
 
-$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o $(GEN_MODEL) $(GEN_MODEL:.c=.h) $(GEN_HOST)
+$(TFORGE): gen/main.c $(GEN_SRC) $(GEN_HDR) $(B)/templates.o $(GEN_MODEL) $(wildcard $(GEN_MODEL:.c=.h)) $(GEN_HOST)
 	$(CC) $(WARN) $(CFLAGS) -Igen -Imodel -o $@ gen/main.c $(GEN_SRC) $(GEN_MODEL) $(GEN_HOST) $(B)/templates.o -linih -ljansson -lm
 
 include tests/tests.mk
@@ -119,6 +122,9 @@ mem-cocotb: deps
 
 pack-check: deps $(TFORGE)
 	@python3 tests/pack_check.py
+
+perf-check: $(TFORGE)
+	@python3 tests/perf_check.py
 
 csr-cocotb: deps $(TFORGE)
 	@tb/model/cocotb/run_csr.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),configs/model/tiny_layer.ini)

@@ -619,6 +619,7 @@ static void load_common(struct tf_config *cfg, struct parse_state *ps, int rc,
                 "(legal: at least one of the sections %s)", ps->path, blocks);
     }
     cfg->name = *(const char *const *)cfg->blk[TF_BLK_design];
+    cfg->clock_mhz = ((const struct design_cfg *)cfg->blk[TF_BLK_design])->clock_mhz;
     struct tf_rules r = {cfg, a, d};
     check_needs(cfg, &r);
     for (int b = 0; b < TF_NBLOCKS; b++)

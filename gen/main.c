@@ -14,6 +14,7 @@ static const char usage[] =
     "  pack CONFIG (--random SEED | --safetensors F) -o FILE [-D ...]\n"
     "                                                write the weight image of CONFIG's [model]\n"
     "  golden CONFIG --image F --input F -o FILE     run the golden layers on a packed image\n"
+    "  perf CONFIG [--prompt L] [--decode N] ...     cycles, utilization and bytes of a run\n"
     "  keys                                          list every config key, range, default\n"
     "\n"
     "options:\n"
@@ -56,6 +57,20 @@ static const char usage_pack[] =
     "                  run of the float layers on standard-normal inputs\n"
     "  --ln-eps X      the checkpoint's LayerNorm epsilon (default 1e-12, BERT's)\n";
 
+static const char usage_perf[] =
+    "usage: tforge perf CONFIG [--prompt L] [--decode N] [--bw B] [--lat C] [--csv FILE] [-D ...]\n"
+    "\n"
+    "The analytic model of the accelerator running CONFIG's [model] at batch 1, without\n"
+    "simulation: per layer and per token, the cycles (GEMMs on the array, attention on the\n"
+    "attention unit, the auxiliary unit's drains), MAC utilization, external bytes read and\n"
+    "written, and the bound max(array MACs at 100 %, bytes / bandwidth), for a prefill of L\n"
+    "tokens and N decode steps after it (docs/architecture.md, the accelerator's schedule).\n"
+    "  --prompt L   prompt tokens, 1..max_seq (default max_seq - N)\n"
+    "  --decode N   decode steps after the prompt, 0..max_seq - 1 (default 0)\n"
+    "  --bw B       memory bandwidth in bytes per cycle, 1..4096 (default: the port's width)\n"
+    "  --lat C      memory latency in cycles, 1..100000 (default 12)\n"
+    "  --csv FILE   also write the figures as CSV (with a header), whole or not at all\n";
+
 static const char usage_check[] =
     "usage: tforge check CONFIG [-D section.key=value]... [--name]\n"
     "\n"
@@ -75,6 +90,7 @@ struct args {
     const char *ln_eps; /* pack --ln-eps */
     const char *image;  /* golden --image */
     const char *input;  /* golden --input */
+    struct perf_opts perf;
 };
 
 static int cmd_keys(void)
@@ -120,6 +136,29 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
                 a->image = argv[++i];
             else
                 a->input = argv[++i];
+        } else if (!strcmp(a->cmd, "perf") && (!strcmp(s, "--prompt") || !strcmp(s, "--decode") ||
+                                               !strcmp(s, "--bw") || !strcmp(s, "--lat"))) {
+            static const struct { const char *opt; long lo, hi; } lim[] = {
+                {"--prompt", 1, 65535}, {"--decode", 0, 65535}, {"--bw", 1, 4096}, {"--lat", 1, 100000}};
+            int k = 0;
+            while (strcmp(lim[k].opt, s))
+                k++;
+            if (i + 1 >= argc)
+                tf_fail(d, TF_EXIT_INPUT, "tforge perf: %s needs an argument (legal: %s N, %ld..%ld)", s, s,
+                        lim[k].lo, lim[k].hi);
+            const char *v = argv[++i];
+            char *end = NULL;
+            errno = 0;
+            long n = strtol(v, &end, 10);
+            if (!*v || *end || errno || n < lim[k].lo || n > lim[k].hi)
+                tf_fail(d, TF_EXIT_INPUT, "tforge perf: %s '%s': not a number in range (legal: %ld..%ld)", s,
+                        tf_printable(ar, v, 0), lim[k].lo, lim[k].hi);
+            int *dst[] = {&a->perf.prompt, &a->perf.decode, &a->perf.bw, &a->perf.lat};
+            *dst[k] = (int)n;
+        } else if (!strcmp(s, "--csv") && !strcmp(a->cmd, "perf")) {
+            if (i + 1 >= argc)
+                tf_fail(d, TF_EXIT_INPUT, "tforge perf: --csv needs an argument (legal: --csv FILE)");
+            a->perf.csv = argv[++i];
         } else if (!strcmp(s, "--plan") && !strcmp(a->cmd, "gen")) {
             a->print_plan = 1;
         } else if (!strcmp(s, "--name") && !strcmp(a->cmd, "check")) {
@@ -130,6 +169,8 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
                     : !strcmp(a->cmd, "pack")
                         ? "--random SEED, --safetensors FILE, --ln-eps X, -o FILE, -D section.key=value, --help"
                     : !strcmp(a->cmd, "golden") ? "--image FILE, --input FILE, -o FILE, -D section.key=value, --help"
+                    : !strcmp(a->cmd, "perf")   ? "--prompt L, --decode N, --bw B, --lat C, --csv FILE, -D "
+                                                  "section.key=value, --help"
                                                 : "-D section.key=value, --name, --help");
         } else if (!a->config) {
             a->config = s;
@@ -207,15 +248,18 @@ static int run(const char *cmd, int argc, char **argv, struct arena *arena, stru
         return d->status;
     }
     int is_gen = !strcmp(cmd, "gen"), is_pack = !strcmp(cmd, "pack"), is_golden = !strcmp(cmd, "golden");
+    int is_perf = !strcmp(cmd, "perf");
     if (!strcmp(cmd, "keys")) {
         if (argc > 2)
             tf_fail(d, TF_EXIT_INPUT, "tforge keys: unexpected argument '%s' (legal: tforge keys)",
                     argv[2]);
         return cmd_keys();
     }
-    if (!is_gen && !is_pack && !is_golden && strcmp(cmd, "check") != 0)
+    if (!is_gen && !is_pack && !is_golden && !is_perf && strcmp(cmd, "check") != 0)
         tf_fail(d, TF_EXIT_INPUT,
-                "tforge: unknown command '%s' (legal: gen, check, pack, golden, keys, --help, --version)", cmd);
+                "tforge: unknown command '%s' (legal: gen, check, pack, golden, perf, keys, --help, --version)",
+                cmd);
+    a.perf.lat = 12;
     parse_args(&a, argc, argv, arena, d);
     struct pack_src src = {a.st, 0, 1e-12};
     if (is_pack && a.seed)
@@ -230,6 +274,10 @@ static int run(const char *cmd, int argc, char **argv, struct arena *arena, stru
     }
     if (is_golden) {
         golden_run(&plan, a.image, a.input, a.out, arena, d);
+        return 0;
+    }
+    if (is_perf) {
+        perf_run(&plan, &a.perf, arena, d);
         return 0;
     }
     if (!is_gen) {
@@ -271,10 +319,12 @@ int main(int argc, char **argv)
         return 0;
     }
     int is_gen = !strcmp(cmd, "gen"), is_check = !strcmp(cmd, "check"), is_pack = !strcmp(cmd, "pack"),
-        is_golden = !strcmp(cmd, "golden");
-    for (int i = 2; i < argc && (is_gen || is_check || is_pack || is_golden); i++) {
+        is_golden = !strcmp(cmd, "golden"), is_perf = !strcmp(cmd, "perf");
+    for (int i = 2; i < argc && (is_gen || is_check || is_pack || is_golden || is_perf); i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(is_gen ? usage_gen : is_pack ? usage_pack : is_golden ? usage_golden : usage_check, stdout);
+            fputs(is_gen ? usage_gen : is_pack ? usage_pack : is_golden ? usage_golden : is_perf ? usage_perf
+                                                                                              : usage_check,
+                  stdout);
             return 0;
         }
     }

@@ -60,19 +60,19 @@ static uint8_t *read_all(const char *cmd, const char *path, size_t *n, struct ar
 }
 
 /* write n bytes to path through a temporary file beside it, renamed over path at the end */
-static void write_whole(const char *cmd, const char *path, const uint8_t *buf, size_t n, struct arena *a,
-                        struct diag *d)
+void tf_write_whole(const char *cmd, const char *opt, const char *path, const uint8_t *buf, size_t n,
+                    struct arena *a, struct diag *d)
 {
     const char *shown = tf_printable(a, path, 0);
     size_t len = strlen(path);
     if (len == 0 || path[len - 1] == '/')
-        tf_fail(d, TF_EXIT_INPUT, "tforge %s: -o '%s': not a file name (legal: -o FILE)", cmd, shown);
+        tf_fail(d, TF_EXIT_INPUT, "tforge %s: %s '%s': not a file name (legal: %s FILE)", cmd, opt, shown, opt);
     /* mkstemp's template: it replaces the six X with a unique suffix */
     char *tmp = arena_printf(a, "%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0)
-        tf_fail(d, TF_EXIT_INPUT, "tforge %s: -o '%s': cannot create a file there: %s (legal: a "
-                "writable directory)", cmd, shown, strerror(errno));
+        tf_fail(d, TF_EXIT_INPUT, "tforge %s: %s '%s': cannot create a file there: %s (legal: a "
+                "writable directory)", cmd, opt, shown, strerror(errno));
     size_t done = 0;
     while (done < n) {
         ssize_t w = write(fd, buf + done, n - done);
@@ -82,22 +82,22 @@ static void write_whole(const char *cmd, const char *path, const uint8_t *buf, s
             int e = w < 0 ? errno : ENOSPC;
             close(fd);
             unlink(tmp);
-            tf_fail(d, TF_EXIT_INPUT, "tforge %s: -o '%s': write error: %s (legal: room for %zu bytes)",
-                    cmd, shown, strerror(e), n);
+            tf_fail(d, TF_EXIT_INPUT, "tforge %s: %s '%s': write error: %s (legal: room for %zu bytes)",
+                    cmd, opt, shown, strerror(e), n);
         }
         done += (size_t)w;
     }
     if (fchmod(fd, 0644) != 0 || fsync(fd) != 0 || close(fd) != 0) {
         int e = errno;
         unlink(tmp);
-        tf_fail(d, TF_EXIT_INPUT, "tforge %s: -o '%s': %s (legal: a writable file system)", cmd, shown,
+        tf_fail(d, TF_EXIT_INPUT, "tforge %s: %s '%s': %s (legal: a writable file system)", cmd, opt, shown,
                 strerror(e));
     }
     if (rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        tf_fail(d, TF_EXIT_INPUT, "tforge %s: -o '%s': cannot replace it: %s (legal: a file path "
-                "that is not a directory)", cmd, shown, strerror(e));
+        tf_fail(d, TF_EXIT_INPUT, "tforge %s: %s '%s': cannot replace it: %s (legal: a file path "
+                "that is not a directory)", cmd, opt, shown, strerror(e));
     }
 }
 
@@ -191,7 +191,7 @@ void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *s
     if (tfi_read(buf, (size_t)n, &s, &lo, &back, err, sizeof err) != 0)
         tf_fail(d, TF_EXIT_INTERNAL, "tforge pack: internal error: the image does not read back: %s", err);
     tfi_free(&back);
-    write_whole("pack", out, buf, (size_t)n, a, d);
+    tf_write_whole("pack", "-o", out, buf, (size_t)n, a, d);
     const struct model_plan *mp = plan_model(p);
     printf("tforge: wrote %s (%llu bytes: %d layer%s of %lld weight bytes, %s; column tiles of %d, arrays "
            "aligned to %d bytes; an input LSB is %.6g, an output LSB %.6g)\n",
@@ -232,7 +232,7 @@ void golden_run(const struct tf_plan *p, const char *image, const char *input, c
     tfi_free(&m);
     if (e)
         tf_fail(d, TF_EXIT_INTERNAL, "tforge golden: the layers failed (%d%s%s)", e, why ? ": " : "", why ? why : "");
-    write_whole("golden", out, y, xn, a, d);
+    tf_write_whole("golden", "-o", out, y, xn, a, d);
     printf("tforge: wrote %s (%d token%s x %d, %d layer%s)\n", tf_printable(a, out, 0), t, t > 1 ? "s" : "", s.d,
            s.layers, s.layers > 1 ? "s" : "");
 }

@@ -55,6 +55,7 @@ void plan_derive(struct tf_plan *p, const struct tf_config *cfg, struct arena *a
 {
     memset(p, 0, sizeof *p);
     p->name = cfg->name;
+    p->clock_mhz = cfg->clock_mhz;
     p->config_path = cfg->path;
     char *m = arena_printf(a, "%s_", cfg->name);
     for (char *c = m; *c; c++)

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 
@@ -92,9 +93,16 @@ struct cfg_dropped {
 
 /* The validated config: the design name and, for each block of the registry, its
  * config struct (NULL when the config does not build it). */
+/* [design] (gen/blocks/design.c): name first (cfg.c reads it through a const char *) */
+struct design_cfg {
+    const char *name;
+    int clock_mhz;
+};
+
 struct tf_config {
     const char *path;                 /* as shown in messages and generated files */
     const char *name;                 /* design.name */
+    int clock_mhz;                    /* design.clock_mhz */
     void *blk[TF_NBLOCKS];
     struct cfg_origin *origin;        /* one per key, in the order of cfg_key_at() */
     struct cfg_dropped *dropped;
@@ -140,6 +148,7 @@ struct tf_top {
  * with their file lists and the fixed-text modules to copy, each once. */
 struct tf_plan {
     const char *name;
+    int clock_mhz;                     /* design.clock_mhz: for the performance reports */
     const char *config_path;
     const char *macro;                 /* "TF_DEFAULT_": prefix of the params headers' names */
     const void *blk[TF_NBLOCKS];
@@ -166,6 +175,17 @@ void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *s
 /* tforge golden: the golden layers on image IMAGE and the int8 rows of INPUT, one prompt, to OUT */
 void golden_run(const struct tf_plan *p, const char *image, const char *input, const char *out, struct arena *a,
                 struct diag *d);
+/* Write n bytes to PATH through a temporary file beside it, renamed over PATH at the end
+ * (pack.c); messages name `tforge CMD` and the option OPT that gave PATH. */
+void tf_write_whole(const char *cmd, const char *opt, const char *path, const uint8_t *buf, size_t n,
+                    struct arena *a, struct diag *d);
+/* tforge perf (gen/perf.c): the analytic model of the accelerator running p's [model] */
+struct perf_opts {
+    int prompt, decode;      /* tokens of the prompt; decode steps after it */
+    int bw, lat;             /* memory: bytes per cycle, latency in cycles */
+    const char *csv;         /* CSV output, or NULL */
+};
+void perf_run(const struct tf_plan *p, const struct perf_opts *o, struct arena *a, struct diag *d);
 /* The top named MODULE, or NULL. */
 const struct tf_top *plan_top(const struct tf_plan *p, const char *module);
 int tf_clog2(long long v); /* ceil(log2(v)), 0 for v <= 1 */

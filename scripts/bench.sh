@@ -7,7 +7,8 @@
 # build/bench/attn_accuracy.csv, and (scripts/bench_attn.sh) attn_cycles.csv, attn_bytes.csv,
 # and (scripts/bench_aux.sh) the auxiliary unit's aux_gelu_accuracy.csv, aux_gelu_error.csv and
 # .png, aux_ln_accuracy.csv, aux_cycles_rtl.csv, aux_cycles_model.csv, aux_area.csv, and
-# (scripts/bench_mem.sh) the memory system's mem_roofline.csv.
+# (scripts/bench_mem.sh) the memory system's mem_roofline.csv, and (scripts/bench_perf.sh)
+# tforge perf's perf_minilm.csv, perf_sweep.csv and .png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -83,3 +84,6 @@ scripts/bench_aux.sh
 echo
 echo "== memory system: end-to-end GEMMs through the AXI port vs the roofline (build/bench/mem_roofline.csv)"
 scripts/bench_mem.sh
+echo
+echo "== the accelerator's analytic model: a MiniLM layer, prefill and decode, and a design sweep (build/bench/perf_*.csv)"
+scripts/bench_perf.sh

@@ -3,7 +3,8 @@
 # (plain, then ASan+UBSan), the docs transcripts, the bad-input corpus
 # (tests/badinput.py), a short fuzz run of the config loader (scripts/fuzz.sh) and the GELU
 # ROM template against the model (make aux-rom-check), a BERT checkpoint through tforge pack
-# and tforge golden against numpy (tests/pack_check.py, also with the sanitizer tforge), the
+# and tforge golden against numpy (tests/pack_check.py, also with the sanitizer tforge), tforge
+# perf against its invariants (tests/perf_check.py, also with the sanitizer tforge), the
 # DMA's cocotb tests, then
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
@@ -24,7 +25,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: )' "$log" | tail -1 | cut -c1-140)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -45,6 +46,11 @@ check "aux: GELU ROM template = the model's ROM" make --no-print-directory aux-r
 check "pack: checkpoint -> image -> golden vs numpy" python3 tests/pack_check.py
 check "pack: the same with the ASan+UBSan tforge" env ASAN_OPTIONS=detect_leaks=1 \
   python3 tests/pack_check.py --tforge build/tests-asan/tforge
+# tforge perf's figures against their invariants and the attention unit's cycle formula, and
+# its refusals (nothing printed or written); also with the sanitizer tforge
+check "perf: analytic model of the layers" python3 tests/perf_check.py
+check "perf: the same with the ASan+UBSan tforge" env ASAN_OPTIONS=detect_leaks=1 \
+  python3 tests/perf_check.py --tforge build/tests-asan/tforge
 # The DMA engine and AXI4 masters against cocotbext-axi's AXI slave (cocotb on Icarus):
 # a 64-bit port, a 32-bit port with single-beat bursts, a 512-bit port on a 3x5 array;
 # the first two with a banked, the third with a flip-flop result store behind the DMA; a

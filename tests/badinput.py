@@ -413,6 +413,15 @@ def run_cli(tf, judge):
         (["golden", mcfg, "--image", empty, "--input", rows, "-o", "y"], "tforge golden: --image " + empty +
          ": offset 0: 0 bytes, shorter than the header"),
         (["golden", cfg, "--image", "a", "--input", "b", "-o", "y"], "tforge golden: " + cfg + " has no [model]"),
+        # perf (its ranges and the CSV's atomicity: tests/perf_check.py)
+        (["perf", cfg], "tforge perf: " + cfg + " has no [model] section"),
+        (["perf", mcfg, "--prompt", "1e3"], "tforge perf: --prompt '1e3': not a number in range"),
+        (["perf", mcfg, "--decode", "-1"], "tforge perf: --decode '-1': not a number in range"),
+        (["perf", mcfg, "--bw", ""], "tforge perf: --bw '': not a number in range"),
+        (["perf", mcfg, "--lat"], "tforge perf: --lat needs an argument"),
+        (["perf", mcfg, "--csv"], "tforge perf: --csv needs an argument"),
+        (["perf", mcfg, "--csv", base], "tforge perf: --csv '" + base + "': cannot replace it"),
+        (["perf", mcfg, "-o", "x"], "tforge perf: unknown option '-o'"),
     ]
     for args, prefix in cases:
         judge.refused("cli", repr(args)[:60], run(tf, args, cwd=base), prefix=prefix)

@@ -217,7 +217,7 @@ static void test_unknown_key(void **state)
     expect_shape(c, "t.ini:8", "array.rowz = 4", "unknown key in [array]",
                  "rows, cols, dataflow, operand_bits");
     load(c, good(c, "[design]\ntitle = hello\n"), NULL, 0);
-    expect_shape(c, "t.ini:8", "design.title = hello", "unknown key in [design]", "name");
+    expect_shape(c, "t.ini:8", "design.title = hello", "unknown key in [design]", "name, clock_mhz");
 }
 
 static void test_key_outside_section(void **state)
@@ -1079,7 +1079,8 @@ static void test_attn_section(void **state)
 static const struct {
     const char *section, *key, *dflt;
 } all_keys[] = {
-    {"design", "name", "(required)"}, {"array", "rows", "(required in [array])"},
+    {"design", "name", "(required)"}, {"design", "clock_mhz", "200"},
+    {"array", "rows", "(required in [array])"},
     {"array", "cols", "(required in [array])"},  {"array", "dataflow", "os"},
     {"array", "operand_bits", "8"},   {"gemm", "max_m", "64"},
     {"gemm", "max_k", "64"},          {"gemm", "max_n", "64"},
@@ -1290,7 +1291,7 @@ static void test_cli_errors(void **state)
     run_free(&r);
     r = run_tforge("frobnicate", NULL);
     EXPECT_RUN(r, 2, err,
-               "tforge: unknown command 'frobnicate' (legal: gen, check, pack, golden, keys, --help, --version)");
+               "tforge: unknown command 'frobnicate' (legal: gen, check, pack, golden, perf, keys, --help, --version)");
     run_free(&r);
     r = run_tforge("gen", cfg, "-o", out, "--frob", NULL);
     EXPECT_RUN(r, 2, err, "tforge gen: unknown option '--frob' (legal: ");

@@ -1,0 +1,381 @@
+/* perf.c -- tforge perf: the analytic model of the accelerator running CONFIG's [model] at
+ * batch 1: per layer and per token, cycles (split into the array's GEMMs, the attention
+ * unit and the auxiliary unit's drains), MAC utilization and external bytes, for a prefill
+ * and decode steps, in milliseconds rather than a simulation.
+ *
+ * It times the schedule of docs/architecture.md section 3.11 (the layer as the sequencer
+ * runs it) with the blocks' own cycle models, each exact for its RTL: the memory system's
+ * controller (tfmm_cycles: the GEMM commands with their loads, write-backs and memory
+ * timing), the attention unit (tfa_cmd_cycles) and the auxiliary unit (tfx_cycles_cmd).
+ * What joins them is the schedule's order: dependent operations one after the other,
+ * independent GEMM commands back to back in the controller. */
+#include "tforge.h"
+
+#include "blocks/attn.h"
+#include "blocks/aux.h"
+#include "blocks/gemm.h"
+#include "blocks/mem.h"
+#include "blocks/model.h"
+#include "tf_attn.h"
+#include "tf_image.h"
+#include "tf_aux.h"
+#include "tf_mem.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What the model needs of the design, gathered once. */
+struct perf_hw {
+    struct tfmm_cfg mc;        /* the memory system and its engine */
+    struct tfa_arch at;        /* a region of an attention cache */
+    int at_lanes, at_serial;   /* MAC lanes per bank; model heads one after the other */
+    struct tfx_arch xa;
+    struct tfx_hw xh;
+    int d, d_ff, heads, pre_ln, causal, layers;
+    int ln_chunk;              /* rows of a GEMM command whose rows end in LayerNorm */
+};
+
+/* One phase of one layer: n new tokens after p cached ones. */
+struct perf_layer {
+    long long n, ctx;                       /* new tokens; context after them */
+    long long cycles, gemm, attn, aux;      /* total and its parts */
+    long long macs, attn_macs;              /* array MACs (the GEMMs); attention MACs */
+    long long rd, wr;                       /* external bytes */
+    long long compute;                      /* sum of the engine's GEMM cycles (tfm_cycles) */
+};
+
+static long long lmax(long long a, long long b) { return a > b ? a : b; }
+static long long lmin(long long a, long long b) { return a < b ? a : b; }
+static long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+
+static struct perf_hw perf_hw(const struct tf_plan *p)
+{
+    struct perf_hw h;
+    memset(&h, 0, sizeof h);
+    const struct gemm_plan *g = plan_gemm(p);
+    const struct mem_plan *m = plan_mem(p);
+    const struct attn_plan *at = plan_attn(p);
+    const struct aux_plan *x = plan_aux(p);
+    const struct model_plan *md = plan_model(p);
+    struct tfm_arch ar = {g->rows, g->cols, g->dataflow, g->op_bits, g->acc_bits, g->max_m, g->max_k,
+                          g->max_n, g->requant, g->rq_bits, g->lat_read, g->lat_feed, g->lat_beat,
+                          g->lat_rq, g->min_period};
+    h.mc.arch = ar;
+    h.mc.port_bytes = m->pb;
+    h.mc.addr_bits = m->addr_w;
+    h.mc.eb_log = m->eb_log;
+    h.mc.tile_m = m->tile_m;
+    h.mc.tile_n = m->tile_n;
+    h.mc.n_tiles = m->n_tiles;
+    h.mc.store = m->store != 0;
+    h.mc.burst_len = m->burst;
+    h.mc.max_reads = m->max_rd;
+    h.mc.max_writes = m->max_wr;
+    h.mc.corner_words = m->cw;
+    h.mc.wb_fifo = m->wb_fifo;
+    h.at = attn_arch(at);
+    h.at_lanes = at->lanes;
+    /* heads of one cache share its core; with heads_parallel the caches' cores run together */
+    h.at_serial = at->parallel ? md->heads / at->heads : md->heads;
+    h.xa = x->arch;
+    h.xh = x->hw;
+    h.d = md->d;
+    h.d_ff = md->d_ff;
+    h.heads = md->heads;
+    h.pre_ln = md->norm == TF_NORM_PRE;
+    h.causal = md->attention == TF_MASK_CAUSAL;
+    h.layers = md->layers;
+    /* A LayerNorm group must hold every column of its rows before the next group's beats
+     * arrive, and the controller interleaves a row tile's rows across its column steps:
+     * a command whose rows end in LayerNorm has at most ln_rows rows (one group) and at
+     * most a row tile. */
+    h.ln_chunk = (int)lmin(x->hw.ln_rows, m->tile_m);
+    return h;
+}
+
+/* bytes of n elements read or written in whole port words */
+static long long words(const struct perf_hw *h, long long bytes)
+{
+    return ceil_div(bytes, h->mc.port_bytes) * h->mc.port_bytes;
+}
+
+/* A GEMM of the layer (M = n rows of activations, K x N weights) as the sequencer issues it:
+ * commands of at most `chunk` rows, back to back in the controller; the epilogue `ops` on
+ * the auxiliary unit between the engine and the write-back (int8 results). Adds the
+ * controller's cycles (tfmm_cycles, memory timing mt), the auxiliary unit's drain after the
+ * last beat, the traffic (tfmm_traffic, the parameter tables, the residual rows) and the
+ * MACs to L. */
+static void gemm_op(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n, int k,
+                    int nn, unsigned ops, long long chunk, struct perf_layer *L, struct arena *a,
+                    struct diag *d)
+{
+    int pb = h->mc.port_bytes;
+    long long ncmd = ceil_div(n, chunk);
+    struct tfmm_cmd *x = arena_alloc(a, (size_t)ncmd * sizeof *x);
+    memset(x, 0, (size_t)ncmd * sizeof *x);
+    /* addresses: activations, weights and results in separate, port-aligned regions */
+    uint64_t a0 = 1ull << 24, b0 = 1ull << 26, c0 = 1ull << 28;
+    long long ak = words(h, k), cn = words(h, nn); /* rows start on port words */
+    for (long long i = 0; i < ncmd; i++) {
+        long long m0 = i * chunk, m = lmin(chunk, n - m0);
+        struct tfmm_cmd *c = &x[i];
+        c->a_addr = a0 + (uint64_t)(m0 * ak);
+        c->a_stride = (uint64_t)ak;
+        c->b_addr = b0;
+        c->b_stride = (uint64_t)cn;
+        c->c_addr = c0 + (uint64_t)(m0 * cn);
+        c->c_stride = (uint64_t)cn;
+        c->m = (int)m;
+        c->k = k;
+        c->n = nn;
+        c->cew = 0;
+        c->id = (int)(i & 0xff);
+        int code = tfmm_check(&h->mc, c);
+        if (code)
+            tf_fail(d, TF_EXIT_INPUT, "tforge perf: %s: a %lld x %d x %d GEMM command is refused by the "
+                    "memory system (code %d) (legal: a layer the memory system can run; port %d bytes)",
+                    "the layer", m, k, nn, code, pb);
+        struct tfmm_traffic t;
+        tfmm_traffic(&h->mc, c, &t);
+        L->rd += t.rd_bytes;
+        L->wr += t.wr_bytes;
+        L->compute += t.compute;
+    }
+    struct tfmm_timing tm;
+    memset(&tm, 0, sizeof tm);
+    if (tfmm_cycles(&h->mc, mt, x, (int)ncmd, &tm) != 0)
+        tf_fail(d, TF_EXIT_INTERNAL, "tforge perf: the memory system's cycle model failed");
+    L->gemm += tm.cycles;
+    L->macs += n * (long long)k * nn;
+    /* the parameter tables the epilogue reads for each command (bias int32, requantization
+     * mult and shift, LayerNorm gamma int16 and beta int32), and the residual rows */
+    long long per = 0;
+    if (ops & TFX_OPBIT(TFX_OP_BIAS))
+        per += words(h, 4LL * nn);
+    if (ops & TFX_OPBIT(TFX_OP_REQUANT))
+        per += words(h, 8LL * nn);
+    if (ops & TFX_OPBIT(TFX_OP_LAYERNORM))
+        per += words(h, 2LL * nn) + words(h, 4LL * nn);
+    L->rd += per * ncmd;
+    if (ops & TFX_OPBIT(TFX_OP_RESIDUAL))
+        L->rd += n * words(h, nn);
+    /* the epilogue's latency after the last result beat: a group of rows through its stages */
+    int grp = (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) ? (int)lmin(chunk, n) : 1;
+    long long beats = grp * ceil_div(nn, h->xa.lanes);
+    L->aux += tfx_cycles_cmd(&h->xa, &h->xh, ops, grp, nn, grp) - beats;
+}
+
+/* A LayerNorm pass without a GEMM (pre-LN): n rows of d from memory through the auxiliary
+ * unit and back. */
+static void ln_pass(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n, struct perf_layer *L)
+{
+    unsigned ops = TFX_OPBIT(TFX_OP_REQUANT) | TFX_OPBIT(TFX_OP_LAYERNORM);
+    long long rows = 0, cyc = 0;
+    while (rows < n) {
+        long long g = lmin(h->ln_chunk, n - rows);
+        cyc += tfx_cycles_cmd(&h->xa, &h->xh, ops, (int)g, h->d, (int)g);
+        rows += g;
+    }
+    L->aux += cyc + 2LL * mt->lat;
+    L->rd += n * words(h, h->d) + words(h, 2LL * h->d) + words(h, 4LL * h->d) + words(h, 8);
+    L->wr += n * h->d;
+}
+
+/* Attention of one layer: every model head, n tokens after ctx - n cached ones. */
+static void attention(const struct perf_hw *h, long long n, long long ctx, struct perf_layer *L)
+{
+    long long p = ctx - n, cyc = 0;
+    int D = h->at.head_dim;
+    if (h->causal || n == 1) {
+        for (long long i = 0; i < n; i++)
+            cyc += tfa_cmd_cycles(&h->at, h->at_lanes, TFA_MODE_STEP, (int)(p + i + 1), 0, 0);
+    } else {
+        for (long long i = 0; i < n; i++)
+            cyc += tfa_cmd_cycles(&h->at, h->at_lanes, TFA_MODE_APPEND, (int)(p + i + 1), 0, 0);
+        cyc += n * tfa_cmd_cycles(&h->at, h->at_lanes, TFA_MODE_ATTEND, (int)ctx, 0, 0);
+    }
+    L->attn += cyc * h->at_serial;
+    /* q, k and v rows in, o rows out (int8), whole port words per row */
+    L->rd += 3 * n * words(h, h->d);
+    L->wr += n * h->d;
+    /* scores and p.v: 2 D MACs per cached token and query, per head */
+    long long pairs = 0;
+    for (long long i = 0; i < n; i++)
+        pairs += (h->causal || n == 1) ? p + i + 1 : ctx;
+    L->attn_macs += 2 * pairs * D * h->heads;
+}
+
+/* One layer, n tokens after ctx - n cached ones, in the schedule's order. */
+static struct perf_layer layer(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n,
+                               long long ctx, struct arena *a, struct diag *dg)
+{
+    struct perf_layer L;
+    memset(&L, 0, sizeof L);
+    L.n = n;
+    L.ctx = ctx;
+    const unsigned bias = TFX_OPBIT(TFX_OP_BIAS), rq = TFX_OPBIT(TFX_OP_REQUANT),
+                   res = TFX_OPBIT(TFX_OP_RESIDUAL), ln = TFX_OPBIT(TFX_OP_LAYERNORM),
+                   gelu = TFX_OPBIT(TFX_OP_GELU);
+    long long all = lmax(n, 1);
+    int d = h->d;
+    L.rd += words(h, TFI_REC_BYTES); /* the layer's record: its offsets and scalars */
+    if (h->pre_ln)
+        ln_pass(h, mt, n, &L);
+    /* Q, K, V: three independent commands back to back */
+    {
+        /* as one list: the controller overlaps the next command's loads */
+        struct tfmm_cmd x[3];
+        memset(x, 0, sizeof x);
+        for (int i = 0; i < 3; i++) {
+            x[i].a_addr = 1ull << 24;
+            x[i].a_stride = (uint64_t)words(h, d);
+            x[i].b_addr = (1ull << 26) + (uint64_t)i * (1ull << 22);
+            x[i].b_stride = (uint64_t)words(h, d);
+            x[i].c_addr = (1ull << 28) + (uint64_t)i * (1ull << 22);
+            x[i].c_stride = (uint64_t)words(h, d);
+            x[i].m = (int)all;
+            x[i].k = d;
+            x[i].n = d;
+            x[i].id = i;
+            int code = tfmm_check(&h->mc, &x[i]);
+            if (code)
+                tf_fail(dg, TF_EXIT_INPUT, "tforge perf: the Q/K/V GEMM (%lld x %d x %d) is "
+                        "refused by the memory system (code %d)", all, d, d, code);
+            struct tfmm_traffic t;
+            tfmm_traffic(&h->mc, &x[i], &t);
+            L.rd += t.rd_bytes + words(h, 4LL * d) + words(h, 8LL * d);
+            L.wr += t.wr_bytes;
+            L.compute += t.compute;
+        }
+        struct tfmm_timing tm;
+        memset(&tm, 0, sizeof tm);
+        if (tfmm_cycles(&h->mc, mt, x, 3, &tm) != 0)
+            tf_fail(dg, TF_EXIT_INTERNAL, "tforge perf: the memory system's cycle model failed");
+        L.gemm += tm.cycles;
+        L.macs += 3 * all * (long long)d * d;
+        L.aux += tfx_cycles_cmd(&h->xa, &h->xh, bias | rq, 1, d, 1) - ceil_div(d, h->xa.lanes);
+    }
+    attention(h, n, ctx, &L);
+    /* output projection, residual (and LayerNorm after it, post-LN) */
+    gemm_op(h, mt, n, d, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->pre_ln ? all : h->ln_chunk, &L, a, dg);
+    if (h->pre_ln)
+        ln_pass(h, mt, n, &L);
+    gemm_op(h, mt, n, d, h->d_ff, bias | rq | gelu, all, &L, a, dg);
+    gemm_op(h, mt, n, h->d_ff, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->pre_ln ? all : h->ln_chunk, &L, a, dg);
+    L.cycles = L.gemm + L.attn + L.aux;
+    return L;
+}
+
+/* the bound of a layer: max(its array MACs at 100 %, its bytes at the memory's bandwidth,
+ * and at the port's: a word per cycle on the read and on the write channel) */
+static long long bound(const struct perf_hw *h, const struct perf_layer *L, int bw)
+{
+    long long rc = (long long)h->mc.arch.rows * h->mc.arch.cols, pb = h->mc.port_bytes;
+    return lmax(lmax(ceil_div(L->macs, rc), ceil_div(L->rd + L->wr, bw)),
+                lmax(ceil_div(L->rd, pb), ceil_div(L->wr, pb)));
+}
+
+static double pct(long long a, long long b) { return b > 0 ? 100.0 * (double)a / (double)b : 0.0; }
+
+/* a growing text in the arena (freed with it, also after an error) */
+struct sbuf {
+    char *p;
+    size_t len, cap;
+    struct arena *a;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        k = 0;
+    if (b->len + (size_t)k + 1 > b->cap) {
+        size_t nc = (b->cap + (size_t)k + 1) * 2;
+        char *np = arena_alloc(b->a, nc);
+        if (b->len)
+            memcpy(np, b->p, b->len);
+        b->p = np;
+        b->cap = nc;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)k;
+}
+
+void perf_run(const struct tf_plan *p, const struct perf_opts *o, struct arena *a, struct diag *d)
+{
+    const struct model_plan *md = plan_model(p);
+    if (!md)
+        tf_fail(d, TF_EXIT_INPUT, "tforge perf: %s has no [model] section (legal: an accelerator config "
+                "with [model], e.g. configs/model/minilm_8x8.ini)", tf_printable(a, p->config_path, 0));
+    struct perf_hw h = perf_hw(p);
+    int prompt = o->prompt > 0 ? o->prompt : md->max_seq - o->decode;
+    if (o->decode < 0 || o->decode >= md->max_seq)
+        tf_fail(d, TF_EXIT_INPUT, "tforge perf: --decode %d: out of range (legal: 0..%d, fewer than the "
+                "model's max_seq)", o->decode, md->max_seq - 1);
+    if (prompt < 1 || prompt + o->decode > md->max_seq)
+        tf_fail(d, TF_EXIT_INPUT, "tforge perf: --prompt %d with --decode %d: out of range (legal: prompt "
+                "1..%d, prompt + decode <= max_seq %d)", prompt, o->decode, md->max_seq - o->decode,
+                md->max_seq);
+    int bw = o->bw > 0 ? o->bw : h.mc.port_bytes;
+    /* the report and the CSV are built first: nothing is printed or written unless all is */
+    struct sbuf csv = {NULL, 0, 0, a}, txt = {NULL, 0, 0, a};
+#define rep(...) sb_printf(&txt, __VA_ARGS__)
+    struct tfmm_mem_timing mt = {o->lat, bw};
+    const struct gemm_plan *g = plan_gemm(p);
+    double mhz = p->clock_mhz;
+    int L = h.layers;
+    rep("tforge perf: %s: %d x %d %s array, memory %d bytes/cycle (port %d), latency %d cycles, %d MHz\n",
+           p->name, g->rows, g->cols, g->dataflow == TF_WS ? "WS" : "OS", bw, h.mc.port_bytes, o->lat,
+           p->clock_mhz);
+    rep("model: %d layer%s, d %d = %d heads x %d, d_ff %d, %s, %s attention; batch 1\n", L,
+           L > 1 ? "s" : "", h.d, h.heads, h.at.head_dim, h.d_ff, h.pre_ln ? "pre-LN" : "post-LN",
+           h.causal ? "causal" : "bidirectional");
+    sb_printf(&csv, "design,phase,step,tokens,context,layers,layer_cycles,gemm_cycles,"
+            "attn_cycles,aux_cycles,engine_compute,macs,mac_util,rd_bytes,wr_bytes,bound_cycles,"
+            "cycles_over_bound,cycles_per_token,us_per_token\n");
+    struct perf_layer pf = layer(&h, &mt, prompt, prompt, a, d);
+    long long pb = bound(&h, &pf, bw), rc = (long long)g->rows * g->cols;
+    rep("\nprefill of %d token%s, per layer (x %d layers):\n", prompt, prompt > 1 ? "s" : "", L);
+    rep("  cycles      %lld = GEMMs %lld (%.1f %%) + attention %lld (%.1f %%) + aux drains %lld (%.1f %%)\n",
+           pf.cycles, pf.gemm, pct(pf.gemm, pf.cycles), pf.attn, pct(pf.attn, pf.cycles), pf.aux,
+           pct(pf.aux, pf.cycles));
+    rep("  MAC util    %.1f %% (%lld array MACs / (%lld x %lld cycles)); the GEMMs alone %.1f %%; engine "
+           "compute %lld cycles\n", pct(pf.macs, rc * pf.cycles), pf.macs, rc, pf.cycles,
+           pct(pf.macs, rc * pf.gemm), pf.compute);
+    rep("  bytes       read %lld, written %lld; bound max(compute, bytes / bw, port) = %lld cycles (x %.3f)\n",
+           pf.rd, pf.wr, pb, (double)pf.cycles / (double)pb);
+    rep("  prompt      %lld cycles = %.1f us for %d layers; per token %.0f cycles = %.3f us\n",
+           pf.cycles * L, (double)(pf.cycles * L) / mhz, L, (double)(pf.cycles * L) / prompt,
+           (double)(pf.cycles * L) / prompt / mhz);
+    sb_printf(&csv, "%s,prefill,0,%d,%d,%d,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%.1f,%.4f\n",
+            p->name, prompt, prompt, L, pf.cycles, pf.gemm, pf.attn, pf.aux, pf.compute, pf.macs,
+            (double)pf.macs / (double)(rc * pf.cycles), pf.rd, pf.wr, pb, (double)pf.cycles / (double)pb,
+            (double)(pf.cycles * L) / prompt, (double)(pf.cycles * L) / prompt / mhz);
+    if (o->decode > 0) {
+        rep("\ndecode, one token per step (all %d layers):\n", L);
+        rep("  %5s %7s %12s %10s %9s %8s %10s %10s %12s %8s\n", "step", "context", "cycles", "us",
+               "MAC util", "attn %", "read", "written", "bound", "x bound");
+    }
+    for (int s = 0; s < o->decode; s++) {
+        struct perf_layer dl = layer(&h, &mt, 1, prompt + s + 1, a, d);
+        long long db = bound(&h, &dl, bw);
+        rep("  %5d %7lld %12lld %10.2f %8.1f%% %7.1f%% %10lld %10lld %12lld %8.3f\n", s, dl.ctx,
+               dl.cycles * L, (double)(dl.cycles * L) / mhz, pct(dl.macs, rc * dl.cycles),
+               pct(dl.attn, dl.cycles), dl.rd * L, dl.wr * L, db * L, (double)dl.cycles / (double)db);
+        sb_printf(&csv, "%s,decode,%d,1,%lld,%d,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%lld,%.4f\n",
+                p->name, s, dl.ctx, L, dl.cycles, dl.gemm, dl.attn, dl.aux, dl.compute, dl.macs,
+                (double)dl.macs / (double)(rc * dl.cycles), dl.rd, dl.wr, db, (double)dl.cycles / (double)db,
+                dl.cycles * L, (double)(dl.cycles * L) / mhz);
+    }
+#undef rep
+    if (o->csv)
+        tf_write_whole("perf", "--csv", o->csv, (const uint8_t *)csv.p, csv.len, a, d);
+    fwrite(txt.p, 1, txt.len, stdout);
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# bench_perf.sh -- the accelerator's analytic model (tforge perf; docs/performance.md, the
+# accelerator) on configs/model/minilm_8x8.ini: a MiniLM-sized layer (d 384, 12 heads,
+# d_ff 1536) on the 8x8 array at 16 bytes per cycle, a prefill of 128 tokens and one decode
+# step after 127, against their bounds max(array MACs at 100 %, bytes / bandwidth); then a
+# sweep of the design space the model is for: array 8x8 and 16x16, memory 4..64 bytes per
+# cycle (the AXI port as wide: mem.data_bits = 8 x bytes per cycle), LayerNorm groups
+# (aux.ln_rows) of 8 and 128 rows.
+# -> build/bench/perf_minilm.csv, perf_sweep.csv (with headers), perf_sweep.png
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=build/bench
+mkdir -p "$out"
+cfg=configs/model/minilm_8x8.ini
+tf=build/tforge
+$tf perf "$cfg" --prompt 128 --csv "$out/perf_prefill.csv"
+$tf perf "$cfg" --prompt 127 --decode 1 --csv "$out/perf_decode.csv" | tail -3
+{ cat "$out/perf_prefill.csv"; tail -n +2 "$out/perf_decode.csv"; } >"$out/perf_minilm.csv"
+rm -f "$out/perf_prefill.csv" "$out/perf_decode.csv"
+
+sweep=$out/perf_sweep.csv
+echo "array,bw,ln_rows,phase,layer_cycles,mac_util,cycles_over_bound,gemm_cycles,attn_cycles,rd_bytes" >"$sweep"
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+for a in 8 16; do
+  for bw in 4 8 16 32 64; do
+    for ln in 8 128; do
+      $tf perf "$cfg" --prompt 127 --decode 1 --bw "$bw" --csv "$tmp" -D array.rows=$a -D array.cols=$a \
+        -D aux.lanes=$a -D aux.ln_rows=$ln -D mem.data_bits=$((bw * 8)) >/dev/null
+      python3 - "$tmp" "$a" "$bw" "$ln" >>"$sweep" <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    print(f"{sys.argv[2]}x{sys.argv[2]},{sys.argv[3]},{sys.argv[4]},{r['phase']},{r['layer_cycles']},"
+          f"{r['mac_util']},{r['cycles_over_bound']},{r['gemm_cycles']},{r['attn_cycles']},{r['rd_bytes']}")
+PY
+    done
+  done
+done
+python3 - "$sweep" "$out/perf_sweep.png" <<'PY'
+import csv, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+rows = list(csv.DictReader(open(sys.argv[1])))
+fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+for arr in ("8x8", "16x16"):
+    for ln in ("8", "128"):
+        for k, phase in enumerate(("prefill", "decode")):
+            sel = [r for r in rows if r["array"] == arr and r["ln_rows"] == ln and r["phase"] == phase]
+            x = [int(r["bw"]) for r in sel]
+            y = [100 * float(r["mac_util"]) if phase == "prefill" else float(r["cycles_over_bound"]) for r in sel]
+            ax[k].plot(x, y, marker="o", label=f"{arr}, ln_rows {ln}")
+ax[0].set_title("MiniLM layer, prefill of 127 tokens")
+ax[0].set_ylabel("layer MAC utilization (%)")
+ax[1].set_title("MiniLM layer, one decode step (context 128)")
+ax[1].set_ylabel("cycles / max(compute, bytes / bw, port)")
+for a in ax:
+    a.set_xscale("log", base=2)
+    a.set_xlabel("memory bandwidth = port width (bytes per cycle)")
+    a.grid(True, alpha=0.3)
+    a.legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(sys.argv[2], dpi=110)
+PY
+echo "perf: build/bench/perf_minilm.csv, perf_sweep.csv ($(($(wc -l <"$sweep") - 1)) rows), perf_sweep.png"
+column -s, -t "$sweep" | head -50
