@@ -5,7 +5,7 @@
 # ROM template against the model (make aux-rom-check), a BERT checkpoint through tforge pack
 # and tforge golden against numpy (tests/pack_check.py, also with the sanitizer tforge), tforge
 # perf against its invariants (tests/perf_check.py, also with the sanitizer tforge), the
-# DMA's cocotb tests, then
+# DMA's and the AXI4 mux's cocotb tests, then
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
 # arrays, golden-text configs): lint and the Icarus runs; for each config after --lint
@@ -60,6 +60,11 @@ check "cocotb: DMA + AXI4 (32-bit, burst 1)" tb/mem/cocotb/run.sh DW=32 BurstLen
 check "cocotb: DMA + AXI4 (512-bit, 3x5)" tb/mem/cocotb/run.sh DW=512 R=3 C=5 LMax=5 CW=2 BwAW=11 StoreImpl=1
 check "cocotb: DMA + AXI4 (16-bit operands, S 20x23)" tb/mem/cocotb/run.sh DW=128 R=3 C=5 LMax=5 OpW=16 EbLog=1 \
   AccW=40 MMax=20 NMax=23 RowIdxW=5 ColIdxW=5 BwAW=11 StoreImpl=1
+# The two-master AXI4 mux against two cocotbext-axi AxiMasters and an AxiRam: 64-bit, 4 write
+# bursts in order; 32-bit with one; 128-bit with 2-bit IDs and 3
+check "cocotb: AXI4 mux (64-bit)" tb/mem/cocotb/run_mux.sh
+check "cocotb: AXI4 mux (32-bit, W depth 1)" tb/mem/cocotb/run_mux.sh DW=32 WDepth=1 WPtrW=1
+check "cocotb: AXI4 mux (128-bit, ID 2, W depth 3)" tb/mem/cocotb/run_mux.sh DW=128 IdW=2 WDepth=3 WPtrW=2
 # What each block's verification runs: a Verilator co-simulation (full configs) and an
 # Icarus run on golden-model vectors (full and light configs), sized for each design.
 block_cosim() { # block config name
