@@ -1,0 +1,106 @@
+// stream_top -- tf_mem_stream with its AXI4 master port under the plain AXI names
+// (m_axi_arvalid, ...), as cocotbext-axi's AxiBus.from_prefix(dut, "m_axi") finds them.
+// Parameters come from the iverilog command line (tb/mem/cocotb/run_stream.sh).
+`default_nettype none
+
+module stream_top #(
+  parameter integer DW = 64, AddrW = 32, IdW = 4, BurstLen = 8, MaxRd = 4, MaxWr = 4,
+  parameter integer RowsW = 8, BytesW = 12, OffW = 3, ReqW = 10
+) (
+  input  wire              clk,
+  input  wire              rst_n,
+  input  wire              rd_valid,
+  output wire              rd_ready,
+  input  wire [AddrW-1:0]  rd_addr,
+  input  wire [AddrW-1:0]  rd_stride,
+  input  wire [RowsW-1:0]  rd_rows,
+  input  wire [BytesW-1:0] rd_bytes,
+  output wire              r_valid,
+  input  wire              r_ready,
+  output wire [DW-1:0]     r_data,
+  output wire [OffW:0]     r_n,
+  output wire              r_eor,
+  output wire              r_last,
+  output wire              rdone_valid,
+  output wire [1:0]        rdone_code,
+  input  wire              wr_valid,
+  output wire              wr_ready,
+  input  wire [AddrW-1:0]  wr_addr,
+  input  wire [AddrW-1:0]  wr_stride,
+  input  wire [RowsW-1:0]  wr_rows,
+  input  wire [BytesW-1:0] wr_bytes,
+  input  wire              w_valid,
+  output wire              w_ready,
+  input  wire [DW-1:0]     w_data,
+  output wire              wdone_valid,
+  output wire [1:0]        wdone_code,
+  output wire              busy,
+  output wire              err,
+  output wire [AddrW-1:0]  err_addr,
+  input  wire              err_clr,
+  output wire [IdW-1:0]    m_axi_arid,
+  output wire [AddrW-1:0]  m_axi_araddr,
+  output wire [7:0]        m_axi_arlen,
+  output wire [2:0]        m_axi_arsize,
+  output wire [1:0]        m_axi_arburst,
+  output wire [3:0]        m_axi_arcache,
+  output wire [2:0]        m_axi_arprot,
+  output wire              m_axi_arvalid,
+  input  wire              m_axi_arready,
+  input  wire [IdW-1:0]    m_axi_rid,
+  input  wire [DW-1:0]     m_axi_rdata,
+  input  wire [1:0]        m_axi_rresp,
+  input  wire              m_axi_rlast,
+  input  wire              m_axi_rvalid,
+  output wire              m_axi_rready,
+  output wire [IdW-1:0]    m_axi_awid,
+  output wire [AddrW-1:0]  m_axi_awaddr,
+  output wire [7:0]        m_axi_awlen,
+  output wire [2:0]        m_axi_awsize,
+  output wire [1:0]        m_axi_awburst,
+  output wire [3:0]        m_axi_awcache,
+  output wire [2:0]        m_axi_awprot,
+  output wire              m_axi_awvalid,
+  input  wire              m_axi_awready,
+  output wire [DW-1:0]     m_axi_wdata,
+  output wire [DW/8-1:0]   m_axi_wstrb,
+  output wire              m_axi_wlast,
+  output wire              m_axi_wvalid,
+  input  wire              m_axi_wready,
+  input  wire [IdW-1:0]    m_axi_bid,
+  input  wire [1:0]        m_axi_bresp,
+  input  wire              m_axi_bvalid,
+  output wire              m_axi_bready
+);
+
+  tf_mem_stream #(
+    .DW(DW), .AddrW(AddrW), .IdW(IdW), .BurstLen(BurstLen), .MaxRd(MaxRd), .MaxWr(MaxWr),
+    .RowsW(RowsW), .BytesW(BytesW), .OffW(OffW), .ReqW(ReqW)
+  ) u_stream (
+    .clk_i(clk), .rst_ni(rst_n),
+    .rd_valid_i(rd_valid), .rd_ready_o(rd_ready), .rd_addr_i(rd_addr), .rd_stride_i(rd_stride),
+    .rd_rows_i(rd_rows), .rd_bytes_i(rd_bytes),
+    .r_valid_o(r_valid), .r_ready_i(r_ready), .r_data_o(r_data), .r_n_o(r_n), .r_eor_o(r_eor),
+    .r_last_o(r_last), .rdone_valid_o(rdone_valid), .rdone_code_o(rdone_code),
+    .wr_valid_i(wr_valid), .wr_ready_o(wr_ready), .wr_addr_i(wr_addr), .wr_stride_i(wr_stride),
+    .wr_rows_i(wr_rows), .wr_bytes_i(wr_bytes),
+    .w_valid_i(w_valid), .w_ready_o(w_ready), .w_data_i(w_data),
+    .wdone_valid_o(wdone_valid), .wdone_code_o(wdone_code),
+    .busy_o(busy), .err_o(err), .err_addr_o(err_addr), .err_clr_i(err_clr),
+    .m_axi_arid_o(m_axi_arid), .m_axi_araddr_o(m_axi_araddr), .m_axi_arlen_o(m_axi_arlen),
+    .m_axi_arsize_o(m_axi_arsize), .m_axi_arburst_o(m_axi_arburst), .m_axi_arcache_o(m_axi_arcache),
+    .m_axi_arprot_o(m_axi_arprot), .m_axi_arvalid_o(m_axi_arvalid), .m_axi_arready_i(m_axi_arready),
+    .m_axi_rid_i(m_axi_rid), .m_axi_rdata_i(m_axi_rdata), .m_axi_rresp_i(m_axi_rresp),
+    .m_axi_rlast_i(m_axi_rlast), .m_axi_rvalid_i(m_axi_rvalid), .m_axi_rready_o(m_axi_rready),
+    .m_axi_awid_o(m_axi_awid), .m_axi_awaddr_o(m_axi_awaddr), .m_axi_awlen_o(m_axi_awlen),
+    .m_axi_awsize_o(m_axi_awsize), .m_axi_awburst_o(m_axi_awburst), .m_axi_awcache_o(m_axi_awcache),
+    .m_axi_awprot_o(m_axi_awprot), .m_axi_awvalid_o(m_axi_awvalid), .m_axi_awready_i(m_axi_awready),
+    .m_axi_wdata_o(m_axi_wdata), .m_axi_wstrb_o(m_axi_wstrb), .m_axi_wlast_o(m_axi_wlast),
+    .m_axi_wvalid_o(m_axi_wvalid), .m_axi_wready_i(m_axi_wready),
+    .m_axi_bid_i(m_axi_bid), .m_axi_bresp_i(m_axi_bresp), .m_axi_bvalid_i(m_axi_bvalid),
+    .m_axi_bready_o(m_axi_bready)
+  );
+
+endmodule
+
+`default_nettype wire
