@@ -32,7 +32,7 @@ static struct tfl_shape pack_shape(const struct tf_plan *p)
 static struct tfi_layout pack_layout(const struct tf_plan *p)
 {
     const struct mem_plan *m = plan_mem(p);
-    struct tfi_layout lo = {m->tile_n, m->pb > TFI_MIN_ALIGN ? m->pb : TFI_MIN_ALIGN};
+    struct tfi_layout lo = {m->pb, m->pb > TFI_MIN_ALIGN ? m->pb : TFI_MIN_ALIGN};
     return lo;
 }
 
@@ -193,10 +193,10 @@ void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *s
     tfi_free(&back);
     tf_write_whole("pack", "-o", out, buf, (size_t)n, a, d);
     const struct model_plan *mp = plan_model(p);
-    printf("tforge: wrote %s (%llu bytes: %d layer%s of %lld weight bytes, %s; column tiles of %d, arrays "
-           "aligned to %d bytes; an input LSB is %.6g, an output LSB %.6g)\n",
+    printf("tforge: wrote %s (%llu bytes: %d layer%s of %lld weight bytes, %s; weight rows padded to %d, "
+           "arrays aligned to %d bytes; an input LSB is %.6g, an output LSB %.6g)\n",
            tf_printable(a, out, 0), (unsigned long long)n, s.layers, s.layers > 1 ? "s" : "", mp->weight_bytes,
-           what, lo.tile_n, lo.align, in_scale, out_scale);
+           what, lo.wrow, lo.align, in_scale, out_scale);
 }
 
 /* tforge golden: the golden layers on a packed image, one prompt of int8 rows */

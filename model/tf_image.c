@@ -37,7 +37,7 @@ static int layout(const struct tfl_shape *s, const struct tfi_layout *lo, struct
             int k, n;
             proj_dims(s, p, &k, &n);
             o[3 * p] = pos;
-            pos = al(pos + (uint64_t)k * (uint64_t)n, lo->align);
+            pos = al(pos + (uint64_t)k * tfi_wstride(lo, n), lo->align);
             o[3 * p + 1] = pos;
             pos = al(pos + 4ULL * (uint64_t)n, lo->align);
             o[3 * p + 2] = pos;
@@ -82,7 +82,7 @@ static uint64_t get64(const uint8_t *b) { return (uint64_t)get32(b) | (uint64_t)
 /* the header's u32 fields after the magic, in order */
 enum { H_VERSION, H_HDR, H_D, H_HEADS, H_DFF, H_LAYERS, H_PRE, H_CAUSAL, H_TILE, H_ALIGN, H_REC, H_N32 };
 static const char *const hname[H_N32] = {"version", "header_bytes", "d", "heads", "d_ff", "layers",
-                                         "pre_ln", "causal", "tile_n", "align", "layer_rec_bytes"};
+                                         "pre_ln", "causal", "wrow", "align", "layer_rec_bytes"};
 #define H_SCALES (8 + 4 * H_N32)
 #define H_TABLE (H_SCALES + 8)
 #define H_TOTAL (H_TABLE + 8)
@@ -159,7 +159,7 @@ int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, double in_
     memcpy(buf, TFI_MAGIC, 8);
     const uint32_t h[H_N32] = {TFI_VERSION, TFI_HDR_BYTES, (uint32_t)s->d, (uint32_t)s->heads,
                                (uint32_t)s->d_ff, (uint32_t)s->layers, (uint32_t)s->pre_ln,
-                               (uint32_t)s->causal, (uint32_t)lo->tile_n, (uint32_t)lo->align,
+                               (uint32_t)s->causal, (uint32_t)lo->wrow, (uint32_t)lo->align,
                                TFI_REC_BYTES};
     for (int i = 0; i < H_N32; i++)
         put32(buf + 8 + 4 * i, h[i]);
@@ -195,12 +195,10 @@ int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, double in_
             int k, nn;
             proj_dims(s, p, &k, &nn);
             uint8_t *w = buf + o[3 * p];
-            for (int j0 = 0; j0 < nn; j0 += lo->tile_n) {
-                int wd = nn - j0 < lo->tile_n ? nn - j0 : lo->tile_n;
-                for (int r = 0; r < k; r++)
-                    for (int c = 0; c < wd; c++)
-                        *w++ = (uint8_t)pr->w[(size_t)r * nn + j0 + c];
-            }
+            uint64_t ws = tfi_wstride(lo, nn); /* a row's bytes, padded */
+            for (int r = 0; r < k; r++)
+                for (int c = 0; c < nn; c++)
+                    w[(uint64_t)r * ws + (uint64_t)c] = (uint8_t)pr->w[(size_t)r * nn + c];
             for (int j = 0; j < nn; j++) {
                 if (pr->rq_mult[j] > 0x7fffffffu || pr->rq_shift[j] > 31) {
                     *why = "a requantization entry out of range";
@@ -247,7 +245,7 @@ int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const stru
         return fail(err, errn, "offset 0 (magic): not a tforge weight image (legal: \"%s\")", TFI_MAGIC);
     const uint32_t want[H_N32] = {TFI_VERSION, TFI_HDR_BYTES, (uint32_t)s->d, (uint32_t)s->heads,
                                   (uint32_t)s->d_ff, (uint32_t)s->layers, (uint32_t)s->pre_ln,
-                                  (uint32_t)s->causal, (uint32_t)lo->tile_n, (uint32_t)lo->align,
+                                  (uint32_t)s->causal, (uint32_t)lo->wrow, (uint32_t)lo->align,
                                   TFI_REC_BYTES};
     for (int i = 0; i < H_N32; i++) {
         uint32_t v = get32(buf + 8 + 4 * i);
@@ -337,12 +335,10 @@ int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const stru
             int8_t *w = (int8_t *)mp;
             mp += (size_t)k * nn;
             const uint8_t *src = buf + o[3 * p];
-            for (int j0 = 0; j0 < nn; j0 += lo->tile_n) {
-                int wd = nn - j0 < lo->tile_n ? nn - j0 : lo->tile_n;
-                for (int r = 0; r < k; r++)
-                    for (int c = 0; c < wd; c++)
-                        w[(size_t)r * nn + j0 + c] = (int8_t)*src++;
-            }
+            uint64_t ws = tfi_wstride(lo, nn);
+            for (int r = 0; r < k; r++)
+                for (int c = 0; c < nn; c++)
+                    w[(size_t)r * nn + c] = (int8_t)src[(uint64_t)r * ws + (uint64_t)c];
             /* 4-byte fields first, then the shifts: alignment of every array */
             mp = a8(mp);
             int32_t *bias = (int32_t *)mp;

@@ -1,12 +1,12 @@
 /* tf_image.h -- the external-memory image of a model's layers (what `tforge pack` writes and
- * the accelerator reads): int8 weights tiled for the memory system, per-output-channel
+ * the accelerator reads): int8 weights in rows the memory system reads, per-output-channel
  * biases and requantization entries, LayerNorm, residual, GELU and attention parameters.
  *
  * Little-endian throughout. Every array starts on a multiple of `align` bytes (the port
  * word, at least 64), so each is read from its first byte in whole port words.
  *
  *   header (TFI_HDR_BYTES): magic "TFWIMG01", then u32 fields: version, header_bytes, d,
- *     heads, d_ff, layers, pre_ln, causal, tile_n, align, layer_rec_bytes, then two f32: the
+ *     heads, d_ff, layers, pre_ln, causal, wrow, align, layer_rec_bytes, then two f32: the
  *     real value of an input LSB and of an output LSB, then u64 layer_table (offset of the
  *     layer records), u64 total_bytes
  *   layer records (layers x TFI_REC_BYTES at layer_table): per layer, for each of the six
@@ -15,10 +15,9 @@
  *     scale_c, ao_mult, ao_shift, res1 (mult, lshift, shift), res2 (same), ln1 (gamma_frac,
  *     beta_frac, eps_q), ln2 (same), gelu (in_mant, in_exp, out_mant, out_exp)
  *   arrays:
- *     weights of a K x N GEMM: ceil(N / tile_n) column tiles one after the other, tile j
- *       holding columns j*tile_n .. (w = min(tile_n, N - j*tile_n) of them) as K rows of w
- *       bytes (row-major, contiguous): the memory system's B tile of a step is one
- *       contiguous block, read from its first byte to its last
+ *     weights of a K x N GEMM: K rows of N bytes (row-major), each row padded to a multiple
+ *       of wrow bytes (the port word), so the memory system's B operand is the matrix at a
+ *       row stride of ceil(N / wrow) * wrow bytes and every row starts on a port word
  *     biases: N x int32; requantization entries: N x (u32 mult, u32 shift)
  *     gamma: d x int16; beta: d x int32
  * docs/architecture.md (the weight image) describes it with the reasons. */
@@ -35,7 +34,7 @@ extern "C" {
 #endif
 
 enum {
-    TFI_VERSION = 1,
+    TFI_VERSION = 2,
     TFI_HDR_BYTES = 128,
     TFI_NPROJ = 6,             /* q, k, v, o, ff1, ff2 */
     TFI_REC_OFFS = TFI_NPROJ * 3 + 4, /* u64 offsets of a layer record */
@@ -47,11 +46,17 @@ enum {
 };
 #define TFI_MAGIC "TFWIMG01"
 
-/* The layout facts the hardware fixes: the controller's tile width and the port word. */
+/* The layout facts the hardware fixes: the port word. */
 struct tfi_layout {
-    int tile_n; /* columns of a B tile (the memory system's tile_n) */
+    int wrow;   /* weight rows are padded to a multiple of it: the port's bytes */
     int align;  /* array alignment: max(64, port bytes), a power of two */
 };
+
+/* The row stride of a weight matrix with n columns: n rounded up to lo->wrow. */
+static inline uint64_t tfi_wstride(const struct tfi_layout *lo, int n)
+{
+    return ((uint64_t)n + (uint64_t)lo->wrow - 1) / (uint64_t)lo->wrow * (uint64_t)lo->wrow;
+}
 
 /* Bytes of the image of model m (its shape) at layout lo. */
 uint64_t tfi_size(const struct tfl_shape *s, const struct tfi_layout *lo);
@@ -63,7 +68,7 @@ int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, double in_
 
 /* The model an image holds, read and checked: every field, offset, size and parameter range
  * (requantization and residual entries, LayerNorm fractions, GELU scales). The layers'
- * arrays are copied out of the image (weights un-tiled to K x N row-major).
+ * arrays are copied out of the image (weights without their rows' padding, K x N).
  * Returns 0, or -1 with a message naming the byte offset and the field in err (errn bytes).
  * shape and layout must match what the image says (a mismatch is an error). */
 struct tfi_model {

@@ -19,9 +19,10 @@
 #include "tutil.h"
 
 /* configs/model/tiny_layer.ini: d 32, 2 heads, FFN 64, 2 layers, pre-LN, causal; a 64-bit
- * port (arrays aligned to 64 bytes) and column tiles of 32 */
+ * port: weight rows padded to 8 bytes, arrays aligned to 64. pad64 pads the rows to 64 (so
+ * the 32-byte rows of W_q are padded), as a 512-bit port would. */
 static const struct tfl_shape shape = {32, 2, 64, 2, 16, 1, 1};
-static const struct tfi_layout lay = {32, 64};
+static const struct tfi_layout lay = {8, 64}, pad64 = {64, 64};
 static const struct tfa_arch attn = {.banks = 4, .tokens_per_bank = 16, .head_dim = 16, .kv_bits = 8,
                                      .exp_frac_bits = 24, .exp_table_bits = 8, .exp_bits = 15,
                                      .prob_bits = 15, .imp_bits = 32, .prune = TFA_PRUNE_NONE};
@@ -30,18 +31,20 @@ static const struct tfx_arch aux = {.lanes = 4, .max_d = 64, .acc_bits = 32, .bi
                                     .ln_out_bits = 8, .ln_max_d = 32, .gelu_in_bits = 16,
                                     .gelu_out_bits = 8};
 
-static uint8_t *image(uint64_t seed, struct tfi_model *m, size_t *n)
+static uint8_t *image_at(const struct tfi_layout *lo, uint64_t seed, struct tfi_model *m, size_t *n)
 {
     assert_int_equal(tfi_random(&shape, &attn, seed, m), 0);
     struct tfl_model tm = {.s = shape, .layer = m->layer};
-    *n = (size_t)tfi_size(&shape, &lay);
+    *n = (size_t)tfi_size(&shape, lo);
     uint8_t *buf = malloc(*n);
     assert_non_null(buf);
     const char *why = NULL;
-    if (tfi_write(&tm, &lay, 1.0 / 32, 1.0 / 32, buf, *n, &why) != 0)
+    if (tfi_write(&tm, lo, 1.0 / 32, 1.0 / 32, buf, *n, &why) != 0)
         fail_msg("tfi_write: %s", why);
     return buf;
 }
+
+static uint8_t *image(uint64_t seed, struct tfi_model *m, size_t *n) { return image_at(&lay, seed, m, n); }
 
 static void same_proj(const struct tfl_proj *a, const struct tfl_proj *b, int k, int n)
 {
@@ -111,26 +114,38 @@ static void test_round_trip(void **state)
     free(buf);
 }
 
-/* W_ff1 (32 x 64) of layer 0 in tiles of 32 columns: tile j is 32 rows of 32 bytes */
-static void test_tiles(void **state)
+/* W_ff1 (32 x 64) of layer 0: 32 rows of 64 bytes, row-major; W_q (32 x 32): 32 rows of 32
+ * bytes, each padded with zeros to 64 */
+static void test_weight_rows(void **state)
 {
     (void)state;
     struct tfi_model m;
     size_t n;
-    uint8_t *buf = image(6, &m, &n);
+    uint8_t *buf = image_at(&pad64, 6, &m, &n);
     uint64_t table = 0;
     for (int i = 0; i < 8; i++)
         table |= (uint64_t)buf[TFI_H_TABLE + i] << (8 * i);
-    uint64_t off = 0;
-    for (int i = 0; i < 8; i++)
-        off |= (uint64_t)buf[table + 8 * (3 * 4) + i] << (8 * i); /* ff1's weights */
-    assert_int_equal(off % 64, 0);
-    const int8_t *w = m.layer[0].ff1.w;
-    for (int j = 0; j < 2; j++)
+    for (int p = 0; p < 2; p++) {
+        int proj = p ? 0 : 4, nn = p ? 32 : 64; /* ff1, then q */
+        uint64_t off = 0;
+        for (int i = 0; i < 8; i++)
+            off |= (uint64_t)buf[table + 8 * (3 * proj) + i] << (8 * i);
+        assert_int_equal(off % 64, 0);
+        const int8_t *w = p ? m.layer[0].q.w : m.layer[0].ff1.w;
+        uint64_t ws = tfi_wstride(&pad64, nn);
+        assert_int_equal(ws, 64);
         for (int r = 0; r < 32; r++)
-            for (int c = 0; c < 32; c++)
-                assert_int_equal((int8_t)buf[off + (uint64_t)j * 32 * 32 + (uint64_t)r * 32 + (uint64_t)c],
-                                 w[r * 64 + j * 32 + c]);
+            for (int c = 0; c < 64; c++)
+                assert_int_equal((int8_t)buf[off + (uint64_t)r * ws + (uint64_t)c], c < nn ? w[r * nn + c] : 0);
+    }
+    /* and the padded image reads back to the same weights */
+    struct tfi_model r;
+    char err[256];
+    if (tfi_read(buf, n, &shape, &pad64, &r, err, sizeof err) != 0)
+        fail_msg("tfi_read: %s", err);
+    assert_memory_equal(r.layer[0].q.w, m.layer[0].q.w, 32 * 32);
+    assert_memory_equal(r.layer[1].ff2.w, m.layer[1].ff2.w, 64 * 32);
+    tfi_free(&r);
     tfi_free(&m);
     free(buf);
 }
@@ -171,7 +186,7 @@ static void test_damaged(void **state)
     refused(buf, n, 8, v32, 4, n, "offset 8 (header version)");
     refused(buf, n, 16, v41, 4, n, "offset 16 (header d): 41, but the design has 32");
     refused(buf, n, 36, zero, 4, n, "offset 36 (header causal)");
-    refused(buf, n, 40, v41, 4, n, "offset 40 (header tile_n)");
+    refused(buf, n, 40, v41, 4, n, "offset 40 (header wrow)");
     refused(buf, n, 0, NULL, 0, n - 64, "(header total_bytes)");
     static const uint8_t nan32[4] = {0, 0, 0xc0, 0x7f};
     refused(buf, n, TFI_H_SCALES, nan32, 4, n, "offset 52 (header in_scale)");
@@ -257,7 +272,7 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_tiles),
+        cmocka_unit_test(test_weight_rows),
         cmocka_unit_test(test_damaged),
         cmocka_unit_test(test_pack_cli),
     };
