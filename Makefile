@@ -60,7 +60,7 @@ GEN_HDR   := gen/tforge.h gen/block.h gen/st.h gen/blocks/registry.h $(wildcard 
 # templates/ ("gemm/tf_gemm.v"); a name without a directory finds them too.
 TEMPLATES := $(sort $(wildcard templates/*.v) $(wildcard templates/*/*.v))
 MODEL_SRC := model/tf_model.c model/tf_attn.c model/tf_aux.c model/tf_aux_host.c model/tf_mem.c model/tf_mem_cycles.c \
-             model/tf_layer.c model/tf_image.c model/tf_image_host.c
+             model/tf_layer.c model/tf_image.c model/tf_image_host.c model/tf_accel.c
 # The models the generator links: the attention and auxiliary plans take constants and
 # checks from them (tf_aux.c uses tf_model.c's requantization).
 # tforge perf times GEMM commands with the memory system's cycle model (tf_mem*.c).

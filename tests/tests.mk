@@ -10,17 +10,19 @@
 # test_plan, test_emit (golden text, emitter), test_model (golden and cycle model),
 # test_attn (the attention unit's golden model), test_aux (the auxiliary unit's golden and
 # cycle model, its RTL command check), test_mem (the memory system's golden model: the
-# controller's command check, a command's effect on memory and the store, traffic).
+# controller's command check, a command's effect on memory and the store, traffic),
+# test_layer (the layers' golden model), test_image (the weight image), test_accel (the
+# accelerator over memory against the golden layers).
 # They run from the repository root: they read tests/golden/ and templates/, and
 # scratch directories go to build/tests-scratch/. The binary-level tests run
 # $TFORGE_BIN (default build/tforge).
 
-UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux test_mem test_layer test_image
+UT_NAMES := test_cfg test_plan test_emit test_model test_attn test_aux test_mem test_layer test_image test_accel
 UT_DIR   := $(B)/tests
 UT_ADIR  := $(B)/tests-asan
 UT_INC   := -Igen -Imodel -Itests
 UT_LIBS  := -linih -ljansson -lcmocka -lm
-UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h model/tf_mem.h model/tf_layer.h model/tf_image.h tests/tutil.h
+UT_HDRS  := $(GEN_HDR) model/tf_model.h model/tf_attn.h model/tf_aux.h model/tf_mem.h model/tf_layer.h model/tf_image.h model/tf_accel.h tests/tutil.h
 UT_SRC   := $(GEN_SRC) $(MODEL_SRC) tests/tutil.c
 UT_SAN   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
