@@ -5,7 +5,8 @@
 # ROM template against the model (make aux-rom-check), a BERT checkpoint through tforge pack
 # and tforge golden against numpy (tests/pack_check.py, also with the sanitizer tforge), tforge
 # perf against its invariants (tests/perf_check.py, also with the sanitizer tforge), the
-# DMA's, the AXI4 mux's, the row streamer's and the attention feeder's cocotb tests, then
+# DMA's, the AXI4 mux's, the row streamer's, the attention feeder's and the GEMM epilogue's
+# cocotb tests, then
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
 # arrays, golden-text configs): lint and the Icarus runs; for each config after --lint
@@ -74,6 +75,10 @@ check "cocotb: row stream (256-bit)" tb/mem/cocotb/run_stream.sh DW=256 OffW=5 B
 # The attention feeder (a layer's attention from memory to memory) with a generated attention
 # unit with cache regions and a row streamer, against cocotbext-axi's AxiRam and the golden model
 check "cocotb: attention feeder (a08)" tb/top/run_feed.sh
+# The GEMM epilogue (tables and residual rows from memory, the auxiliary unit on the result
+# beats in the controller's step order) against cocotbext-axi's AxiRam and the golden model
+check "cocotb: GEMM epilogue (tiny_layer)" tb/top/run_ep.sh
+check "cocotb: GEMM epilogue (minilm_8x8)" tb/top/run_ep.sh configs/model/minilm_8x8.ini
 # What each block's verification runs: a Verilator co-simulation (full configs) and an
 # Icarus run on golden-model vectors (full and light configs), sized for each design.
 block_cosim() { # block config name
