@@ -5,6 +5,7 @@
  * write-back. Parameters from the plan. */
 #include "blocks/mem.h"
 #include "blocks/gemm.h"
+#include "blocks/model.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -148,16 +149,35 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"m_axi_bvalid_i", 0, 1, NULL},
         {"m_axi_bready_o", 1, 1, NULL},
     };
-    int n = (int)(sizeof ports / sizeof ports[0]);
+    /* With [model] the result beats leave for the accelerator's epilogue (tf_epilogue) on ep_o_*
+     * and come back on ep_i_* into the result FIFO; without, the engine feeds the FIFO. */
+    int ep = plan_model(root) != NULL;
+    int beat = g->cols * g->acc_bits;
+    const struct sport eports[] = {
+        {"ep_o_valid_o", 1, 1, "the engine's result beats to the epilogue, and back into the result FIFO"},
+        {"ep_o_ready_i", 0, 1, NULL},
+        {"ep_o_data_o", 1, beat, NULL},
+        {"ep_o_row_o", 1, g->row_idx_w, NULL},
+        {"ep_o_col_o", 1, g->col_idx_w, NULL},
+        {"ep_o_last_o", 1, 1, NULL},
+        {"ep_i_valid_i", 0, 1, NULL},
+        {"ep_i_ready_o", 1, 1, NULL},
+        {"ep_i_data_i", 0, beat, NULL},
+        {"ep_i_row_i", 0, g->row_idx_w, NULL},
+        {"ep_i_col_i", 0, g->col_idx_w, NULL},
+        {"ep_i_last_i", 0, 1, NULL},
+    };
+    int n0 = (int)(sizeof ports / sizeof ports[0]), ne = ep ? (int)(sizeof eports / sizeof eports[0]) : 0;
+    int n = n0 + ne;
     emit_open(&e, "module %s_sys (", root->name);
     for (int i = 0; i < n; i++) {
+        const struct sport *pt = i < n0 ? &ports[i] : &eports[i - n0];
         char range[32] = "";
-        if (ports[i].width > 1)
-            snprintf(range, sizeof range, "[%d:0]", ports[i].width - 1);
-        if (ports[i].before)
-            emit_line(&e, "// %s", ports[i].before);
-        emit_line(&e, "%s wire %-9s %s%s", ports[i].out ? "output" : "input ", range, ports[i].name,
-                  i + 1 < n ? "," : "");
+        if (pt->width > 1)
+            snprintf(range, sizeof range, "[%d:0]", pt->width - 1);
+        if (pt->before)
+            emit_line(&e, "// %s", pt->before);
+        emit_line(&e, "%s wire %-9s %s%s", pt->out ? "output" : "input ", range, pt->name, i + 1 < n ? "," : "");
     }
     emit_close(&e, ");");
     emit_blank(&e);
@@ -328,14 +348,29 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     e.indent++;
     emit_line(&e, ".clk_i       (clk_i),");
     emit_line(&e, ".rst_ni      (rst_ni),");
-    emit_line(&e, ".in_valid_i  (r_valid),");
-    emit_line(&e, ".in_ready_o  (r_ready),");
-    emit_line(&e, ".in_data_i   ({r_last, r_col, r_row, r_data}),");
+    if (ep) {
+        emit_line(&e, ".in_valid_i  (ep_i_valid_i),");
+        emit_line(&e, ".in_ready_o  (ep_i_ready_o),");
+        emit_line(&e, ".in_data_i   ({ep_i_last_i, ep_i_col_i, ep_i_row_i, ep_i_data_i}),");
+    } else {
+        emit_line(&e, ".in_valid_i  (r_valid),");
+        emit_line(&e, ".in_ready_o  (r_ready),");
+        emit_line(&e, ".in_data_i   ({r_last, r_col, r_row, r_data}),");
+    }
     emit_line(&e, ".out_valid_o (c_valid),");
     emit_line(&e, ".out_ready_i (c_ready),");
     emit_line(&e, ".out_data_o  ({c_last, c_col, c_row, c_data})");
     emit_close(&e, ");");
     emit_blank(&e);
+    if (ep) {
+        emit_line(&e, "assign ep_o_valid_o = r_valid;");
+        emit_line(&e, "assign r_ready      = ep_o_ready_i;");
+        emit_line(&e, "assign ep_o_data_o  = r_data;");
+        emit_line(&e, "assign ep_o_row_o   = r_row;");
+        emit_line(&e, "assign ep_o_col_o   = r_col;");
+        emit_line(&e, "assign ep_o_last_o  = r_last;");
+        emit_blank(&e);
+    }
     emit_open(&e, "tf_mem_dma #(");
     const struct {
         const char *name;
@@ -398,10 +433,10 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         emit_line(&e, ".%-16s (%s),", dma[i][0], dma[i][1]);
     /* the AXI ports keep their names */
     int first_axi = 0;
-    while (first_axi < n && strncmp(ports[first_axi].name, "m_axi_", 6))
+    while (first_axi < n0 && strncmp(ports[first_axi].name, "m_axi_", 6))
         first_axi++;
-    for (int i = first_axi; i < n; i++)
-        emit_line(&e, ".%-16s (%s)%s", ports[i].name, ports[i].name, i + 1 < n ? "," : "");
+    for (int i = first_axi; i < n0; i++)
+        emit_line(&e, ".%-16s (%s)%s", ports[i].name, ports[i].name, i + 1 < n0 ? "," : "");
     emit_close(&e, ");");
     e.indent--;
     emit_blank(&e);
