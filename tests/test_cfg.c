@@ -1644,6 +1644,7 @@ static void test_model_rules(void **state)
         {"aux.residual=false", "aux.residual = false, model.d_model = 384", "aux.residual = true"},
         {"aux.gelu_out_bits=7", "aux.gelu_out_bits = 7, model.d_model = 384", "8 with [model]"},
         {"array.operand_bits=4", "array.operand_bits = 4, model.d_model = 384", "8 with [model]"},
+        {"mem.data_bits=32", "mem.data_bits = 32, array.cols = 8", "a port of a multiple of 8 bytes"},
     };
     assert_int_equal(load_file(c, path, NULL, 0), 0);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -1656,6 +1657,12 @@ static void test_model_rules(void **state)
                      cases[i].keys, legal);
         free(legal);
     }
+    /* a RUN of the auxiliary unit covers a GEMM command's rows: up to max_seq */
+    const char *rows[] = {"gemm.max_m=64", "aux.max_rows=64"};
+    if (load_file(c, path, rows, 2) == 0)
+        fail_msg("aux.max_rows below max_seq: accepted");
+    assert_non_null(strstr(c->msg, "aux.max_rows = 64, model.max_seq = 128"));
+    assert_non_null(strstr(c->msg, "(legal: aux.max_rows at least 128)"));
     /* the layer needs every unit: a [model] beside the attention unit alone */
     load(c, "[design]\nname = m\n[attn]\nbanks = 2\ntokens_per_bank = 4\nhead_dim = 8\n"
             "[model]\nd_model = 8\nheads = 1\nd_ff = 16\nmax_seq = 2\n", NULL, 0);

@@ -127,6 +127,18 @@ static void model_check(const void *cfgp, struct tf_rules *r)
     if (x->ln_max_d < c->d_model)
         rule_fail(r, "aux.ln_max_d,model.d_model", arena_printf(r->a, "ln_max_d at least %d", c->d_model),
                   "LayerNorm rows are d_model long");
+    /* The epilogue puts the auxiliary unit on the engine's result beats (tf_epilogue,
+     * docs/architecture.md 3.11): a beat's residual lanes inside one port word, a RUN over a
+     * command's rows (one lane per array column, lanes as wide as the engine's accumulators:
+     * the unit's own rules). */
+    const struct mem_cfg *mc = m;
+    if ((mc->data_bits / 8) % g->cols != 0)
+        rule_fail(r, "mem.data_bits,array.cols,model.d_model",
+                  arena_printf(r->a, "a port of a multiple of %d bytes", g->cols),
+                  "a result beat's %d residual bytes must sit in one port word", g->cols);
+    if (x->max_rows < c->max_seq)
+        rule_fail(r, "aux.max_rows,model.max_seq", arena_printf(r->a, "aux.max_rows at least %d", c->max_seq),
+                  "an auxiliary command covers a GEMM command's rows, up to a whole prompt");
     if (x->ln_out_bits != 8 || x->gelu_out_bits != 8)
         rule_fail(r, x->ln_out_bits != 8 ? "aux.ln_out_bits,model.d_model" : "aux.gelu_out_bits,model.d_model",
                   "8 with [model]", "LayerNorm and GELU outputs are the next GEMM's int8 operands");
