@@ -35,8 +35,11 @@ enum {
     TFACC_E_IMAGE = 1,   /* the weight image is not one for this design (tfi_read) */
     TFACC_E_LEN = 2,     /* len 0, or position + len > max_seq */
     TFACC_E_DECODE = 3,  /* a decode of a bidirectional model's sequence (its prompt is whole) */
-    TFACC_E_RANGE = 4,   /* an input, output or workspace row outside the memory */
-    TFACC_E_MEM = 5      /* the model ran out of host memory (no hardware counterpart) */
+    TFACC_E_RANGE = 4,   /* an input, output or workspace row outside the memory (the hardware:
+                          * an AXI error response, or a command the memory system refused) */
+    TFACC_E_MEM = 5,     /* the model ran out of host memory (no hardware counterpart) */
+    TFACC_E_UNIT = 6     /* (hardware) the auxiliary or attention unit refused a command: a
+                          * parameter the image holds out of the unit's range */
 };
 
 struct tfacc_cfg {

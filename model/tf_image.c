@@ -30,7 +30,7 @@ static int layout(const struct tfl_shape *s, const struct tfi_layout *lo, struct
         return -1;
     uint64_t pos = al(TFI_HDR_BYTES, lo->align);
     y->table = pos;
-    pos = al(pos + (uint64_t)s->layers * TFI_REC_BYTES, lo->align);
+    pos = al(pos + (uint64_t)s->layers * tfi_rec_stride(lo), lo->align);
     for (int l = 0; l < s->layers; l++) {
         uint64_t *o = y->off + (size_t)l * TFI_REC_OFFS;
         for (int p = 0; p < TFI_NPROJ; p++) {
@@ -177,7 +177,7 @@ int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, double in_
     for (int l = 0; l < s->layers; l++) {
         const struct tfl_layer *L = &m->layer[l];
         const uint64_t *o = y.off + (size_t)l * TFI_REC_OFFS;
-        uint8_t *rec = buf + y.table + (uint64_t)l * TFI_REC_BYTES;
+        uint8_t *rec = buf + y.table + (uint64_t)l * tfi_rec_stride(lo);
         for (int i = 0; i < TFI_REC_OFFS; i++)
             put64(rec + 8 * i, o[i]);
         uint32_t v[TFI_REC_SCALARS];
@@ -299,7 +299,7 @@ int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const stru
     for (int l = 0; l < s->layers && !e; l++) {
         struct tfl_layer *L = &out->layer[l];
         const uint64_t *o = y.off + (size_t)l * TFI_REC_OFFS;
-        uint64_t ra = y.table + (uint64_t)l * TFI_REC_BYTES;
+        uint64_t ra = y.table + (uint64_t)l * tfi_rec_stride(lo);
         const uint8_t *rec = buf + ra;
         for (int i = 0; i < TFI_REC_OFFS && !e; i++) {
             uint64_t v = get64(rec + 8 * i);

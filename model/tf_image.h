@@ -9,7 +9,8 @@
  *     heads, d_ff, layers, pre_ln, causal, wrow, align, layer_rec_bytes, then two f32: the
  *     real value of an input LSB and of an output LSB, then u64 layer_table (offset of the
  *     layer records), u64 total_bytes
- *   layer records (layers x TFI_REC_BYTES at layer_table): per layer, for each of the six
+ *   layer records (layers of TFI_REC_BYTES at layer_table, one every tfi_rec_stride bytes: each
+ *     starts on `align`): per layer, for each of the six
  *     GEMMs (q, k, v, o, ff1, ff2) the u64 offsets of its weights, biases and requantization
  *     entries; the u64 offsets of ln1's and ln2's gamma and beta; then the u32 scalars:
  *     scale_c, ao_mult, ao_shift, res1 (mult, lshift, shift), res2 (same), ln1 (gamma_frac,
@@ -51,6 +52,13 @@ struct tfi_layout {
     int wrow;   /* weight rows are padded to a multiple of it: the port's bytes */
     int align;  /* array alignment: max(64, port bytes), a power of two */
 };
+
+/* The layer records' stride: TFI_REC_BYTES rounded up to lo->align, so every record starts
+ * on a port word. */
+static inline uint64_t tfi_rec_stride(const struct tfi_layout *lo)
+{
+    return ((uint64_t)TFI_REC_BYTES + (uint64_t)lo->align - 1) / (uint64_t)lo->align * (uint64_t)lo->align;
+}
 
 /* The row stride of a weight matrix with n columns: n rounded up to lo->wrow. */
 static inline uint64_t tfi_wstride(const struct tfi_layout *lo, int n)

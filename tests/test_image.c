@@ -193,8 +193,9 @@ static void test_damaged(void **state)
     refused(buf, n, TFI_H_SCALES + 4, zero, 4, n, "offset 56 (header out_scale): 0");
     refused(buf, n, 0, NULL, 0, 100, "offset 0: 100 bytes, shorter than the header");
     char want[128];
-    snprintf(want, sizeof want, "offset %llu (layer 1, array offset 5)", (unsigned long long)(table + TFI_REC_BYTES + 40));
-    refused(buf, n, table + TFI_REC_BYTES + 40, one, 4, n, want);
+    uint64_t rec1 = table + tfi_rec_stride(&lay);
+    snprintf(want, sizeof want, "offset %llu (layer 1, array offset 5)", (unsigned long long)(rec1 + 40));
+    refused(buf, n, rec1 + 40, one, 4, n, want);
     /* scalars: ao_shift (index 2) 32, res1.lshift (4) 41, gelu.in_mant (15) 0 */
     uint64_t sc = table + 8 * TFI_REC_OFFS;
     snprintf(want, sizeof want, "offset %llu (layer 0, ao_shift): 32 (legal: 0..31)", (unsigned long long)(sc + 8));

@@ -76,4 +76,12 @@ static inline const struct mem_plan *plan_mem(const struct tf_plan *p)
 
 void mem_emit_rtl(const void *bp, const struct tf_plan *p, const struct tf_dir *dir, struct diag *d);
 
+/* A port of <name>_sys (mem_rtl.c): the accelerator top connects them by this list. */
+struct sys_port {
+    const char *name;
+    int out, width;
+    const char *before;  /* a comment line before it, or NULL */
+};
+int mem_sys_ports(const struct tf_plan *root, struct sys_port *out, int max);
+
 #endif

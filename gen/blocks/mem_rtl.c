@@ -10,32 +10,14 @@
 #include <stdio.h>
 #include <string.h>
 
-struct sport {
-    const char *name;
-    int out, width;
-    const char *before;
-};
-
-static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const struct gemm_plan *g,
-                     const struct tf_dir *dir, struct diag *d)
+/* The ports of <name>_sys, in order: the engine's, the controller's, the DMA's, the AXI4
+ * master's, and with [model] the epilogue's (ep_o_*, ep_i_*). Returns their number. */
+int mem_sys_ports(const struct tf_plan *root, struct sys_port *out, int max)
 {
-    char file[128];
-    snprintf(file, sizeof file, "%s_sys.v", root->name);
-    struct emitter e;
-    emit_begin(&e, dir, file, d);
-    emit_vheader(&e, root, "");
-    emit_line(&e, "// %s_sys -- the GEMM engine with its memory system: %s_gemm (%d x %d, %s) with two",
-              root->name, root->name, g->rows, g->cols, g->dataflow == TF_OS ? "OS" : "WS");
-    emit_line(&e, "// halves in every operand lane memory, and tf_mem_dma (descriptors, width converter,");
-    emit_line(&e, "// corner turn, write-back) on an AXI4 master of %d data bits. The DMA writes the", m->dw);
-    emit_line(&e, "// engine's buffers through its buffer write port (while a GEMM reads the other half);");
-    emit_line(&e, "// the engine's result beats go through a result FIFO of %d entries (tf_mem_fifo) to", m->wb_fifo);
-    emit_line(&e, "// the DMA's write-back. Ports, codes and timing:");
-    emit_line(&e, "// tf_gemm's and tf_mem_dma's headers, docs/architecture.md (the memory system).");
-    emit_line(&e, "`default_nettype none");
-    emit_blank(&e);
+    const struct mem_plan *m = plan_mem(root);
+    const struct gemm_plan *g = plan_gemm(root);
     int dw = g->dim_w, aw = m->addr_w;
-    const struct sport ports[] = {
+    const struct sys_port ports[] = {
         {"clk_i", 0, 1, NULL},
         {"rst_ni", 0, 1, NULL},
         {"cmd_valid_i", 0, 1, "engine commands (tf_gemm): LOAD_*, LOAD_RQ, GEMM with the halves it reads"},
@@ -153,7 +135,7 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
      * and come back on ep_i_* into the result FIFO; without, the engine feeds the FIFO. */
     int ep = plan_model(root) != NULL;
     int beat = g->cols * g->acc_bits;
-    const struct sport eports[] = {
+    const struct sys_port eports[] = {
         {"ep_o_valid_o", 1, 1, "the engine's result beats to the epilogue, and back into the result FIFO"},
         {"ep_o_ready_i", 0, 1, NULL},
         {"ep_o_data_o", 1, beat, NULL},
@@ -168,10 +150,37 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"ep_i_last_i", 0, 1, NULL},
     };
     int n0 = (int)(sizeof ports / sizeof ports[0]), ne = ep ? (int)(sizeof eports / sizeof eports[0]) : 0;
-    int n = n0 + ne;
+    int n = 0;
+    for (int i = 0; i < n0 + ne && n < max; i++)
+        out[n++] = i < n0 ? ports[i] : eports[i - n0];
+    return n;
+}
+
+static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const struct gemm_plan *g,
+                     const struct tf_dir *dir, struct diag *d)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s_sys.v", root->name);
+    struct emitter e;
+    emit_begin(&e, dir, file, d);
+    emit_vheader(&e, root, "");
+    emit_line(&e, "// %s_sys -- the GEMM engine with its memory system: %s_gemm (%d x %d, %s) with two",
+              root->name, root->name, g->rows, g->cols, g->dataflow == TF_OS ? "OS" : "WS");
+    emit_line(&e, "// halves in every operand lane memory, and tf_mem_dma (descriptors, width converter,");
+    emit_line(&e, "// corner turn, write-back) on an AXI4 master of %d data bits. The DMA writes the", m->dw);
+    emit_line(&e, "// engine's buffers through its buffer write port (while a GEMM reads the other half);");
+    emit_line(&e, "// the engine's result beats go through a result FIFO of %d entries (tf_mem_fifo) to", m->wb_fifo);
+    emit_line(&e, "// the DMA's write-back. Ports, codes and timing:");
+    emit_line(&e, "// tf_gemm's and tf_mem_dma's headers, docs/architecture.md (the memory system).");
+    emit_line(&e, "`default_nettype none");
+    emit_blank(&e);
+    int dw = g->dim_w, aw = m->addr_w;
+    struct sys_port all[160];
+    int n = mem_sys_ports(root, all, 160);
+    int ep = plan_model(root) != NULL;
     emit_open(&e, "module %s_sys (", root->name);
     for (int i = 0; i < n; i++) {
-        const struct sport *pt = i < n0 ? &ports[i] : &eports[i - n0];
+        const struct sys_port *pt = &all[i];
         char range[32] = "";
         if (pt->width > 1)
             snprintf(range, sizeof range, "[%d:0]", pt->width - 1);
@@ -432,11 +441,13 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
     for (int i = 0; i < nd; i++)
         emit_line(&e, ".%-16s (%s),", dma[i][0], dma[i][1]);
     /* the AXI ports keep their names */
-    int first_axi = 0;
-    while (first_axi < n0 && strncmp(ports[first_axi].name, "m_axi_", 6))
-        first_axi++;
-    for (int i = first_axi; i < n0; i++)
-        emit_line(&e, ".%-16s (%s)%s", ports[i].name, ports[i].name, i + 1 < n0 ? "," : "");
+    int last_axi = -1;
+    for (int i = 0; i < n; i++)
+        if (!strncmp(all[i].name, "m_axi_", 6))
+            last_axi = i;
+    for (int i = 0; i < n; i++)
+        if (!strncmp(all[i].name, "m_axi_", 6))
+            emit_line(&e, ".%-16s (%s)%s", all[i].name, all[i].name, i < last_axi ? "," : "");
     emit_close(&e, ");");
     e.indent--;
     emit_blank(&e);
