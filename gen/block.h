@@ -30,7 +30,7 @@ enum tf_block_id {
     TF_NBLOCKS
 };
 
-#define TF_MAX_MODULES 32 /* Verilog files of one top */
+#define TF_MAX_MODULES 96 /* Verilog files of one top */
 
 /* ---- keys --------------------------------------------------------------------- */
 

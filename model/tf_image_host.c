@@ -152,9 +152,9 @@ static void float_layer(const struct tfi_float_model *fm, const struct tfi_float
     const struct tfl_shape *s = &fm->s;
     int d = s->d, f = s->d_ff, hd = d / s->heads;
     size_t td = (size_t)t * d, tf = (size_t)t * f;
-    double *q = calloc(td, sizeof *q), *k = calloc(td, sizeof *k), *v = calloc(td, sizeof *v);
-    double *a = calloc(td, sizeof *a), *o = calloc(td, sizeof *o), *x1 = calloc(td, sizeof *x1);
-    double *u = calloc(tf, sizeof *u), *f2 = calloc(td, sizeof *f2), *sc = calloc((size_t)t, sizeof *sc);
+    double *q = (double *)calloc(td, sizeof *q), *k = (double *)calloc(td, sizeof *k), *v = (double *)calloc(td, sizeof *v);
+    double *a = (double *)calloc(td, sizeof *a), *o = (double *)calloc(td, sizeof *o), *x1 = (double *)calloc(td, sizeof *x1);
+    double *u = (double *)calloc(tf, sizeof *u), *f2 = (double *)calloc(td, sizeof *f2), *sc = (double *)calloc((size_t)t, sizeof *sc);
     if (!q || !k || !v || !a || !o || !x1 || !u || !f2 || !sc)
         abort();
     linear(t, d, d, x, L->wq, L->bq, q);
@@ -223,7 +223,7 @@ static void float_layer(const struct tfi_float_model *fm, const struct tfi_float
 void tfi_float_run(const struct tfi_float_model *fm, int t, const double *x, double *y)
 {
     size_t td = (size_t)t * fm->s.d;
-    double *cur = malloc(sizeof *cur * td);
+    double *cur = (double *)malloc(sizeof *cur * td);
     if (!cur)
         abort();
     memcpy(cur, x, sizeof *cur * td);
@@ -322,9 +322,9 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
     memset(out, 0, sizeof *out);
     (void)ax;
     /* calibration: the maxima of every tensor of every layer */
-    double *mx = calloc((size_t)nl * M_N, sizeof *mx);
+    double *mx = (double *)calloc((size_t)nl * M_N, sizeof *mx);
     size_t td = (size_t)tokens * d;
-    double *x = malloc(sizeof *x * td), *y = malloc(sizeof *y * td);
+    double *x = (double *)malloc(sizeof *x * td), *y = (double *)malloc(sizeof *y * td);
     if (!mx || !x || !y) {
         free(mx), free(x), free(y);
         snprintf(err, errn, "out of memory");
@@ -353,16 +353,16 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
     for (int p = 0; p < 6; p++)
         per += (size_t)dims[p][0] * dims[p][1] + 9 * (size_t)dims[p][1] + 16;
     per += 2 * (6 * (size_t)d + 8);
-    out->layer = calloc((size_t)nl, sizeof *out->layer);
+    out->layer = (struct tfl_layer *)calloc((size_t)nl, sizeof *out->layer);
     out->mem = malloc(per * (size_t)nl + 8);
-    double *sw = malloc(sizeof *sw * (size_t)(d > f ? d : f));
+    double *sw = (double *)malloc(sizeof *sw * (size_t)(d > f ? d : f));
     if (!out->layer || !out->mem || !sw) {
         free(mx), free(sw);
         tfi_free(out);
         snprintf(err, errn, "out of memory");
         return -1;
     }
-    uint8_t *mp = out->mem;
+    uint8_t *mp = (uint8_t *)out->mem;
     int e = 0;
     double sx = mx[M_X] / 127.0; /* the input of layer 0 */
     *in_scale = sx;

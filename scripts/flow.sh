@@ -51,16 +51,18 @@ mf() { python3 scripts/manifest.py "$manifest" "$@"; }
 declare -A MODEL=(   [gemm]=model/tf_model.c [trf]=model/tf_model.c [attn]=model/tf_attn.c
                      [aux]="model/tf_aux.c model/tf_aux_host.c model/tf_model.c"
                      [mem]="model/tf_mem.c model/tf_mem_cycles.c model/tf_model.c"
-                     [model]="$rtl/${name}_driver.c" )
-declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj [aux]=auxobj [mem]=memobj [model]=csrobj )
+                     [model]="$rtl/${name}_driver.c"
+                     [accel]="$rtl/${name}_driver.c model/tf_accel.c model/tf_layer.c model/tf_attn.c model/tf_aux.c
+                              model/tf_aux_host.c model/tf_model.c model/tf_image.c model/tf_image_host.c" )
+declare -A H_OBJ=(   [gemm]=obj [trf]=trfobj [attn]=attnobj [aux]=auxobj [mem]=memobj [model]=csrobj [accel]=accelobj )
 declare -A H_BIN=(   [gemm]=harness [trf]=trf_harness [attn]=attn_harness [aux]=aux_harness [mem]=mem_harness
-                     [model]=csr_harness )
-declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux [mem]=Vmem [model]=Vcsr )
+                     [model]=csr_harness [accel]=accel_harness )
+declare -A H_PFX=(   [gemm]=Vtop [trf]=Vtrf [attn]=Vattn [aux]=Vaux [mem]=Vmem [model]=Vcsr [accel]=Vaccel )
 declare -A H_JSON=(  [gemm]=cosim.json [trf]=trf_cosim.json [attn]=attn_cosim.json [aux]=aux_cosim.json
-                     [mem]=mem_cosim.json [model]=csr_cosim.json )
+                     [mem]=mem_cosim.json [model]=csr_cosim.json [accel]=accel_cosim.json )
 declare -A H_FST=(   [gemm]=fail.fst [trf]=trf_fail.fst [attn]=attn_fail.fst [aux]=aux_fail.fst
-                     [mem]=mem_fail.fst [model]=csr_fail.fst )
-declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [aux]=aux_ [mem]=mem_ [model]=csr_ )
+                     [mem]=mem_fail.fst [model]=csr_fail.fst [accel]=accel_fail.fst )
+declare -A V_PFX=(   [gemm]="" [trf]=trf_ [attn]=attn_ [aux]=aux_ [mem]=mem_ [model]=csr_ [accel]=accel_ )
 
 harness_args() { # block -> the harness's run arguments
   case $1 in
@@ -70,6 +72,7 @@ harness_args() { # block -> the harness's run arguments
     aux)  echo "--cmds ${AUX_CMDS:-250} ${AUX_ARGS:-}" ;;
     mem)  echo "--batches ${MEM_BATCHES:-40} ${MEM_ARGS:-}" ;;
     model) echo "--rounds ${CSR_ROUNDS:-40}" ;;
+    accel) echo "--rounds ${ACCEL_ROUNDS:-4} ${ACCEL_ARGS:-}" ;;
   esac
 }
 vector_count() { # block -> how many vector tests the Icarus bench runs
@@ -88,10 +91,16 @@ gen() {
 }
 
 need_block() {
+  if [ "$1" = accel ]; then # the accelerator top: a top of the model block, post-LN designs only
+    top_of accel | grep -q . || { echo "flow.sh: $name has no accelerator top <name>_accel (legal: a config with a post-LN [model])" >&2; exit 2; }
+    return
+  fi
   mf has "$1" || { echo "flow.sh: $name has no $1 block (legal: a step of one of: $(mf blocks | tr '\n' ' '))" >&2; exit 2; }
 }
 
-top_of() { mf tops "$1" | head -1; } # block module filelist synth lint
+top_of() { # block module filelist synth lint
+  if [ "$1" = accel ]; then mf tops model | grep "_accel " || true; else mf tops "$1" | head -1; fi
+}
 
 lint() {
   gen
@@ -122,7 +131,7 @@ build_harness() {
   read -r _ top flist _ _ < <(top_of "$blk")
   # model: the driver's names are the design's; its harness includes them through a shim
   # (rewritten only when it changes, so an unchanged design is not rebuilt)
-  if [ "$blk" = model ]; then
+  if [ "$blk" = model ] || [ "$blk" = accel ]; then
     printf '#include "%s_driver.h"\n#define DRV_NAME %s\n' "$name" "$name" >"$out/drv_shim.h.new"
     cmp -s "$out/drv_shim.h.new" "$out/drv_shim.h" 2>/dev/null && rm "$out/drv_shim.h.new" \
       || mv "$out/drv_shim.h.new" "$out/drv_shim.h"
@@ -194,7 +203,7 @@ case "$step" in
   dir) echo "$rtl $out" ;;
   lint) lint ;;
   cosim|icarus|synth) "$step" gemm ;;
-  gemm-cosim|trf-cosim|attn-cosim|aux-cosim|mem-cosim|model-cosim) cosim "${step%-cosim}" ;;
+  gemm-cosim|trf-cosim|attn-cosim|aux-cosim|mem-cosim|model-cosim|accel-cosim) cosim "${step%-cosim}" ;;
   gemm-icarus|trf-icarus|attn-icarus|aux-icarus) icarus "${step%-icarus}" ;;
   gemm-synth|trf-synth|attn-synth|aux-synth|mem-synth) synth "${step%-synth}" ;;
   *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem, model)" >&2; exit 2 ;;

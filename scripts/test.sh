@@ -10,7 +10,8 @@
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
 # arrays, golden-text configs): lint and the Icarus runs; for each config after --lint
-# (the accelerator configs of configs/model): lint and the register interface's cocotb test.
+# (the accelerator configs of configs/model): lint, the register interface's cocotb test, and
+# for the small post-LN ones the accelerator top's co-simulation.
 # Ends with one line "tforge: N passed, M failed" and a non-zero status if
 # anything failed.
 set -uo pipefail
@@ -74,7 +75,8 @@ check "cocotb: row stream (32-bit, burst 1)" tb/mem/cocotb/run_stream.sh DW=32 O
 check "cocotb: row stream (256-bit)" tb/mem/cocotb/run_stream.sh DW=256 OffW=5 BytesW=14 ReqW=10 RowsW=4
 # The attention feeder (a layer's attention from memory to memory) with a generated attention
 # unit with cache regions and a row streamer, against cocotbext-axi's AxiRam and the golden model
-check "cocotb: attention feeder (a08)" tb/top/run_feed.sh
+check "cocotb: attention feeder (a08, 2 heads per cache)" tb/top/run_feed.sh
+check "cocotb: attention feeder (a08, 1 head per cache)" tb/top/run_feed.sh configs/attn/a08_b4x8_d8_regions.ini 1
 # The GEMM epilogue (tables and residual rows from memory, the auxiliary unit on the result
 # beats in the controller's step order) against cocotbext-axi's AxiRam and the golden model
 check "cocotb: GEMM epilogue (tiny_layer)" tb/top/run_ep.sh
@@ -164,6 +166,16 @@ for config in "$@"; do
     check "$name: C driver (gcc -std=c11 -Wpedantic)" gcc -std=c11 -Wall -Wextra -Wpedantic -Werror \
       -fsyntax-only -I "rtl_out/$name" "rtl_out/$name/${name}_driver.c"
     check "$name: registers + C driver verilator cosim" scripts/flow.sh model-cosim "$config"
+    # the accelerator top (post-LN designs): the driver runs the request table, every byte of
+    # memory against tf_accel, the outputs against tfl_run; causal and bidirectional. Designs
+    # wider than d_model 64 take minutes per run: make test-long.
+    if python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" tops model | grep -q "_accel "; then
+      if [ "$(python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" param model MODEL_D)" -le 64 ]; then
+        check "$name: accelerator top verilator cosim" scripts/flow.sh accel-cosim "$config"
+        check "$name: accelerator top, bidirectional" scripts/flow.sh accel-cosim "$config" \
+          -D model.attention=bidirectional
+      fi
+    fi
     continue
   fi
   mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }

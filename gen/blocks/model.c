@@ -6,6 +6,8 @@
  * that runs the layers is the next part of this block (docs/architecture.md, the model); its
  * register interface <name>_csr (model_rtl.c, templates/top/tf_csr.v) is built. */
 #include "blocks/model.h"
+
+#include <string.h>
 #include "blocks/attn.h"
 #include "blocks/aux.h"
 #include "blocks/gemm.h"
@@ -253,6 +255,18 @@ static void model_params(const void *bp, const struct tf_plan *root, struct tf_p
     par_int(pp, "MODEL_CSR_SHAPE2_VALUE", sh[2], NULL);
 }
 
+/* the files of another top, into t (each once, in their order: leaves first) */
+static void top_include(struct tf_top *t, const struct tf_top *o)
+{
+    for (int i = 0; o && i < o->nfiles; i++) {
+        int have = 0;
+        for (int j = 0; j < t->nfiles; j++)
+            have |= !strcmp(t->files[j], o->files[i]);
+        if (!have && t->nfiles < TF_MAX_MODULES)
+            t->files[t->nfiles++] = o->files[i];
+    }
+}
+
 static void model_link(const void *bp, struct tf_plan *root, struct arena *a, struct diag *d)
 {
     (void)bp;
@@ -260,6 +274,28 @@ static void model_link(const void *bp, struct tf_plan *root, struct arena *a, st
     struct tf_top *t = top_add(root, TF_BLK_model, top, top);
     top_template(t, root, "tf_csr", a, d);
     top_generated(t, top, a, d);
+    if (!model_has_accel(root))
+        return;
+    /* the accelerator: the blocks' tops below it, then the top's own modules */
+    const char *acc = arena_printf(a, "%s_accel", root->name);
+    const struct tf_top *sub[] = {plan_top(root, arena_printf(a, "%s_sys", root->name)),
+                                  plan_top(root, arena_printf(a, "%s_aux", root->name)),
+                                  plan_top(root, arena_printf(a, "%s_attn", root->name))};
+    struct tf_top *ta = top_add(root, TF_BLK_model, acc, acc);
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+        if (!sub[i])
+            tf_unreachable(d); /* model_check: [mem], [aux], [attn] are built */
+        top_include(ta, sub[i]);
+    }
+    struct tf_top tmp;
+    memset(&tmp, 0, sizeof tmp);
+    static const char *const own[] = {"tf_csr", "tf_mem_stream", "tf_axi_mux", "tf_epilogue", "tf_attn_feed",
+                                      "tf_seq"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        top_template(&tmp, root, own[i], a, d);
+    top_include(ta, &tmp);
+    top_include(ta, t); /* <name>_csr */
+    top_generated(ta, acc, a, d);
 }
 
 const struct tf_block tf_block_model = {

@@ -70,6 +70,9 @@ long long model_macs_token(const struct model_plan *p, long long ctx);
 void model_csr_shape(const struct model_plan *p, unsigned out[3]);
 void model_emit_rtl(const void *bp, const struct tf_plan *p, const struct tf_dir *dir,
                     struct diag *d);
+/* <name>_accel (model_top.c): built for post-LN models on a time-multiplexed attention unit */
+int model_has_accel(const struct tf_plan *p);
+void model_emit_accel(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d);
 /* <name>_driver.h and <name>_driver.c (model_drv.c) */
 void model_emit_driver(const struct tf_plan *p, const struct tf_dir *dir, struct diag *d);
 

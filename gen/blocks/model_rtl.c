@@ -120,4 +120,6 @@ void model_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_
     emit_blank(&e);
     emit_vfooter(&e);
     model_emit_driver(root, dir, d);
+    if (model_has_accel(root))
+        model_emit_accel(root, dir, d);
 }

@@ -10,8 +10,8 @@
 //   * injectable errors: a beat whose address falls in [err_lo, err_hi) is answered with
 //     SLVERR (R; its data is zeros) or makes its write burst's response SLVERR (the
 //     burst's bytes in the range are not written); addresses past the memory, DECERR.
-// Bursts are INCR, full width (AxSIZE = log2 of the port bytes), answered in order (the
-// master uses one ID). The model checks the master's side of the protocol it relies on:
+// Bursts are INCR, full width (AxSIZE = log2 of the port bytes), answered in order, each
+// response with its request's ID (in order across IDs is legal; a mux routes by it). The model checks the master's side of the protocol it relies on:
 // a W beat only after its AW, WLAST on the burst's last beat, no burst crossing 4 KiB,
 // AxSIZE and AxBURST; a violation fails the run (tb::fail).
 // With stall = 0 the timing is exactly what the cycle model assumes (model/tf_mem_cycles.c,
@@ -90,7 +90,7 @@ public:
             w_turn_ = !w_turn_;
         rv_ = r_due && has_credit() && !(contest && !w_turn_);
         t_.m_axi_rvalid_i = rv_;
-        t_.m_axi_rid_i = 0;
+        t_.m_axi_rid_i = rv_ ? rq_.front().id : 0;
         if (rv_) {
             Burst &b = rq_.front();
             uint64_t a = b.addr + (uint64_t)b.done * pb_;
@@ -109,7 +109,7 @@ public:
         // B: the oldest finished burst whose latency passed
         bv_ = !bq_.empty() && bq_.front().ready <= now_ && !st_b_;
         t_.m_axi_bvalid_i = bv_;
-        t_.m_axi_bid_i = 0;
+        t_.m_axi_bid_i = bv_ ? bq_.front().id : 0;
         t_.m_axi_bresp_i = bv_ ? bq_.front().resp : 0;
     }
 
@@ -126,6 +126,7 @@ public:
             Burst b = burst("AR", t_.m_axi_araddr_o, t_.m_axi_arlen_o, t_.m_axi_arsize_o,
                             t_.m_axi_arburst_o);
             b.ready = now_ + cfg_.lat;
+            b.id = (uint32_t)t_.m_axi_arid_o;
             rq_.push_back(b);
         }
         if (rv_ && t_.m_axi_rready_o) {
@@ -139,6 +140,7 @@ public:
         if (t_.m_axi_awvalid_o && t_.m_axi_awready_i) {
             Burst b = burst("AW", t_.m_axi_awaddr_o, t_.m_axi_awlen_o, t_.m_axi_awsize_o,
                             t_.m_axi_awburst_o);
+            b.id = (uint32_t)t_.m_axi_awid_o;
             wq_.push_back(b);
         }
         if (t_.m_axi_wvalid_o && wr_) {
@@ -186,6 +188,7 @@ private:
     struct Burst {
         uint64_t addr = 0;
         int beats = 0, done = 0, resp = 0;
+        uint32_t id = 0; // echoed on R and B (answered in order, whatever the ID)
         uint64_t ready = 0;
     };
     Top &t_;

@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
-# run_feed.sh [CONFIG] -- the cocotb test of tf_attn_feed on Icarus (tb/top/test_feed.py):
+# run_feed.sh [CONFIG [HPC]] -- the cocotb test of tf_attn_feed on Icarus (tb/top/test_feed.py):
 # generates CONFIG (default configs/attn/a08_b4x8_d8_regions.ini: an attention unit with cache
 # regions), builds tb/top/feed_ref.c with the design's params header as a shared library (the
 # golden model for ctypes), and runs feed_top.v (the feeder, the generated unit, a row streamer)
-# against cocotbext-axi's AxiRam, with twice as many model heads as the unit has caches.
-# Output: build/cocotb/feed-<name>/results.xml; prints "cocotb feed-<name>: N passed, M failed".
+# against cocotbext-axi's AxiRam, with HPC (default 2) model heads per cache of the unit.
+# Output: build/cocotb/feed-<name>-<HPC>/results.xml; prints "cocotb feed-<name>-<HPC>: N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 config=${1:-configs/attn/a08_b4x8_d8_regions.ini}
+hpc=${2:-2}
 tforge=${TFORGE:-build/tforge}
 name=$("$tforge" check "$config" --name)
 rtl=rtl_out/$name
 "$tforge" gen "$config" -o "$rtl" >/dev/null
-out=build/cocotb/feed-$name
+out=build/cocotb/feed-$name-$hpc
 mkdir -p "$out"
 mf() { python3 scripts/manifest.py "$rtl/${name}_manifest.json" param attn "$1"; }
 ah=$(mf ATTN_HEADS) d=$(mf ATTN_D)
 regions=$(mf ATTN_REGIONS) rows=$(mf ATTN_REG_ROWS)
 banks=$(( $(mf ATTN_CAP) / ($(mf ATTN_REG_ROWS) * regions) ))
-heads=$(( 2 * ah )) dw=64
+heads=$(( hpc * ah )) dw=64
 words=$(( (heads * d + dw / 8 - 1) / (dw / 8) ))
 waw=1; while (( (1 << waw) < words )); do waw=$((waw + 1)); done
 hw=1; while (( (1 << hw) < ah )); do hw=$((hw + 1)); done
@@ -40,4 +41,4 @@ rm -f "$out/results.xml"
    FEED_REF="$root/$out/feed_ref.so" FEED_D="$d" FEED_HEADS="$heads" FEED_DW="$dw" \
    FEED_REGION_CAP=$(( banks * rows )) PYTHONPATH="$root/tb/top:${PYTHONPATH:-}" COCOTB_REDUCED_LOG_FMT=1 \
    vvp -M "$(python3 -m cocotb.config --lib-dir)" -m "$(python3 -m cocotb.config --lib-name vpi icarus)" sim.vvp -none >sim.log 2>&1) || true
-python3 "$root/tb/common/cocotb_results.py" "$out/results.xml" "$out/sim.log" "feed-$name"
+python3 "$root/tb/common/cocotb_results.py" "$out/results.xml" "$out/sim.log" "feed-$name-$hpc"

@@ -176,10 +176,12 @@ module tf_attn_feed #(
   wire in_fire = a_in_valid_o && a_in_ready_i;
 
   // model head h: cache h % AH, its (h / AH)-th head, region rbase + h / AH
-  wire [HIW-1:0] h_cache = h_q % AH[HIW-1:0];
-  wire [HIW-1:0] h_slot  = h_q / AH[HIW-1:0];
+  localparam [HIW:0] AHV = AH[HIW:0];          // AH itself may need HIW + 1 bits (AH = HEADS)
+  wire [HIW:0]   h_cache = {1'b0, h_q} % AHV;
+  wire [HIW:0]   h_slot  = {1'b0, h_q} / AHV;
   assign a_cmd_head_o   = h_cache[HW-1:0];
-  assign a_cmd_region_o = rbase_q + {{(RGW-HIW){1'b0}}, h_slot};
+  wire [31:0]    reg32   = {{(32-RGW){1'b0}}, rbase_q} + {{(31-HIW){1'b0}}, h_slot};
+  assign a_cmd_region_o = reg32[RGW-1:0];
   assign a_cmd_scale_o  = scale_q;
   assign a_cmd_mode_o   = mode;
   wire [CntW-1:0] cnt_w = (mode == ModeAttend) ? ({{(CntW-TokW){1'b0}}, pos_q} + {{(CntW-TokW){1'b0}}, n_q})
@@ -187,7 +189,7 @@ module tf_attn_feed #(
   assign a_cmd_count_o  = cnt_w[SLOTW-1:0];
   // the streamer's read completion is not needed (r_last_i ends a row); the cache index and
   // the count are narrower than the arithmetic
-  wire unused_feed = ^{rdone_i, h_cache, cnt_w};
+  wire unused_feed = ^{rdone_i, h_cache, reg32, cnt_w};
 
   // ---------------------------------------------------------------------------
   // Output: o -> requantize (2 stages) -> pack bytes into words -> the streamer

@@ -18,7 +18,7 @@
 // the epilogue or the feeder. Errors (err_o with the code and the entry; the run stops):
 // CodeImage (the header is not this design's), CodeLen (len 0 or past MaxSeq), CodeDecode (a
 // decode of a bidirectional sequence), CodeAxi (an AXI error response or a controller refusal),
-// CodeUnit (the auxiliary or attention unit refused a command).
+// CodeUnit (the auxiliary or attention unit refused a command); the entry is 255 for the image.
 `default_nettype none
 
 module tf_seq #(
@@ -307,7 +307,7 @@ module tf_seq #(
   wire unused_sc = ^{sc[1][31], sc[2][31:5], sc[3][31], sc[4][31:5], sc[5][31:5], sc[6][31], sc[7][31:5],
                      sc[8][31:5], sc[9][31:4], sc[10][31:5], sc[12][31:4], sc[13][31:5], sc[15][31:16],
                      sc[16][31:6], sc[17][31:16], sc[18][31:6], rb32, kdim, ndim, tot_q[63:AddrW],
-                     tbl_q[63:AddrW], rdone_code_i, r_last_i};
+                     tbl_q[63:AddrW], rdone_code_i, r_last_i, lm1};
 
   // ---------------------------------------------------------------------------
   // Control
@@ -522,7 +522,7 @@ module tf_seq #(
           // wait for the units to settle before reporting (a refused command ends at once)
           err_o      <= 1'b1;
           err_code_o <= code_q;
-          err_seq_o  <= {{(8-SW){1'b0}}, i_q};
+          err_seq_o  <= (code_q == CodeImage) ? 8'hff : {{(8-SW){1'b0}}, i_q};  // 255: the image
           rd_valid_o <= 1'b0;
           ep_valid_o <= 1'b0;
           ctl_valid_o <= 1'b0;

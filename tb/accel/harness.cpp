@@ -1,0 +1,386 @@
+// harness.cpp -- Verilator co-simulation of the accelerator top (<name>_accel) with the
+// generated C driver (<name>_driver.c) as the host and tb/common/axi_mem.h as the memory,
+// against the accelerator over memory (model/tf_accel.c) and the golden layers.
+//
+// A random model of the design's [model] shape (tfi_random) is packed into a weight image
+// (tfi_write) in memory that otherwise holds random bytes; input rows at each entry's address.
+// Each round the driver submits entries (random lengths; prefills, then decode steps of the
+// causal sequences that have room), starts and waits; the same table runs on tfacc_run over
+// a copy of the memory. Checked: the run's result (done, or the error's code and entry),
+// EVERY byte of memory (outputs, the workspace, and nothing else changed), every entry's
+// position, and that the output rows equal tfl_run's; then the counters (cycles, bytes)
+// are reported and the byte counters compared with the memory model's.
+#include "Vaccel.h"
+#include "axi_mem.h"
+#include "tb.h"
+
+#include "drv_shim.h"
+
+extern "C" {
+#include "tf_accel.h"
+#include "tf_image.h"
+}
+
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#define DRV_CAT2(a, b) a##b
+#define DRV_CAT(a, b) DRV_CAT2(a, b)
+#define DRV(f) DRV_CAT(DRV_NAME, f)
+
+static const int S = TFP_MODEL_SEQUENCES, D = TFP_MODEL_D, MAXSEQ = TFP_MODEL_MAX_SEQ;
+static const int PB = TFP_MEM_PORT_BYTES;
+
+namespace {
+
+struct AccOptions : tb::Options {
+    long long rounds = 4;
+    int lat = 12, bw = 0;
+    AccOptions() : tb::Options("accel_harness", "accel_fail.fst")
+    {
+        add("--rounds", "N", "runs of the request table (default 4)", rounds);
+        add("--lat", "L", "memory latency in cycles (default 12)", lat);
+        add("--bw", "B", "memory bytes per cycle, 0: a word per cycle per channel (default 0)", bw);
+    }
+};
+
+struct Result {
+    tb::Scoreboard sb;
+    long long rounds = 0, runs_ok = 0, bytes_checked = 0, rows_checked = 0, cycles = 0, tokens = 0;
+    long long rd = 0, wr = 0, refusals = 0;
+};
+
+enum : uint64_t { WBASE = 0x10000, MEMB = 4u << 20, IO = 2u << 20 };
+
+struct Host {
+    tb::Sim<Vaccel> &s;
+    tb::AxiMem<Vaccel> &mem;
+    tb::Rng &rng;
+    Result &res;
+    uint64_t guard;
+    void cycle()
+    {
+        mem.drive();
+        s.fall();
+        mem.sample();
+        s.rise();
+        res.cycles++;
+    }
+    uint32_t rd(uint32_t off)
+    {
+        s->s_axil_araddr_i = off;
+        s->s_axil_arprot_i = 0;
+        s->s_axil_arvalid_i = 1;
+        s->s_axil_rready_i = 1;
+        tb::Guard g(s, guard, tb::format("read of 0x%03x: no response", (unsigned)off));
+        bool addr_done = false;
+        for (;;) {
+            mem.drive();
+            s.fall();
+            bool ar = s->s_axil_arvalid_i && s->s_axil_arready_o;
+            bool r = s->s_axil_rvalid_o && s->s_axil_rready_i;
+            uint32_t data = s->s_axil_rdata_o;
+            mem.sample();
+            s.rise();
+            res.cycles++;
+            if (ar) {
+                addr_done = true;
+                s->s_axil_arvalid_i = 0;
+            }
+            if (r && addr_done) {
+                s->s_axil_rready_i = 0;
+                return data;
+            }
+            g.wait();
+        }
+    }
+    int wr(uint32_t off, uint32_t v)
+    {
+        s->s_axil_awaddr_i = off;
+        s->s_axil_awprot_i = 0;
+        s->s_axil_wdata_i = v;
+        s->s_axil_wstrb_i = 0xf;
+        s->s_axil_awvalid_i = 1;
+        s->s_axil_wvalid_i = 1;
+        s->s_axil_bready_i = 1;
+        tb::Guard g(s, guard, tb::format("write of 0x%03x: no response", (unsigned)off));
+        bool sent = false;
+        for (;;) {
+            mem.drive();
+            s.fall();
+            bool aw = s->s_axil_awvalid_i && s->s_axil_awready_o;
+            bool b = s->s_axil_bvalid_o && s->s_axil_bready_i;
+            int resp = s->s_axil_bresp_o;
+            mem.sample();
+            s.rise();
+            res.cycles++;
+            if (aw) {
+                sent = true;
+                s->s_axil_awvalid_i = 0;
+                s->s_axil_wvalid_i = 0;
+            }
+            if (b && sent) {
+                s->s_axil_bready_i = 0;
+                return resp == 0 ? 0 : -1;
+            }
+            g.wait();
+        }
+    }
+};
+
+extern "C" uint32_t bus_rd(void *ctx, uint32_t off) { return static_cast<Host *>(ctx)->rd(off); }
+extern "C" int bus_wr(void *ctx, uint32_t off, uint32_t v) { return static_cast<Host *>(ctx)->wr(off, v); }
+
+void run_accel(const AccOptions &o, tb::Run &r, Result &res)
+{
+    // the model: random weights of the design's shape, packed as tforge pack does
+    struct tfacc_cfg c;
+    memset(&c, 0, sizeof c);
+    c.m.s = (struct tfl_shape){D, TFP_MODEL_HEADS, TFP_MODEL_D_FF, TFP_MODEL_LAYERS, MAXSEQ, TFP_MODEL_PRE_LN,
+                               TFP_MODEL_CAUSAL};
+    c.m.attn = (struct tfa_arch)TFP_ATTN_ARCH_INIT;
+    c.m.aux = (struct tfx_arch)TFP_AUX_ARCH_INIT;
+    static struct tfx_gelu_rom rom;
+    tfx_gelu_rom_init(&rom);
+    c.m.rom = &rom;
+    c.attn_heads = TFP_ATTN_HEADS;
+    c.sequences = S;
+    c.port_bytes = PB;
+    c.lo = (struct tfi_layout){PB, PB > TFI_MIN_ALIGN ? PB : TFI_MIN_ALIGN};
+    struct tfi_model img;
+    if (tfi_random(&c.m.s, &c.m.attn, r.seed(), &img) != 0)
+        tb::fail("harness: tfi_random failed");
+    c.m.layer = img.layer;
+    if (const char *why = tfl_check(&c.m))
+        tb::fail(std::string("harness: the design's model does not fit: ") + why);
+
+    tb::Sim<Vaccel> s(r);
+    tb::Rng rng(r.seed());
+    tb::AxiMemConfig mc;
+    mc.lat = o.lat;
+    mc.bw = o.bw;
+    tb::Rng mrng(r.seed() ^ 0xa71ULL);
+    tb::AxiMem<Vaccel> mem(s.top(), TFP_MEM_DATA_BITS, MEMB, mc, mrng);
+    Host h{s, mem, rng, res, o.guard * 1000};
+    s->s_axil_awvalid_i = 0;
+    s->s_axil_wvalid_i = 0;
+    s->s_axil_arvalid_i = 0;
+    s->s_axil_bready_i = 0;
+    s->s_axil_rready_i = 0;
+    s.reset(4);
+    std::vector<uint8_t> &m = mem.bytes();
+    for (auto &b : m)
+        b = (uint8_t)rng();
+    uint64_t ibytes = tfi_size(&c.m.s, &c.lo);
+    const char *why = nullptr;
+    if (tfi_write(&c.m, &c.lo, 1.0 / 32, 1.0 / 32, m.data() + WBASE, (size_t)ibytes, &why) != 0)
+        tb::fail(std::string("harness: tfi_write: ") + why);
+    struct tfacc_state st;
+    if (tfacc_state_init(&c, &st) != TFACC_OK)
+        tb::fail("harness: out of memory");
+    std::vector<struct tfl_seq> gold((size_t)S);
+    for (auto &q : gold)
+        tfl_seq_init(&c.m, &q);
+    std::vector<int> pos((size_t)S, 0);
+    uint64_t stride = tfacc_stride(&c, D);
+    struct DRV(_bus) bus = {bus_rd, bus_wr, &h};
+    res.sb.check(DRV(_drv_check)(&bus) == 0, [] { return std::string("drv_check: not this design's registers"); });
+    res.sb.check(DRV(_drv_set_weights)(&bus, WBASE) == 0, [] { return std::string("set_weights refused"); });
+
+    for (long long round = 0; round < o.rounds; round++) {
+        r.begin(round);
+        res.rounds++;
+        // the table: a prefill in round 0 (and now and then later), else a decode step
+        std::vector<struct tfacc_req> req((size_t)S);
+        std::vector<std::vector<int8_t>> x((size_t)S), want((size_t)S);
+        int active = 0;
+        for (int i = 0; i < S; i++) {
+            struct tfacc_req &q = req[(size_t)i];
+            memset(&q, 0, sizeof q);
+            bool prefill = round == 0 || !TFP_MODEL_CAUSAL || rng.chance(0.25);
+            int room = MAXSEQ - pos[(size_t)i];
+            if (!prefill && (room < 1 || rng.chance(0.2)))
+                continue;
+            int len = prefill ? rng.uniform(1, MAXSEQ) : rng.uniform(1, room < 3 ? room : 3);
+            q.active = 1;
+            q.decode = !prefill;
+            q.len = len;
+            q.in = IO + (uint64_t)i * 0x10000;
+            q.out = IO + 0x80000 + (uint64_t)i * 0x10000;
+            x[(size_t)i].resize((size_t)len * D);
+            for (int t = 0; t < len; t++)
+                for (int j = 0; j < D; j++) {
+                    int8_t v = (int8_t)rng.uniform(-40, 40);
+                    x[(size_t)i][(size_t)t * D + j] = v;
+                    m[q.in + (uint64_t)t * stride + (uint64_t)j] = (uint8_t)v;
+                }
+            if (prefill) {
+                tfl_seq_free(&c.m, &gold[(size_t)i]);
+                tfl_seq_init(&c.m, &gold[(size_t)i]);
+            }
+            want[(size_t)i].resize((size_t)len * D);
+            if (tfl_run(&c.m, &gold[(size_t)i], len, x[(size_t)i].data(), want[(size_t)i].data()) != TFL_OK)
+                tb::fail("harness: tfl_run refused the table it made");
+            res.sb.check(DRV(_drv_submit)(&bus, i, q.decode, (uint32_t)len, q.in, q.out) == 0,
+                         [&] { return tb::format("round %lld: submit %d refused", round, i); });
+            active++;
+            res.tokens += len;
+        }
+        for (int i = 0; i < S; i++)
+            if (!req[(size_t)i].active)
+                DRV(_drv_retire)(&bus, i, 0);
+        if (!active)
+            continue;
+        // the model over a copy of memory
+        std::vector<uint8_t> ref = m;
+        int eseq = 0;
+        int mrc = tfacc_run(&c, &st, ref.data(), ref.size(), WBASE, req.data(), &eseq);
+        // the RTL
+        long long c0 = res.cycles;
+        res.sb.check(DRV(_drv_start)(&bus, 0) == 0, [] { return std::string("start refused"); });
+        int w = DRV(_drv_wait)(&bus, 2000000);
+        int wantw = mrc ? (0x10000 | mrc | (eseq << 8)) : 0;
+        res.sb.expect(w, wantw, [&] { return tb::format("round %lld: wait returned 0x%x, model 0x%x", round, w, wantw); });
+        if (w == DRV(_DRV_E_TIMEOUT))
+            tb::fail(tb::format("round %lld: the run did not end", round));
+        res.runs_ok += w == 0;
+        // every byte of memory
+        long long bad = 0;
+        uint64_t first = 0;
+        for (uint64_t a = 0; a < ref.size(); a++)
+            if (m[a] != ref[a] && !bad++)
+                first = a;
+        res.bytes_checked += (long long)ref.size();
+        if (bad) { // where: per workspace buffer, and the outputs
+            uint64_t ws = tfacc_ws_base(&c, WBASE, ibytes);
+            for (int k = 0; k < TFACC_NBUF; k++) {
+                uint64_t lo = tfacc_buf(&c, ws, k), hi = k + 1 < TFACC_NBUF ? tfacc_buf(&c, ws, k + 1)
+                                                                              : ws + tfacc_ws_bytes(&c);
+                long long n = 0;
+                uint64_t f = 0;
+                for (uint64_t a = lo; a < hi; a++)
+                    if (m[a] != ref[a] && !n++)
+                        f = a - lo;
+                if (n && k == TFACC_Q) {
+                    for (int rr = 0; rr < 3; rr++) {
+                        std::printf("  Q row %d RTL:  ", rr);
+                        for (int j = 0; j < 12; j++) std::printf("%4d", (int8_t)m[lo + rr * stride + j]);
+                        std::printf("\n  Q row %d model:", rr);
+                        for (int j = 0; j < 12; j++) std::printf("%4d", (int8_t)ref[lo + rr * stride + j]);
+                        std::printf("\n");
+                    }
+                }
+                if (n)
+                    std::printf("  workspace buffer %d: %lld bytes differ, the first at +0x%" PRIx64 " (row %" PRIu64
+                                ", byte %" PRIu64 ")\n", k, n, f, f / (k == TFACC_H ? tfacc_stride(&c, TFP_MODEL_D_FF) : stride),
+                                f % (k == TFACC_H ? tfacc_stride(&c, TFP_MODEL_D_FF) : stride));
+            }
+        }
+        res.sb.check(bad == 0, [&] {
+            uint64_t ws = tfacc_ws_base(&c, WBASE, ibytes);
+            int b = -1;
+            for (int k = TFACC_NBUF - 1; k >= 0; k--)
+                if (first >= tfacc_buf(&c, ws, k)) {
+                    b = k;
+                    break;
+                }
+            return tb::format("round %lld: %lld bytes of memory differ from the model's, the first at 0x%" PRIx64
+                              " (RTL %d, model %d; workspace buffer %d at +0x%" PRIx64 ")",
+                              round, bad, first, m[first], ref[first], b,
+                              b >= 0 ? first - tfacc_buf(&c, ws, b) : 0);
+        });
+        for (int i = 0; i < S; i++) {
+            const struct tfacc_req &q = req[(size_t)i];
+            if (!q.active || mrc)
+                continue;
+            pos[(size_t)i] = (q.decode ? pos[(size_t)i] : 0) + q.len;
+            res.sb.expect((int)DRV(_drv_position)(&bus, i), pos[(size_t)i],
+                          [&] { return tb::format("round %lld: position of entry %d", round, i); });
+            for (int t = 0; t < q.len; t++)
+                for (int j = 0; j < D; j++)
+                    res.sb.expect((int)(int8_t)m[q.out + (uint64_t)t * stride + (uint64_t)j],
+                                  (int)want[(size_t)i][(size_t)t * D + j], [&] {
+                                      return tb::format("round %lld: entry %d row %d column %d vs tfl_run", round, i, t, j);
+                                  });
+            res.rows_checked += q.len;
+        }
+        std::printf("round %lld: %d entr%s, %lld cycles\n", round, active, active == 1 ? "y" : "ies",
+                    res.cycles - c0);
+    }
+    // refusals: a request past max_seq (a decode that does not fit; bidirectional: any decode),
+    // then a damaged image -- the code and the entry, and memory as the model leaves it
+    for (int kind = 0; kind < 2; kind++) {
+        r.begin(o.rounds + kind);
+        std::vector<struct tfacc_req> req((size_t)S);
+        for (auto &q : req)
+            memset(&q, 0, sizeof q);
+        req[0] = {1, 1, TFP_MODEL_CAUSAL ? MAXSEQ : 1, IO, IO + 0x80000};
+        res.sb.check(DRV(_drv_submit)(&bus, 0, 1, (uint32_t)req[0].len, req[0].in, req[0].out) == 0,
+                     [] { return std::string("submit of the refusal round refused"); });
+        for (int i = 1; i < S; i++)
+            DRV(_drv_retire)(&bus, i, 0);
+        if (kind == 1)
+            m[WBASE] ^= 0x20; /* the magic */
+        std::vector<uint8_t> ref = m;
+        int eseq = 0;
+        int mrc = tfacc_run(&c, &st, ref.data(), ref.size(), WBASE, req.data(), &eseq);
+        int want = 0x10000 | mrc | ((eseq < 0 ? 0xff : eseq) << 8);
+        res.sb.check(mrc == (kind ? TFACC_E_IMAGE : TFP_MODEL_CAUSAL ? TFACC_E_LEN : TFACC_E_DECODE),
+                     [&] { return tb::format("refusal round %d: the model returned %d", kind, mrc); });
+        res.sb.check(DRV(_drv_start)(&bus, 0) == 0, [] { return std::string("start refused"); });
+        int w = DRV(_drv_wait)(&bus, 2000000);
+        res.sb.expect(w, want, [&] { return tb::format("refusal round %d: wait returned 0x%x, model 0x%x", kind, w, want); });
+        res.sb.check(m == ref, [&] { return tb::format("refusal round %d: memory changed", kind); });
+        if (kind == 1)
+            m[WBASE] ^= 0x20;
+        res.refusals++;
+    }
+    res.rd = (long long)DRV(_drv_counter)(&bus, 4);
+    res.wr = (long long)DRV(_drv_counter)(&bus, 5);
+    res.sb.expect(res.rd, mem.read_bytes, [] { return std::string("counter RD_BYTES vs the memory's"); });
+    res.sb.expect(res.wr, mem.write_bytes, [] { return std::string("counter WR_BYTES vs the memory's"); });
+    for (auto &q : gold)
+        tfl_seq_free(&c.m, &q);
+    tfacc_state_free(&c, &st);
+    tfi_free(&img);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    AccOptions o;
+    o.units("round");
+    o.parse(argc, argv);
+    std::string dut = std::string(TFP_NAME) + "_accel";
+    Result r;
+    tb::Verdict v = tb::run(o, dut, r, tb::Trace::from_reset("round"),
+                            [&](tb::Run &run, Result &res) { run_accel(o, run, res); });
+    if (!o.json.empty()) {
+        tb::Json j = tb::report_start(o, dut);
+        j.integer("rounds", r.rounds)
+            .integer("runs_ok", r.runs_ok)
+            .integer("tokens", r.tokens)
+            .integer("bytes_checked", r.bytes_checked)
+            .integer("rows_checked", r.rows_checked)
+            .integer("refusals", r.refusals)
+            .integer("checks", r.sb.checks)
+            .integer("mismatches", r.sb.mismatches)
+            .integer("cycles", r.cycles)
+            .integer("rd_bytes", r.rd)
+            .integer("wr_bytes", r.wr)
+            .fixed("wall_seconds", v.wall, 3)
+            .boolean("passed", !v.failed);
+        if (!j.write(o.json))
+            return 2;
+    }
+    if (!o.quiet || v.failed)
+        std::printf("%s: %s: %lld runs of the table through %s_driver.c (%lld tokens), every byte of memory "
+                    "against tf_accel (%lld bytes), %lld output rows against tfl_run, %lld refused runs, %lld checks, "
+                    "%lld mismatches, %lld cycles, %lld bytes read, %lld written\n",
+                    dut.c_str(), v.failed ? "FAIL" : "PASS", r.rounds, TFP_NAME, r.tokens, r.bytes_checked,
+                    r.rows_checked, r.refusals, r.sb.checks, r.sb.mismatches, r.cycles, r.rd, r.wr);
+    return v.failed ? 1 : 0;
+}
