@@ -39,11 +39,17 @@ struct perf_hw {
 /* One phase of one layer: n new tokens after p cached ones. */
 struct perf_layer {
     long long n, ctx;                       /* new tokens; context after them */
-    long long cycles, gemm, attn, aux;      /* total and its parts */
+    long long cycles, gemm, attn, aux, seq; /* total and its parts (seq: the sequencer's and the
+                                             * feeder's own cycles: tables, records, rows) */
     long long macs, attn_macs;              /* array MACs (the GEMMs); attention MACs */
     long long rd, wr;                       /* external bytes */
     long long compute;                      /* sum of the engine's GEMM cycles (tfm_cycles) */
 };
+
+/* The sequencer's and the feeder's own cycles around the units' (templates/top/tf_seq.v,
+ * tf_attn_feed.v, tf_epilogue.v): handshakes and state changes per command, per table load,
+ * per row read, per head command, per record. */
+enum { PERF_CMD_OVH = 6, PERF_LOAD_OVH = 8, PERF_ROW_OVH = 5, PERF_HEAD_OVH = 4, PERF_REC_OVH = 6 };
 
 static long long lmax(long long a, long long b) { return a > b ? a : b; }
 static long long lmin(long long a, long long b) { return a < b ? a : b; }
@@ -142,28 +148,34 @@ static void gemm_op(const struct perf_hw *h, const struct tfmm_mem_timing *mt, l
         L->wr += t.wr_bytes;
         L->compute += t.compute;
     }
-    struct tfmm_timing tm;
-    memset(&tm, 0, sizeof tm);
-    if (tfmm_cycles(&h->mc, mt, x, (int)ncmd, &tm) != 0)
-        tf_fail(d, TF_EXIT_INTERNAL, "tforge perf: the memory system's cycle model failed");
-    L->gemm += tm.cycles;
+    /* the sequencer waits for each command's completion (and its epilogue's) before the next */
+    for (long long i = 0; i < ncmd; i++) {
+        struct tfmm_timing tm;
+        memset(&tm, 0, sizeof tm);
+        if (tfmm_cycles(&h->mc, mt, &x[i], 1, &tm) != 0)
+            tf_fail(d, TF_EXIT_INTERNAL, "tforge perf: the memory system's cycle model failed");
+        L->gemm += tm.cycles;
+        /* the epilogue's latency after the last result beat: a group of rows through its stages */
+        int grp = (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) ? x[i].m : 1;
+        long long beats = grp * ceil_div(nn, h->xa.lanes);
+        L->aux += tfx_cycles_cmd(&h->xa, &h->xh, ops, grp, nn, grp) - beats;
+        L->seq += PERF_CMD_OVH;
+    }
     L->macs += n * (long long)k * nn;
-    /* the parameter tables the epilogue reads for each command (bias int32, requantization
-     * mult and shift, LayerNorm gamma int16 and beta int32), and the residual rows */
-    long long per = 0;
-    if (ops & TFX_OPBIT(TFX_OP_BIAS))
-        per += words(h, 4LL * nn);
-    if (ops & TFX_OPBIT(TFX_OP_REQUANT))
-        per += words(h, 8LL * nn);
-    if (ops & TFX_OPBIT(TFX_OP_LAYERNORM))
-        per += words(h, 2LL * nn) + words(h, 4LL * nn);
-    L->rd += per * ncmd;
+    /* the parameter tables the epilogue loads before the GEMM (bias int32, requantization mult
+     * and shift, LayerNorm gamma int16 and beta int32): each a row read and one entry per
+     * cycle, a cycle more per port word; and the residual rows */
+    const int eb[4] = {4, 8, 2, 4};
+    const int on[4] = {(ops & TFX_OPBIT(TFX_OP_BIAS)) != 0, (ops & TFX_OPBIT(TFX_OP_REQUANT)) != 0,
+                       (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) != 0, (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) != 0};
+    for (int t = 0; t < 4; t++)
+        if (on[t]) {
+            long long wb = words(h, (long long)eb[t] * nn);
+            L->rd += wb;
+            L->seq += mt->lat + nn + wb / pb + PERF_LOAD_OVH;
+        }
     if (ops & TFX_OPBIT(TFX_OP_RESIDUAL))
         L->rd += n * words(h, nn);
-    /* the epilogue's latency after the last result beat: a group of rows through its stages */
-    int grp = (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) ? (int)lmin(chunk, n) : 1;
-    long long beats = grp * ceil_div(nn, h->xa.lanes);
-    L->aux += tfx_cycles_cmd(&h->xa, &h->xh, ops, grp, nn, grp) - beats;
 }
 
 /* A LayerNorm pass without a GEMM (pre-LN): n rows of d from memory through the auxiliary
@@ -183,7 +195,8 @@ static void ln_pass(const struct perf_hw *h, const struct tfmm_mem_timing *mt, l
 }
 
 /* Attention of one layer: every model head, n tokens after ctx - n cached ones. */
-static void attention(const struct perf_hw *h, long long n, long long ctx, struct perf_layer *L)
+static void attention(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n, long long ctx,
+                      struct perf_layer *L)
 {
     long long p = ctx - n, cyc = 0;
     int D = h->at.head_dim;
@@ -196,6 +209,12 @@ static void attention(const struct perf_hw *h, long long n, long long ctx, struc
         cyc += n * tfa_cmd_cycles(&h->at, h->at_lanes, TFA_MODE_ATTEND, (int)ctx, 0, 0);
     }
     L->attn += cyc * h->at_serial;
+    /* the feeder: each token's rows (causal: q, k, v; bidirectional: k, v, then q) read before
+     * its heads run; each head's command, and a cycle for each port word its bytes start */
+    int pb = h->mc.port_bytes;
+    long long rows = h->causal || n == 1 ? 3 : 3, wd = words(h, h->d) / pb;
+    L->seq += n * rows * (mt->lat + wd + PERF_ROW_OVH) + (h->causal || n == 1 ? 1 : 2) * n * h->heads *
+              (ceil_div(D, pb) + 1 + PERF_HEAD_OVH);
     /* q, k and v rows in, o rows out (int8), whole port words per row */
     L->rd += 3 * n * words(h, h->d);
     L->wr += n * h->d;
@@ -220,50 +239,20 @@ static struct perf_layer layer(const struct perf_hw *h, const struct tfmm_mem_ti
     long long all = lmax(n, 1);
     int d = h->d;
     L.rd += words(h, TFI_REC_BYTES); /* the layer's record: its offsets and scalars */
+    L.seq += mt->lat + words(h, TFI_REC_BYTES) / h->mc.port_bytes + PERF_REC_OVH;
     if (h->pre_ln)
         ln_pass(h, mt, n, &L);
-    /* Q, K, V: three independent commands back to back */
-    {
-        /* as one list: the controller overlaps the next command's loads */
-        struct tfmm_cmd x[3];
-        memset(x, 0, sizeof x);
-        for (int i = 0; i < 3; i++) {
-            x[i].a_addr = 1ull << 24;
-            x[i].a_stride = (uint64_t)words(h, d);
-            x[i].b_addr = (1ull << 26) + (uint64_t)i * (1ull << 22);
-            x[i].b_stride = (uint64_t)words(h, d);
-            x[i].c_addr = (1ull << 28) + (uint64_t)i * (1ull << 22);
-            x[i].c_stride = (uint64_t)words(h, d);
-            x[i].m = (int)all;
-            x[i].k = d;
-            x[i].n = d;
-            x[i].id = i;
-            int code = tfmm_check(&h->mc, &x[i]);
-            if (code)
-                tf_fail(dg, TF_EXIT_INPUT, "tforge perf: the Q/K/V GEMM (%lld x %d x %d) is "
-                        "refused by the memory system (code %d)", all, d, d, code);
-            struct tfmm_traffic t;
-            tfmm_traffic(&h->mc, &x[i], &t);
-            L.rd += t.rd_bytes + words(h, 4LL * d) + words(h, 8LL * d);
-            L.wr += t.wr_bytes;
-            L.compute += t.compute;
-        }
-        struct tfmm_timing tm;
-        memset(&tm, 0, sizeof tm);
-        if (tfmm_cycles(&h->mc, mt, x, 3, &tm) != 0)
-            tf_fail(dg, TF_EXIT_INTERNAL, "tforge perf: the memory system's cycle model failed");
-        L.gemm += tm.cycles;
-        L.macs += 3 * all * (long long)d * d;
-        L.aux += tfx_cycles_cmd(&h->xa, &h->xh, bias | rq, 1, d, 1) - ceil_div(d, h->xa.lanes);
-    }
-    attention(h, n, ctx, &L);
+    /* Q, K, V: one command each, the tables loaded before it */
+    for (int i = 0; i < 3; i++)
+        gemm_op(h, mt, n, d, d, bias | rq, all, &L, a, dg);
+    attention(h, mt, n, ctx, &L);
     /* output projection, residual (and LayerNorm after it, post-LN) */
     gemm_op(h, mt, n, d, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->pre_ln ? all : h->ln_chunk, &L, a, dg);
     if (h->pre_ln)
         ln_pass(h, mt, n, &L);
     gemm_op(h, mt, n, d, h->d_ff, bias | rq | gelu, all, &L, a, dg);
     gemm_op(h, mt, n, h->d_ff, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->pre_ln ? all : h->ln_chunk, &L, a, dg);
-    L.cycles = L.gemm + L.attn + L.aux;
+    L.cycles = L.gemm + L.attn + L.aux + L.seq;
     return L;
 }
 
@@ -338,26 +327,29 @@ void perf_run(const struct tf_plan *p, const struct perf_opts *o, struct arena *
            L > 1 ? "s" : "", h.d, h.heads, h.at.head_dim, h.d_ff, h.pre_ln ? "pre-LN" : "post-LN",
            h.causal ? "causal" : "bidirectional");
     sb_printf(&csv, "design,phase,step,tokens,context,layers,layer_cycles,gemm_cycles,"
-            "attn_cycles,aux_cycles,engine_compute,macs,mac_util,rd_bytes,wr_bytes,bound_cycles,"
+            "attn_cycles,aux_cycles,seq_cycles,engine_compute,macs,mac_util,rd_bytes,wr_bytes,bound_cycles,"
             "cycles_over_bound,cycles_per_token,us_per_token\n");
     struct perf_layer pf = layer(&h, &mt, prompt, prompt, a, d);
+    /* once per run: the image's header (read and checked before the first entry) */
+    long long hdr = mt.lat + TFI_HDR_BYTES / h.mc.port_bytes + PERF_REC_OVH;
     long long pb = bound(&h, &pf, bw), rc = (long long)g->rows * g->cols;
     rep("\nprefill of %d token%s, per layer (x %d layers):\n", prompt, prompt > 1 ? "s" : "", L);
-    rep("  cycles      %lld = GEMMs %lld (%.1f %%) + attention %lld (%.1f %%) + aux drains %lld (%.1f %%)\n",
-           pf.cycles, pf.gemm, pct(pf.gemm, pf.cycles), pf.attn, pct(pf.attn, pf.cycles), pf.aux,
-           pct(pf.aux, pf.cycles));
+    rep("  cycles      %lld = GEMMs %lld (%.1f %%) + attention %lld (%.1f %%) + aux drains %lld (%.1f %%)\n"
+        "              + sequencer and feeder %lld (%.1f %%)\n",
+        pf.cycles, pf.gemm, pct(pf.gemm, pf.cycles), pf.attn, pct(pf.attn, pf.cycles), pf.aux,
+        pct(pf.aux, pf.cycles), pf.seq, pct(pf.seq, pf.cycles));
     rep("  MAC util    %.1f %% (%lld array MACs / (%lld x %lld cycles)); the GEMMs alone %.1f %%; engine "
            "compute %lld cycles\n", pct(pf.macs, rc * pf.cycles), pf.macs, rc, pf.cycles,
            pct(pf.macs, rc * pf.gemm), pf.compute);
     rep("  bytes       read %lld, written %lld; bound max(compute, bytes / bw, port) = %lld cycles (x %.3f)\n",
            pf.rd, pf.wr, pb, (double)pf.cycles / (double)pb);
-    rep("  prompt      %lld cycles = %.1f us for %d layers; per token %.0f cycles = %.3f us\n",
-           pf.cycles * L, (double)(pf.cycles * L) / mhz, L, (double)(pf.cycles * L) / prompt,
-           (double)(pf.cycles * L) / prompt / mhz);
-    sb_printf(&csv, "%s,prefill,0,%d,%d,%d,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%.1f,%.4f\n",
-            p->name, prompt, prompt, L, pf.cycles, pf.gemm, pf.attn, pf.aux, pf.compute, pf.macs,
+    rep("  prompt      %lld cycles = %.1f us for %d layers and the header; per token %.0f cycles = %.3f us\n",
+        pf.cycles * L + hdr, (double)(pf.cycles * L + hdr) / mhz, L, (double)(pf.cycles * L + hdr) / prompt,
+        (double)(pf.cycles * L + hdr) / prompt / mhz);
+    sb_printf(&csv, "%s,prefill,0,%d,%d,%d,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%.1f,%.4f\n",
+            p->name, prompt, prompt, L, pf.cycles, pf.gemm, pf.attn, pf.aux, pf.seq, pf.compute, pf.macs,
             (double)pf.macs / (double)(rc * pf.cycles), pf.rd, pf.wr, pb, (double)pf.cycles / (double)pb,
-            (double)(pf.cycles * L) / prompt, (double)(pf.cycles * L) / prompt / mhz);
+            (double)(pf.cycles * L + hdr) / prompt, (double)(pf.cycles * L + hdr) / prompt / mhz);
     if (o->decode > 0) {
         rep("\ndecode, one token per step (all %d layers):\n", L);
         rep("  %5s %7s %12s %10s %9s %8s %10s %10s %12s %8s\n", "step", "context", "cycles", "us",
@@ -369,8 +361,8 @@ void perf_run(const struct tf_plan *p, const struct perf_opts *o, struct arena *
         rep("  %5d %7lld %12lld %10.2f %8.1f%% %7.1f%% %10lld %10lld %12lld %8.3f\n", s, dl.ctx,
                dl.cycles * L, (double)(dl.cycles * L) / mhz, pct(dl.macs, rc * dl.cycles),
                pct(dl.attn, dl.cycles), dl.rd * L, dl.wr * L, db * L, (double)dl.cycles / (double)db);
-        sb_printf(&csv, "%s,decode,%d,1,%lld,%d,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%lld,%.4f\n",
-                p->name, s, dl.ctx, L, dl.cycles, dl.gemm, dl.attn, dl.aux, dl.compute, dl.macs,
+        sb_printf(&csv, "%s,decode,%d,1,%lld,%d,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%lld,%.4f\n",
+                p->name, s, dl.ctx, L, dl.cycles, dl.gemm, dl.attn, dl.aux, dl.seq, dl.compute, dl.macs,
                 (double)dl.macs / (double)(rc * dl.cycles), dl.rd, dl.wr, db, (double)dl.cycles / (double)db,
                 dl.cycles * L, (double)(dl.cycles * L) / mhz);
     }

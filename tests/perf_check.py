@@ -24,7 +24,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "build", "perf_check")
-HEADER = ("design,phase,step,tokens,context,layers,layer_cycles,gemm_cycles,attn_cycles,aux_cycles,"
+HEADER = ("design,phase,step,tokens,context,layers,layer_cycles,gemm_cycles,attn_cycles,aux_cycles,seq_cycles,"
           "engine_compute,macs,mac_util,rd_bytes,wr_bytes,bound_cycles,cycles_over_bound,"
           "cycles_per_token,us_per_token").split(",")
 
@@ -105,11 +105,11 @@ def main():
         wbytes = 4 * d * d + 2 * d * f
         for x in recs:
             i = {k: int(v) for k, v in x.items() if k in ("tokens", "context", "layers", "layer_cycles",
-                 "gemm_cycles", "attn_cycles", "aux_cycles", "engine_compute", "macs", "rd_bytes",
+                 "gemm_cycles", "attn_cycles", "aux_cycles", "seq_cycles", "engine_compute", "macs", "rd_bytes",
                  "wr_bytes", "bound_cycles")}
             tag = f"{name}: {x['phase']} {x['step']} (tokens {i['tokens']}, context {i['context']})"
-            check(i["layer_cycles"] == i["gemm_cycles"] + i["attn_cycles"] + i["aux_cycles"],
-                  f"{tag}: cycles = GEMMs + attention + aux")
+            check(i["layer_cycles"] == i["gemm_cycles"] + i["attn_cycles"] + i["aux_cycles"] + i["seq_cycles"],
+                  f"{tag}: cycles = GEMMs + attention + aux + sequencer")
             check(i["macs"] == i["tokens"] * wbytes, f"{tag}: MACs = n (4 d^2 + 2 d d_ff) = {i['tokens'] * wbytes}")
             check(abs(float(x["mac_util"]) - i["macs"] / (rc * i["layer_cycles"])) < 1e-4,
                   f"{tag}: utilization = MACs / (R C cycles)")

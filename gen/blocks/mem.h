@@ -83,5 +83,7 @@ struct sys_port {
     const char *before;  /* a comment line before it, or NULL */
 };
 int mem_sys_ports(const struct tf_plan *root, struct sys_port *out, int max);
+/* The controller's write-back descriptor queue (tf_mem_ctl's WbQ): 1 without [model]. */
+int mem_wb_queue(const struct tf_plan *root);
 
 #endif

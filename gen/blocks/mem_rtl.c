@@ -10,6 +10,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Write-back descriptors the controller lets wait (tf_mem_ctl's WbQ): 1, or with [model] the
+ * column steps of the widest row the epilogue may hold (LayerNorm across column steps). */
+int mem_wb_queue(const struct tf_plan *root)
+{
+    const struct model_plan *p = plan_model(root);
+    const struct mem_plan *m = plan_mem(root);
+    if (!p || !m)
+        return 1;
+    int wide = p->d > p->d_ff ? p->d : p->d_ff;
+    return (wide + m->tile_n - 1) / m->tile_n + 1;
+}
+
 /* The ports of <name>_sys, in order: the engine's, the controller's, the DMA's, the AXI4
  * master's, and with [model] the epilogue's (ep_o_*, ep_i_*). Returns their number. */
 int mem_sys_ports(const struct tf_plan *root, struct sys_port *out, int max)
@@ -282,12 +294,15 @@ static void emit_sys(const struct tf_plan *root, const struct mem_plan *m, const
         {"CErrForm", TF_MEM_CERR_FORM, TF_MEM_ERR_W}, {"CErrStride", TF_MEM_CERR_STRIDE, TF_MEM_ERR_W},
         {"CErrAxi", TF_MEM_CERR_AXI, TF_MEM_ERR_W}};
     int ncp = (int)(sizeof cp / sizeof cp[0]);
+    int wbq = mem_wb_queue(root);
     for (int i = 0; i < ncp; i++) {
         if (cp[i].sized)
-            emit_line(&e, ".%-10s (%d'd%lld)%s", cp[i].name, cp[i].sized, cp[i].v, i + 1 < ncp ? "," : "");
+            emit_line(&e, ".%-10s (%d'd%lld)%s", cp[i].name, cp[i].sized, cp[i].v, i + 1 < ncp || ep ? "," : "");
         else
-            emit_line(&e, ".%-10s (%lld)%s", cp[i].name, cp[i].v, i + 1 < ncp ? "," : "");
+            emit_line(&e, ".%-10s (%lld)%s", cp[i].name, cp[i].v, i + 1 < ncp || ep ? "," : "");
     }
+    if (ep) /* the epilogue holds a row until its last column step: the engine runs ahead */
+        emit_line(&e, ".%-10s (%d), .WbQW (%d)", "WbQ", wbq, tf_clog2(wbq) > 0 ? tf_clog2(wbq) : 1);
     emit_close(&e, ") u_ctl (");
     e.indent++;
     static const char *const ctl[][2] = {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"},

@@ -37,12 +37,14 @@ namespace {
 
 struct AccOptions : tb::Options {
     long long rounds = 4;
-    int lat = 12, bw = 0;
+    int lat = 12, bw = 0, prompt = 0, decode = 0;
     AccOptions() : tb::Options("accel_harness", "accel_fail.fst")
     {
         add("--rounds", "N", "runs of the request table (default 4)", rounds);
         add("--lat", "L", "memory latency in cycles (default 12)", lat);
         add("--bw", "B", "memory bytes per cycle, 0: a word per cycle per channel (default 0)", bw);
+        add("--prompt", "L", "benchmark: one entry, a prompt of L tokens (then --decode steps), timed", prompt);
+        add("--decode", "N", "benchmark: decode steps after the prompt (causal designs)", decode);
     }
 };
 
@@ -52,7 +54,7 @@ struct Result {
     long long rd = 0, wr = 0, refusals = 0;
 };
 
-enum : uint64_t { WBASE = 0x10000, MEMB = 4u << 20, IO = 2u << 20 };
+enum : uint64_t { WBASE = 0x10000 };
 
 struct Host {
     tb::Sim<Vaccel> &s;
@@ -156,6 +158,13 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     if (const char *why = tfl_check(&c.m))
         tb::fail(std::string("harness: the design's model does not fit: ") + why);
 
+    // memory: the image at WBASE, the workspace after it, then the entries' rows (IO: each
+    // entry's input at IO + i * io, its output at IO + (S + i) * io)
+    uint64_t ibytes = tfi_size(&c.m.s, &c.lo);
+    uint64_t ws_end = tfacc_ws_base(&c, WBASE, ibytes) + tfacc_ws_bytes(&c);
+    const uint64_t IO = (ws_end + 0xffff) & ~0xffffULL;
+    const uint64_t io = ((uint64_t)MAXSEQ * tfacc_stride(&c, D) + 0xfff) & ~0xfffULL;
+    const uint64_t MEMB = IO + 2 * S * io + 0x10000;
     tb::Sim<Vaccel> s(r);
     tb::Rng rng(r.seed());
     tb::AxiMemConfig mc;
@@ -173,7 +182,6 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     std::vector<uint8_t> &m = mem.bytes();
     for (auto &b : m)
         b = (uint8_t)rng();
-    uint64_t ibytes = tfi_size(&c.m.s, &c.lo);
     const char *why = nullptr;
     if (tfi_write(&c.m, &c.lo, 1.0 / 32, 1.0 / 32, m.data() + WBASE, (size_t)ibytes, &why) != 0)
         tb::fail(std::string("harness: tfi_write: ") + why);
@@ -192,7 +200,8 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     for (long long round = 0; round < o.rounds; round++) {
         r.begin(round);
         res.rounds++;
-        // the table: a prefill in round 0 (and now and then later), else a decode step
+        // the table: a prefill in round 0 (and now and then later), else a decode step; the
+        // benchmark: entry 0 alone, its prompt in round 0, one token per round after it
         std::vector<struct tfacc_req> req((size_t)S);
         std::vector<std::vector<int8_t>> x((size_t)S), want((size_t)S);
         int active = 0;
@@ -201,14 +210,19 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
             memset(&q, 0, sizeof q);
             bool prefill = round == 0 || !TFP_MODEL_CAUSAL || rng.chance(0.25);
             int room = MAXSEQ - pos[(size_t)i];
-            if (!prefill && (room < 1 || rng.chance(0.2)))
+            if (o.prompt && (i > 0 || (round > 0 && room < 1)))
                 continue;
-            int len = prefill ? rng.uniform(1, MAXSEQ) : rng.uniform(1, room < 3 ? room : 3);
+            if (o.prompt)
+                prefill = round == 0;
+            if (!prefill && (room < 1 || (!o.prompt && rng.chance(0.2))))
+                continue;
+            int len = o.prompt ? (prefill ? o.prompt : 1)
+                               : prefill ? rng.uniform(1, MAXSEQ) : rng.uniform(1, room < 3 ? room : 3);
             q.active = 1;
             q.decode = !prefill;
             q.len = len;
-            q.in = IO + (uint64_t)i * 0x10000;
-            q.out = IO + 0x80000 + (uint64_t)i * 0x10000;
+            q.in = IO + (uint64_t)i * io;
+            q.out = IO + (uint64_t)(S + i) * io;
             x[(size_t)i].resize((size_t)len * D);
             for (int t = 0; t < len; t++)
                 for (int j = 0; j < D; j++) {
@@ -306,8 +320,10 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                                   });
             res.rows_checked += q.len;
         }
-        std::printf("round %lld: %d entr%s, %lld cycles\n", round, active, active == 1 ? "y" : "ies",
-                    res.cycles - c0);
+        long long rc = (long long)DRV(_drv_counter)(&bus, 0), rb = (long long)DRV(_drv_counter)(&bus, 4),
+                  wb = (long long)DRV(_drv_counter)(&bus, 5);
+        std::printf("round %lld: %d entr%s, %lld cycles; counters CYCLES %lld, RD_BYTES %lld, WR_BYTES %lld "
+                    "(since reset)\n", round, active, active == 1 ? "y" : "ies", res.cycles - c0, rc, rb, wb);
     }
     // refusals: a request past max_seq (a decode that does not fit; bidirectional: any decode),
     // then a damaged image -- the code and the entry, and memory as the model leaves it
@@ -316,7 +332,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
         std::vector<struct tfacc_req> req((size_t)S);
         for (auto &q : req)
             memset(&q, 0, sizeof q);
-        req[0] = {1, 1, TFP_MODEL_CAUSAL ? MAXSEQ : 1, IO, IO + 0x80000};
+        req[0] = {1, 1, TFP_MODEL_CAUSAL ? MAXSEQ : 1, IO, IO + (uint64_t)S * io};
         res.sb.check(DRV(_drv_submit)(&bus, 0, 1, (uint32_t)req[0].len, req[0].in, req[0].out) == 0,
                      [] { return std::string("submit of the refusal round refused"); });
         for (int i = 1; i < S; i++)

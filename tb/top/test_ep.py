@@ -194,7 +194,7 @@ class TB:
         assert not int(d.aux_err.value), "the auxiliary unit refused the RUN"
 
 
-CASES = [(0, 0, 16), (1, 1, 8), (2, 0, 16), (3, 0, 12), (3, 1, 5)]
+CASES = [(1, 1, 1), (0, 0, 1), (0, 0, 16), (1, 1, 8), (2, 0, 16), (3, 0, 12), (3, 1, 5), (3, 1, 1)]
 
 
 @cocotb.test()

@@ -14,8 +14,11 @@
 // Schedule (docs/architecture.md, the memory system): a front end (loader) prepares step
 // g+1 -- its loads go into the halves step g does not read -- as soon as step g's GEMM
 // has been issued; the back end issues step g's GEMM when its loads are done and the
-// engine is idle, and the write-back descriptor of step g when the DMA's write engine is
-// idle (until then the engine's result beats wait). The first GEMM of a command waits
+// engine is idle and fewer than WbQ write-back descriptors wait, and the write-back
+// descriptors in order, each when the DMA's write engine is idle (until then the engine's
+// result beats wait). With WbQ > 1 the engine runs up to WbQ steps ahead of the
+// write-back: what an epilogue that holds a row's results until its last column step
+// (LayerNorm across column steps) needs. The first GEMM of a command waits
 // until the previous command has completed (its last write-back done, or its storing
 // GEMM finished); the next command's loads do not wait.
 //
@@ -53,6 +56,9 @@ module tf_mem_ctl #(
   parameter integer HasStore = 0,
   parameter integer TagW     = 8,
   parameter integer CntW     = 48,
+  parameter integer WbQ      = 1,      // write-back descriptors that may wait (the engine runs
+                                       // ahead of the write-back by WbQ steps; 1: none ahead)
+  parameter integer WbQW     = 1,      // max(clog2(WbQ), 1)
   parameter integer CmdOpW   = 3,
   parameter [CmdOpW-1:0] OpGemm = 3'd3,
   parameter integer SrcW     = 2,
@@ -449,13 +455,27 @@ module tf_mem_ctl #(
   reg               r_st_q;
   reg               r_err_q;         // an AXI error in the back end's command
   reg  [TagW-1:0]   r_id_q;
-  reg               w_valid_q;       // a write-back descriptor waits for the DMA
-  reg  [AddrW-1:0]  w_addr_q, w_stride_q;
-  reg  [DimW-1:0]   w_rows_q, w_cols_q;
-  reg  [1:0]        w_ew_q;
+  // write-back descriptors waiting for the DMA: a queue of WbQ, the oldest at wq_rd_q
+  reg  [AddrW-1:0]  wq_addr [0:WbQ-1];
+  reg  [AddrW-1:0]  wq_stride [0:WbQ-1];
+  reg  [DimW-1:0]   wq_rows [0:WbQ-1];
+  reg  [DimW-1:0]   wq_cols [0:WbQ-1];
+  reg  [1:0]        wq_ew [0:WbQ-1];
+  reg  [WbQW-1:0]   wq_wr_q, wq_rd_q;
+  reg  [WbQW:0]     wq_n_q;
+  localparam [WbQW:0]   WbQV  = WbQ[WbQW:0];
+  localparam integer    WbQI  = WbQ - 1;
+  localparam [WbQW-1:0] WbQL  = WbQI[WbQW-1:0];
+  wire              w_valid_q = (wq_n_q != {(WbQW+1){1'b0}});   // a descriptor waits
+  wire              w_full    = (wq_n_q == WbQV);
+  wire [AddrW-1:0]  w_addr_q   = wq_addr[wq_rd_q];
+  wire [AddrW-1:0]  w_stride_q = wq_stride[wq_rd_q];
+  wire [DimW-1:0]   w_rows_q   = wq_rows[wq_rd_q];
+  wire [DimW-1:0]   w_cols_q   = wq_cols[wq_rd_q];
+  wire [1:0]        w_ew_q     = wq_ew[wq_rd_q];
   reg               w_out_q;         // a write-back descriptor is in the DMA
 
-  assign eng_valid_o = s_valid_q && !(s_first_q && r_pend_q) && !(w_valid_q && !s_st_q);
+  assign eng_valid_o = s_valid_q && !(s_first_q && r_pend_q) && !(w_full && !s_st_q);
   assign s_take      = eng_valid_o && eng_ready_i;
   assign eng_op_o    = OpGemm;
   assign eng_m_o     = s_m_q;
@@ -480,7 +500,9 @@ module tf_mem_ctl #(
       r_st_q    <= 1'b0;
       r_err_q   <= 1'b0;
       r_id_q    <= {TagW{1'b0}};
-      w_valid_q <= 1'b0;
+      wq_wr_q   <= {WbQW{1'b0}};
+      wq_rd_q   <= {WbQW{1'b0}};
+      wq_n_q    <= {(WbQW+1){1'b0}};
       w_out_q   <= 1'b0;
     end else begin
       if (s_take) begin
@@ -489,7 +511,7 @@ module tf_mem_ctl #(
         e_run_q <= 1'b0;
       end
       if (w_fire) begin
-        w_valid_q <= 1'b0;
+        wq_rd_q   <= (wq_rd_q == WbQL) ? {WbQW{1'b0}} : wq_rd_q + 1'b1;
         w_out_q   <= !wdone_valid_i;   // a descriptor the DMA refuses completes at once
       end else if (wdone_valid_i) begin
         w_out_q <= 1'b0;
@@ -512,15 +534,19 @@ module tf_mem_ctl #(
           r_pend_q <= 1'b1;
         end
         if (!s_st_q) begin
-          w_valid_q <= 1'b1;
+          wq_wr_q <= (wq_wr_q == WbQL) ? {WbQW{1'b0}} : wq_wr_q + 1'b1;
         end
       end
+      if ((s_take && !s_st_q) && !w_fire)
+        wq_n_q <= wq_n_q + 1'b1;
+      else if (w_fire && !(s_take && !s_st_q))
+        wq_n_q <= wq_n_q - 1'b1;
     end
   end
   always @(posedge clk_i) begin
-    if (s_take) begin
-      w_addr_q <= s_caddr_q;  w_stride_q <= s_cs_q;
-      w_rows_q <= s_m_q;      w_cols_q <= s_n_q;   w_ew_q <= s_cew_q;
+    if (s_take && !s_st_q) begin
+      wq_addr[wq_wr_q] <= s_caddr_q;  wq_stride[wq_wr_q] <= s_cs_q;
+      wq_rows[wq_wr_q] <= s_m_q;      wq_cols[wq_wr_q]   <= s_n_q;   wq_ew[wq_wr_q] <= s_cew_q;
     end
   end
 
