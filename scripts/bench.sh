@@ -8,7 +8,8 @@
 # and (scripts/bench_aux.sh) the auxiliary unit's aux_gelu_accuracy.csv, aux_gelu_error.csv and
 # .png, aux_ln_accuracy.csv, aux_cycles_rtl.csv, aux_cycles_model.csv, aux_area.csv, and
 # (scripts/bench_mem.sh) the memory system's mem_roofline.csv, and (scripts/bench_perf.sh)
-# tforge perf's perf_minilm.csv, perf_sweep.csv and .png.
+# tforge perf's perf_minilm.csv, perf_sweep.csv and .png, and (scripts/bench_accel.sh) the
+# accelerator top's cycles and bytes against tforge perf, accel_vs_perf.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -87,3 +88,6 @@ scripts/bench_mem.sh
 echo
 echo "== the accelerator's analytic model: a MiniLM layer, prefill and decode, and a design sweep (build/bench/perf_*.csv)"
 scripts/bench_perf.sh
+echo
+echo "== the accelerator top against its analytic model: cycles and bytes per run (build/bench/accel_vs_perf.csv)"
+scripts/bench_accel.sh

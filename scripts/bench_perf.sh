@@ -4,8 +4,8 @@
 # d_ff 1536) on the 8x8 array at 16 bytes per cycle, a prefill of 128 tokens and one decode
 # step after 127, against their bounds max(array MACs at 100 %, bytes / bandwidth); then a
 # sweep of the design space the model is for: array 8x8 and 16x16, memory 4..64 bytes per
-# cycle (the AXI port as wide: mem.data_bits = 8 x bytes per cycle), LayerNorm groups
-# (aux.ln_rows) of 8 and 128 rows.
+# cycle (the AXI port as wide: mem.data_bits = 8 x bytes per cycle; at least a byte per
+# array column), LayerNorm groups (aux.ln_rows) of 8 and 128 rows.
 # -> build/bench/perf_minilm.csv, perf_sweep.csv (with headers), perf_sweep.png
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,8 @@ tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 for a in 8 16; do
   for bw in 4 8 16 32 64; do
+    # a port of whole beats of residual bytes (the [model] rule): at least as many bytes as columns
+    [ $((bw % a)) -eq 0 ] || continue
     for ln in 8 128; do
       $tf perf "$cfg" --prompt 127 --decode 1 --bw "$bw" --csv "$tmp" -D array.rows=$a -D array.cols=$a \
         -D aux.lanes=$a -D aux.ln_rows=$ln -D mem.data_bits=$((bw * 8)) >/dev/null

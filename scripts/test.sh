@@ -167,13 +167,16 @@ for config in "$@"; do
       -fsyntax-only -I "rtl_out/$name" "rtl_out/$name/${name}_driver.c"
     check "$name: registers + C driver verilator cosim" scripts/flow.sh model-cosim "$config"
     # the accelerator top (post-LN designs): the driver runs the request table, every byte of
-    # memory against tf_accel, the outputs against tfl_run; causal and bidirectional. Designs
-    # wider than d_model 64 take minutes per run: make test-long.
+    # memory against tf_accel, the outputs against tfl_run; causal and bidirectional (larger
+    # designs: one short prompt).
     if python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" tops model | grep -q "_accel "; then
       if [ "$(python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" param model MODEL_D)" -le 64 ]; then
         check "$name: accelerator top verilator cosim" scripts/flow.sh accel-cosim "$config"
         check "$name: accelerator top, bidirectional" scripts/flow.sh accel-cosim "$config" \
           -D model.attention=bidirectional
+      else # a MiniLM-sized design: one short prompt through all its layers (about two minutes)
+        check "$name: accelerator top verilator cosim (prompt of 2)" \
+          env ACCEL_ARGS="--prompt 2" ACCEL_ROUNDS=1 scripts/flow.sh accel-cosim "$config"
       fi
     fi
     continue
