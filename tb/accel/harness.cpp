@@ -254,7 +254,8 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
         // the RTL
         long long c0 = res.cycles;
         res.sb.check(DRV(_drv_start)(&bus, 0) == 0, [] { return std::string("start refused"); });
-        int w = DRV(_drv_wait)(&bus, 2000000);
+        // polls of STATUS (two cycles each): long prompts of the benchmark take tens of millions
+        int w = DRV(_drv_wait)(&bus, o.prompt ? 100000000L : 2000000L);
         int wantw = mrc ? (0x10000 | mrc | (eseq << 8)) : 0;
         res.sb.expect(w, wantw, [&] { return tb::format("round %lld: wait returned 0x%x, model 0x%x", round, w, wantw); });
         if (w == DRV(_DRV_E_TIMEOUT))
