@@ -174,6 +174,7 @@ for config in "$@"; do
         check "$name: accelerator top verilator cosim" scripts/flow.sh accel-cosim "$config"
         check "$name: accelerator top, bidirectional" scripts/flow.sh accel-cosim "$config" \
           -D model.attention=bidirectional
+        check "$name: accelerator top on Icarus (cocotb, cocotbext-axi)" tb/top/run_accel.sh "$config"
       else # a MiniLM-sized design: one short prompt through all its layers (about two minutes)
         check "$name: accelerator top verilator cosim (prompt of 2)" \
           env ACCEL_ARGS="--prompt 2" ACCEL_ROUNDS=1 scripts/flow.sh accel-cosim "$config"

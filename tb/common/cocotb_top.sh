@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # cocotb_top.sh CONFIG TOP PREFIX TESTDIR MODULE TAG -- a cocotb test (Icarus) of one generated top:
 # generates CONFIG into rtl_out/<name>/, writes a wrapper TOP_top (from <name>_TOP.v's port list)
-# that gives the ports starting with PREFIX their plain names (PREFIXawvalid_i -> PREFIXawvalid,
+# that gives the ports starting with PREFIX (or any of a comma-separated list) their plain names
+# (PREFIXawvalid_i -> PREFIXawvalid,
 # for cocotbext-axi's bus lookup by prefix), builds it with iverilog -Wall and runs TESTDIR/MODULE.py
 # with DUT_MANIFEST naming the design's manifest. Output: build/cocotb/TAG-<name>/results.xml;
 # prints "cocotb TAG-<name>: N passed, M failed" (tb/common/cocotb_results.py), non-zero on a
-# failure. Used by tb/mem/cocotb/run_sys.sh and tb/model/cocotb/run_csr.sh.
+# failure. Used by tb/mem/cocotb/run_sys.sh, tb/model/cocotb/run_csr.sh and tb/top/run_accel.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -21,7 +22,7 @@ python3 - "$rtl/${name}_$top.v" "$name" "$top" "$prefix" "$out/${top}_top.v" <<'
 import re, sys
 src, name, top, prefix, dst = sys.argv[1:]
 ports = re.findall(r"^\s*(input|output)\s+wire\s+(\[\d+:0\])?\s*(\w+)", open(src).read(), re.M)
-plain = lambda p: re.sub(r"_[io]$", "", p) if p.startswith(prefix) else p
+plain = lambda p: re.sub(r"_[io]$", "", p) if any(p.startswith(x) for x in prefix.split(",")) else p
 lines = ["// %s_top -- written by tb/common/cocotb_top.sh: %s_%s with the ports %s* under" % (top, name, top, prefix),
          "// their plain names. Simulation only.", "`default_nettype none", "", "module %s_top (" % top]
 lines += ["  %s wire %s %s%s" % (d.ljust(6), w or "", plain(p), "," if i + 1 < len(ports) else "")
