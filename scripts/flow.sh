@@ -99,6 +99,8 @@ need_block() {
 }
 
 top_of() { # block module filelist synth lint
+  # accel: the model block's <name>_accel top, or nothing (grep's status 1 is that answer, not
+  # an error: need_block reports it)
   if [ "$1" = accel ]; then mf tops model | grep "_accel " || true; else mf tops "$1" | head -1; fi
 }
 

@@ -35,13 +35,7 @@ iverilog -g2005 -Wall -f "$out/cmds.f" -o "$out/sim.vvp" -s ep_top -DEP_AUX="${n
   -Pep_top.EColW="$(mf gemm COL_IDX_W)" -Pep_top.TM="$(mf mem MEM_TILE_M)" -Pep_top.TN="$(mf mem MEM_TILE_N)" \
   -Pep_top.MaxD="$maxd" -Pep_top.RB="$rb" -Pep_top.RAW="$raw" -Pep_top.DW=$((pb * 8)) -Pep_top.OffW="$offw" \
   "${srcs[@]}"
-export LIBPYTHON_LOC=$(python3 -m cocotb.config --libpython)
-export PYTHONHOME=$(python3 -c 'import sys; print(sys.prefix)')
-rm -f "$out/results.xml"
 r=$(mf gemm ROWS) tm=$(mf mem MEM_TILE_M) tn=$(mf mem MEM_TILE_N) acc=$(mf gemm ACC_BITS)
 d=$(mf model MODEL_D) dff=$(mf model MODEL_D_FF)
-(cd "$out" && MODULE=test_ep TOPLEVEL=ep_top TOPLEVEL_LANG=verilog COCOTB_RESULTS_FILE=results.xml \
-   EP_REF="$root/$out/ep_ref.so" EP_L="$l" EP_R="$r" EP_TM="$tm" EP_TN="$tn" EP_EACCW="$acc" EP_PB="$pb" \
-   EP_D="$d" EP_DFF="$dff" PYTHONPATH="$root/tb/top:${PYTHONPATH:-}" COCOTB_REDUCED_LOG_FMT=1 \
-   vvp -M "$(python3 -m cocotb.config --lib-dir)" -m "$(python3 -m cocotb.config --lib-name vpi icarus)" sim.vvp -none >sim.log 2>&1) || true
-python3 "$root/tb/common/cocotb_results.py" "$out/results.xml" "$out/sim.log" "ep-$name"
+exec tb/common/cocotb_vvp.sh "$out" test_ep ep_top tb/top "ep-$name" EP_REF="$root/$out/ep_ref.so" EP_L="$l" \
+  EP_R="$r" EP_TM="$tm" EP_TN="$tn" EP_EACCW="$acc" EP_PB="$pb" EP_D="$d" EP_DFF="$dff"

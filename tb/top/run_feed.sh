@@ -34,11 +34,5 @@ iverilog -g2005 -Wall -f "$out/cmds.f" -o "$out/sim.vvp" -s feed_top -DFEED_ATTN
   -Pfeed_top.D="$d" -Pfeed_top.HEADS="$heads" -Pfeed_top.AH="$ah" -Pfeed_top.HW="$hw" \
   -Pfeed_top.RGW="$(mf ATTN_REGION_W)" -Pfeed_top.SLOTW="$(mf ATTN_SLOT_W)" -Pfeed_top.OW="$(mf ATTN_OW)" \
   -Pfeed_top.DW="$dw" -Pfeed_top.OffW=3 -Pfeed_top.WAW="$waw" "${srcs[@]}"
-export LIBPYTHON_LOC=$(python3 -m cocotb.config --libpython)
-export PYTHONHOME=$(python3 -c 'import sys; print(sys.prefix)')
-rm -f "$out/results.xml"
-(cd "$out" && MODULE=test_feed TOPLEVEL=feed_top TOPLEVEL_LANG=verilog COCOTB_RESULTS_FILE=results.xml \
-   FEED_REF="$root/$out/feed_ref.so" FEED_D="$d" FEED_HEADS="$heads" FEED_DW="$dw" \
-   FEED_REGION_CAP=$(( banks * rows )) PYTHONPATH="$root/tb/top:${PYTHONPATH:-}" COCOTB_REDUCED_LOG_FMT=1 \
-   vvp -M "$(python3 -m cocotb.config --lib-dir)" -m "$(python3 -m cocotb.config --lib-name vpi icarus)" sim.vvp -none >sim.log 2>&1) || true
-python3 "$root/tb/common/cocotb_results.py" "$out/results.xml" "$out/sim.log" "feed-$name-$hpc"
+exec tb/common/cocotb_vvp.sh "$out" test_feed feed_top tb/top "feed-$name-$hpc" FEED_REF="$root/$out/feed_ref.so" \
+  FEED_D="$d" FEED_HEADS="$heads" FEED_DW="$dw" FEED_REGION_CAP=$(( banks * rows ))

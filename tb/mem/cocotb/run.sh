@@ -23,13 +23,4 @@ srcs=("$root/tb/mem/cocotb/dma_top.v" "$root/templates/mem/tf_mem_dma.v" "$root/
       "$root/templates/tf_rotate.v")
 echo "+timescale+1ns/1ps" >"$out/cmds.f"
 iverilog -g2005 -Wall -f "$out/cmds.f" -o "$out/sim.vvp" -s dma_top "${params[@]}" "${srcs[@]}"
-export LIBPYTHON_LOC=$(python3 -m cocotb.config --libpython)
-export PYTHONHOME=$(python3 -c 'import sys; print(sys.prefix)')
-# The verdict comes from results.xml (tb/common/cocotb_results.py), not from vvp's exit status: cocotb exits
-# 0 with failed tests and non-zero for reasons cocotb_results.py reports better (the log's tail).
-# The old results.xml is removed first, so a run that dies early cannot pass on it.
-rm -f "$out/results.xml"
-(cd "$out" && MODULE=test_dma TOPLEVEL=dma_top TOPLEVEL_LANG=verilog COCOTB_RESULTS_FILE=results.xml \
-   PYTHONPATH="$root/tb/mem/cocotb:${PYTHONPATH:-}" COCOTB_REDUCED_LOG_FMT=1 \
-   vvp -M "$(python3 -m cocotb.config --lib-dir)" -m "$(python3 -m cocotb.config --lib-name vpi icarus)" sim.vvp -none >sim.log 2>&1) || true
-python3 "$root/tb/common/cocotb_results.py" "$out/results.xml" "$out/sim.log" "$tag"
+exec tb/common/cocotb_vvp.sh "$out" test_dma dma_top tb/mem/cocotb "$tag"
