@@ -1,8 +1,10 @@
 # tforge -- top-level Makefile. The targets are the user interface:
 #   make run      install missing tools, build, generate, lint, co-simulate, synthesize
-#                 configs/default.ini and print a summary
+#                 the accelerator of configs/default.ini and print a summary with its
+#                 per-token figures (RUN_PROMPT=16 RUN_DECODE=4: the timed run)
 #   make test     the whole suite: unit tests (plain and ASan+UBSan), then lint, Verilator
-#                 co-simulation and Icarus for the default config and every configs/matrix/*.ini,
+#                 co-simulation and Icarus for the default config (every block, the registers
+#                 and the accelerator top) and every configs/matrix/*.ini,
 #                 lint and Icarus for every configs/examples/*.ini, configs/large/*.ini and
 #                 tests/golden/*.ini,
 #                 register-file lint, Verilator and Icarus co-simulation for configs/trf/*.ini,
@@ -14,7 +16,7 @@
 #                 <name>_sys co-simulation (fixed latency and random stalls) and the DMA/AXI4
 #                 cocotb tests for configs/mem/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini;
-#                 D="array.rows=4 gemm.requant=false" overrides keys, into a variant's own directories)
+#                 D="array.rows=4 array.dataflow=ws" overrides keys, into a variant's own directories)
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
 #   make aux-cosim | aux-icarus | aux-synth    the auxiliary unit of a design with an [aux] section
@@ -29,6 +31,10 @@
 #                 master (CONFIG=..., default configs/model/tiny_layer.ini)
 #   make model-cosim CONFIG=configs/model/...  the registers in Verilator with the generated C
 #                 driver (<name>_driver.c) as the host (CSR_ROUNDS=40)
+#   make accel-cosim | accel-synth  the accelerator top <name>_accel of a post-LN [model]
+#                 (default configs/default.ini): the request table through the C driver,
+#                 every byte of memory against tf_accel (ACCEL_ROUNDS=4, ACCEL_ARGS="--prompt 16");
+#                 Yosys generic synthesis
 #   make pack-check  a BERT checkpoint through tforge pack and tforge golden against numpy
 #   make perf-check  tforge perf's figures against their invariants and the attention unit's formula
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
@@ -71,7 +77,8 @@ GEN_HOST  := model/tf_aux_host.c model/tf_image_host.c
 
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
-        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb model-cosim pack-check perf-check badinput fuzz \
+        aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb model-cosim accel-cosim accel-synth pack-check \
+        perf-check badinput fuzz \
         test-long \
         tb-selftest
 all: tforge
@@ -99,7 +106,7 @@ include tests/tests.mk
 # D="section.key=value ..." overrides keys of CONFIG (a variant gets its own directories)
 FLOW_D := $(foreach d,$(D),-D $(d))
 gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth \
-aux-cosim aux-icarus aux-synth mem-cosim mem-synth model-cosim: deps $(TFORGE)
+aux-cosim aux-icarus aux-synth mem-cosim mem-synth model-cosim accel-cosim accel-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
 run: deps $(TFORGE)

@@ -28,8 +28,8 @@ for a in "${arrays[@]}"; do
   defs=(-D "design.name=$name" -D "array.rows=$r" -D "array.cols=$c" -D "array.dataflow=$df"
         -D gemm.max_m=128 -D gemm.max_k=128 -D gemm.max_n=128)
   echo "== $name"
-  scripts/flow.sh gen configs/default.ini "${defs[@]}" >/dev/null
-  COSIM_ARGS="--gemms 0 --no-edge" scripts/flow.sh cosim configs/default.ini "${defs[@]}" >/dev/null
+  scripts/flow.sh gen configs/examples/os_8x8_int8.ini "${defs[@]}" >/dev/null
+  COSIM_ARGS="--gemms 0 --no-edge" scripts/flow.sh cosim configs/examples/os_8x8_int8.ini "${defs[@]}" >/dev/null
   build/$name/obj/harness --shapes "$shapes" --bp 0 --in-gap 0 --csv "$out/gemm.csv" --json "build/$name/bench.json" --quiet
   python3 - "$out/simspeed.csv" "build/$name/bench.json" "$r" "$c" "$df" <<'PY'
 import json, sys
@@ -43,7 +43,7 @@ done
 name=bench_os_32x32
 defs=(-D "design.name=$name" -D array.rows=32 -D array.cols=32 -D gemm.max_m=64 -D gemm.max_k=64 -D gemm.max_n=64)
 echo "== $name"
-COSIM_ARGS="--gemms 0 --no-edge" scripts/flow.sh cosim configs/default.ini "${defs[@]}" >/dev/null
+COSIM_ARGS="--gemms 0 --no-edge" scripts/flow.sh cosim configs/examples/os_8x8_int8.ini "${defs[@]}" >/dev/null
 build/$name/obj/harness --shapes 64x64x64,64x64x64 --bp 0 --in-gap 0 --csv "$out/gemm.csv" --json "build/$name/bench.json" --quiet
 python3 - "$out/simspeed.csv" "build/$name/bench.json" <<'PY'
 import json, sys
@@ -57,7 +57,7 @@ for a in "8 8 os" "32 32 os" "64 64 os" "64 64 ws"; do
   read -r r c df <<<"$a"
   dir=$out/gen_${df}_${r}x${c}
   t0=$(date +%s.%N)
-  build/tforge gen configs/default.ini -D "design.name=gen_${df}_${r}x${c}" -D "array.rows=$r" -D "array.cols=$c" \
+  build/tforge gen configs/examples/os_8x8_int8.ini -D "design.name=gen_${df}_${r}x${c}" -D "array.rows=$r" -D "array.cols=$c" \
     -D "array.dataflow=$df" -o "$dir" >/dev/null
   t1=$(date +%s.%N)
   files=$(ls "$dir"/*.v | wc -l)

@@ -30,7 +30,7 @@ for cfg in "4 4 16 none" "4 4 16 flops" "4 4 16 banked" "8 8 64 none" "8 8 64 ba
   name=bstorea_${r}x${c}_${mx}_${st}
   defs=(-D "design.name=$name" -D "array.rows=$r" -D "array.cols=$c" -D "gemm.max_m=$mx"
         -D "gemm.max_k=$mx" -D "gemm.max_n=$mx" -D "gemm.store=$st")
-  scripts/flow.sh synth configs/default.ini "${defs[@]}" >/dev/null
+  scripts/flow.sh synth configs/examples/os_8x8_int8.ini "${defs[@]}" >/dev/null
   eval "$(sed -n 's/^SUMMARY //p' "build/$name/synth_report.txt")" # cells= flops= memories= memory_bits=
   echo "$name,$r,$c,$mx,$st,$cells,$flops,$memory_bits" >>"$area"
   echo "  ${r}x${c} max $mx store $st: $cells cells, $flops flip-flops, $memory_bits memory bits"

@@ -14,7 +14,8 @@
 # BLOCK is gemm (the default: cosim = gemm-cosim), trf, attn, aux or mem (mem-cosim and
 # mem-synth: <name>_sys, the engine with the controller, the DMA and the AXI4 master; the
 # DMA alone is also tested by tb/mem/cocotb, run by scripts/test.sh) or model (model-cosim:
-# the accelerator's registers, <name>_csr, with the generated C driver as the host).
+# the accelerator's registers, <name>_csr, with the generated C driver as the host) or accel
+# (accel-cosim and accel-synth: the accelerator top <name>_accel of a post-LN [model]).
 #
 # <variant> is the design's name; with -D overrides that leave design.name alone it is
 # NAME-<8 hex digits of the overrides>, so variants of one config do not overwrite each
@@ -22,7 +23,8 @@
 # does that), so an unchanged design is not rebuilt.
 # Environment: TFORGE (generator), SEED, COSIM_ARGS, ICARUS_TESTS, TRF_CYCLES,
 # TRF_ICARUS_CYCLES, ATTN_STEPS, ATTN_ARGS, ATTN_ICARUS_STEPS, AUX_CMDS, AUX_ARGS,
-# AUX_ICARUS_CMDS, MEM_BATCHES, MEM_ARGS (e.g. "--lat 20 --bw 8 --stall 0.2").
+# AUX_ICARUS_CMDS, MEM_BATCHES, MEM_ARGS (e.g. "--lat 20 --bw 8 --stall 0.2"), CSR_ROUNDS,
+# ACCEL_ROUNDS (4), ACCEL_ARGS (e.g. "--prompt 16": one entry, timed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -207,6 +209,6 @@ case "$step" in
   cosim|icarus|synth) "$step" gemm ;;
   gemm-cosim|trf-cosim|attn-cosim|aux-cosim|mem-cosim|model-cosim|accel-cosim) cosim "${step%-cosim}" ;;
   gemm-icarus|trf-icarus|attn-icarus|aux-icarus) icarus "${step%-icarus}" ;;
-  gemm-synth|trf-synth|attn-synth|aux-synth|mem-synth) synth "${step%-synth}" ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem, model)" >&2; exit 2 ;;
+  gemm-synth|trf-synth|attn-synth|aux-synth|mem-synth|accel-synth) synth "${step%-synth}" ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem, model, accel)" >&2; exit 2 ;;
 esac

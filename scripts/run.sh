@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# run.sh CONFIG -- the main job (make run): generate, lint, co-simulate in Verilator
-# and Icarus, synthesize, and print a summary.
+# run.sh CONFIG -- the main job (make run): generate, lint, co-simulate in Verilator and
+# Icarus, synthesize, and print a summary. For a config with a post-LN [model] (the default)
+# that is the accelerator top <name>_accel: the layers' prefill and decode steps of several
+# sequences with every byte of memory compared against the golden model, then a timed prompt
+# and decode steps with per-token figures (cycles, us at design.clock_mhz, MAC utilization,
+# external bytes) measured on the RTL next to tforge perf's prediction, then Icarus (cocotb,
+# cocotbext-axi) and Yosys on the whole top. Without one, the GEMM engine's flow.
+# Environment: RUN_PROMPT (16), RUN_DECODE (4): the timed run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:-configs/default.ini}
 name=$(build/tforge check "$config" --name)
 out=build/$name
 say() { printf '\n== %s\n' "$*"; }
+j() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }
+cells() { sed -n 's/^SUMMARY cells=\([0-9]*\) flops=\([0-9]*\).*/\1 cells, \2 flip-flops/p' "$1"; }
 
 say "plan ($config)"
 build/tforge check "$config"
@@ -14,11 +23,39 @@ say "generate"
 scripts/flow.sh gen "$config"
 say "lint"
 scripts/flow.sh lint "$config"
+
+if mf tops model | grep -q "_accel "; then
+  prompt=${RUN_PROMPT:-16} decode=${RUN_DECODE:-4}
+  say "co-simulation, Verilator: the request table through the C driver, prefill and decode of every sequence, every byte of memory against the golden model"
+  scripts/flow.sh accel-cosim "$config" | tee "$out/run_cosim.log"
+  say "timed run, Verilator: a prompt of $prompt tokens, then $decode decode steps (still every byte compared)"
+  ACCEL_ARGS="--prompt $prompt" ACCEL_ROUNDS=$((1 + decode)) scripts/flow.sh accel-cosim "$config" \
+    | tee "$out/run_timed.log"
+  build/tforge perf "$config" --prompt "$prompt" --decode "$decode" --csv "$out/run_perf.csv" >/dev/null
+  pes=$(( $(mf param gemm ROWS) * $(mf param gemm COLS) ))
+  python3 scripts/accel_runs.py "$out/run_timed.log" "$out/run_perf.csv" table "$pes" >"$out/run_tokens.txt"
+  say "co-simulation, Icarus: the top under cocotb (cocotbext-axi AxiLiteMaster and AxiRam)"
+  tb/top/run_accel.sh "$config" | tail -1 | tee "$out/run_icarus.log"
+  say "synthesis (Yosys generic gates) of ${name}_accel"
+  scripts/flow.sh accel-synth "$config"
+  cat <<SUMMARY_END
+
+== summary: $name ($(build/tforge check "$config" | sed -n 's/^model   *//p'))
+RTL                 rtl_out/$name/ ($(wc -l < "rtl_out/$name/${name}_accel.f") Verilog files in ${name}_accel, lint clean)
+Verilator cosim     $(sed -n 's/^[a-z0-9_]*: PASS: //p' "$out/run_cosim.log")
+Icarus cosim        $(cat "$out/run_icarus.log")
+Yosys               $(cells "$out/accel_synth_report.txt") (report: $out/accel_synth_report.txt)
+Per token (RTL counters; MAC utilization = weight-GEMM MACs / (R x C x cycles); perf = tforge perf's cycles, error vs the RTL):
+$(cat "$out/run_tokens.txt")
+Results             $out/run_cosim.log, $out/run_timed.log, $out/run_tokens.txt, $out/accel_synth_report.txt
+SUMMARY_END
+  exit 0
+fi
+
 say "co-simulation, Verilator (random GEMMs + edge cases, 30% output back-pressure)"
 scripts/flow.sh cosim "$config"
 cp "$out/cosim.json" "$out/cosim_random.json"
 say "utilization: one 64x64x64-class GEMM, no back-pressure"
-mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }
 mm=$(mf param gemm MAX_M) mk=$(mf param gemm MAX_K) mn=$(mf param gemm MAX_N)
 shape="$(( mm < 64 ? mm : 64 ))x$(( mk < 64 ? mk : 64 ))x$(( mn < 64 ? mn : 64 ))"
 "$out/obj/harness" --shapes "$shape" --bp 0 --in-gap 0 --json "$out/cosim_util.json"
@@ -27,8 +64,6 @@ scripts/flow.sh icarus "$config"
 say "synthesis (Yosys generic gates)"
 scripts/flow.sh synth "$config"
 
-j() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
-cells=$(sed -n 's/^SUMMARY cells=\([0-9]*\) flops=\([0-9]*\).*/\1 cells, \2 flip-flops/p' "$out/synth_report.txt")
 icarus=$(grep -E "^ICARUS" "$out/icarus.log")
 cat <<SUMMARY_END
 
@@ -37,6 +72,6 @@ RTL                 rtl_out/$name/ ($(wc -l < "rtl_out/$name/$name.f") Verilog f
 Verilator cosim     $(j "$out/cosim_random.json" gemms) GEMMs, $(j "$out/cosim_random.json" checks) elements compared, $(j "$out/cosim_random.json" mismatches) mismatches; cycles $(j "$out/cosim_random.json" cycles) = model $(j "$out/cosim_random.json" model_cycles) (+ $(j "$out/cosim_random.json" stall_cycles) back-pressure stalls)
 GEMM $shape       $(j "$out/cosim_util.json" cycles) cycles (model $(j "$out/cosim_util.json" model_cycles)), MAC utilization $(python3 -c "import json;print('%.2f%%' % (100*json.load(open('$out/cosim_util.json'))['mac_utilization']))")
 Icarus              ${icarus#ICARUS }
-Yosys               $cells (report: $out/synth_report.txt)
+Yosys               $(cells "$out/synth_report.txt") (report: $out/synth_report.txt)
 Results             $out/cosim_random.json, $out/cosim_util.json, $out/icarus.log, $out/synth_report.txt
 SUMMARY_END

@@ -10,8 +10,9 @@
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
 # arrays, golden-text configs): lint and the Icarus runs; for each config after --lint
-# (the accelerator configs of configs/model): lint, the register interface's cocotb test, and
-# for the small post-LN ones the accelerator top's co-simulation.
+# (the accelerator configs of configs/model): lint; and for every design with a [model]
+# (these and configs/default.ini) the register interface's cocotb test, the C driver, and for
+# the post-LN ones the accelerator top's co-simulation.
 # Ends with one line "tforge: N passed, M failed" and a non-zero status if
 # anything failed.
 set -uo pipefail
@@ -149,6 +150,28 @@ block_icarus() { # block config name
   esac
 }
 
+# A design with a [model] (configs/default.ini, configs/model): the accelerator's AXI4-Lite
+# registers against cocotbext-axi's master, the C driver, the registers with the driver as host,
+# and for post-LN designs the accelerator top: the driver runs the request table, every byte of
+# memory against tf_accel, the outputs against tfl_run; causal and bidirectional and on Icarus
+# (larger designs: one short prompt).
+model_checks() { # config name
+  local mfile="rtl_out/$2/$2_manifest.json"
+  check "$2: csr cocotb (AXI4-Lite registers)" tb/model/cocotb/run_csr.sh "$1"
+  check "$2: C driver (gcc -std=c11 -Wpedantic)" gcc -std=c11 -Wall -Wextra -Wpedantic -Werror \
+    -fsyntax-only -I "rtl_out/$2" "rtl_out/$2/$2_driver.c"
+  check "$2: registers + C driver verilator cosim" scripts/flow.sh model-cosim "$1"
+  python3 scripts/manifest.py "$mfile" tops model | grep -q "_accel " || return 0
+  if [ "$(python3 scripts/manifest.py "$mfile" param model MODEL_D)" -le 64 ]; then
+    check "$2: accelerator top verilator cosim" scripts/flow.sh accel-cosim "$1"
+    check "$2: accelerator top, bidirectional" scripts/flow.sh accel-cosim "$1" -D model.attention=bidirectional
+    check "$2: accelerator top on Icarus (cocotb, cocotbext-axi)" tb/top/run_accel.sh "$1"
+  else # a MiniLM-sized design: one short prompt through all its layers (about two minutes)
+    check "$2: accelerator top verilator cosim (prompt of 2)" \
+      env ACCEL_ARGS="--prompt 2" ACCEL_ROUNDS=1 scripts/flow.sh accel-cosim "$1"
+  fi
+}
+
 mode=full
 for config in "$@"; do
   case "$config" in
@@ -158,35 +181,18 @@ for config in "$@"; do
   esac
   name=$(build/tforge check "$config" --name)
   check "$name: lint" scripts/flow.sh lint "$config"
-  # the accelerator configs (configs/model): their blocks are simulated in the other
-  # matrices; here the [model] rules, every block's RTL at the model's sizes, and the
-  # accelerator's AXI4-Lite registers against cocotbext-axi's master
-  if [ $mode = lint ]; then
-    check "$name: csr cocotb (AXI4-Lite registers)" tb/model/cocotb/run_csr.sh "$config"
-    check "$name: C driver (gcc -std=c11 -Wpedantic)" gcc -std=c11 -Wall -Wextra -Wpedantic -Werror \
-      -fsyntax-only -I "rtl_out/$name" "rtl_out/$name/${name}_driver.c"
-    check "$name: registers + C driver verilator cosim" scripts/flow.sh model-cosim "$config"
-    # the accelerator top (post-LN designs): the driver runs the request table, every byte of
-    # memory against tf_accel, the outputs against tfl_run; causal and bidirectional (larger
-    # designs: one short prompt).
-    if python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" tops model | grep -q "_accel "; then
-      if [ "$(python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" param model MODEL_D)" -le 64 ]; then
-        check "$name: accelerator top verilator cosim" scripts/flow.sh accel-cosim "$config"
-        check "$name: accelerator top, bidirectional" scripts/flow.sh accel-cosim "$config" \
-          -D model.attention=bidirectional
-        check "$name: accelerator top on Icarus (cocotb, cocotbext-axi)" tb/top/run_accel.sh "$config"
-      else # a MiniLM-sized design: one short prompt through all its layers (about two minutes)
-        check "$name: accelerator top verilator cosim (prompt of 2)" \
-          env ACCEL_ARGS="--prompt 2" ACCEL_ROUNDS=1 scripts/flow.sh accel-cosim "$config"
-      fi
-    fi
-    continue
-  fi
   mf() { python3 scripts/manifest.py "rtl_out/$name/${name}_manifest.json" "$@"; }
-  for blk in $(mf blocks); do
-    [ $mode = light ] || block_cosim "$blk" "$config" "$name"
-    block_icarus "$blk" "$config" "$name"
-  done
+  # the accelerator configs (configs/model): their blocks are simulated in the other
+  # matrices; here the [model] rules and every block's RTL at the model's sizes (lint)
+  # and model_checks
+  if [ $mode != lint ]; then
+    for blk in $(mf blocks); do
+      [ "$blk" = model ] && continue # model_checks below
+      [ $mode = light ] || block_cosim "$blk" "$config" "$name"
+      block_icarus "$blk" "$config" "$name"
+    done
+  fi
+  if mf has model; then model_checks "$config" "$name"; fi
 done
 echo
 [ ${#failed[@]} -eq 0 ] || printf 'failed: %s\n' "${failed[@]}"

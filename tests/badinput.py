@@ -356,6 +356,7 @@ def run_cli(tf, judge):
     empty = os.path.join(base, "empty.ini")
     open(empty, "wb").close()
     mcfg = os.path.join(ROOT, "configs", "model", "tiny_layer.ini")
+    gcfg = os.path.join(ROOT, "configs", "examples", "os_8x8_int8.ini")  # no [model]
     rows = os.path.join(base, "rows.bin")  # two rows of tiny_layer's 32 int8 values
     with open(rows, "wb") as f:
         f.write(bytes(64))
@@ -403,7 +404,7 @@ def run_cli(tf, judge):
         (["pack", mcfg, "-D", "model.norm=post", "--safetensors", empty, "-o", "x.img"],
          "tforge pack: " + empty + ": offset 0: 0 bytes"),
         (["pack", mcfg, "--safetensors", empty, "-o", "x.img"], "tforge pack: " + mcfg + ": model.norm = pre"),
-        (["pack", cfg, "--random", "1", "-o", "x.img"], "tforge pack: " + cfg + " has no [model] section"),
+        (["pack", gcfg, "--random", "1", "-o", "x.img"], "tforge pack: " + gcfg + " has no [model] section"),
         (["pack", mcfg, "--random", "1", "-o", base], "tforge pack: -o '" + base + "': cannot replace it"),
         (["pack", mcfg, "--random", "1", "--plan", "-o", "x.img"], "tforge pack: unknown option '--plan'"),
         (["golden", mcfg, "--image", "a", "--input", "b"], "tforge golden: missing -o FILE"),
@@ -412,9 +413,9 @@ def run_cli(tf, judge):
         (["golden", mcfg, "--image", big, "--input", big, "-o", "y"], "tforge golden: --input " + big),
         (["golden", mcfg, "--image", empty, "--input", rows, "-o", "y"], "tforge golden: --image " + empty +
          ": offset 0: 0 bytes, shorter than the header"),
-        (["golden", cfg, "--image", "a", "--input", "b", "-o", "y"], "tforge golden: " + cfg + " has no [model]"),
+        (["golden", gcfg, "--image", "a", "--input", "b", "-o", "y"], "tforge golden: " + gcfg + " has no [model]"),
         # perf (its ranges and the CSV's atomicity: tests/perf_check.py)
-        (["perf", cfg], "tforge perf: " + cfg + " has no [model] section"),
+        (["perf", gcfg], "tforge perf: " + gcfg + " has no [model] section"),
         (["perf", mcfg, "--prompt", "1e3"], "tforge perf: --prompt '1e3': not a number in range"),
         (["perf", mcfg, "--decode", "-1"], "tforge perf: --decode '-1': not a number in range"),
         (["perf", mcfg, "--bw", ""], "tforge perf: --bw '': not a number in range"),

@@ -144,7 +144,7 @@ def main():
         err = r.stderr.strip()
         check(r.returncode == 2 and msg in err and legal in err and "\n" not in err and not os.path.exists(out),
               f"refused {' '.join(args)}: {err}")
-    r = run(o.tforge, [os.path.join(ROOT, "configs", "default.ini")])
+    r = run(o.tforge, [os.path.join(ROOT, "configs", "examples", "os_8x8_int8.ini")])
     check(r.returncode == 2 and "has no [model] section" in r.stderr, f"refused a config without [model]: {r.stderr.strip()}")
     r = run(o.tforge, [cfg, "--csv", WORK])
     check(r.returncode == 2 and f"tforge perf: --csv '{WORK}'" in r.stderr,

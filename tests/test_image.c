@@ -240,7 +240,7 @@ static void test_pack_cli(void **state)
     tfi_free(&m);
     /* bad input: status 2, one line, the file and the directory unchanged */
     static const char *const bad[][3] = {
-        {"configs/default.ini", "--random", "1"},  /* no [model] */
+        {"configs/examples/os_8x8_int8.ini", "--random", "1"},  /* no [model] */
         {"configs/model/tiny_layer.ini", "--random", "-1"},
         {"configs/model/tiny_layer.ini", "--random", "18446744073709551616"},
     };

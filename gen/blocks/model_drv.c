@@ -71,6 +71,7 @@ static void emit_header(const struct tf_plan *root, const struct tf_dir *dir, st
     emit_line(&e, "#endif");
     emit_blank(&e);
     emit_line(&e, "#endif");
+    emit_end(&e);
 }
 
 static void emit_source(const struct tf_plan *root, const struct tf_dir *dir, struct diag *d)
@@ -174,6 +175,7 @@ static void emit_source(const struct tf_plan *root, const struct tf_dir *dir, st
     emit_line(&e, "    uint64_t lo = b->rd(b->ctx, off); /* takes the snapshot of the high word */");
     emit_line(&e, "    return lo | (uint64_t)b->rd(b->ctx, off + 4) << 32;");
     emit_line(&e, "}");
+    emit_end(&e);
 }
 
 void model_emit_driver(const struct tf_plan *root, const struct tf_dir *dir, struct diag *d)
