@@ -31,7 +31,7 @@
 #                 master (CONFIG=..., default configs/model/tiny_layer.ini)
 #   make model-cosim CONFIG=configs/model/...  the registers in Verilator with the generated C
 #                 driver (<name>_driver.c) as the host (CSR_ROUNDS=40)
-#   make accel-cosim | accel-synth  the accelerator top <name>_accel of a post-LN [model]
+#   make accel-cosim | accel-synth  the accelerator top <name>_accel of a [model]
 #                 (default configs/default.ini): the request table through the C driver,
 #                 every byte of memory against tf_accel (ACCEL_ROUNDS=4, ACCEL_ARGS="--prompt 16");
 #                 Yosys generic synthesis

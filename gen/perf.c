@@ -178,20 +178,15 @@ static void gemm_op(const struct perf_hw *h, const struct tfmm_mem_timing *mt, l
         L->rd += n * words(h, nn);
 }
 
-/* A LayerNorm pass without a GEMM (pre-LN): n rows of d from memory through the auxiliary
- * unit and back. */
-static void ln_pass(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n, struct perf_layer *L)
+/* A LayerNorm pass (pre-LN): n rows of d through the epilogue as the residual operand of a
+ * K = 1 GEMM whose results count as zeros (commands of at most a LayerNorm group), with Q's
+ * requantization table and the LayerNorm's gamma and beta; its MACs are not useful work. */
+static void ln_pass(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n, struct perf_layer *L,
+                    struct arena *a, struct diag *d)
 {
-    unsigned ops = TFX_OPBIT(TFX_OP_REQUANT) | TFX_OPBIT(TFX_OP_LAYERNORM);
-    long long rows = 0, cyc = 0;
-    while (rows < n) {
-        long long g = lmin(h->ln_chunk, n - rows);
-        cyc += tfx_cycles_cmd(&h->xa, &h->xh, ops, (int)g, h->d, (int)g);
-        rows += g;
-    }
-    L->aux += cyc + 2LL * mt->lat;
-    L->rd += n * words(h, h->d) + words(h, 2LL * h->d) + words(h, 4LL * h->d) + words(h, 8);
-    L->wr += n * h->d;
+    unsigned ops = TFX_OPBIT(TFX_OP_REQUANT) | TFX_OPBIT(TFX_OP_RESIDUAL) | TFX_OPBIT(TFX_OP_LAYERNORM);
+    gemm_op(h, mt, n, 1, h->d, ops, h->ln_chunk, L, a, d);
+    L->macs -= n * (long long)h->d;
 }
 
 /* Attention of one layer: every model head, n tokens after ctx - n cached ones. */
@@ -241,17 +236,18 @@ static struct perf_layer layer(const struct perf_hw *h, const struct tfmm_mem_ti
     L.rd += words(h, TFI_REC_BYTES); /* the layer's record: its offsets and scalars */
     L.seq += mt->lat + words(h, TFI_REC_BYTES) / h->mc.port_bytes + PERF_REC_OVH;
     if (h->pre_ln)
-        ln_pass(h, mt, n, &L);
+        ln_pass(h, mt, n, &L, a, dg);
     /* Q, K, V: one command each, the tables loaded before it */
     for (int i = 0; i < 3; i++)
         gemm_op(h, mt, n, d, d, bias | rq, all, &L, a, dg);
     attention(h, mt, n, ctx, &L);
-    /* output projection, residual (and LayerNorm after it, post-LN) */
-    gemm_op(h, mt, n, d, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->pre_ln ? all : h->ln_chunk, &L, a, dg);
+    /* output projection, residual (and LayerNorm after it, post-LN): commands of at most a
+     * LayerNorm group either way (the epilogue's residual buffer holds one) */
+    gemm_op(h, mt, n, d, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->ln_chunk, &L, a, dg);
     if (h->pre_ln)
-        ln_pass(h, mt, n, &L);
+        ln_pass(h, mt, n, &L, a, dg);
     gemm_op(h, mt, n, d, h->d_ff, bias | rq | gelu, all, &L, a, dg);
-    gemm_op(h, mt, n, h->d_ff, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->pre_ln ? all : h->ln_chunk, &L, a, dg);
+    gemm_op(h, mt, n, h->d_ff, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->ln_chunk, &L, a, dg);
     L.cycles = L.gemm + L.attn + L.aux + L.seq;
     return L;
 }

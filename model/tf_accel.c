@@ -128,29 +128,35 @@ static int gemm_ep(const struct tfacc_cfg *c, const struct rows *m, struct work 
     return TFACC_OK;
 }
 
-/* a LayerNorm pass (pre-LN): rows at src through {REQUANT identity, LAYERNORM} to dst */
+/* a LayerNorm pass (pre-LN) as the accelerator runs it: the epilogue takes zeros for the
+ * engine's data (a K = 1 GEMM only paces it) through {REQUANT with q's table, RESIDUAL at
+ * scale 1 = 2^30 * 2^(1 - 31), LAYERNORM}, the rows at src as the residual operand; to dst */
 static int ln_pass(const struct tfacc_cfg *c, const struct rows *m, struct work *w, int t, uint64_t src,
-                   uint64_t dst, const struct tfx_ln_params *ln)
+                   uint64_t dst, const struct tfl_proj *q, const struct tfx_ln_params *ln)
 {
-    static const uint32_t id_mult = 0x7fffffffu;
-    static const uint8_t id_shift = 0;
     int d = c->m.s.d;
     struct tfx_cmd cmd;
     memset(&cmd, 0, sizeof cmd);
     cmd.d = d;
-    cmd.nops = 2;
+    cmd.nops = 3;
     cmd.ops[0] = TFX_OP_REQUANT;
-    cmd.ops[1] = TFX_OP_LAYERNORM;
-    cmd.rq_per_tensor = 1;
-    cmd.rq_mult = &id_mult;
-    cmd.rq_shift = &id_shift;
+    cmd.ops[1] = TFX_OP_RESIDUAL;
+    cmd.ops[2] = TFX_OP_LAYERNORM;
+    cmd.rq_mult = q->rq_mult;
+    cmd.rq_shift = q->rq_shift;
+    cmd.res.mult = 1u << 30;
+    cmd.res.lshift = 1;
+    cmd.res.shift = 0;
     cmd.ln = *ln;
     get_rows(m, src, tfacc_stride(c, d), t, d, w->x);
-    for (size_t i = 0; i < (size_t)t * (size_t)d; i++)
-        w->acc[i] = w->x[i];
-    for (int i = 0; i < t; i++)
-        if (tfx_run(&c->m.aux, c->m.rom, &cmd, w->acc + (size_t)i * d, NULL, w->y + (size_t)i * d) != TFX_OK)
+    for (int j = 0; j < d; j++)
+        w->acc[j] = 0;
+    for (int i = 0; i < t; i++) {
+        for (int j = 0; j < d; j++)
+            w->res[j] = w->x[(size_t)i * d + j];
+        if (tfx_run(&c->m.aux, c->m.rom, &cmd, w->acc, w->res, w->y + (size_t)i * d) != TFX_OK)
             return TFACC_E_IMAGE;
+    }
     for (size_t i = 0; i < (size_t)t * (size_t)d; i++)
         w->o[i] = (int8_t)tfx_sat(w->y[i], 8);
     put_rows(m, dst, tfacc_stride(c, d), t, d, w->o);
@@ -218,7 +224,7 @@ static int layer(const struct tfacc_cfg *c, const struct rows *m, struct work *w
     uint64_t xn = tfacc_buf(c, ws, TFACC_XN), x1 = tfacc_buf(c, ws, TFACC_X1), hh = tfacc_buf(c, ws, TFACC_H);
     uint64_t in = src;
     if (s->pre_ln) {
-        if ((e = ln_pass(c, m, w, t, src, xn, &L->ln1)))
+        if ((e = ln_pass(c, m, w, t, src, xn, &L->q, &L->ln1)))
             return e;
         in = xn;
     }
@@ -239,7 +245,7 @@ static int layer(const struct tfacc_cfg *c, const struct rows *m, struct work *w
         return e;
     uint64_t fin = x1;
     if (s->pre_ln) {
-        if ((e = ln_pass(c, m, w, t, x1, xn, &L->ln2)))
+        if ((e = ln_pass(c, m, w, t, x1, xn, &L->q, &L->ln2)))
             return e;
         fin = xn;
     }

@@ -5,7 +5,8 @@
 # still compared with tf_accel) and tforge perf for the same run, per run: cycles (the CYCLES
 # counter), bytes read and written (the byte counters), and the model's error.
 # Designs: configs/default.ini (a prompt of 16, then four decode steps: make run's timed run),
-# configs/model/tiny_post.ini (prompts 4, 8, 16, then two decode steps) and
+# configs/model/tiny_post.ini (prompts 4, 8, 16, then two decode steps), configs/model/tiny_layer.ini
+# (pre-LN: a prompt of 8, two decode steps) and
 # configs/model/minilm_8x8.ini (a prompt of 2 tokens; 6 layers of d 384).
 # -> build/bench/accel_vs_perf.csv (with a header)
 set -euo pipefail
@@ -27,6 +28,7 @@ run configs/default.ini 16 4
 run configs/model/tiny_post.ini 4 2
 run configs/model/tiny_post.ini 8 2
 run configs/model/tiny_post.ini 16 0
+run configs/model/tiny_layer.ini 8 2
 run configs/model/minilm_8x8.ini 2 0
 rm -f "$out/perf_tmp.csv"
 column -s, -t "$csv"

@@ -15,7 +15,7 @@
 # mem-synth: <name>_sys, the engine with the controller, the DMA and the AXI4 master; the
 # DMA alone is also tested by tb/mem/cocotb, run by scripts/test.sh) or model (model-cosim:
 # the accelerator's registers, <name>_csr, with the generated C driver as the host) or accel
-# (accel-cosim and accel-synth: the accelerator top <name>_accel of a post-LN [model]).
+# (accel-cosim and accel-synth: the accelerator top <name>_accel of a [model] on a time-multiplexed attention unit).
 #
 # <variant> is the design's name; with -D overrides that leave design.name alone it is
 # NAME-<8 hex digits of the overrides>, so variants of one config do not overwrite each
@@ -93,8 +93,8 @@ gen() {
 }
 
 need_block() {
-  if [ "$1" = accel ]; then # the accelerator top: a top of the model block, post-LN designs only
-    top_of accel | grep -q . || { echo "flow.sh: $name has no accelerator top <name>_accel (legal: a config with a post-LN [model])" >&2; exit 2; }
+  if [ "$1" = accel ]; then # the accelerator top: a top of the model block, with a time-multiplexed attention unit
+    top_of accel | grep -q . || { echo "flow.sh: $name has no accelerator top <name>_accel (legal: a config with a [model] and attn.heads_parallel = false)" >&2; exit 2; }
     return
   fi
   mf has "$1" || { echo "flow.sh: $name has no $1 block (legal: a step of one of: $(mf blocks | tr '\n' ' '))" >&2; exit 2; }

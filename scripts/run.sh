@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh CONFIG -- the main job (make run): generate, lint, co-simulate in Verilator and
-# Icarus, synthesize, and print a summary. For a config with a post-LN [model] (the default)
+# Icarus, synthesize, and print a summary. For a config with a [model] (the default)
 # that is the accelerator top <name>_accel: the layers' prefill and decode steps of several
 # sequences with every byte of memory compared against the golden model, then a timed prompt
 # and decode steps with per-token figures (cycles, us at design.clock_mhz, MAC utilization,

@@ -12,7 +12,7 @@
 # arrays, golden-text configs): lint and the Icarus runs; for each config after --lint
 # (the accelerator configs of configs/model): lint; and for every design with a [model]
 # (these and configs/default.ini) the register interface's cocotb test, the C driver, and for
-# the post-LN ones the accelerator top's co-simulation.
+# those with an accelerator top its co-simulation.
 # Ends with one line "tforge: N passed, M failed" and a non-zero status if
 # anything failed.
 set -uo pipefail
@@ -152,7 +152,7 @@ block_icarus() { # block config name
 
 # A design with a [model] (configs/default.ini, configs/model): the accelerator's AXI4-Lite
 # registers against cocotbext-axi's master, the C driver, the registers with the driver as host,
-# and for post-LN designs the accelerator top: the driver runs the request table, every byte of
+# and the accelerator top (time-multiplexed attention units): the driver runs the request table, every byte of
 # memory against tf_accel, the outputs against tfl_run; causal and bidirectional and on Icarus
 # (larger designs: one short prompt).
 model_checks() { # config name

@@ -55,7 +55,7 @@ static struct accel accel_of(const struct tf_plan *root)
 int model_has_accel(const struct tf_plan *root)
 {
     const struct model_plan *p = plan_model(root);
-    return p && p->norm == TF_NORM_POST && !plan_attn(root)->parallel;
+    return p && !plan_attn(root)->parallel;
 }
 
 /* the header's first 52 bytes as the design expects them, byte 0 lowest */
@@ -117,7 +117,7 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_begin(&e, dir, file, d);
     emit_vheader(&e, root, "");
     emit_line(&e, "// %s_accel -- the accelerator: %d layer%s of d %d (%d heads, FFN %d, %s, %s) on a %d x %d",
-              nm, p->layers, p->layers > 1 ? "s" : "", p->d, p->heads, p->d_ff, "post-LN",
+              nm, p->layers, p->layers > 1 ? "s" : "", p->d, p->heads, p->d_ff, p->norm == TF_NORM_PRE ? "pre-LN" : "post-LN",
               p->attention == TF_MASK_CAUSAL ? "causal" : "bidirectional", g->rows, g->cols);
     emit_line(&e, "// array, driven through AXI4-Lite registers (%s_csr), reading the weight image and", nm);
     emit_line(&e, "// the request table's rows through one AXI4 master (the DMA of %s_sys and the row", nm);
@@ -277,7 +277,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, "wire [%d:0]  q_rd_addr, ep_rd_addr, ep_rd_stride, fd_rd_addr, fd_rd_stride, fd_wr_addr, fd_wr_stride;",
               a.aw - 1);
     emit_line(&e, "wire [15:0]   q_rd_bytes, ep_rd_rows, ep_rd_bytes, fd_rd_rows, fd_rd_bytes, fd_wr_rows, fd_wr_bytes;");
-    emit_line(&e, "wire          ep_valid, ep_ready, ep_kind, ep_done, ep_busy, fd_valid, fd_ready, fd_done, fd_busy, fd_err;");
+    emit_line(&e, "wire          ep_valid, ep_ready, ep_kind, ep_zero, ep_done, ep_busy, fd_valid, fd_ready, fd_done, fd_busy,");
+    emit_line(&e, "              fd_err;");
     emit_line(&e, "wire [2:0]    ep_op;");
     emit_line(&e, "wire [%d:0]    ep_n, ep_d;", x->dw - 1);
     emit_line(&e, "wire [%d:0]  ep_addr, ep_stride;", a.aw - 1);
@@ -306,7 +307,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     e.indent++;
     emit_line(&e, ".clk_i(clk_i), .rst_ni(rst_ni), .cmd_valid_i(ep_valid), .cmd_ready_o(ep_ready), .cmd_kind_i(ep_kind),");
     emit_line(&e, ".cmd_op_i(ep_op), .cmd_n_i(ep_n), .cmd_addr_i(ep_addr), .cmd_stride_i(ep_stride), .cmd_m_i(ep_m),");
-    emit_line(&e, ".cmd_d_i(ep_d), .cmd_grp_i(ep_m), .cmd_ops_i(ep_ops), .cmd_rq_pt_i(1'b0), .cmd_res_mult_i(ep_res_mult),");
+    emit_line(&e, ".cmd_d_i(ep_d), .cmd_grp_i(ep_m), .cmd_ops_i(ep_ops), .cmd_zero_i(ep_zero), .cmd_rq_pt_i(1'b0),");
+    emit_line(&e, ".cmd_res_mult_i(ep_res_mult),");
     emit_line(&e, ".cmd_res_lsh_i(ep_res_lsh), .cmd_res_shift_i(ep_res_shift), .cmd_ln_gf_i(ep_ln_gf),");
     emit_line(&e, ".cmd_ln_bf_i(ep_ln_bf), .cmd_ln_eps_i(ep_ln_eps), .cmd_gelu_in_mant_i(ep_gim), .cmd_gelu_in_exp_i(ep_gie),");
     emit_line(&e, ".cmd_gelu_out_mant_i(ep_gom), .cmd_gelu_out_exp_i(ep_goe), .done_o(ep_done), .busy_o(ep_busy),");
@@ -442,11 +444,13 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_open(&e, "tf_seq #(");
     emit_line(&e, ".AddrW(%d), .DW(%d), .S(%d), .LAYERS(%d), .D(%d), .DFF(%d), .MAXSEQ(%d), .HPC(%d),", a.aw, a.dw, S,
               p->layers, p->d, p->d_ff, p->max_seq, a.hpc);
-    emit_line(&e, ".CAUSAL(%d), .TokW(%d), .RgW(%d), .LNC(%d), .XRowW(%d), .XDW(%d), .CDimW(%d), .DimW(%d),",
-              p->attention == TF_MASK_CAUSAL, a.tokw, at->rg_w, a.lnc, x->row_w, x->dw, TF_MEM_CDIM_W, g->dim_w);
+    emit_line(&e, ".CAUSAL(%d), .PRE_LN(%d), .TokW(%d), .RgW(%d), .LNC(%d), .XRowW(%d), .XDW(%d), .CDimW(%d), .DimW(%d),",
+              p->attention == TF_MASK_CAUSAL, p->norm == TF_NORM_PRE, a.tokw, at->rg_w, a.lnc, x->row_w, x->dw,
+              TF_MEM_CDIM_W, g->dim_w);
     emit_line(&e, ".StrD(%d), .StrF(%d), .Align(%d), .RecStride(%lld),", a.strd, a.strf, a.align, a.rec_stride);
-    emit_line(&e, ".OffX(%lld), .OffY(%lld), .OffQ(%lld), .OffK(%lld), .OffV(%lld), .OffAO(%lld), .OffX1(%lld), .OffH(%lld),",
-              0LL, a.bd, 3 * a.bd, 4 * a.bd, 5 * a.bd, 6 * a.bd, 7 * a.bd, 8 * a.bd);
+    emit_line(&e, ".OffX(%lld), .OffY(%lld), .OffXN(%lld), .OffQ(%lld), .OffK(%lld), .OffV(%lld), .OffAO(%lld),",
+              0LL, a.bd, 2 * a.bd, 3 * a.bd, 4 * a.bd, 5 * a.bd, 6 * a.bd);
+    emit_line(&e, ".OffX1(%lld), .OffH(%lld),", 7 * a.bd, 8 * a.bd);
     emit_line(&e, ".HdrExp(416'h%s),", hexs);
     emit_line(&e, ".OpBias(3'd%d), .OpRq(3'd%d), .OpGamma(3'd%d), .OpBeta(3'd%d),", TF_AUX_OP_LOAD_BIAS, TF_AUX_OP_LOAD_RQ,
               TF_AUX_OP_LOAD_GAMMA, TF_AUX_OP_LOAD_BETA);
@@ -466,6 +470,7 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, ".ctl_m_o(ctl_m), .ctl_k_o(ctl_k), .ctl_n_o(ctl_n), .ctl_done_i(ctl_done), .ctl_done_code_i(ctl_done_code),");
     emit_line(&e, ".ep_valid_o(ep_valid), .ep_ready_i(ep_ready), .ep_kind_o(ep_kind), .ep_op_o(ep_op), .ep_n_o(ep_n),");
     emit_line(&e, ".ep_addr_o(ep_addr), .ep_stride_o(ep_stride), .ep_m_o(ep_m), .ep_d_o(ep_d), .ep_ops_o(ep_ops),");
+    emit_line(&e, ".ep_zero_o(ep_zero),");
     emit_line(&e, ".ep_res_mult_o(ep_res_mult), .ep_res_lsh_o(ep_res_lsh), .ep_res_shift_o(ep_res_shift),");
     emit_line(&e, ".ep_ln_gf_o(ep_ln_gf), .ep_ln_bf_o(ep_ln_bf), .ep_ln_eps_o(ep_ln_eps), .ep_gelu_in_mant_o(ep_gim),");
     emit_line(&e, ".ep_gelu_in_exp_o(ep_gie), .ep_gelu_out_mant_o(ep_gom), .ep_gelu_out_exp_o(ep_goe),");

@@ -31,8 +31,9 @@ int ep_init(unsigned long long seed)
     return tfi_random(&s, &AT, seed, &img);
 }
 
-/* kind: 0 Q (BIAS, REQUANT), 1 O (+ RESIDUAL; ln: + LAYERNORM), 2 FF1 (+ GELU), 3 FF2 (as O).
- * m rows. Out: k and n; acc (m x n), res (m x n int8), want (m x n int8); the GEMM's tables
+/* kind: 0 Q (BIAS, REQUANT), 1 O (+ RESIDUAL; ln: + LAYERNORM), 2 FF1 (+ GELU), 3 FF2 (as O),
+ * 4 a pre-LN LayerNorm pass (cmd_zero: the engine's beats count as zeros; {REQUANT with Q's
+ * table, RESIDUAL at scale 1, LAYERNORM with ln1}: LN of the residual rows). m rows. Out: k and n; acc (m x n), res (m x n int8), want (m x n int8); the GEMM's tables
  * (bias n, mult n, shift n) and, for O/FF2, gamma, beta (n) and the scalars
  * sc[0..9] = res mult, lshift, shift, ln gamma_frac, beta_frac, eps_q, gelu in_mant, in_exp,
  * out_mant, out_exp. Returns the auxiliary model's error (0). */
@@ -41,7 +42,7 @@ int ep_case(int kind, int ln, int m, int *kn, int *nn, int64_t *acc, int8_t *res
 {
     const struct tfl_layer *L = &img.layer[0];
     int d = TFP_MODEL_D, f = TFP_MODEL_D_FF;
-    const struct tfl_proj *p = kind == 0 ? &L->q : kind == 1 ? &L->o : kind == 2 ? &L->ff1 : &L->ff2;
+    const struct tfl_proj *p = kind == 0 || kind == 4 ? &L->q : kind == 1 ? &L->o : kind == 2 ? &L->ff1 : &L->ff2;
     int k = kind == 3 ? f : d, n = kind == 2 ? f : d;
     *kn = k, *nn = n;
     int32_t *a = malloc(sizeof *a * (size_t)m * (size_t)k), *b = malloc(sizeof *b * (size_t)k * (size_t)n);
@@ -54,10 +55,17 @@ int ep_case(int kind, int ln, int m, int *kn, int *nn, int64_t *acc, int8_t *res
     struct tfx_cmd c;
     memset(&c, 0, sizeof c);
     c.d = n;
-    c.ops[c.nops++] = TFX_OP_BIAS;
+    if (kind != 4)
+        c.ops[c.nops++] = TFX_OP_BIAS;
     c.ops[c.nops++] = TFX_OP_REQUANT;
     c.bias = p->bias, c.rq_mult = p->rq_mult, c.rq_shift = p->rq_shift;
-    const struct tfx_ln_params *lp = kind == 1 ? &L->ln1 : &L->ln2;
+    const struct tfx_ln_params *lp = kind == 1 || kind == 4 ? &L->ln1 : &L->ln2;
+    if (kind == 4) {
+        c.ops[c.nops++] = TFX_OP_RESIDUAL;
+        c.res.mult = 1u << 30, c.res.lshift = 1, c.res.shift = 0; /* x 2^(30 + 1 - 31) = 1 */
+        c.ops[c.nops++] = TFX_OP_LAYERNORM;
+        c.ln = *lp;
+    }
     if (kind == 1 || kind == 3) {
         c.ops[c.nops++] = TFX_OP_RESIDUAL;
         c.res = kind == 1 ? L->res1 : L->res2;
@@ -80,13 +88,13 @@ int ep_case(int kind, int ln, int m, int *kn, int *nn, int64_t *acc, int8_t *res
                       L->gelu.out_mant, (uint32_t)L->gelu.out_exp};
     memcpy(sc, s, sizeof s);
     int32_t r[4096];
-    int64_t y[4096];
+    int64_t y[4096], z[4096] = {0};
     for (int i = 0; i < m; i++) {
         for (int j = 0; j < n; j++) {
             res[i * n + j] = (int8_t)((int)(next() % 81) - 40);
             r[j] = res[i * n + j];
         }
-        int e = tfx_run(&XA, &rom, &c, acc + (size_t)i * n, r, y);
+        int e = tfx_run(&XA, &rom, &c, kind == 4 ? z : acc + (size_t)i * n, r, y);
         if (e)
             return e;
         for (int j = 0; j < n; j++)

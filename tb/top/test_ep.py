@@ -11,7 +11,9 @@ each step's last beat), with random gaps; the write-back side takes beats with r
 back-pressure. Checked: every lane of every output beat against the model, its step-relative
 tags, the step's last flag, the number of beats. Cases: Q (bias, requantization), O with the
 residual add and LayerNorm, FF1 with GELU over two column steps, FF2 with the residual add with
-and without LayerNorm; then the same under random pauses on the AXI channels.
+and without LayerNorm, and the LayerNorm pass of pre-LN layers (cmd_zero: the engine's beats,
+a real GEMM's, must count as zeros; the rows arrive as the residual operand at scale 1); then the
+same under random pauses on the AXI channels.
 Parameters from the environment (EP_*; tb/top/run_ep.sh).
 """
 import ctypes
@@ -71,7 +73,7 @@ class TB:
 
     async def command(self, **f):
         d = self.dut
-        for k in ("kind", "op", "n", "addr", "stride", "m", "d", "grp", "ops", "res_mult", "res_lsh", "res_shift",
+        for k in ("kind", "op", "n", "addr", "stride", "m", "d", "grp", "ops", "zero", "res_mult", "res_lsh", "res_shift",
                   "ln_gf", "ln_bf", "ln_eps", "gelu_in_mant", "gelu_in_exp", "gelu_out_mant", "gelu_out_exp"):
             getattr(d, "cmd_" + k).value = f.get(k, 0)
         d.cmd_valid.value = 1
@@ -146,6 +148,9 @@ class TB:
             self.ram.write(RES_A + r * stride, bytes(ctypes.c_uint8(x).value for x in res[r * n:(r + 1) * n]))
         loads = [(OP_BIAS, n, BIAS_A), (OP_RQ, n, RQ_A)]
         ops = CH_BIAS | CH_RQ
+        if kind == 4:  # a LayerNorm pass: the engine's beats count as zeros, the rows are the residual
+            loads = [(OP_RQ, n, RQ_A), (OP_GAMMA, n, GAMMA_A), (OP_BETA, n, BETA_A)]
+            ops = CH_RQ | CH_RES | CH_LN
         if kind in (1, 3):
             ops |= CH_RES
             if ln:
@@ -157,7 +162,7 @@ class TB:
             await self.command(kind=1, op=op, n=cnt, addr=addr)
             await self.wait_done()
         assert not int(d.aux_err.value), "the auxiliary unit refused a LOAD"
-        await self.command(kind=0, m=m, d=n, grp=m, ops=ops, addr=RES_A, stride=stride, res_mult=sc[0],
+        await self.command(kind=0, m=m, d=n, grp=m, ops=ops, zero=int(kind == 4), addr=RES_A, stride=stride, res_mult=sc[0],
                            res_lsh=sc[1], res_shift=sc[2], ln_gf=sc[3], ln_bf=sc[4], ln_eps=sc[5],
                            gelu_in_mant=sc[6], gelu_in_exp=sc[7], gelu_out_mant=sc[8], gelu_out_exp=sc[9])
         eng = cocotb.start_soon(self.engine(m, n, acc))
@@ -194,7 +199,8 @@ class TB:
         assert not int(d.aux_err.value), "the auxiliary unit refused the RUN"
 
 
-CASES = [(1, 1, 1), (0, 0, 1), (0, 0, 16), (1, 1, 8), (2, 0, 16), (3, 0, 12), (3, 1, 5), (3, 1, 1)]
+CASES = [(1, 1, 1), (0, 0, 1), (0, 0, 16), (1, 1, 8), (2, 0, 16), (3, 0, 12), (3, 1, 5), (3, 1, 1), (4, 1, 5),
+         (4, 1, 1)]
 
 
 @cocotb.test()

@@ -14,7 +14,9 @@
 // by each step's last beat), joins each beat with its residual lanes (a buffer read one cycle
 // ahead), and turns the unit's output beats (same order) back into step-relative tags with the
 // step's last flag for the write-back (output step counters: a step has rows x ceil(cols / L)
-// beats). Every output lane is saturated to int8 (the golden model's clamp of every GEMM
+// beats). With cmd_zero_i the beats' data are taken as zeros (tags and flags as they come): a
+// LayerNorm pass of pre-LN layers, whose rows enter as the residual operand while a K = 1 GEMM
+// only paces the result path. Every output lane is saturated to int8 (the golden model's clamp of every GEMM
 // output) and sign-extended to the engine's lane width.
 // Constraints (the [model] rules): L divides PB (a beat's residual lanes sit in one port word),
 // and M <= RB.
@@ -61,6 +63,7 @@ module tf_epilogue #(
   input  wire [XDW-1:0]     cmd_d_i,
   input  wire [XRowW-1:0]   cmd_grp_i,
   input  wire [4:0]         cmd_ops_i,
+  input  wire               cmd_zero_i,      // RUN: zeros for the engine's data
   input  wire               cmd_rq_pt_i,
   input  wire [30:0]        cmd_res_mult_i,
   input  wire [4:0]         cmd_res_lsh_i,
@@ -154,6 +157,7 @@ module tf_epilogue #(
   reg  [AddrW-1:0]  addr_q, stride_q;
   reg  [XRowW-1:0]  m_q, grp_q;
   reg  [4:0]        ops_q;
+  reg               zero_q;
   reg               rq_pt_q;
   reg  [30:0]       res_mult_q;
   reg  [4:0]        res_lsh_q, res_shift_q, ln_bf_q;
@@ -302,7 +306,7 @@ module tf_epilogue #(
       st_q <= SIdle;
       kind_q <= 1'b0; op_q <= 3'd0; n_q <= {XDW{1'b0}}; d_q <= {XDW{1'b0}};
       addr_q <= {AddrW{1'b0}}; stride_q <= {AddrW{1'b0}}; m_q <= {XRowW{1'b0}}; grp_q <= {XRowW{1'b0}};
-      ops_q <= 5'd0; rq_pt_q <= 1'b0; res_mult_q <= 31'd0; res_lsh_q <= 5'd0; res_shift_q <= 5'd0;
+      ops_q <= 5'd0; zero_q <= 1'b0; rq_pt_q <= 1'b0; res_mult_q <= 31'd0; res_lsh_q <= 5'd0; res_shift_q <= 5'd0;
       ln_gf_q <= 4'd0; ln_bf_q <= 5'd0; ln_eps_q <= 32'd0; gim_q <= 16'd0; gie_q <= 6'd0;
       gom_q <= 16'd0; goe_q <= 6'd0;
       uw_q <= {DW{1'b0}}; uv_q <= 1'b0; ui_q <= {(BW+1){1'b0}}; left_q <= {XDW{1'b0}};
@@ -317,7 +321,7 @@ module tf_epilogue #(
           if (cmd_valid_i) begin
             kind_q <= cmd_kind_i; op_q <= cmd_op_i; n_q <= cmd_n_i; d_q <= cmd_d_i;
             addr_q <= cmd_addr_i; stride_q <= cmd_stride_i; m_q <= cmd_m_i; grp_q <= cmd_grp_i;
-            ops_q <= cmd_kind_i ? 5'd0 : cmd_ops_i; rq_pt_q <= cmd_rq_pt_i;
+            ops_q <= cmd_kind_i ? 5'd0 : cmd_ops_i; zero_q <= cmd_zero_i; rq_pt_q <= cmd_rq_pt_i;
             res_mult_q <= cmd_res_mult_i; res_lsh_q <= cmd_res_lsh_i; res_shift_q <= cmd_res_shift_i;
             ln_gf_q <= cmd_ln_gf_i; ln_bf_q <= cmd_ln_bf_i; ln_eps_q <= cmd_ln_eps_i;
             gim_q <= cmd_gelu_in_mant_i; gie_q <= cmd_gelu_in_exp_i;
@@ -381,7 +385,7 @@ module tf_epilogue #(
         end
         SRun: begin
           if (e_fire) begin
-            jd_q <= e_data_i;
+            jd_q <= zero_q ? {(L*EAccW){1'b0}} : e_data_i;
             jr_q <= a_row;
             jc_q <= a_col;
             if (e_last_i) begin

@@ -14,6 +14,14 @@
 //            RUN {BIAS, REQUANT, RESIDUAL, LAYERNORM} (the residual rows from the block's input)
 //            and a GEMM;
 //   FF1:     LOADs, a RUN {BIAS, REQUANT, GELU} and the GEMM into H.
+// Pre-LN layers (PRE_LN = 1) add two LayerNorm passes, LN1 before Q (the layer input into XN,
+// which Q, K and V read) and LN2 before FF1 (X1 into XN, which FF1 reads): LOADs
+// requantization (Q's table), gamma, beta, then commands of at most LNC rows, each a RUN
+// {REQUANT, RESIDUAL, LAYERNORM} with zeros for the engine's data (cmd_zero) and the rows as
+// the residual operand at scale 1, paced by a K = 1 GEMM (A = the rows' first bytes, B = the
+// first row of Q's weights: one engine step per output beat); O and FF2 then end in the
+// residual add (RUNs {BIAS, REQUANT, RESIDUAL}, still commands of at most LNC rows: the
+// epilogue's residual buffer).
 // The row streamer belongs to one client at a time (owner_o): the sequencer (header, records),
 // the epilogue or the feeder. Errors (err_o with the code and the entry; the run stops):
 // CodeImage (the header is not this design's), CodeLen (len 0 or past MaxSeq), CodeDecode (a
@@ -31,6 +39,7 @@ module tf_seq #(
   parameter integer MAXSEQ  = 16,
   parameter integer HPC     = 1,      // model heads per attention cache
   parameter integer CAUSAL  = 1,
+  parameter integer PRE_LN  = 0,      // LayerNorm before each block (else after)
   parameter integer TokW    = 8,
   parameter integer RgW     = 3,      // attention region index
   parameter integer LNC     = 8,      // rows of a command that ends in LayerNorm
@@ -43,7 +52,7 @@ module tf_seq #(
   parameter integer Align   = 64,     // the image's array alignment
   parameter integer RecStride = 256,  // the image's record stride
   parameter integer OffX = 0, OffY = 1024, OffQ = 3072, OffK = 4096, OffV = 5120, OffAO = 6144,
-  parameter integer OffX1 = 7168, OffH = 8192,   // workspace buffers (bytes after its start)
+  parameter integer OffX1 = 7168, OffH = 8192, OffXN = 9216, // workspace buffers (bytes after its start)
   parameter [52*8-1:0] HdrExp = {(52*8){1'b0}},   // the header's first 52 bytes, byte 0 lowest
   parameter [51:0]     HdrChk = {52{1'b1}},       // ... which of them to compare
   parameter [2:0] OpBias = 3'd1, OpRq = 3'd2, OpGamma = 3'd3, OpBeta = 3'd4,
@@ -103,6 +112,7 @@ module tf_seq #(
   output wire [XRowW-1:0]     ep_m_o,
   output wire [XDW-1:0]       ep_d_o,
   output wire [4:0]           ep_ops_o,
+  output wire                 ep_zero_o,
   output wire [30:0]          ep_res_mult_o,
   output wire [4:0]           ep_res_lsh_o,
   output wire [4:0]           ep_res_shift_o,
@@ -153,7 +163,7 @@ module tf_seq #(
   reg  [4:0]        st_q;
   reg  [SW-1:0]     i_q;                 // entry
   reg  [LW-1:0]     l_q;                 // layer
-  reg  [2:0]        p_q;                 // projection: 0 q, 1 k, 2 v, 3 o, 4 ff1, 5 ff2
+  reg  [2:0]        p_q;                 // 0 q, 1 k, 2 v, 3 o, 4 ff1, 5 ff2; 6 LN1, 7 LN2 (pre-LN)
   reg  [1:0]        ld_q;                // table being loaded: 0 bias, 1 rq, 2 gamma, 3 beta
   reg  [TokW-1:0]   n_q, pos_q, r0_q;    // tokens, position, first row of the command
   reg  [AddrW-1:0]  ws_q, tab_q;
@@ -248,27 +258,37 @@ module tf_seq #(
   wire [AddrW-1:0] bao = ws_q + OffAO[AddrW-1:0];
   wire [AddrW-1:0] bx1 = ws_q + OffX1[AddrW-1:0];
   wire [AddrW-1:0] bh  = ws_q + OffH[AddrW-1:0];
+  wire [AddrW-1:0] bxn = ws_q + OffXN[AddrW-1:0];
+  localparam integer PreLnI = PRE_LN;
+  wire             pre    = (PreLnI != 0);
   localparam [AddrW-1:0] SD = StrD[AddrW-1:0], SF = StrF[AddrW-1:0];
 
-  wire has_ln = (p_q == 3'd3) || (p_q == 3'd5);
-  wire [4:0] chain = (p_q < 3'd3) ? (ChBias | ChRq) : (p_q == 3'd4) ? (ChBias | ChRq | ChGelu)
-                                                    : (ChBias | ChRq | ChRes | ChLn);
-  wire [AddrW-1:0] a_base   = (p_q < 3'd3) ? src : (p_q == 3'd3) ? bao : (p_q == 3'd4) ? bx1 : bh;
+  wire lnp    = p_q[2] && p_q[1];                       // a LayerNorm pass (6, 7)
+  wire ln1    = (p_q == 3'd3) || (p_q == 3'd6);         // with ln1's parameters (else ln2's)
+  wire has_ln = lnp || (!pre && ((p_q == 3'd3) || (p_q == 3'd5)));
+  wire has_res = lnp || (p_q == 3'd3) || (p_q == 3'd5); // commands of at most LNC rows
+  wire [4:0] chain = lnp ? (ChRq | ChRes | ChLn) : (p_q < 3'd3) ? (ChBias | ChRq) :
+                     (p_q == 3'd4) ? (ChBias | ChRq | ChGelu) :
+                     pre ? (ChBias | ChRq | ChRes) : (ChBias | ChRq | ChRes | ChLn);
+  wire [AddrW-1:0] a_base   = (p_q == 3'd6) ? src : (p_q == 3'd7) ? bx1 :
+                              (p_q < 3'd3) ? (pre ? bxn : src) : (p_q == 3'd3) ? bao :
+                              (p_q == 3'd4) ? (pre ? bxn : bx1) : bh;
   wire [AddrW-1:0] a_stride = (p_q == 3'd5) ? SF : SD;
-  wire [AddrW-1:0] c_base   = (p_q == 3'd0) ? bq : (p_q == 3'd1) ? bk : (p_q == 3'd2) ? bv :
+  wire [AddrW-1:0] c_base   = lnp ? bxn : (p_q == 3'd0) ? bq : (p_q == 3'd1) ? bk : (p_q == 3'd2) ? bv :
                               (p_q == 3'd3) ? bx1 : (p_q == 3'd4) ? bh : dst;
   wire [AddrW-1:0] c_stride = (p_q == 3'd4) ? SF : SD;
-  wire [AddrW-1:0] res_base = (p_q == 3'd3) ? src : bx1;
-  wire [15:0]      kdim     = (p_q == 3'd5) ? DFF[15:0] : D[15:0];
+  wire [AddrW-1:0] res_base = (p_q == 3'd3 || p_q == 3'd6) ? src : bx1;
+  wire [15:0]      kdim     = lnp ? 16'd1 : (p_q == 3'd5) ? DFF[15:0] : D[15:0];
   wire [15:0]      ndim     = (p_q == 3'd4) ? DFF[15:0] : D[15:0];
+  wire [2:0]       wsel     = lnp ? 3'd0 : p_q;         // the weights (a pass: Q's first row)
   wire [TokW-1:0]  left     = n_q - r0_q;
-  wire [TokW-1:0]  rows     = (has_ln && left > LNC[TokW-1:0]) ? LNC[TokW-1:0] : left;
+  wire [TokW-1:0]  rows     = (has_res && left > LNC[TokW-1:0]) ? LNC[TokW-1:0] : left;
   wire [AddrW-1:0] roff_a   = {{(AddrW-TokW){1'b0}}, r0_q} * a_stride;
   wire [AddrW-1:0] roff_d   = {{(AddrW-TokW){1'b0}}, r0_q} * SD;
 
   assign ctl_a_addr_o   = a_base + roff_a;
   assign ctl_a_stride_o = a_stride;
-  assign ctl_b_addr_o   = woff[p_q * 3];
+  assign ctl_b_addr_o   = woff[wsel * 3];
   assign ctl_b_stride_o = (ndim == DFF[15:0]) ? SF : SD;
   assign ctl_c_addr_o   = c_base + roff_d;
   assign ctl_c_stride_o = c_stride;
@@ -280,12 +300,14 @@ module tf_seq #(
   assign ep_m_o             = rows[XRowW-1:0];
   assign ep_d_o             = ndim[XDW-1:0];
   assign ep_ops_o           = chain;
-  assign ep_res_mult_o      = (p_q == 3'd3) ? sc[3][30:0] : sc[6][30:0];
-  assign ep_res_lsh_o       = (p_q == 3'd3) ? sc[4][4:0] : sc[7][4:0];
-  assign ep_res_shift_o     = (p_q == 3'd3) ? sc[5][4:0] : sc[8][4:0];
-  assign ep_ln_gf_o         = (p_q == 3'd3) ? sc[9][3:0] : sc[12][3:0];
-  assign ep_ln_bf_o         = (p_q == 3'd3) ? sc[10][4:0] : sc[13][4:0];
-  assign ep_ln_eps_o        = (p_q == 3'd3) ? sc[11] : sc[14];
+  assign ep_zero_o          = lnp;
+  // the residual's scale: res1 (O), res2 (FF2), or 1 = 2^30 * 2^(1 - 31) for a pass
+  assign ep_res_mult_o      = lnp ? 31'h4000_0000 : (p_q == 3'd3) ? sc[3][30:0] : sc[6][30:0];
+  assign ep_res_lsh_o       = lnp ? 5'd1 : (p_q == 3'd3) ? sc[4][4:0] : sc[7][4:0];
+  assign ep_res_shift_o     = lnp ? 5'd0 : (p_q == 3'd3) ? sc[5][4:0] : sc[8][4:0];
+  assign ep_ln_gf_o         = ln1 ? sc[9][3:0] : sc[12][3:0];
+  assign ep_ln_bf_o         = ln1 ? sc[10][4:0] : sc[13][4:0];
+  assign ep_ln_eps_o        = ln1 ? sc[11] : sc[14];
   assign ep_gelu_in_mant_o  = sc[15][15:0];
   assign ep_gelu_in_exp_o   = sc[16][5:0];
   assign ep_gelu_out_mant_o = sc[17][15:0];
@@ -411,8 +433,8 @@ module tf_seq #(
           if (r_fire)
             wc_q <= wc_q + 1'b1;
           if (rdone_i) begin
-            p_q  <= 3'd0;
-            ld_q <= 2'd0;
+            p_q  <= pre ? 3'd6 : 3'd0;       // pre-LN: LN1 first, without a bias table
+            ld_q <= pre ? 2'd1 : 2'd0;
             st_q <= (code_q != 8'd0) ? SErr : SLoad;
           end
         end
@@ -422,8 +444,8 @@ module tf_seq #(
           ep_kind_o <= 1'b1;
           ep_op_o   <= (ld_q == 2'd0) ? OpBias : (ld_q == 2'd1) ? OpRq : (ld_q == 2'd2) ? OpGamma : OpBeta;
           ep_n_o    <= ndim[XDW-1:0];
-          ep_addr_o <= (ld_q == 2'd0) ? woff[p_q * 3 + 1] : (ld_q == 2'd1) ? woff[p_q * 3 + 2] :
-                       (ld_q == 2'd2) ? woff[(p_q == 3'd3) ? 18 : 20] : woff[(p_q == 3'd3) ? 19 : 21];
+          ep_addr_o <= (ld_q == 2'd0) ? woff[wsel * 3 + 1] : (ld_q == 2'd1) ? woff[wsel * 3 + 2] :
+                       (ld_q == 2'd2) ? woff[ln1 ? 18 : 20] : woff[ln1 ? 19 : 21];
           if (ep_valid_o && ep_ready_i) begin
             ep_valid_o <= 1'b0;
             st_q       <= SLoadW;
@@ -469,7 +491,7 @@ module tf_seq #(
           if (code_q != 8'd0) begin
             st_q <= SErr;
           end else if ((!ep_wait_q || ep_done_i) && (!ctl_wait_q || ctl_done_i)) begin
-            if (has_ln && r0_q + rows != n_q) begin
+            if (has_res && r0_q + rows != n_q) begin
               r0_q <= r0_q + rows;
               st_q <= SRun;
             end else begin
@@ -479,7 +501,17 @@ module tf_seq #(
         end
         SNext: begin
           ld_q <= 2'd0;
-          if (p_q == 3'd2) begin
+          if (p_q == 3'd6) begin               // LN1 -> Q
+            p_q  <= 3'd0;
+            st_q <= SLoad;
+          end else if (p_q == 3'd7) begin      // LN2 -> FF1
+            p_q  <= 3'd4;
+            st_q <= SLoad;
+          end else if (p_q == 3'd3 && pre) begin // O -> LN2
+            p_q  <= 3'd7;
+            ld_q <= 2'd1;
+            st_q <= SLoad;
+          end else if (p_q == 3'd2) begin
             owner_o    <= 2'd2;
             fd_valid_o <= 1'b1;
             st_q       <= SAttn;
