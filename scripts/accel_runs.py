@@ -3,6 +3,8 @@
 
   accel_runs.py LOG PERF_CSV csv      one CSV row per run (no header; bench_accel.sh)
   accel_runs.py LOG PERF_CSV table PES  per-token figures for people (make run); PES = R x C
+  accel_runs.py LOG PERF_CSV check      make test: every run's bytes read and written equal
+                                        perf's, its cycles within 3 %; one summary line
 
 LOG is the output of the accelerator co-simulation in its benchmark mode (tb/accel/harness.cpp
 --prompt L, rounds 1 + N: one "round" line per run, the CYCLES / RD_BYTES / WR_BYTES counters
@@ -36,9 +38,25 @@ def runs(log_path, perf_path):
 
 
 def main(argv):
-    if len(argv) < 4 or argv[3] not in ("csv", "table") or len(argv) != (4 if argv[3] == "csv" else 5):
+    if len(argv) < 4 or argv[3] not in ("csv", "table", "check") or len(argv) != (5 if argv[3] == "table" else 4):
         sys.exit(__doc__)
     log, perf, mode = argv[1:4]
+    if mode == "check":
+        bad, n, worst = [], 0, 0.0
+        for p, dc, drd, dwr, pc, prd, pwr in runs(log, perf):
+            n += 1
+            err = 100.0 * (pc - dc) / dc
+            worst = max(worst, abs(err))
+            name = f"{p['phase']} {p['step']}"
+            if (drd, dwr) != (prd, pwr):
+                bad.append(f"{name}: bytes read/written {drd}/{dwr}, tforge perf {prd}/{pwr}")
+            if abs(err) > 3.0:
+                bad.append(f"{name}: {dc} cycles, tforge perf {pc} ({err:+.2f} %, legal: within 3 %)")
+        for b in bad:
+            print("accel_runs.py: " + b)
+        print(f"accel vs perf: {n} runs, bytes {'exact' if not any('bytes' in b for b in bad) else 'DIFFER'}, "
+              f"cycles within {worst:.2f} %{'' if not bad else ' -- FAILED'}")
+        sys.exit(1 if bad else 0)
     if mode == "csv":
         for p, dc, drd, dwr, pc, prd, pwr in runs(log, perf):
             print(f"{p['design']},{p['phase']},{p['tokens']},{p['context']},{dc},{pc},"

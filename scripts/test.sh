@@ -28,7 +28,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: )' "$log" | tail -1 | cut -c1-140)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: |accel vs perf: )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -166,6 +166,9 @@ model_checks() { # config name
     check "$2: accelerator top verilator cosim" scripts/flow.sh accel-cosim "$1"
     check "$2: accelerator top, bidirectional" scripts/flow.sh accel-cosim "$1" -D model.attention=bidirectional
     check "$2: accelerator top on Icarus (cocotb, cocotbext-axi)" tb/top/run_accel.sh "$1"
+    # cycles and bytes of a prompt (and, causal, two decode steps) against tforge perf
+    check "$2: accelerator top vs tforge perf" scripts/accel_check.sh "$1" 8 \
+      "$([ "$(python3 scripts/manifest.py "$mfile" param model MODEL_CAUSAL)" = 1 ] && echo 2 || echo 0)"
   else # a MiniLM-sized design: one short prompt through all its layers (about two minutes)
     check "$2: accelerator top verilator cosim (prompt of 2)" \
       env ACCEL_ARGS="--prompt 2" ACCEL_ROUNDS=1 scripts/flow.sh accel-cosim "$1"
