@@ -7,8 +7,8 @@
  * runs it) with the blocks' own cycle models, each exact for its RTL: the memory system's
  * controller (tfmm_cycles: the GEMM commands with their loads, write-backs and memory
  * timing), the attention unit (tfa_cmd_cycles) and the auxiliary unit (tfx_cycles_cmd).
- * What joins them is the schedule's order: dependent operations one after the other,
- * independent GEMM commands back to back in the controller. */
+ * What joins them is the schedule's order: one operation after the other, as the sequencer
+ * issues them (it waits for each controller command and its epilogue before the next). */
 #include "tforge.h"
 
 #include "blocks/attn.h"
@@ -107,7 +107,7 @@ static long long words(const struct perf_hw *h, long long bytes)
 }
 
 /* A GEMM of the layer (M = n rows of activations, K x N weights) as the sequencer issues it:
- * commands of at most `chunk` rows, back to back in the controller; the epilogue `ops` on
+ * commands of at most `chunk` rows, one after the other; the epilogue `ops` on
  * the auxiliary unit between the engine and the write-back (int8 results). Adds the
  * controller's cycles (tfmm_cycles, memory timing mt), the auxiliary unit's drain after the
  * last beat, the traffic (tfmm_traffic, the parameter tables, the residual rows) and the
