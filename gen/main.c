@@ -58,15 +58,18 @@ static const char usage_pack[] =
     "  --ln-eps X      the checkpoint's LayerNorm epsilon (default 1e-12, BERT's)\n";
 
 static const char usage_perf[] =
-    "usage: tforge perf CONFIG [--prompt L] [--decode N] [--bw B] [--lat C] [--csv FILE] [-D ...]\n"
+    "usage: tforge perf CONFIG [--prompt L] [--decode N] [--batch B] [--bw B] [--lat C] [--csv FILE] [-D ...]\n"
     "\n"
-    "The analytic model of the accelerator running CONFIG's [model] at batch 1, without\n"
+    "The analytic model of the accelerator running CONFIG's [model], without\n"
     "simulation: per layer and per token, the cycles (GEMMs on the array, attention on the\n"
     "attention unit, the auxiliary unit's drains), MAC utilization, external bytes read and\n"
     "written, and the bound max(array MACs at 100 %, bytes / bandwidth), for a prefill of L\n"
     "tokens and N decode steps after it (docs/architecture.md, the accelerator's schedule).\n"
     "  --prompt L   prompt tokens, 1..max_seq (default max_seq - N)\n"
     "  --decode N   decode steps after the prompt, 0..max_seq - 1 (default 0)\n"
+    "  --batch B    decode steps of B sequences together, 1..16 and at most model.sequences\n"
+    "               (default 1): the weight GEMMs on B rows, attention per sequence; the\n"
+    "               batched schedule the top does not run yet (docs/architecture.md)\n"
     "  --bw B       memory bandwidth in bytes per cycle, 1..4096 (default: the port's width)\n"
     "  --lat C      memory latency in cycles, 1..100000 (default 12)\n"
     "  --csv FILE   also write the figures as CSV (with a header), whole or not at all\n";
@@ -137,9 +140,11 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
             else
                 a->input = argv[++i];
         } else if (!strcmp(a->cmd, "perf") && (!strcmp(s, "--prompt") || !strcmp(s, "--decode") ||
-                                               !strcmp(s, "--bw") || !strcmp(s, "--lat"))) {
+                                               !strcmp(s, "--bw") || !strcmp(s, "--lat") ||
+                                               !strcmp(s, "--batch"))) {
             static const struct { const char *opt; long lo, hi; } lim[] = {
-                {"--prompt", 1, 65535}, {"--decode", 0, 65535}, {"--bw", 1, 4096}, {"--lat", 1, 100000}};
+                {"--prompt", 1, 65535}, {"--decode", 0, 65535}, {"--bw", 1, 4096}, {"--lat", 1, 100000},
+                {"--batch", 1, 16}};
             int k = 0;
             while (strcmp(lim[k].opt, s))
                 k++;
@@ -153,7 +158,7 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
             if (!*v || *end || errno || n < lim[k].lo || n > lim[k].hi)
                 tf_fail(d, TF_EXIT_INPUT, "tforge perf: %s '%s': not a number in range (legal: %ld..%ld)", s,
                         tf_printable(ar, v, 0), lim[k].lo, lim[k].hi);
-            int *dst[] = {&a->perf.prompt, &a->perf.decode, &a->perf.bw, &a->perf.lat};
+            int *dst[] = {&a->perf.prompt, &a->perf.decode, &a->perf.bw, &a->perf.lat, &a->perf.batch};
             *dst[k] = (int)n;
         } else if (!strcmp(s, "--csv") && !strcmp(a->cmd, "perf")) {
             if (i + 1 >= argc)
@@ -169,7 +174,7 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
                     : !strcmp(a->cmd, "pack")
                         ? "--random SEED, --safetensors FILE, --ln-eps X, -o FILE, -D section.key=value, --help"
                     : !strcmp(a->cmd, "golden") ? "--image FILE, --input FILE, -o FILE, -D section.key=value, --help"
-                    : !strcmp(a->cmd, "perf")   ? "--prompt L, --decode N, --bw B, --lat C, --csv FILE, -D "
+                    : !strcmp(a->cmd, "perf")   ? "--prompt L, --decode N, --batch B, --bw B, --lat C, --csv FILE, -D "
                                                   "section.key=value, --help"
                                                 : "-D section.key=value, --name, --help");
         } else if (!a->config) {

@@ -220,12 +220,14 @@ static void attention(const struct perf_hw *h, const struct tfmm_mem_timing *mt,
     L->attn_macs += 2 * pairs * D * h->heads;
 }
 
-/* One layer, n tokens after ctx - n cached ones, in the schedule's order. */
-static struct perf_layer layer(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n,
-                               long long ctx, struct arena *a, struct diag *dg)
+/* One layer of nb sequences with n tokens each after ctx - n cached ones, in the schedule's
+ * order: the weight GEMMs on all nb * n rows, attention per sequence. */
+static struct perf_layer layer(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long nb,
+                               long long n1, long long ctx, struct arena *a, struct diag *dg)
 {
     struct perf_layer L;
     memset(&L, 0, sizeof L);
+    long long n = nb * n1;
     L.n = n;
     L.ctx = ctx;
     const unsigned bias = TFX_OPBIT(TFX_OP_BIAS), rq = TFX_OPBIT(TFX_OP_REQUANT),
@@ -240,7 +242,8 @@ static struct perf_layer layer(const struct perf_hw *h, const struct tfmm_mem_ti
     /* Q, K, V: one command each, the tables loaded before it */
     for (int i = 0; i < 3; i++)
         gemm_op(h, mt, n, d, d, bias | rq, all, &L, a, dg);
-    attention(h, mt, n, ctx, &L);
+    for (long long b = 0; b < nb; b++)
+        attention(h, mt, n1, ctx, &L);
     /* output projection, residual (and LayerNorm after it, post-LN): commands of at most a
      * LayerNorm group either way (the epilogue's residual buffer holds one) */
     gemm_op(h, mt, n, d, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->ln_chunk, &L, a, dg);
@@ -319,13 +322,13 @@ void perf_run(const struct tf_plan *p, const struct perf_opts *o, struct arena *
     rep("tforge perf: %s: %d x %d %s array, memory %d bytes/cycle (port %d), latency %d cycles, %d MHz\n",
            p->name, g->rows, g->cols, g->dataflow == TF_WS ? "WS" : "OS", bw, h.mc.port_bytes, o->lat,
            p->clock_mhz);
-    rep("model: %d layer%s, d %d = %d heads x %d, d_ff %d, %s, %s attention; batch 1\n", L,
+    rep("model: %d layer%s, d %d = %d heads x %d, d_ff %d, %s, %s attention; decode batch %d\n", L,
            L > 1 ? "s" : "", h.d, h.heads, h.at.head_dim, h.d_ff, h.pre_ln ? "pre-LN" : "post-LN",
-           h.causal ? "causal" : "bidirectional");
+           h.causal ? "causal" : "bidirectional", o->batch > 1 ? o->batch : 1);
     sb_printf(&csv, "design,phase,step,tokens,context,layers,layer_cycles,gemm_cycles,"
             "attn_cycles,aux_cycles,seq_cycles,engine_compute,macs,mac_util,rd_bytes,wr_bytes,bound_cycles,"
             "cycles_over_bound,cycles_per_token,us_per_token\n");
-    struct perf_layer pf = layer(&h, &mt, prompt, prompt, a, d);
+    struct perf_layer pf = layer(&h, &mt, 1, prompt, prompt, a, d);
     /* once per run: the image's header (read and checked before the first entry) */
     long long hdr = mt.lat + TFI_HDR_BYTES / h.mc.port_bytes + PERF_REC_OVH;
     long long pb = bound(&h, &pf, bw), rc = (long long)g->rows * g->cols;
@@ -346,21 +349,45 @@ void perf_run(const struct tf_plan *p, const struct perf_opts *o, struct arena *
             p->name, prompt, prompt, L, pf.cycles, pf.gemm, pf.attn, pf.aux, pf.seq, pf.compute, pf.macs,
             (double)pf.macs / (double)(rc * pf.cycles), pf.rd, pf.wr, pb, (double)pf.cycles / (double)pb,
             (double)(pf.cycles * L + hdr) / prompt, (double)(pf.cycles * L + hdr) / prompt / mhz);
+    int B = o->batch > 1 ? o->batch : 1;
+    if (B > md->sequences)
+        tf_fail(d, TF_EXIT_INPUT, "tforge perf: --batch %d: more sequences than the request table holds "
+                "(legal: 1..%d, model.sequences)", B, md->sequences < 16 ? md->sequences : 16);
+    if (B > 1 && (long long)B > md->max_seq)
+        tf_fail(d, TF_EXIT_INPUT, "tforge perf: --batch %d: more rows than max_seq %d (legal: 1..%d)", B,
+                md->max_seq, md->max_seq);
+    /* a batch of several sequences copies its input rows into the workspace before the first
+     * layer and its output rows out after the last: a row read and a row written each */
+    long long cp_cyc = 0, cp_rd = 0, cp_wr = 0;
+    if (B > 1) {
+        long long wd = words(&h, h.d) / h.mc.port_bytes;
+        cp_cyc = 2LL * B * (2 * (mt.lat + wd) + PERF_ROW_OVH);
+        cp_rd = 2LL * B * words(&h, h.d);
+        cp_wr = 2LL * B * h.d;
+    }
     if (o->decode > 0) {
-        rep("\ndecode, one token per step (all %d layers):\n", L);
+        if (B == 1)
+            rep("\ndecode, one token per step (all %d layers):\n", L);
+        else
+            rep("\ndecode, %d sequences per step, one token each (all %d layers; the batched schedule, not "
+                "yet the top's; per step and per token):\n", B, L);
         rep("  %5s %7s %12s %10s %9s %8s %10s %10s %12s %8s\n", "step", "context", "cycles", "us",
                "MAC util", "attn %", "read", "written", "bound", "x bound");
     }
     for (int s = 0; s < o->decode; s++) {
-        struct perf_layer dl = layer(&h, &mt, 1, prompt + s + 1, a, d);
+        struct perf_layer dl = layer(&h, &mt, B, 1, prompt + s + 1, a, d);
         long long db = bound(&h, &dl, bw);
+        long long cyc = dl.cycles * L + cp_cyc, rd = dl.rd * L + cp_rd, wr = dl.wr * L + cp_wr;
         rep("  %5d %7lld %12lld %10.2f %8.1f%% %7.1f%% %10lld %10lld %12lld %8.3f\n", s, dl.ctx,
-               dl.cycles * L, (double)(dl.cycles * L) / mhz, pct(dl.macs, rc * dl.cycles),
-               pct(dl.attn, dl.cycles), dl.rd * L, dl.wr * L, db * L, (double)dl.cycles / (double)db);
-        sb_printf(&csv, "%s,decode,%d,1,%lld,%d,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%lld,%.4f\n",
-                p->name, s, dl.ctx, L, dl.cycles, dl.gemm, dl.attn, dl.aux, dl.seq, dl.compute, dl.macs,
+               cyc, (double)cyc / mhz, pct(dl.macs * L, rc * cyc), pct(dl.attn * L, cyc), rd, wr, db * L,
+               (double)cyc / (double)(db * L));
+        if (B > 1)
+            rep("  %5s %7s %12.0f %10.2f %9s %8s %10.0f %10.0f   per token\n", "", "", (double)cyc / B,
+                (double)cyc / B / mhz, "", "", (double)rd / B, (double)wr / B);
+        sb_printf(&csv, "%s,decode,%d,%d,%lld,%d,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%.1f,%.4f\n",
+                p->name, s, B, dl.ctx, L, dl.cycles, dl.gemm, dl.attn, dl.aux, dl.seq, dl.compute, dl.macs,
                 (double)dl.macs / (double)(rc * dl.cycles), dl.rd, dl.wr, db, (double)dl.cycles / (double)db,
-                dl.cycles * L, (double)(dl.cycles * L) / mhz);
+                (double)cyc / B, (double)cyc / B / mhz);
     }
 #undef rep
     if (o->csv)

@@ -182,6 +182,7 @@ void tf_write_whole(const char *cmd, const char *opt, const char *path, const ui
 /* tforge perf (gen/perf.c): the analytic model of the accelerator running p's [model] */
 struct perf_opts {
     int prompt, decode;      /* tokens of the prompt; decode steps after it */
+    int batch;               /* sequences per decode step (0: 1) */
     int bw, lat;             /* memory: bytes per cycle, latency in cycles */
     const char *csv;         /* CSV output, or NULL */
 };

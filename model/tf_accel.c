@@ -178,18 +178,19 @@ static struct tfx_cmd proj_cmd(const struct tfl_proj *p, int n, int nextra, cons
     return cmd;
 }
 
-/* attention of one layer of one entry: Q, K, V rows of the workspace -> AO rows */
+/* attention of one layer of one entry: its t Q, K, V rows of the workspace, from row o on ->
+ * its AO rows */
 static int attention(const struct tfacc_cfg *c, const struct rows *m, struct work *w, const struct tfl_layer *L,
-                     struct tfa_head *kv, int t, uint64_t ws)
+                     struct tfa_head *kv, int t, int o_row, uint64_t ws)
 {
     const struct tfl_shape *s = &c->m.s;
     int d = s->d, hd = c->m.attn.head_dim;
-    uint64_t st = tfacc_stride(c, d);
+    uint64_t st = tfacc_stride(c, d), off = (uint64_t)o_row * st;
     int8_t *q = w->x, *k = w->r, *v = w->o; /* t x d each */
     int8_t *ao = (int8_t *)w->a;            /* t x d */
-    get_rows(m, tfacc_buf(c, ws, TFACC_Q), st, t, d, q);
-    get_rows(m, tfacc_buf(c, ws, TFACC_K), st, t, d, k);
-    get_rows(m, tfacc_buf(c, ws, TFACC_V), st, t, d, v);
+    get_rows(m, tfacc_buf(c, ws, TFACC_Q) + off, st, t, d, q);
+    get_rows(m, tfacc_buf(c, ws, TFACC_K) + off, st, t, d, k);
+    get_rows(m, tfacc_buf(c, ws, TFACC_V) + off, st, t, d, v);
     struct tfa_arch ar = c->m.attn;
     ar.scale_c = L->scale_c;
     int64_t *o = w->acc;
@@ -211,13 +212,20 @@ static int attention(const struct tfacc_cfg *c, const struct rows *m, struct wor
                 ao[(size_t)i * d + h * hd + j] = (int8_t)tfm_requant(o[j], L->ao_mult, L->ao_shift, 8);
         }
     }
-    put_rows(m, tfacc_buf(c, ws, TFACC_AO), st, t, d, ao);
+    put_rows(m, tfacc_buf(c, ws, TFACC_AO) + off, st, t, d, ao);
     return TFACC_OK;
 }
 
-/* one layer of one entry: src rows -> dst rows */
-static int layer(const struct tfacc_cfg *c, const struct rows *m, struct work *w, const struct tfl_layer *L,
-                 struct tfa_head *kv, int t, uint64_t src, uint64_t dst, uint64_t ws)
+/* the entries of a batch: each one's KV regions of the layer, tokens and first row */
+struct member {
+    struct tfa_head *kv; /* the entry's regions of layer 0 (layer l: + l * heads) */
+    int len, row;
+};
+
+/* one layer of a batch: its t rows (the members' rows one after the other) src -> dst; the
+ * weight GEMMs on all t rows, attention per member on its own cache */
+static int layer(const struct tfacc_cfg *c, const struct rows *m, struct work *w, const struct tfl_layer *L, int l,
+                 const struct member *mb, int nb, int t, uint64_t src, uint64_t dst, uint64_t ws)
 {
     const struct tfl_shape *s = &c->m.s;
     int d = s->d, f = s->d_ff, e;
@@ -235,8 +243,9 @@ static int layer(const struct tfacc_cfg *c, const struct rows *m, struct work *w
         if ((e = gemm_ep(c, m, w, t, d, d, in, tfacc_buf(c, ws, dstb[i]), 0, pr[i]->w, &cmd)))
             return e;
     }
-    if ((e = attention(c, m, w, L, kv, t, ws)))
-        return e;
+    for (int b = 0; b < nb; b++)
+        if ((e = attention(c, m, w, L, mb[b].kv + (size_t)l * s->heads, mb[b].len, mb[b].row, ws)))
+            return e;
     static const int post_ops[] = {TFX_OP_RESIDUAL, TFX_OP_LAYERNORM};
     struct tfx_cmd cmd = proj_cmd(&L->o, d, s->pre_ln ? 1 : 2, post_ops);
     cmd.res = L->res1;
@@ -295,43 +304,79 @@ int tfacc_run(const struct tfacc_cfg *c, struct tfacc_state *st, uint8_t *mem, u
     int e = TFACC_OK;
     if (!w.acc || !w.y || !w.a || !w.b || !w.res || !w.x || !w.o || !w.r)
         e = TFACC_E_MEM;
-    for (int i = 0; i < c->sequences && !e; i++) {
-        const struct tfacc_req *r = &req[i];
-        if (!r->active)
-            continue;
-        *err_seq = i;
-        uint64_t stride = tfacc_stride(c, d);
-        if (r->decode && !s->causal && st->done[i]) {
-            e = TFACC_E_DECODE;
-            break;
-        }
-        int pos = r->decode ? st->pos[i] : 0;
-        if (r->len < 1 || pos + r->len > s->max_seq) {
-            e = TFACC_E_LEN;
-            break;
-        }
-        if (!in_mem(&m, r->in, stride, r->len, d) || !in_mem(&m, r->out, stride, r->len, d)) {
-            e = TFACC_E_RANGE;
-            break;
-        }
-        struct tfa_head *kv = st->kv + (size_t)i * (size_t)s->layers * (size_t)s->heads;
-        if (!r->decode) /* a prefill starts the sequence afresh */
-            for (int j = 0; j < s->layers * s->heads; j++) {
-                tfa_head_free(&kv[j]);
-                if (tfa_head_init(&kv[j], &c->m.attn) != 0) {
-                    e = TFACC_E_MEM;
-                    break;
-                }
+    /* batches: the active entries in table order, at most bmax of them and max_seq rows */
+    uint64_t stride = tfacc_stride(c, d);
+    int bmax = c->bmax > 1 ? c->bmax : 1;
+    struct member mb[TFACC_MAX_SEQS];
+    int idx[TFACC_MAX_SEQS], pos[TFACC_MAX_SEQS];
+    int i = 0;
+    while (i < c->sequences && !e) {
+        int nb = 0, t = 0;
+        for (; i < c->sequences && nb < bmax; i++) {
+            const struct tfacc_req *r = &req[i];
+            if (!r->active)
+                continue;
+            *err_seq = i;
+            if (r->decode && !s->causal && st->done[i]) {
+                e = TFACC_E_DECODE;
+                break;
             }
-        uint64_t src = r->in;
+            int p = r->decode ? st->pos[i] : 0;
+            if (r->len < 1 || p + r->len > s->max_seq) {
+                e = TFACC_E_LEN;
+                break;
+            }
+            if (!in_mem(&m, r->in, stride, r->len, d) || !in_mem(&m, r->out, stride, r->len, d)) {
+                e = TFACC_E_RANGE;
+                break;
+            }
+            if (t + r->len > s->max_seq)
+                break; /* the entry starts the next batch */
+            mb[nb].kv = st->kv + (size_t)i * (size_t)s->layers * (size_t)s->heads;
+            mb[nb].len = r->len;
+            mb[nb].row = t;
+            idx[nb] = i;
+            pos[nb] = p;
+            nb++;
+            t += r->len;
+        }
+        if (e || nb == 0)
+            break;
+        for (int b = 0; b < nb && !e; b++)
+            if (!req[idx[b]].decode) /* a prefill starts the sequence afresh */
+                for (int j = 0; j < s->layers * s->heads; j++) {
+                    tfa_head_free(&mb[b].kv[j]);
+                    if (tfa_head_init(&mb[b].kv[j], &c->m.attn) != 0) {
+                        e = TFACC_E_MEM;
+                        break;
+                    }
+                }
+        /* one entry: its rows in place; several: gathered into Y (d bytes a row), the last
+         * layer's rows scattered to each entry's out */
+        uint64_t src = nb == 1 ? req[idx[0]].in : tfacc_buf(c, ws, TFACC_Y);
+        if (nb > 1)
+            for (int b = 0; b < nb; b++)
+                for (int r = 0; r < mb[b].len; r++)
+                    memmove(mem + src + (uint64_t)(mb[b].row + r) * stride,
+                            mem + req[idx[b]].in + (uint64_t)r * stride, (size_t)d);
         for (int l = 0; l < s->layers && !e; l++) {
-            uint64_t dst = l == s->layers - 1 ? r->out : tfacc_buf(c, ws, l % 2 ? TFACC_Y : TFACC_X);
-            e = layer(c, &m, &w, &im.layer[l], kv + (size_t)l * s->heads, r->len, src, dst, ws);
+            int last = l == s->layers - 1;
+            uint64_t dst = last && nb == 1 ? req[idx[0]].out : tfacc_buf(c, ws, l % 2 ? TFACC_Y : TFACC_X);
+            e = layer(c, &m, &w, &im.layer[l], l, mb, nb, t, src, dst, ws);
             src = dst;
         }
-        if (!e) {
-            st->pos[i] = pos + r->len;
-            st->done[i] = !s->causal;
+        if (!e && nb > 1)
+            for (int b = 0; b < nb; b++)
+                for (int r = 0; r < mb[b].len; r++)
+                    memmove(mem + req[idx[b]].out + (uint64_t)r * stride,
+                            mem + src + (uint64_t)(mb[b].row + r) * stride, (size_t)d);
+        if (e) {
+            *err_seq = idx[0];
+            break;
+        }
+        for (int b = 0; b < nb; b++) {
+            st->pos[idx[b]] = pos[b] + mb[b].len;
+            st->done[idx[b]] = !s->causal;
         }
     }
     if (!e)

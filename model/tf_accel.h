@@ -13,8 +13,14 @@
  *
  * The request table (the registers REQ_*): an active entry runs its len tokens; a prefill
  * (decode = 0) starts the sequence afresh at position 0, a decode continues it at its
- * position. Entries run one after the other in table order (batch 1), each through every
- * layer. The KV cache of entry i, layer l, model head h is region
+ * position. The active entries run in batches, in table order: a batch takes the next entries
+ * while it has fewer than bmax of them and their tokens fit in max_seq rows (bmax <= 1: one
+ * entry at a time, batch 1). A batch runs through every layer together: its entries' rows one
+ * after the other (entry b from row o_b = the tokens of the entries before it) through the
+ * weight GEMMs, attention per entry on its own cache. One entry reads its input rows and writes
+ * its output rows in place; a batch of several first copies each entry's input rows into Y
+ * (d bytes per row, at o_b) and at the end copies the last layer's rows to each entry's out
+ * address (the layers take turns in X and Y as for one entry, the first reading Y). The KV cache of entry i, layer l, model head h is region
  * (l * sequences + i) * (heads / attn_heads) + h / attn_heads of cache h % attn_heads. */
 #ifndef TF_ACCEL_H
 #define TF_ACCEL_H
@@ -49,7 +55,9 @@ struct tfacc_cfg {
     int sequences;          /* request-table entries */
     int port_bytes;         /* rows start on port words */
     struct tfi_layout lo;   /* the image's layout */
+    int bmax;               /* entries per batch (0 or 1: batch 1) */
 };
+enum { TFACC_MAX_SEQS = 64 }; /* request-table entries at most (model.sequences) */
 
 struct tfacc_req {
     int active, decode, len;
@@ -77,7 +85,9 @@ enum { TFACC_X, TFACC_Y, TFACC_XN, TFACC_Q, TFACC_K, TFACC_V, TFACC_AO, TFACC_X1
 uint64_t tfacc_buf(const struct tfacc_cfg *c, uint64_t ws, int b);
 
 /* One run of the table (what START does): mem[0..size) holds the image at wbase. Returns
- * TFACC_OK, or the first error's code with the entry in *err_seq (-1 for the image). */
+ * TFACC_OK, or the first error's code with the entry in *err_seq (-1 for the image). An entry
+ * is checked as its batch is formed; an error there stops the run before that batch (the
+ * batches before it are done); an error while a batch runs names its first entry. */
 int tfacc_run(const struct tfacc_cfg *c, struct tfacc_state *st, uint8_t *mem, uint64_t size, uint64_t wbase,
               const struct tfacc_req *req, int *err_seq);
 

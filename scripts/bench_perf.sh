@@ -5,8 +5,10 @@
 # step after 127, against their bounds max(array MACs at 100 %, bytes / bandwidth); then a
 # sweep of the design space the model is for: array 8x8 and 16x16, memory 4..64 bytes per
 # cycle (the AXI port as wide: mem.data_bits = 8 x bytes per cycle; at least a byte per
-# array column), LayerNorm groups (aux.ln_rows) of 8 and 128 rows.
-# -> build/bench/perf_minilm.csv, perf_sweep.csv (with headers), perf_sweep.png
+# array column), LayerNorm groups (aux.ln_rows) of 8 and 128 rows; and batched decode (--batch B,
+# the schedule the batch controller is to run: B sequences' tokens through the weight GEMMs
+# together) for B = 1, 2, 4, 8 at context 65 (8 sequences: a KV store of 8 x 768 tokens per head).
+# -> build/bench/perf_minilm.csv, perf_sweep.csv, perf_batch.csv (with headers), perf_sweep.png
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -66,3 +68,25 @@ fig.savefig(sys.argv[2], dpi=110)
 PY
 echo "perf: build/bench/perf_minilm.csv, perf_sweep.csv ($(($(wc -l <"$sweep") - 1)) rows), perf_sweep.png"
 column -s, -t "$sweep" | head -50
+
+batch=$out/perf_batch.csv
+echo "batch,cycles_per_step,cycles_per_token,mac_util,rd_bytes_per_token_per_layer,rd_bytes_ratio,mac_util_ratio" >"$batch"
+for b in 1 2 4 8; do
+  $tf perf "$cfg" -D model.sequences=8 -D attn.regions=48 -D attn.tokens_per_bank=768 --prompt 64 --decode 1 \
+    --batch "$b" --csv "$tmp" >/dev/null
+  tail -n 1 "$tmp" >>"$batch.raw"
+done
+python3 - "$batch.raw" >>"$batch" <<'PY'
+import sys
+rows = [l.strip().split(",") for l in open(sys.argv[1])]
+base = None
+for r in rows:
+    b, layers, lc, util, rd = int(r[3]), int(r[5]), int(r[6]), float(r[13]), int(r[14])
+    step = float(r[18]) * b
+    cur = (rd / b, util)
+    base = base or cur
+    print(f"{b},{step:.0f},{step / b:.0f},{util:.4f},{rd / b:.0f},{base[0] / cur[0]:.2f},{cur[1] / base[1]:.2f}")
+PY
+rm -f "$batch.raw"
+echo "perf: build/bench/perf_batch.csv (batched decode, the model's prediction)"
+column -s, -t "$batch"

@@ -8,8 +8,11 @@ utilization is MACs / (R C cycles); the GEMM cycles are at least the engine's co
 is at least the MACs at 100 %; every weight byte is read at least once per layer; the bound is
 max(MACs / (R C), bytes / bandwidth, port); and the attention cycles equal the unit's cycle formula
 of docs/architecture.md section 3.5, recomputed here from the config file alone (a decode
-step, an append, an attend; heads one after the other). Then bad arguments: each refused
-with exit status 2, one line naming the option and its legal range, and no CSV written.
+step, an append, an attend; heads one after the other). Batched decode (--batch B): the same
+invariants with B tokens a step, and on minilm_8x8 at B = 4 the weight bytes per token at least
+3.9 x and the MAC utilization at least 3.4 x batch 1's (the batch controller's targets, as the
+model predicts them). Then bad arguments: each refused with exit status 2, one line naming the
+option and its legal range, and no CSV written.
 
 usage: perf_check.py [--tforge BIN]   prints one line per check and "perf_check: N passed, M failed"
 """
@@ -88,11 +91,15 @@ def main():
     ap.add_argument("--tforge", default=os.path.join(ROOT, "build", "tforge"))
     o = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
-    for cfg in sorted(glob.glob(os.path.join(ROOT, "configs", "model", "*.ini"))):
+    runs = [(cfg, 1) for cfg in sorted(glob.glob(os.path.join(ROOT, "configs", "model", "*.ini")))]
+    runs += [(os.path.join(ROOT, "configs", "model", "minilm_8x8.ini"), 4),
+             (os.path.join(ROOT, "configs", "model", "tiny_post.ini"), 2)]
+    per_token = {}
+    for cfg, batch in runs:
         m = ini(cfg)
-        name = os.path.basename(cfg)
-        out = os.path.join(WORK, name + ".csv")
-        r = run(o.tforge, [cfg, "--decode", "3", "--csv", out])
+        name = os.path.basename(cfg) + (f" --batch {batch}" if batch > 1 else "")
+        out = os.path.join(WORK, os.path.basename(cfg) + f".b{batch}.csv")
+        r = run(o.tforge, [cfg, "--decode", "3", "--batch", str(batch), "--csv", out])
         check(r.returncode == 0, f"{name}: tforge perf --decode 3 runs (status {r.returncode}: {r.stderr.strip()})")
         if r.returncode:
             continue
@@ -120,10 +127,20 @@ def main():
             check(i["bound_cycles"] == max(-(-i["macs"] // rc), -(-(i["rd_bytes"] + i["wr_bytes"]) // bw),
                                            -(-i["rd_bytes"] // bw), -(-i["wr_bytes"] // bw)),
                   f"{tag}: bound = max(MACs / (R C), bytes / bw, bytes read or written / port bytes)")
-            want = attn_cycles(m, i["tokens"], i["context"])
+            if x["phase"] == "prefill" or batch == 1:
+                want = attn_cycles(m, i["tokens"], i["context"])
+            else:  # a decode step of the batch: each sequence's token at the context
+                want = batch * attn_cycles(m, 1, i["context"])
             check(i["attn_cycles"] == want, f"{tag}: attention {i['attn_cycles']} = the unit's formula {want}")
+            if x["phase"] == "decode" and x["step"] == "0":
+                per_token[(os.path.basename(cfg), batch)] = (i["rd_bytes"] / i["tokens"], float(x["mac_util"]))
         check(int(recs[1]["context"]) == int(recs[0]["context"]) + 1 and
               int(recs[3]["context"]) == int(recs[0]["context"]) + 3, f"{name}: decode contexts follow the prompt")
+    # the batch controller's targets at B = 4 on MiniLM-sized layers, as the model predicts them
+    b1, b4 = per_token.get(("minilm_8x8.ini", 1)), per_token.get(("minilm_8x8.ini", 4))
+    if b1 and b4:
+        check(b1[0] / b4[0] >= 3.9, f"minilm_8x8 --batch 4: bytes read per token {b1[0] / b4[0]:.2f} x lower (>= 3.9)")
+        check(b4[1] / b1[1] >= 3.4, f"minilm_8x8 --batch 4: MAC utilization {b4[1] / b1[1]:.2f} x batch 1's (>= 3.4)")
     # bad arguments: status 2, one line naming the option and the legal range, no CSV
     cfg = os.path.join(ROOT, "configs", "model", "tiny_layer.ini")
     bad = [
@@ -135,6 +152,9 @@ def main():
         (["--lat", "x"], "--lat 'x'", "legal: 1..100000"),
         (["--prompt"], "--prompt needs an argument", "legal: --prompt N"),
         (["--bogus"], "unknown option '--bogus'", "--prompt L, --decode N"),
+        (["--batch", "0"], "--batch '0'", "legal: 1..16"),
+        (["--batch", "17"], "--batch '17'", "legal: 1..16"),
+        (["--batch", "3"], "--batch 3: more sequences than the request table holds", "legal: 1..2"),
     ]
     for args, msg, legal in bad:
         out = os.path.join(WORK, "bad.csv")

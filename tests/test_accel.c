@@ -5,7 +5,10 @@
  * causal and bidirectional: every output row equals tfl_run's for the same sequence; decode
  * steps (causal) continue each sequence as tfl_run does; memory outside the outputs and the
  * workspace is untouched; a bidirectional sequence refuses a decode; too long a request, a
- * row outside memory and a damaged image are refused with their code and entry. */
+ * row outside memory and a damaged image are refused with their code and entry. Batches of
+ * two entries (bmax = 2: weight GEMMs on both entries' rows, attention per entry) give the same
+ * rows; entries whose tokens do not fit in max_seq rows run in separate batches; an error in a
+ * batch's entry stops the run before the batch. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,6 +213,46 @@ static void test_refusals(void **state)
     destroy(f);
 }
 
+/* bmax = 2: the entries of each run form one batch when their tokens fit in max_seq rows */
+static void batched(uint64_t seed, int pre_ln, int causal)
+{
+    struct fix *f = make(seed, pre_ln, causal);
+    f->c.bmax = 2;
+    run_and_check(f, (const int[]){5, 7}, (const int[]){0, 0});       /* one batch of 12 rows */
+    if (causal) {
+        run_and_check(f, (const int[]){1, 1}, (const int[]){1, 1});   /* two decodes */
+        run_and_check(f, (const int[]){2, 3}, (const int[]){1, 0});   /* a decode beside a prompt */
+        run_and_check(f, (const int[]){0, 1}, (const int[]){0, 1});   /* one entry alone */
+    }
+    run_and_check(f, (const int[]){10, 9}, (const int[]){0, 0});      /* 19 rows: two batches */
+    run_and_check(f, (const int[]){SEQ, 0}, (const int[]){0, 0});
+    destroy(f);
+}
+
+static void test_batched(void **state)
+{
+    (void)state;
+    batched(21, 0, 1);
+    batched(22, 1, 1);
+    batched(23, 0, 0);
+}
+
+static void test_batched_refusal(void **state)
+{
+    (void)state;
+    struct fix *f = make(24, 0, 1);
+    f->c.bmax = 2;
+    run_and_check(f, (const int[]){4, 4}, (const int[]){0, 0});
+    /* entry 1's decode would pass max_seq: the batch with entry 0 does not run */
+    struct tfacc_req req[NS] = {{1, 1, 1, in_addr(0), out_addr(0)}, {1, 1, SEQ, in_addr(1), out_addr(1)}};
+    int es = 0;
+    assert_int_equal(tfacc_run(&f->c, &f->st, f->mem, MEM, WBASE, req, &es), TFACC_E_LEN);
+    assert_int_equal(es, 1);
+    assert_int_equal(f->st.pos[0], 4);
+    assert_int_equal(f->st.pos[1], 4);
+    destroy(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +260,8 @@ int main(void)
         cmocka_unit_test(test_pre_causal_decode),
         cmocka_unit_test(test_post_causal),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_batched),
+        cmocka_unit_test(test_batched_refusal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
