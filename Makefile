@@ -39,8 +39,9 @@
 #   make perf-check  tforge perf's figures against their invariants and the attention unit's formula
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
-#   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, and the
-#                 auxiliary unit's matrix at seeds 1..5 with longer runs
+#   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, the
+#                 auxiliary unit's matrix at seeds 1..5 with longer runs, and MiniLM's 128-token
+#                 prefill on the accelerator top against tforge perf (5 minutes)
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
 SHELL   := /bin/bash
@@ -153,6 +154,7 @@ test-long: deps $(TFORGE)
 	  SEED=$$s AUX_CMDS=600 scripts/flow.sh aux-cosim $$c || exit 1; \
 	  SEED=$$s AUX_ICARUS_CMDS=200 scripts/flow.sh aux-icarus $$c || exit 1; \
 	done; done; echo "test-long: aux matrix, seeds 1..5: passed"
+	@scripts/accel_check.sh configs/model/minilm_8x8.ini 128 0
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh

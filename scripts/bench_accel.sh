@@ -7,7 +7,8 @@
 # Designs: configs/default.ini (a prompt of 16, then four decode steps: make run's timed run),
 # configs/model/tiny_post.ini (prompts 4, 8, 16, then two decode steps), configs/model/tiny_layer.ini
 # (pre-LN: a prompt of 8, two decode steps) and
-# configs/model/minilm_8x8.ini (a prompt of 2 tokens; 6 layers of d 384).
+# configs/model/minilm_8x8.ini (prompts of 2 and 128 tokens; 6 layers of d 384; the second is
+# the 128-token prefill of docs/performance.md, about 5 minutes).
 # -> build/bench/accel_vs_perf.csv (with a header)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,6 @@ run configs/model/tiny_post.ini 8 2
 run configs/model/tiny_post.ini 16 0
 run configs/model/tiny_layer.ini 8 2
 run configs/model/minilm_8x8.ini 2 0
+run configs/model/minilm_8x8.ini 128 0
 rm -f "$out/perf_tmp.csv"
 column -s, -t "$csv"
