@@ -189,6 +189,22 @@ static void ln_pass(const struct perf_hw *h, const struct tfmm_mem_timing *mt, l
     L->macs -= n * (long long)h->d;
 }
 
+/* A batch of several sequences (nb of n1 tokens each): its rows copied into the workspace
+ * before the first layer and out after the last, each sequence's rows a copy pass (the
+ * LayerNorm pass's K = 1 GEMM with {REQUANT, RESIDUAL} and no LayerNorm); no useful MACs. */
+static void copies(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long nb, long long n1,
+                   struct perf_layer *L, struct arena *a, struct diag *d)
+{
+    if (nb < 2)
+        return;
+    unsigned ops = TFX_OPBIT(TFX_OP_REQUANT) | TFX_OPBIT(TFX_OP_RESIDUAL);
+    for (long long i = 0; i < 2 * nb; i++) {
+        gemm_op(h, mt, n1, 1, h->d, ops, h->ln_chunk, L, a, d);
+        L->macs -= n1 * (long long)h->d;
+    }
+    L->cycles = L->gemm + L->attn + L->aux + L->seq;
+}
+
 /* Attention of one layer: every model head, n tokens after ctx - n cached ones. */
 static void attention(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n, long long ctx,
                       struct perf_layer *L)
@@ -327,12 +343,29 @@ void perf_run(const struct tf_plan *p, const struct perf_opts *o, struct arena *
            h.causal ? "causal" : "bidirectional", o->batch > 1 ? o->batch : 1);
     sb_printf(&csv, "design,phase,step,tokens,context,layers,layer_cycles,gemm_cycles,"
             "attn_cycles,aux_cycles,seq_cycles,engine_compute,macs,mac_util,rd_bytes,wr_bytes,bound_cycles,"
-            "cycles_over_bound,cycles_per_token,us_per_token\n");
-    struct perf_layer pf = layer(&h, &mt, 1, prompt, prompt, a, d);
+            "cycles_over_bound,cycles_per_token,us_per_token,run_cycles,run_rd_bytes,run_wr_bytes\n");
+    int B = o->batch > 1 ? o->batch : 1;
+    if (B > md->sequences)
+        tf_fail(d, TF_EXIT_INPUT, "tforge perf: --batch %d: more sequences than the request table holds "
+                "(legal: 1..%d, model.sequences)", B, md->sequences < 16 ? md->sequences : 16);
+    if ((long long)B * prompt > md->max_seq)
+        tf_fail(d, TF_EXIT_INPUT, "tforge perf: --batch %d with --prompt %d: the prompts do not fit one batch "
+                "(legal: batch x prompt <= max_seq %d)", B, prompt, md->max_seq);
     /* once per run: the image's header (read and checked before the first entry) */
     long long hdr = mt.lat + TFI_HDR_BYTES / h.mc.port_bytes + PERF_REC_OVH;
-    long long pb = bound(&h, &pf, bw), rc = (long long)g->rows * g->cols;
-    rep("\nprefill of %d token%s, per layer (x %d layers):\n", prompt, prompt > 1 ? "s" : "", L);
+    long long rc = (long long)g->rows * g->cols;
+    /* the prefill: B prompts as one batch (B = 1: one sequence, in place) */
+    struct perf_layer pf = layer(&h, &mt, B, prompt, prompt, a, d), pc;
+    memset(&pc, 0, sizeof pc);
+    copies(&h, &mt, B, prompt, &pc, a, d);
+    long long pb = bound(&h, &pf, bw), ptok = (long long)B * prompt;
+    long long prun = pf.cycles * L + pc.cycles + hdr, prd = pf.rd * L + pc.rd + TFI_HDR_BYTES,
+              pwr = pf.wr * L + pc.wr;
+    if (B == 1)
+        rep("\nprefill of %d token%s, per layer (x %d layers):\n", prompt, prompt > 1 ? "s" : "", L);
+    else
+        rep("\nprefill of %d prompts of %d token%s as one batch, per layer (x %d layers; the batch's rows "
+            "copied in and out: %lld cycles):\n", B, prompt, prompt > 1 ? "s" : "", L, pc.cycles);
     rep("  cycles      %lld = GEMMs %lld (%.1f %%) + attention %lld (%.1f %%) + aux drains %lld (%.1f %%)\n"
         "              + sequencer and feeder %lld (%.1f %%)\n",
         pf.cycles, pf.gemm, pct(pf.gemm, pf.cycles), pf.attn, pct(pf.attn, pf.cycles), pf.aux,
@@ -343,51 +376,41 @@ void perf_run(const struct tf_plan *p, const struct perf_opts *o, struct arena *
     rep("  bytes       read %lld, written %lld; bound max(compute, bytes / bw, port) = %lld cycles (x %.3f)\n",
            pf.rd, pf.wr, pb, (double)pf.cycles / (double)pb);
     rep("  prompt      %lld cycles = %.1f us for %d layers and the header; per token %.0f cycles = %.3f us\n",
-        pf.cycles * L + hdr, (double)(pf.cycles * L + hdr) / mhz, L, (double)(pf.cycles * L + hdr) / prompt,
-        (double)(pf.cycles * L + hdr) / prompt / mhz);
-    sb_printf(&csv, "%s,prefill,0,%d,%d,%d,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%.1f,%.4f\n",
-            p->name, prompt, prompt, L, pf.cycles, pf.gemm, pf.attn, pf.aux, pf.seq, pf.compute, pf.macs,
+        prun, (double)prun / mhz, L, (double)prun / ptok, (double)prun / ptok / mhz);
+    sb_printf(&csv, "%s,prefill,0,%lld,%d,%d,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%.1f,%.4f,"
+            "%lld,%lld,%lld\n",
+            p->name, ptok, prompt, L, pf.cycles, pf.gemm, pf.attn, pf.aux, pf.seq, pf.compute, pf.macs,
             (double)pf.macs / (double)(rc * pf.cycles), pf.rd, pf.wr, pb, (double)pf.cycles / (double)pb,
-            (double)(pf.cycles * L + hdr) / prompt, (double)(pf.cycles * L + hdr) / prompt / mhz);
-    int B = o->batch > 1 ? o->batch : 1;
-    if (B > md->sequences)
-        tf_fail(d, TF_EXIT_INPUT, "tforge perf: --batch %d: more sequences than the request table holds "
-                "(legal: 1..%d, model.sequences)", B, md->sequences < 16 ? md->sequences : 16);
-    if (B > 1 && (long long)B > md->max_seq)
-        tf_fail(d, TF_EXIT_INPUT, "tforge perf: --batch %d: more rows than max_seq %d (legal: 1..%d)", B,
-                md->max_seq, md->max_seq);
-    /* a batch of several sequences copies its input rows into the workspace before the first
-     * layer and its output rows out after the last: a row read and a row written each */
-    long long cp_cyc = 0, cp_rd = 0, cp_wr = 0;
-    if (B > 1) {
-        long long wd = words(&h, h.d) / h.mc.port_bytes;
-        cp_cyc = 2LL * B * (2 * (mt.lat + wd) + PERF_ROW_OVH);
-        cp_rd = 2LL * B * words(&h, h.d);
-        cp_wr = 2LL * B * h.d;
-    }
+            (double)prun / ptok, (double)prun / ptok / mhz, prun, prd, pwr);
+    /* decode steps: B sequences, a token each, as one batch */
+    struct perf_layer dc;
+    memset(&dc, 0, sizeof dc);
+    copies(&h, &mt, B, 1, &dc, a, d);
     if (o->decode > 0) {
         if (B == 1)
             rep("\ndecode, one token per step (all %d layers):\n", L);
         else
-            rep("\ndecode, %d sequences per step, one token each (all %d layers; the batched schedule, not "
-                "yet the top's; per step and per token):\n", B, L);
+            rep("\ndecode, %d sequences per step, one token each, as one batch (all %d layers; per step and "
+                "per token):\n", B, L);
         rep("  %5s %7s %12s %10s %9s %8s %10s %10s %12s %8s\n", "step", "context", "cycles", "us",
                "MAC util", "attn %", "read", "written", "bound", "x bound");
     }
     for (int s = 0; s < o->decode; s++) {
         struct perf_layer dl = layer(&h, &mt, B, 1, prompt + s + 1, a, d);
         long long db = bound(&h, &dl, bw);
-        long long cyc = dl.cycles * L + cp_cyc, rd = dl.rd * L + cp_rd, wr = dl.wr * L + cp_wr;
+        long long cyc = dl.cycles * L + dc.cycles + hdr, rd = dl.rd * L + dc.rd + TFI_HDR_BYTES,
+                  wr = dl.wr * L + dc.wr;
         rep("  %5d %7lld %12lld %10.2f %8.1f%% %7.1f%% %10lld %10lld %12lld %8.3f\n", s, dl.ctx,
                cyc, (double)cyc / mhz, pct(dl.macs * L, rc * cyc), pct(dl.attn * L, cyc), rd, wr, db * L,
                (double)cyc / (double)(db * L));
         if (B > 1)
             rep("  %5s %7s %12.0f %10.2f %9s %8s %10.0f %10.0f   per token\n", "", "", (double)cyc / B,
                 (double)cyc / B / mhz, "", "", (double)rd / B, (double)wr / B);
-        sb_printf(&csv, "%s,decode,%d,%d,%lld,%d,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%.1f,%.4f\n",
+        sb_printf(&csv, "%s,decode,%d,%d,%lld,%d,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.4f,%lld,%lld,%lld,%.4f,%.1f,%.4f,"
+                "%lld,%lld,%lld\n",
                 p->name, s, B, dl.ctx, L, dl.cycles, dl.gemm, dl.attn, dl.aux, dl.seq, dl.compute, dl.macs,
                 (double)dl.macs / (double)(rc * dl.cycles), dl.rd, dl.wr, db, (double)dl.cycles / (double)db,
-                (double)cyc / B, (double)cyc / B / mhz);
+                (double)cyc / B, (double)cyc / B / mhz, cyc, rd, wr);
     }
 #undef rep
     if (o->csv)

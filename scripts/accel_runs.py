@@ -9,8 +9,8 @@
 LOG is the output of the accelerator co-simulation in its benchmark mode (tb/accel/harness.cpp
 --prompt L, rounds 1 + N: one "round" line per run, the CYCLES / RD_BYTES / WR_BYTES counters
 read through the C driver, cumulative since reset); PERF_CSV is `tforge perf CONFIG --prompt L
---decode N --csv FILE` for the same runs. Every run also reads and checks the image's header
-(128 bytes), which perf's per-layer figures leave out: it is added to the predicted bytes read.
+--decode N [--batch B] --csv FILE` for the same runs: its run_cycles, run_rd_bytes and
+run_wr_bytes columns are a whole run's (every layer, a batch's copies, the image's header).
 x bound is the measured cycles over perf's bound for the layers, max(MACs / (R x C), bytes /
 bandwidth, port words). MAC utilization is the useful array MACs of the run (the weight GEMMs; perf's macs column:
 tokens x MACs per token, a property of the workload) over R x C x the measured cycles.
@@ -18,8 +18,6 @@ tokens x MACs per token, a property of the workload) over R x C x the measured c
 import csv
 import re
 import sys
-
-HEADER_BYTES = 128
 
 
 def runs(log_path, perf_path):
@@ -30,11 +28,9 @@ def runs(log_path, perf_path):
         sys.exit(f"accel_runs.py: {log_path} has {len(rtl)} runs, {perf_path} {len(rows)}")
     prev = (0, 0, 0)
     for (c, rd, wr), p in zip(rtl, rows):
-        layers = int(p["layers"])
         dc, drd, dwr = c - prev[0], rd - prev[1], wr - prev[2]
         prev = (c, rd, wr)
-        yield p, dc, drd, dwr, int(p["layer_cycles"]) * layers, \
-            int(p["rd_bytes"]) * layers + HEADER_BYTES, int(p["wr_bytes"]) * layers
+        yield p, dc, drd, dwr, int(p["run_cycles"]), int(p["run_rd_bytes"]), int(p["run_wr_bytes"])
 
 
 def main(argv):

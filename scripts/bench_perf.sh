@@ -7,7 +7,8 @@
 # cycle (the AXI port as wide: mem.data_bits = 8 x bytes per cycle; at least a byte per
 # array column), LayerNorm groups (aux.ln_rows) of 8 and 128 rows; and batched decode (--batch B,
 # the schedule the batch controller is to run: B sequences' tokens through the weight GEMMs
-# together) for B = 1, 2, 4, 8 at context 65 (8 sequences: a KV store of 8 x 768 tokens per head).
+# together) for B = 1, 2, 4, 8 after prompts of 16 tokens (8 sequences: a KV store of 8 x 768
+# tokens per head).
 # -> build/bench/perf_minilm.csv, perf_sweep.csv, perf_batch.csv (with headers), perf_sweep.png
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,7 +73,7 @@ column -s, -t "$sweep" | head -50
 batch=$out/perf_batch.csv
 echo "batch,cycles_per_step,cycles_per_token,mac_util,rd_bytes_per_token_per_layer,rd_bytes_ratio,mac_util_ratio" >"$batch"
 for b in 1 2 4 8; do
-  $tf perf "$cfg" -D model.sequences=8 -D attn.regions=48 -D attn.tokens_per_bank=768 --prompt 64 --decode 1 \
+  $tf perf "$cfg" -D model.sequences=8 -D attn.regions=48 -D attn.tokens_per_bank=768 --prompt 16 --decode 1 \
     --batch "$b" --csv "$tmp" >/dev/null
   tail -n 1 "$tmp" >>"$batch.raw"
 done

@@ -167,8 +167,16 @@ model_checks() { # config name
     check "$2: accelerator top, bidirectional" scripts/flow.sh accel-cosim "$1" -D model.attention=bidirectional
     check "$2: accelerator top on Icarus (cocotb, cocotbext-axi)" tb/top/run_accel.sh "$1"
     # cycles and bytes of a prompt (and, causal, two decode steps) against tforge perf
-    check "$2: accelerator top vs tforge perf" scripts/accel_check.sh "$1" 8 \
-      "$([ "$(python3 scripts/manifest.py "$mfile" param model MODEL_CAUSAL)" = 1 ] && echo 2 || echo 0)"
+    local dec
+    dec=$([ "$(python3 scripts/manifest.py "$mfile" param model MODEL_CAUSAL)" = 1 ] && echo 2 || echo 0)
+    check "$2: accelerator top vs tforge perf" scripts/accel_check.sh "$1" 8 "$dec"
+    # the default design with batches of its three entries (batch.bmax = 3): the request table's
+    # runs, then three prompts as one batch and their decode steps against tforge perf --batch 3
+    if [ "$1" = configs/default.ini ]; then
+      check "$2: batches of 3: accelerator top verilator cosim" scripts/flow.sh accel-cosim "$1" -D batch.bmax=3
+      check "$2: batches of 3: accelerator top vs tforge perf" scripts/accel_check.sh "$1" 8 "$dec" 3 \
+        -D batch.bmax=3
+    fi
   else # a MiniLM-sized design: one short prompt through all its layers (about two minutes)
     check "$2: accelerator top verilator cosim (prompt of 2)" \
       env ACCEL_ARGS="--prompt 2" ACCEL_ROUNDS=1 scripts/flow.sh accel-cosim "$1"

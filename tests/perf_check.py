@@ -29,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "build", "perf_check")
 HEADER = ("design,phase,step,tokens,context,layers,layer_cycles,gemm_cycles,attn_cycles,aux_cycles,seq_cycles,"
           "engine_compute,macs,mac_util,rd_bytes,wr_bytes,bound_cycles,cycles_over_bound,"
-          "cycles_per_token,us_per_token").split(",")
+          "cycles_per_token,us_per_token,run_cycles,run_rd_bytes,run_wr_bytes").split(",")
 
 passed = failed = 0
 
@@ -51,6 +51,7 @@ def ini(path):
         "R": int(get("array", "rows", 8)), "C": int(get("array", "cols", 8)),
         "d": int(get("model", "d_model", 0)), "heads": int(get("model", "heads", 1)),
         "d_ff": int(get("model", "d_ff", 0)), "layers": int(get("model", "layers", 1)),
+        "max_seq": int(get("model", "max_seq", 1)),
         "causal": get("model", "attention", "causal") == "causal",
         "nb": int(get("attn", "banks", 1)), "tpb": int(get("attn", "tokens_per_bank", 1)),
         "regions": int(get("attn", "regions", 1)), "D": int(get("attn", "head_dim", 64)),
@@ -99,7 +100,10 @@ def main():
         m = ini(cfg)
         name = os.path.basename(cfg) + (f" --batch {batch}" if batch > 1 else "")
         out = os.path.join(WORK, os.path.basename(cfg) + f".b{batch}.csv")
-        r = run(o.tforge, [cfg, "--decode", "3", "--batch", str(batch), "--csv", out])
+        args = [cfg, "--decode", "3", "--batch", str(batch), "--csv", out]
+        if batch > 1:  # the prompts as one batch: batch x prompt <= max_seq
+            args += ["--prompt", str((m["max_seq"] - 3) // batch)]
+        r = run(o.tforge, args)
         check(r.returncode == 0, f"{name}: tforge perf --decode 3 runs (status {r.returncode}: {r.stderr.strip()})")
         if r.returncode:
             continue
@@ -127,10 +131,10 @@ def main():
             check(i["bound_cycles"] == max(-(-i["macs"] // rc), -(-(i["rd_bytes"] + i["wr_bytes"]) // bw),
                                            -(-i["rd_bytes"] // bw), -(-i["wr_bytes"] // bw)),
                   f"{tag}: bound = max(MACs / (R C), bytes / bw, bytes read or written / port bytes)")
-            if x["phase"] == "prefill" or batch == 1:
+            if batch == 1:
                 want = attn_cycles(m, i["tokens"], i["context"])
-            else:  # a decode step of the batch: each sequence's token at the context
-                want = batch * attn_cycles(m, 1, i["context"])
+            else:  # the batch: each sequence's tokens at the context
+                want = batch * attn_cycles(m, i["tokens"] // batch, i["context"])
             check(i["attn_cycles"] == want, f"{tag}: attention {i['attn_cycles']} = the unit's formula {want}")
             if x["phase"] == "decode" and x["step"] == "0":
                 per_token[(os.path.basename(cfg), batch)] = (i["rd_bytes"] / i["tokens"], float(x["mac_util"]))

@@ -197,14 +197,14 @@ static void test_unknown_section(void **state)
     struct ctx *c = *state;
     load(c, good(c, "[arrray]\nrows = 4\n"), NULL, 0);
     expect_shape(c, "t.ini:8", "arrray.rows = 4", "unknown section [arrray]",
-                 "design, array, gemm, trf, attn, aux, mem, model");
+                 "design, array, gemm, trf, attn, aux, mem, model, batch");
     load(c, mk(c, "tiny", "4", "4", "\n\n[Design]\nname = x\n"), NULL, 0);
     expect_shape(c, "t.ini:10", "Design.name = x", "unknown section [Design]",
-                 "design, array, gemm, trf, attn, aux, mem, model");
+                 "design, array, gemm, trf, attn, aux, mem, model, batch");
     /* a section with no keys never reaches libinih's handler; it is caught too */
     load(c, good(c, "[bogus]\n"), NULL, 0);
     assert_int_equal(c->status, TF_EXIT_INPUT);
-    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem, model)");
+    assert_string_equal(c->msg, "t.ini:7: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem, model, batch)");
 }
 
 static void test_unknown_key(void **state)
@@ -228,7 +228,7 @@ static void test_key_outside_section(void **state)
     /* "t.ini:1: rows = 4: key outside any section (legal sections: ...)" */
     const char *pre = "t.ini:1: rows = 4: ";
     if (strncmp(c->msg, pre, strlen(pre)) || !strstr(c->msg, "key outside any section") ||
-        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn, aux, mem, model)"))
+        !strstr(c->msg, "(legal") || !strstr(c->msg, "design, array, gemm, trf, attn, aux, mem, model, batch)"))
         fail_msg("unexpected message \"%s\"", c->msg);
 }
 
@@ -495,7 +495,7 @@ static void test_define_bad_values(void **state)
                  "rows, cols, dataflow, operand_bits");
     const char *d2[] = {"arr.rows=4"};
     load(c, good(c, NULL), d2, 1);
-    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn, aux, mem, model");
+    expect_shape(c, "-D:1", "arr.rows = 4", "unknown section [arr]", "design, array, gemm, trf, attn, aux, mem, model, batch");
     const char *d3[] = {"array.rows=65"};
     load(c, good(c, NULL), d3, 1);
     expect_shape(c, "-D:1", "array.rows = 65", "out of range", "1..64");
@@ -805,7 +805,7 @@ static void test_bom(void **state)
     LOAD_BYTES(c, "\xef\xbb\xbf[attn]\n[design]\nname = t\n[array]\nrows = 2\ncols = 2\n");
     assert_string_equal(c->msg, "t.ini: attn.banks: required key is missing (legal: 1..64)");
     LOAD_BYTES(c, "\xef\xbb\xbf[bogus]\n[design]\nname = t\n");
-    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem, model)");
+    assert_string_equal(c->msg, "t.ini:1: [bogus]: unknown section (legal: design, array, gemm, trf, attn, aux, mem, model, batch)");
 }
 
 static void test_section_header_text(void **state)
@@ -1116,6 +1116,7 @@ static const struct {
     {"model", "max_seq", "(required in [model])"}, {"model", "sequences", "4"},
     {"model", "norm", "post"},        {"model", "act", "gelu"},
     {"model", "attention", "causal"},
+    {"batch", "bmax", "1"},
 };
 #define NALL ((int)(sizeof all_keys / sizeof all_keys[0]))
 
@@ -1174,8 +1175,8 @@ static void test_key_table(void **state)
                         : strcmp(all_keys[i].section, "trf") && strcmp(all_keys[i].section, "attn") ? 1 : 3;
             if (!strcmp(all_keys[i].section, "aux") && !strcmp(all_keys[i].key, "lanes"))
                 continue; /* lanes = 8 against good()'s 4 columns is refused, by design */
-            /* a [model] key needs every hardware section: the MiniLM example has them */
-            if (!strcmp(all_keys[i].section, "model")) {
+            /* a [model] or [batch] key needs every hardware section: the MiniLM example has them */
+            if (!strcmp(all_keys[i].section, "model") || !strcmp(all_keys[i].section, "batch")) {
                 if (load_file(c, "configs/model/minilm_8x8.ini", defs, 1) != 0)
                     fail_msg("documented default %s: %s", def, c->msg);
                 continue;

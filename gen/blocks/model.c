@@ -1,10 +1,11 @@
 /* model.c -- the [model] section: the transformer the accelerator runs (d_model, heads,
  * d_ff, layers, maximum sequence length, LayerNorm placement, activation, attention mask,
- * request-table size), checked against the hardware sections with a message that names
+ * request-table size), and the [batch] section (how many of the table's sequences share a
+ * step's weight GEMMs), checked against the hardware sections with a message that names
  * both sides, its plan (head dimension, KV tokens per cache, weight bytes and MACs per
- * token), report lines and params section. It builds no Verilog yet: the accelerator top
- * that runs the layers is the next part of this block (docs/architecture.md, the model); its
- * register interface <name>_csr (model_rtl.c, templates/top/tf_csr.v) is built. */
+ * token), report lines and params section. Its Verilog: the register interface <name>_csr
+ * (model_rtl.c, templates/top/tf_csr.v), the C driver (model_drv.c) and the accelerator top
+ * <name>_accel (model_top.c). */
 #include "blocks/model.h"
 
 #include <string.h>
@@ -13,7 +14,7 @@
 #include "blocks/gemm.h"
 #include "blocks/mem.h"
 
-static const char *const model_sections[] = {"model", NULL};
+static const char *const model_sections[] = {"model", "batch", NULL};
 static const char *const norm_names[] = {"post", "pre"};           /* enum tf_norm */
 static const char *const act_names[] = {"gelu"};                   /* enum tf_act */
 static const char *const mask_names[] = {"causal", "bidirectional"}; /* enum tf_mask */
@@ -42,6 +43,9 @@ static const struct tf_key model_keys[] = {
     {"model", "attention", TF_K_ENUM, 0, 0, 0, "causal", F(attention),
      "causal (a token sees those before it: prefill and decode) or bidirectional (encoders)",
      &w_mask, NULL},
+    {"batch", "bmax", TF_K_INT, 1, 16, 0, "1", F(bmax),
+     "request-table entries whose tokens share a step's weight GEMMs (1: one at a time)", NULL,
+     NULL},
 };
 #undef F
 
@@ -141,6 +145,9 @@ static void model_check(const void *cfgp, struct tf_rules *r)
     if (x->max_rows < c->max_seq)
         rule_fail(r, "aux.max_rows,model.max_seq", arena_printf(r->a, "aux.max_rows at least %d", c->max_seq),
                   "an auxiliary command covers a GEMM command's rows, up to a whole prompt");
+    if (c->bmax > c->sequences)
+        rule_fail(r, "batch.bmax,model.sequences", arena_printf(r->a, "bmax at most %d", c->sequences),
+                  "a batch is formed from the request table's entries");
     if (x->ln_out_bits != 8 || x->gelu_out_bits != 8)
         rule_fail(r, x->ln_out_bits != 8 ? "aux.ln_out_bits,model.d_model" : "aux.gelu_out_bits,model.d_model",
                   "8 with [model]", "LayerNorm and GELU outputs are the next GEMM's int8 operands");
@@ -161,6 +168,7 @@ static const void *model_derive(const void *cfgp, const struct tf_plan *root, st
     p->layers = c->layers;
     p->max_seq = c->max_seq;
     p->sequences = c->sequences;
+    p->bmax = c->bmax;
     p->norm = c->norm;
     p->act = c->act;
     p->attention = c->attention;
@@ -178,10 +186,10 @@ static void model_print(const void *bp, const struct tf_plan *root, FILE *f)
     const struct model_plan *p = bp;
     fprintf(f,
             "model             %d layer%s, d %d = %d heads x %d, d_ff %d, %s-LN, %s, %s attention; "
-            "up to %d tokens, %d sequence%s\n",
+            "up to %d tokens, %d sequence%s, batches of up to %d\n",
             p->layers, p->layers > 1 ? "s" : "", p->d, p->heads, p->head_dim, p->d_ff,
             norm_names[p->norm], act_names[p->act], mask_names[p->attention], p->max_seq,
-            p->sequences, p->sequences > 1 ? "s" : "");
+            p->sequences, p->sequences > 1 ? "s" : "", p->bmax);
     fprintf(f,
             "model work        per layer: %lld weight bytes (int8), %lld MACs per token at %d tokens "
             "of context; KV %lld of %d tokens per attention cache\n",
@@ -201,6 +209,7 @@ static void model_params(const void *bp, const struct tf_plan *root, struct tf_p
     par_int(pp, "MODEL_LAYERS", p->layers, NULL);
     par_int(pp, "MODEL_MAX_SEQ", p->max_seq, "longest sequence");
     par_int(pp, "MODEL_SEQUENCES", p->sequences, "request-table entries");
+    par_int(pp, "MODEL_BMAX", p->bmax, "entries per batch ([batch] bmax)");
     par_flag(pp, "MODEL_PRE_LN", p->norm == TF_NORM_PRE, "LayerNorm before each block (else after)");
     par_flag(pp, "MODEL_CAUSAL", p->attention == TF_MASK_CAUSAL, "causal attention (else bidirectional)");
     par_int(pp, "MODEL_HEADS_PER_CACHE", p->heads_per_cache, "model heads on one attention cache");

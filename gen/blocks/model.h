@@ -11,12 +11,12 @@ enum tf_act { TF_ACT_GELU = 0 };
 enum tf_mask { TF_MASK_CAUSAL = 0, TF_MASK_BIDIR = 1 };
 
 struct model_cfg {
-    int d_model, heads, d_ff, layers, max_seq, sequences;
+    int d_model, heads, d_ff, layers, max_seq, sequences, bmax;
     int norm, act, attention;
 };
 
 struct model_plan {
-    int d, heads, head_dim, d_ff, layers, max_seq, sequences;
+    int d, heads, head_dim, d_ff, layers, max_seq, sequences, bmax;
     int norm, act, attention;
     int heads_per_cache;        /* model heads on one of the attention unit's caches */
     long long kv_tokens;        /* tokens one cache holds at most: heads_per_cache x layers x

@@ -442,8 +442,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     for (int i = 51; i >= 0; i--)
         hl += snprintf(hexs + hl, sizeof hexs - (size_t)hl, "%02x", hdr[i]);
     emit_open(&e, "tf_seq #(");
-    emit_line(&e, ".AddrW(%d), .DW(%d), .S(%d), .LAYERS(%d), .D(%d), .DFF(%d), .MAXSEQ(%d), .HPC(%d),", a.aw, a.dw, S,
-              p->layers, p->d, p->d_ff, p->max_seq, a.hpc);
+    emit_line(&e, ".AddrW(%d), .DW(%d), .S(%d), .BMAX(%d), .LAYERS(%d), .D(%d), .DFF(%d), .MAXSEQ(%d), .HPC(%d),",
+              a.aw, a.dw, S, p->bmax, p->layers, p->d, p->d_ff, p->max_seq, a.hpc);
     emit_line(&e, ".CAUSAL(%d), .PRE_LN(%d), .TokW(%d), .RgW(%d), .LNC(%d), .XRowW(%d), .XDW(%d), .CDimW(%d), .DimW(%d),",
               p->attention == TF_MASK_CAUSAL, p->norm == TF_NORM_PRE, a.tokw, at->rg_w, a.lnc, x->row_w, x->dw,
               TF_MEM_CDIM_W, g->dim_w);

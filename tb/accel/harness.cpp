@@ -37,7 +37,7 @@ namespace {
 
 struct AccOptions : tb::Options {
     long long rounds = 4;
-    int lat = 12, bw = 0, prompt = 0, decode = 0;
+    int lat = 12, bw = 0, prompt = 0, decode = 0, entries = 1;
     AccOptions() : tb::Options("accel_harness", "accel_fail.fst")
     {
         add("--rounds", "N", "runs of the request table (default 4)", rounds);
@@ -45,6 +45,8 @@ struct AccOptions : tb::Options {
         add("--bw", "B", "memory bytes per cycle, 0: a word per cycle per channel (default 0)", bw);
         add("--prompt", "L", "benchmark: one entry, a prompt of L tokens (then --decode steps), timed", prompt);
         add("--decode", "N", "benchmark: decode steps after the prompt (causal designs)", decode);
+        add("--entries", "E", "benchmark: entries 0..E-1 each with the prompt, then a token each per round "
+            "(default 1)", entries);
     }
 };
 
@@ -137,6 +139,9 @@ extern "C" int bus_wr(void *ctx, uint32_t off, uint32_t v) { return static_cast<
 
 void run_accel(const AccOptions &o, tb::Run &r, Result &res)
 {
+    if (o.entries < 1 || o.entries > S)
+        tb::fail(tb::format("harness: --entries %d: out of range (legal: 1..%d, the request table's entries)",
+                            o.entries, S));
     // the model: random weights of the design's shape, packed as tforge pack does
     struct tfacc_cfg c;
     memset(&c, 0, sizeof c);
@@ -149,6 +154,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     c.m.rom = &rom;
     c.attn_heads = TFP_ATTN_HEADS;
     c.sequences = S;
+    c.bmax = TFP_MODEL_BMAX;
     c.port_bytes = PB;
     c.lo = (struct tfi_layout){PB, PB > TFI_MIN_ALIGN ? PB : TFI_MIN_ALIGN};
     struct tfi_model img;
@@ -210,7 +216,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
             memset(&q, 0, sizeof q);
             bool prefill = round == 0 || !TFP_MODEL_CAUSAL || rng.chance(0.25);
             int room = MAXSEQ - pos[(size_t)i];
-            if (o.prompt && (i > 0 || (round > 0 && room < 1)))
+            if (o.prompt && (i >= o.entries || (round > 0 && room < 1)))
                 continue;
             if (o.prompt)
                 prefill = round == 0;

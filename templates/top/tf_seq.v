@@ -22,6 +22,13 @@
 // first row of Q's weights: one engine step per output beat); O and FF2 then end in the
 // residual add (RUNs {BIAS, REQUANT, RESIDUAL}, still commands of at most LNC rows: the
 // epilogue's residual buffer).
+// Batches (BMAX > 1, docs/architecture.md 3.12, as model/tf_accel.c): the active entries in
+// table order, checked one by one, join a batch while it has fewer than BMAX entries and their
+// tokens fit in MAXSEQ rows; the batch runs through every layer together -- its entries' rows
+// one after the other through every GEMM and LayerNorm pass, attention entry by entry. A batch
+// of several first copies each entry's input rows into Y (a copy pass: the LayerNorm pass's
+// machinery with {REQUANT, RESIDUAL} and no LayerNorm, writing the rows unchanged), and after
+// the last layer copies each entry's rows to its output address.
 // The row streamer belongs to one client at a time (owner_o): the sequencer (header, records),
 // the epilogue or the feeder. Errors (err_o with the code and the entry; the run stops):
 // CodeImage (the header is not this design's), CodeLen (len 0 or past MaxSeq), CodeDecode (a
@@ -33,6 +40,7 @@ module tf_seq #(
   parameter integer AddrW   = 32,
   parameter integer DW      = 64,     // port width
   parameter integer S       = 2,      // request-table entries
+  parameter integer BMAX    = 1,      // entries per batch
   parameter integer LAYERS  = 2,
   parameter integer D       = 32,     // d_model
   parameter integer DFF     = 64,
@@ -150,6 +158,9 @@ module tf_seq #(
   localparam integer RecB = NOFF * 8 + NSC * 4;    // 252
   localparam integer LW  = (LAYERS <= 1) ? 1 : $clog2(LAYERS);
   localparam integer SW  = (S <= 1) ? 1 : $clog2(S);
+  localparam integer BW  = (BMAX <= 1) ? 1 : $clog2(BMAX);   // a member's index
+  localparam integer NB  = 1 << BW;                          // member slots
+  localparam [BW:0]  BMaxV = BMAX[BW:0];
   localparam integer WCW = 8;                      // word counter of a header or record read
   localparam integer LastLI = LAYERS - 1, LastSI = S - 1;
   localparam [LW-1:0] LastL = LastLI[LW-1:0];
@@ -158,14 +169,25 @@ module tf_seq #(
 
   localparam [4:0] SIdle = 5'd0, SHdrRd = 5'd1, SHdr = 5'd2, SEntry = 5'd3, SRecRd = 5'd4, SRec = 5'd5,
                    SLoad = 5'd6, SLoadW = 5'd7, SRun = 5'd8, SGemm = 5'd9, SWait = 5'd10, SAttn = 5'd11,
-                   SAttnW = 5'd12, SNext = 5'd13, SDone = 5'd14, SErr = 5'd15;
+                   SAttnW = 5'd12, SNext = 5'd13, SDone = 5'd14, SErr = 5'd15, SBatch = 5'd16;
 
   reg  [4:0]        st_q;
   reg  [SW-1:0]     i_q;                 // entry
   reg  [LW-1:0]     l_q;                 // layer
-  reg  [2:0]        p_q;                 // 0 q, 1 k, 2 v, 3 o, 4 ff1, 5 ff2; 6 LN1, 7 LN2 (pre-LN)
+  reg  [3:0]        p_q;                 // 0 q, 1 k, 2 v, 3 o, 4 ff1, 5 ff2; 6 LN1, 7 LN2 (pre-LN);
+                                         // 8 copy in, 9 copy out (a batch of several)
   reg  [1:0]        ld_q;                // table being loaded: 0 bias, 1 rq, 2 gamma, 3 beta
-  reg  [TokW-1:0]   n_q, pos_q, r0_q;    // tokens, position, first row of the command
+  reg  [TokW-1:0]   n_q, r0_q;           // the batch's rows, first row of the command
+  reg               end_q;               // every entry scanned
+  reg  [BW:0]       nb_q;                // the batch's entries
+  reg  [TokW-1:0]   t_q;                 // ... and their rows
+  reg  [BW-1:0]     m_q;                 // member of a per-entry step (attention, copies)
+  reg               g_q;                 // the batch's rows are copied in
+  reg               run_q;               // a batch is running (errors name its first entry)
+  (* mem2reg *) reg [SW-1:0]   mi_r [0:NB-1];   // members: entry, tokens, first row, position
+  (* mem2reg *) reg [TokW-1:0] ml_r [0:NB-1];
+  (* mem2reg *) reg [TokW-1:0] mr_r [0:NB-1];
+  (* mem2reg *) reg [TokW-1:0] mp_r [0:NB-1];
   reg  [AddrW-1:0]  ws_q, tab_q;
   reg  [WCW-1:0]    wc_q;                // word of the header or record
   reg               hbad_q;              // a header byte differs
@@ -179,11 +201,21 @@ module tf_seq #(
   // The entry's fields
   // ---------------------------------------------------------------------------
   wire [15:0]      len_i  = req_len_i[i_q*16 +: 16];
-  wire [AddrW-1:0] in_i   = req_in_i[i_q*AddrW +: AddrW];
-  wire [AddrW-1:0] out_i  = req_out_i[i_q*AddrW +: AddrW];
   wire             dec_i  = req_decode_i[i_q];
   wire [15:0]      pos_i  = dec_i ? pos_r[i_q] : 16'd0;
   wire [16:0]      end_i  = {1'b0, pos_i} + {1'b0, len_i};
+  wire [16:0]      fill_i = {{(17-TokW){1'b0}}, t_q} + {1'b0, len_i};   // the batch's rows with it
+  // the batch: its first entry's rows (one entry runs in place), the member m_q
+  wire [SW-1:0]    e0     = mi_r[0];
+  wire [AddrW-1:0] in0    = req_in_i[e0*AddrW +: AddrW];
+  wire [AddrW-1:0] out0   = req_out_i[e0*AddrW +: AddrW];
+  wire [SW-1:0]    mi     = mi_r[m_q];
+  wire [TokW-1:0]  mlen   = ml_r[m_q];
+  wire [TokW-1:0]  mrow   = mr_r[m_q];
+  wire [TokW-1:0]  mpos   = mp_r[m_q];
+  wire [AddrW-1:0] min_a  = req_in_i[mi*AddrW +: AddrW];
+  wire [AddrW-1:0] mout_a = req_out_i[mi*AddrW +: AddrW];
+  wire             multi  = (nb_q > {{BW{1'b0}}, 1'b1});
   genvar gs;
   generate
     for (gs = 0; gs < S; gs = gs + 1) begin : g_pos
@@ -250,8 +282,9 @@ module tf_seq #(
   wire [AddrW-1:0] bx  = ws_q + OffX[AddrW-1:0];
   wire [AddrW-1:0] by  = ws_q + OffY[AddrW-1:0];
   wire [LW-1:0]    lm1 = l_q - 1'b1;
-  wire [AddrW-1:0] src = (l_q == {LW{1'b0}}) ? in_i : (lm1[0] ? by : bx);
-  wire [AddrW-1:0] dst = (l_q == LastL) ? out_i : (l_q[0] ? by : bx);
+  wire [AddrW-1:0] src = (l_q == {LW{1'b0}}) ? (multi ? by : in0) : (lm1[0] ? by : bx);
+  wire [AddrW-1:0] dst = (l_q == LastL && !multi) ? out0 : (l_q[0] ? by : bx);
+  wire [AddrW-1:0] fin = LastL[0] ? by : bx;        // the last layer's rows of a batch of several
   wire [AddrW-1:0] bq  = ws_q + OffQ[AddrW-1:0];
   wire [AddrW-1:0] bk  = ws_q + OffK[AddrW-1:0];
   wire [AddrW-1:0] bv  = ws_q + OffV[AddrW-1:0];
@@ -263,25 +296,31 @@ module tf_seq #(
   wire             pre    = (PreLnI != 0);
   localparam [AddrW-1:0] SD = StrD[AddrW-1:0], SF = StrF[AddrW-1:0];
 
-  wire lnp    = p_q[2] && p_q[1];                       // a LayerNorm pass (6, 7)
-  wire ln1    = (p_q == 3'd3) || (p_q == 3'd6);         // with ln1's parameters (else ln2's)
-  wire has_ln = lnp || (!pre && ((p_q == 3'd3) || (p_q == 3'd5)));
-  wire has_res = lnp || (p_q == 3'd3) || (p_q == 3'd5); // commands of at most LNC rows
-  wire [4:0] chain = lnp ? (ChRq | ChRes | ChLn) : (p_q < 3'd3) ? (ChBias | ChRq) :
-                     (p_q == 3'd4) ? (ChBias | ChRq | ChGelu) :
+  wire cpy    = p_q[3];                                 // a copy pass (8 in, 9 out)
+  wire lnp    = (p_q == 4'd6) || (p_q == 4'd7);         // a LayerNorm pass
+  wire pass   = lnp || cpy;                             // zeros for the engine's data, K = 1
+  wire ln1    = (p_q == 4'd3) || (p_q == 4'd6);         // with ln1's parameters (else ln2's)
+  wire has_ln = lnp || (!pre && ((p_q == 4'd3) || (p_q == 4'd5)));
+  wire has_res = pass || (p_q == 4'd3) || (p_q == 4'd5); // commands of at most LNC rows
+  wire [AddrW-1:0] mrow_off = {{(AddrW-TokW){1'b0}}, mrow} * SD;
+  wire [AddrW-1:0] cp_src   = (p_q == 4'd8) ? min_a : fin + mrow_off;
+  wire [AddrW-1:0] cp_dst   = (p_q == 4'd8) ? by + mrow_off : mout_a;
+  wire [4:0] chain = cpy ? (ChRq | ChRes) : lnp ? (ChRq | ChRes | ChLn) : (p_q < 4'd3) ? (ChBias | ChRq) :
+                     (p_q == 4'd4) ? (ChBias | ChRq | ChGelu) :
                      pre ? (ChBias | ChRq | ChRes) : (ChBias | ChRq | ChRes | ChLn);
-  wire [AddrW-1:0] a_base   = (p_q == 3'd6) ? src : (p_q == 3'd7) ? bx1 :
-                              (p_q < 3'd3) ? (pre ? bxn : src) : (p_q == 3'd3) ? bao :
-                              (p_q == 3'd4) ? (pre ? bxn : bx1) : bh;
-  wire [AddrW-1:0] a_stride = (p_q == 3'd5) ? SF : SD;
-  wire [AddrW-1:0] c_base   = lnp ? bxn : (p_q == 3'd0) ? bq : (p_q == 3'd1) ? bk : (p_q == 3'd2) ? bv :
-                              (p_q == 3'd3) ? bx1 : (p_q == 3'd4) ? bh : dst;
-  wire [AddrW-1:0] c_stride = (p_q == 3'd4) ? SF : SD;
-  wire [AddrW-1:0] res_base = (p_q == 3'd3 || p_q == 3'd6) ? src : bx1;
-  wire [15:0]      kdim     = lnp ? 16'd1 : (p_q == 3'd5) ? DFF[15:0] : D[15:0];
-  wire [15:0]      ndim     = (p_q == 3'd4) ? DFF[15:0] : D[15:0];
-  wire [2:0]       wsel     = lnp ? 3'd0 : p_q;         // the weights (a pass: Q's first row)
-  wire [TokW-1:0]  left     = n_q - r0_q;
+  wire [AddrW-1:0] a_base   = cpy ? cp_src : (p_q == 4'd6) ? src : (p_q == 4'd7) ? bx1 :
+                              (p_q < 4'd3) ? (pre ? bxn : src) : (p_q == 4'd3) ? bao :
+                              (p_q == 4'd4) ? (pre ? bxn : bx1) : bh;
+  wire [AddrW-1:0] a_stride = (p_q == 4'd5) ? SF : SD;
+  wire [AddrW-1:0] c_base   = cpy ? cp_dst : lnp ? bxn : (p_q == 4'd0) ? bq : (p_q == 4'd1) ? bk :
+                              (p_q == 4'd2) ? bv : (p_q == 4'd3) ? bx1 : (p_q == 4'd4) ? bh : dst;
+  wire [AddrW-1:0] c_stride = (p_q == 4'd4) ? SF : SD;
+  wire [AddrW-1:0] res_base = cpy ? cp_src : (p_q == 4'd3 || p_q == 4'd6) ? src : bx1;
+  wire [15:0]      kdim     = pass ? 16'd1 : (p_q == 4'd5) ? DFF[15:0] : D[15:0];
+  wire [15:0]      ndim     = (p_q == 4'd4) ? DFF[15:0] : D[15:0];
+  wire [2:0]       wsel     = pass ? 3'd0 : p_q[2:0]; // the weights (a pass: Q's first row)
+  wire [TokW-1:0]  ncmd     = cpy ? mlen : n_q;       // rows of the step
+  wire [TokW-1:0]  left     = ncmd - r0_q;
   wire [TokW-1:0]  rows     = (has_res && left > LNC[TokW-1:0]) ? LNC[TokW-1:0] : left;
   wire [AddrW-1:0] roff_a   = {{(AddrW-TokW){1'b0}}, r0_q} * a_stride;
   wire [AddrW-1:0] roff_d   = {{(AddrW-TokW){1'b0}}, r0_q} * SD;
@@ -300,11 +339,11 @@ module tf_seq #(
   assign ep_m_o             = rows[XRowW-1:0];
   assign ep_d_o             = ndim[XDW-1:0];
   assign ep_ops_o           = chain;
-  assign ep_zero_o          = lnp;
+  assign ep_zero_o          = pass;
   // the residual's scale: res1 (O), res2 (FF2), or 1 = 2^30 * 2^(1 - 31) for a pass
-  assign ep_res_mult_o      = lnp ? 31'h4000_0000 : (p_q == 3'd3) ? sc[3][30:0] : sc[6][30:0];
-  assign ep_res_lsh_o       = lnp ? 5'd1 : (p_q == 3'd3) ? sc[4][4:0] : sc[7][4:0];
-  assign ep_res_shift_o     = lnp ? 5'd0 : (p_q == 3'd3) ? sc[5][4:0] : sc[8][4:0];
+  assign ep_res_mult_o      = pass ? 31'h4000_0000 : (p_q == 4'd3) ? sc[3][30:0] : sc[6][30:0];
+  assign ep_res_lsh_o       = pass ? 5'd1 : (p_q == 4'd3) ? sc[4][4:0] : sc[7][4:0];
+  assign ep_res_shift_o     = pass ? 5'd0 : (p_q == 4'd3) ? sc[5][4:0] : sc[8][4:0];
   assign ep_ln_gf_o         = ln1 ? sc[9][3:0] : sc[12][3:0];
   assign ep_ln_bf_o         = ln1 ? sc[10][4:0] : sc[13][4:0];
   assign ep_ln_eps_o        = ln1 ? sc[11] : sc[14];
@@ -314,14 +353,14 @@ module tf_seq #(
   assign ep_gelu_out_exp_o  = sc[18][5:0];
 
   assign fd_bidir_o    = (CAUSAL == 0);
-  assign fd_n_o        = n_q;
-  assign fd_pos_o      = pos_q;
-  wire [31:0] rb32     = ({{(32-LW){1'b0}}, l_q} * S + {{(32-SW){1'b0}}, i_q}) * HPC;
+  assign fd_n_o        = mlen;
+  assign fd_pos_o      = mpos;
+  wire [31:0] rb32     = ({{(32-LW){1'b0}}, l_q} * S + {{(32-SW){1'b0}}, mi}) * HPC;
   assign fd_rbase_o    = rb32[RgW-1:0];
-  assign fd_q_o        = bq;
-  assign fd_k_o        = bk;
-  assign fd_v_o        = bv;
-  assign fd_ao_o       = bao;
+  assign fd_q_o        = bq + mrow_off;
+  assign fd_k_o        = bk + mrow_off;
+  assign fd_v_o        = bv + mrow_off;
+  assign fd_ao_o       = bao + mrow_off;
   assign fd_stride_o   = SD;
   assign fd_scale_o    = sc[0];
   assign fd_ao_mult_o  = sc[1][30:0];
@@ -329,7 +368,7 @@ module tf_seq #(
   wire unused_sc = ^{sc[1][31], sc[2][31:5], sc[3][31], sc[4][31:5], sc[5][31:5], sc[6][31], sc[7][31:5],
                      sc[8][31:5], sc[9][31:4], sc[10][31:5], sc[12][31:4], sc[13][31:5], sc[15][31:16],
                      sc[16][31:6], sc[17][31:16], sc[18][31:6], rb32, kdim, ndim, tot_q[63:AddrW],
-                     tbl_q[63:AddrW], rdone_code_i, r_last_i, lm1};
+                     tbl_q[63:AddrW], rdone_code_i, r_last_i, lm1, fill_i[16]};
 
   // ---------------------------------------------------------------------------
   // Control
@@ -342,8 +381,13 @@ module tf_seq #(
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       st_q <= SIdle;
-      i_q <= {SW{1'b0}}; l_q <= {LW{1'b0}}; p_q <= 3'd0; ld_q <= 2'd0;
-      n_q <= {TokW{1'b0}}; pos_q <= {TokW{1'b0}}; r0_q <= {TokW{1'b0}};
+      i_q <= {SW{1'b0}}; l_q <= {LW{1'b0}}; p_q <= 4'd0; ld_q <= 2'd0;
+      n_q <= {TokW{1'b0}}; r0_q <= {TokW{1'b0}};
+      end_q <= 1'b0; nb_q <= {(BW+1){1'b0}}; t_q <= {TokW{1'b0}}; m_q <= {BW{1'b0}}; g_q <= 1'b0;
+      run_q <= 1'b0;
+      for (si = 0; si < NB; si = si + 1) begin
+        mi_r[si] <= {SW{1'b0}}; ml_r[si] <= {TokW{1'b0}}; mr_r[si] <= {TokW{1'b0}}; mp_r[si] <= {TokW{1'b0}};
+      end
       ws_q <= {AddrW{1'b0}}; tab_q <= {AddrW{1'b0}}; wc_q <= {WCW{1'b0}}; hbad_q <= 1'b0;
       tot_q <= 64'd0; tbl_q <= 64'd0; ep_wait_q <= 1'b0; ctl_wait_q <= 1'b0; code_q <= 8'd0;
       done_r <= {S{1'b0}};
@@ -396,13 +440,20 @@ module tf_seq #(
               ws_q  <= (img_end + AlignM) & ~AlignM;
               tab_q <= wbase_i + tbl_q[AddrW-1:0];
               i_q   <= {SW{1'b0}};
+              end_q <= 1'b0;
+              nb_q  <= {(BW+1){1'b0}};
+              t_q   <= {TokW{1'b0}};
+              run_q <= 1'b0;
               st_q  <= SEntry;
             end
           end
         end
+        // forming a batch: entry i_q joins it, or the batch runs
         SEntry: begin
-          if (!req_active_i[i_q]) begin
-            if (i_q == LastS) st_q <= SDone;
+          if (end_q) begin
+            st_q <= SBatch;
+          end else if (!req_active_i[i_q]) begin
+            if (i_q == LastS) end_q <= 1'b1;
             else i_q <= i_q + 1'b1;
           end else if (dec_i && CAUSAL == 0 && done_r[i_q]) begin
             code_q <= CodeDecode;
@@ -410,10 +461,28 @@ module tf_seq #(
           end else if (len_i == 16'd0 || end_i > MaxSeqV) begin
             code_q <= CodeLen;
             st_q   <= SErr;
+          end else if (nb_q == BMaxV || fill_i > MaxSeqV) begin
+            st_q <= SBatch;                  // the entry starts the next batch
           end else begin
-            n_q   <= len_i[TokW-1:0];
-            pos_q <= pos_i[TokW-1:0];
+            mi_r[nb_q[BW-1:0]] <= i_q;
+            ml_r[nb_q[BW-1:0]] <= len_i[TokW-1:0];
+            mr_r[nb_q[BW-1:0]] <= t_q;
+            mp_r[nb_q[BW-1:0]] <= pos_i[TokW-1:0];
+            nb_q <= nb_q + 1'b1;
+            t_q  <= t_q + len_i[TokW-1:0];
+            if (i_q == LastS) end_q <= 1'b1;
+            else i_q <= i_q + 1'b1;
+          end
+        end
+        SBatch: begin
+          if (nb_q == {(BW+1){1'b0}}) begin
+            st_q <= SDone;
+          end else begin
+            n_q   <= t_q;
             l_q   <= {LW{1'b0}};
+            m_q   <= {BW{1'b0}};
+            g_q   <= 1'b0;
+            run_q <= 1'b1;
             st_q  <= SRecRd;
           end
         end
@@ -433,8 +502,13 @@ module tf_seq #(
           if (r_fire)
             wc_q <= wc_q + 1'b1;
           if (rdone_i) begin
-            p_q  <= pre ? 3'd6 : 3'd0;       // pre-LN: LN1 first, without a bias table
-            ld_q <= pre ? 2'd1 : 2'd0;
+            if (multi && !g_q) begin         // a batch of several: its rows copied in first
+              p_q  <= 4'd8;
+              ld_q <= 2'd1;
+            end else begin
+              p_q  <= pre ? 4'd6 : 4'd0;     // pre-LN: LN1 first, without a bias table
+              ld_q <= pre ? 2'd1 : 2'd0;
+            end
             st_q <= (code_q != 8'd0) ? SErr : SLoad;
           end
         end
@@ -491,7 +565,7 @@ module tf_seq #(
           if (code_q != 8'd0) begin
             st_q <= SErr;
           end else if ((!ep_wait_q || ep_done_i) && (!ctl_wait_q || ctl_done_i)) begin
-            if (has_res && r0_q + rows != n_q) begin
+            if (has_res && r0_q + rows != ncmd) begin
               r0_q <= r0_q + rows;
               st_q <= SRun;
             end else begin
@@ -501,35 +575,53 @@ module tf_seq #(
         end
         SNext: begin
           ld_q <= 2'd0;
-          if (p_q == 3'd6) begin               // LN1 -> Q
-            p_q  <= 3'd0;
-            st_q <= SLoad;
-          end else if (p_q == 3'd7) begin      // LN2 -> FF1
-            p_q  <= 3'd4;
-            st_q <= SLoad;
-          end else if (p_q == 3'd3 && pre) begin // O -> LN2
-            p_q  <= 3'd7;
+          if (cpy && {1'b0, m_q} + 1'b1 != nb_q) begin // the next entry's copy
+            m_q  <= m_q + 1'b1;
             ld_q <= 2'd1;
             st_q <= SLoad;
-          end else if (p_q == 3'd2) begin
+          end else if (p_q == 4'd8) begin      // copied in -> the layer
+            m_q  <= {BW{1'b0}};
+            g_q  <= 1'b1;
+            p_q  <= pre ? 4'd6 : 4'd0;
+            ld_q <= pre ? 2'd1 : 2'd0;
+            st_q <= SLoad;
+          end else if (p_q == 4'd6) begin      // LN1 -> Q
+            p_q  <= 4'd0;
+            st_q <= SLoad;
+          end else if (p_q == 4'd7) begin      // LN2 -> FF1
+            p_q  <= 4'd4;
+            st_q <= SLoad;
+          end else if (p_q == 4'd3 && pre) begin // O -> LN2
+            p_q  <= 4'd7;
+            ld_q <= 2'd1;
+            st_q <= SLoad;
+          end else if (p_q == 4'd2) begin
             owner_o    <= 2'd2;
             fd_valid_o <= 1'b1;
+            m_q        <= {BW{1'b0}};
             st_q       <= SAttn;
-          end else if (p_q != 3'd5) begin
+          end else if (p_q < 4'd5) begin
             p_q  <= p_q + 1'b1;
             st_q <= SLoad;
-          end else if (l_q != LastL) begin
+          end else if (p_q == 4'd5 && l_q != LastL) begin
             l_q  <= l_q + 1'b1;
             st_q <= SRecRd;
+          end else if (p_q == 4'd5 && multi) begin // the last layer -> copied out
+            p_q  <= 4'd9;
+            m_q  <= {BW{1'b0}};
+            ld_q <= 2'd1;
+            st_q <= SLoad;
           end else begin
-            // the entry is done
-            pos_r[i_q]  <= end_i[15:0];
-            done_r[i_q] <= (CAUSAL == 0);
-            if (i_q == LastS) st_q <= SDone;
-            else begin
-              i_q  <= i_q + 1'b1;
-              st_q <= SEntry;
-            end
+            // the batch is done: its entries' positions; then the next batch
+            for (si = 0; si < NB; si = si + 1)
+              if (si < nb_q) begin
+                pos_r[mi_r[si]]  <= {{(16-TokW){1'b0}}, mp_r[si]} + {{(16-TokW){1'b0}}, ml_r[si]};
+                done_r[mi_r[si]] <= (CAUSAL == 0);
+              end
+            nb_q  <= {(BW+1){1'b0}};
+            t_q   <= {TokW{1'b0}};
+            run_q <= 1'b0;
+            st_q  <= SEntry;
           end
         end
         SAttn: begin
@@ -542,8 +634,15 @@ module tf_seq #(
           if (code_q != 8'd0) begin
             st_q <= SErr;
           end else if (fd_done_i) begin
-            p_q  <= 3'd3;
-            st_q <= SLoad;
+            if ({1'b0, m_q} + 1'b1 != nb_q) begin // the next entry's attention
+              m_q        <= m_q + 1'b1;
+              fd_valid_o <= 1'b1;
+              st_q       <= SAttn;
+            end else begin
+              m_q  <= {BW{1'b0}};
+              p_q  <= 4'd3;
+              st_q <= SLoad;
+            end
           end
         end
         SDone: begin
@@ -554,7 +653,8 @@ module tf_seq #(
           // wait for the units to settle before reporting (a refused command ends at once)
           err_o      <= 1'b1;
           err_code_o <= code_q;
-          err_seq_o  <= (code_q == CodeImage) ? 8'hff : {{(8-SW){1'b0}}, i_q};  // 255: the image
+          // 255: the image; a running batch: its first entry; else the entry checked
+          err_seq_o  <= (code_q == CodeImage) ? 8'hff : {{(8-SW){1'b0}}, run_q ? e0 : i_q};
           rd_valid_o <= 1'b0;
           ep_valid_o <= 1'b0;
           ctl_valid_o <= 1'b0;
