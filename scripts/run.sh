@@ -5,8 +5,11 @@
 # sequences with every byte of memory compared against the golden model, then a timed prompt
 # and decode steps with per-token figures (cycles, us at design.clock_mhz, MAC utilization,
 # external bytes) measured on the RTL next to tforge perf's prediction, then Icarus (cocotb,
-# cocotbext-axi) and Yosys on the whole top. Without one, the GEMM engine's flow.
-# Environment: RUN_PROMPT (16), RUN_DECODE (4): the timed run.
+# cocotbext-axi) and Yosys on the whole top; a causal design with several request-table
+# entries is also timed in batches of all of them (-D batch.bmax = entries: their prompts as
+# one batch, then decode steps of all), side by side with batch 1. Without a [model], the GEMM
+# engine's flow.
+# Environment: RUN_PROMPT (16), RUN_DECODE (4): the timed runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:-configs/default.ini}
@@ -34,6 +37,19 @@ if mf tops model | grep -q "_accel "; then
   build/tforge perf "$config" --prompt "$prompt" --decode "$decode" --csv "$out/run_perf.csv" >/dev/null
   pes=$(( $(mf param gemm ROWS) * $(mf param gemm COLS) ))
   python3 scripts/accel_runs.py "$out/run_timed.log" "$out/run_perf.csv" table "$pes" >"$out/run_tokens.txt"
+  nseq=$(mf param model MODEL_SEQUENCES) maxseq=$(mf param model MODEL_MAX_SEQ)
+  : >"$out/run_batch_tokens.txt"
+  if [ "$nseq" -ge 2 ] && [ "$(mf param model MODEL_CAUSAL)" = 1 ]; then
+    bp=$(( prompt * nseq <= maxseq ? prompt : maxseq / nseq ))
+    say "timed run in batches of $nseq (batch.bmax = $nseq): $nseq prompts of $bp tokens as one batch, then $decode decode steps of the $nseq"
+    ACCEL_ARGS="--prompt $bp --entries $nseq" ACCEL_ROUNDS=$((1 + decode)) \
+      scripts/flow.sh accel-cosim "$config" -D batch.bmax="$nseq" | tee "$out/run_batch.log"
+    build/tforge perf "$config" -D batch.bmax="$nseq" --prompt "$bp" --decode "$decode" --batch "$nseq" \
+      --csv "$out/run_batch_perf.csv" >/dev/null
+    { echo "In batches of $nseq (-D batch.bmax=$nseq; the same counters):"
+      python3 scripts/accel_runs.py "$out/run_batch.log" "$out/run_batch_perf.csv" table "$pes"; } \
+      >"$out/run_batch_tokens.txt"
+  fi
   say "co-simulation, Icarus: the top under cocotb (cocotbext-axi AxiLiteMaster and AxiRam)"
   tb/top/run_accel.sh "$config" | tail -1 | tee "$out/run_icarus.log"
   say "synthesis (Yosys generic gates) of ${name}_accel"
@@ -47,7 +63,8 @@ Icarus cosim        $(cat "$out/run_icarus.log")
 Yosys               $(cells "$out/accel_synth_report.txt") (report: $out/accel_synth_report.txt)
 Per token (RTL counters; MAC utilization = weight-GEMM MACs / (R x C x cycles); perf = tforge perf's cycles, error vs the RTL):
 $(cat "$out/run_tokens.txt")
-Results             $out/run_cosim.log, $out/run_timed.log, $out/run_tokens.txt, $out/accel_synth_report.txt
+$(cat "$out/run_batch_tokens.txt")
+Results             $out/run_cosim.log, $out/run_timed.log, $out/run_tokens.txt, $out/run_batch_tokens.txt, $out/accel_synth_report.txt
 SUMMARY_END
   exit 0
 fi

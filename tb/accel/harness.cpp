@@ -38,11 +38,13 @@ namespace {
 struct AccOptions : tb::Options {
     long long rounds = 4;
     int lat = 12, bw = 0, prompt = 0, decode = 0, entries = 1;
+    double stall = 0;
     AccOptions() : tb::Options("accel_harness", "accel_fail.fst")
     {
         add("--rounds", "N", "runs of the request table (default 4)", rounds);
         add("--lat", "L", "memory latency in cycles (default 12)", lat);
         add("--bw", "B", "memory bytes per cycle, 0: a word per cycle per channel (default 0)", bw);
+        add("--stall", "P", "probability of a stall per cycle and AXI channel (default 0)", stall);
         add("--prompt", "L", "benchmark: one entry, a prompt of L tokens (then --decode steps), timed", prompt);
         add("--decode", "N", "benchmark: decode steps after the prompt (causal designs)", decode);
         add("--entries", "E", "benchmark: entries 0..E-1 each with the prompt, then a token each per round "
@@ -53,7 +55,7 @@ struct AccOptions : tb::Options {
 struct Result {
     tb::Scoreboard sb;
     long long rounds = 0, runs_ok = 0, bytes_checked = 0, rows_checked = 0, cycles = 0, tokens = 0;
-    long long rd = 0, wr = 0, refusals = 0;
+    long long rd = 0, wr = 0, refusals = 0, requests = 0;
 };
 
 enum : uint64_t { WBASE = 0x10000 };
@@ -176,6 +178,9 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     tb::AxiMemConfig mc;
     mc.lat = o.lat;
     mc.bw = o.bw;
+    mc.stall = o.stall;
+    if (o.stall < 0 || o.stall >= 1)
+        tb::fail(tb::format("harness: --stall %g: out of range (legal: 0 <= P < 1)", o.stall));
     tb::Rng mrng(r.seed() ^ 0xa71ULL);
     tb::AxiMem<Vaccel> mem(s.top(), TFP_MEM_DATA_BITS, MEMB, mc, mrng);
     Host h{s, mem, rng, res, o.guard * 1000};
@@ -246,6 +251,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
             res.sb.check(DRV(_drv_submit)(&bus, i, q.decode, (uint32_t)len, q.in, q.out) == 0,
                          [&] { return tb::format("round %lld: submit %d refused", round, i); });
             active++;
+            res.requests++;
             res.tokens += len;
         }
         for (int i = 0; i < S; i++)
@@ -385,6 +391,7 @@ int main(int argc, char **argv)
         tb::Json j = tb::report_start(o, dut);
         j.integer("rounds", r.rounds)
             .integer("runs_ok", r.runs_ok)
+            .integer("requests", r.requests)
             .integer("tokens", r.tokens)
             .integer("bytes_checked", r.bytes_checked)
             .integer("rows_checked", r.rows_checked)
@@ -400,10 +407,10 @@ int main(int argc, char **argv)
             return 2;
     }
     if (!o.quiet || v.failed)
-        std::printf("%s: %s: %lld runs of the table through %s_driver.c (%lld tokens), every byte of memory "
+        std::printf("%s: %s: %lld runs of the table through %s_driver.c (%lld requests, %lld tokens), every byte of memory "
                     "against tf_accel (%lld bytes), %lld output rows against tfl_run, %lld refused runs, %lld checks, "
                     "%lld mismatches, %lld cycles, %lld bytes read, %lld written\n",
-                    dut.c_str(), v.failed ? "FAIL" : "PASS", r.rounds, TFP_NAME, r.tokens, r.bytes_checked,
+                    dut.c_str(), v.failed ? "FAIL" : "PASS", r.rounds, TFP_NAME, r.requests, r.tokens, r.bytes_checked,
                     r.rows_checked, r.refusals, r.sb.checks, r.sb.mismatches, r.cycles, r.rd, r.wr);
     return v.failed ? 1 : 0;
 }
