@@ -36,8 +36,9 @@ run configs/model/tiny_layer.ini 8 2
 run configs/model/minilm_8x8.ini 2 0
 run configs/model/minilm_8x8.ini 128 0
 # batches (docs/performance.md 13.3): MiniLM-sized causal layers, four prompts of 16 tokens, then
-# two decode steps of the four, at batch 1 (one entry) and as batches of 4
-run configs/model/minilm_8x8.ini 16 2 1 -D model.attention=causal
+# two decode steps of the four, on the same RTL (bmax = 4): batch 1 (one entry per START) and
+# batches of 4
+run configs/model/minilm_8x8.ini 16 2 1 -D model.attention=causal -D batch.bmax=4
 run configs/model/minilm_8x8.ini 16 2 4 -D model.attention=causal -D batch.bmax=4
 run configs/default.ini 8 2 3 -D batch.bmax=3
 rm -f "$out/perf_tmp.csv"
