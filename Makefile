@@ -41,8 +41,9 @@
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
 #   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, the
 #                 auxiliary unit's matrix at seeds 1..5 with longer runs, MiniLM's 128-token
-#                 prefill on the accelerator top against tforge perf (5 minutes), and a soak of
-#                 the default accelerator in batches of 3 (450 runs, over 1 000 requests, AXI stalls)
+#                 prefill on the accelerator top against tforge perf (5 minutes), and two soaks of
+#                 the default accelerator in batches of 3 with AXI stalls: 450 runs of random
+#                 tables (over 1 000 requests), then 1 000 requests served as they arrive
 #   make bench    benchmarks -> build/bench/*.csv
 #   make clean
 SHELL   := /bin/bash
@@ -157,6 +158,7 @@ test-long: deps $(TFORGE)
 	done; done; echo "test-long: aux matrix, seeds 1..5: passed"
 	@scripts/accel_check.sh configs/model/minilm_8x8.ini 128 0
 	@ACCEL_ROUNDS=450 ACCEL_ARGS="--stall 0.1 --bw 8" SEED=7 scripts/flow.sh accel-cosim configs/default.ini -D batch.bmax=3
+	@ACCEL_ARGS="--serve 1000 --stall 0.1 --bw 8" SEED=7 scripts/flow.sh accel-cosim configs/default.ini -D batch.bmax=3
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh

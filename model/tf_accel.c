@@ -53,6 +53,20 @@ int tfacc_state_init(const struct tfacc_cfg *c, struct tfacc_state *st)
             tfacc_state_free(c, st);
             return TFACC_E_MEM;
         }
+    st->fit = c->fit != 0;
+    return TFACC_OK;
+}
+
+int tfacc_forget(const struct tfacc_cfg *c, struct tfacc_state *st, int i)
+{
+    size_t per = (size_t)c->m.s.layers * (size_t)c->m.s.heads;
+    st->pos[i] = 0;
+    st->done[i] = 0;
+    for (size_t j = (size_t)i * per; j < (size_t)(i + 1) * per; j++) {
+        tfa_head_free(&st->kv[j]);
+        if (tfa_head_init(&st->kv[j], &c->m.attn) != 0)
+            return TFACC_E_MEM;
+    }
     return TFACC_OK;
 }
 
@@ -304,17 +318,19 @@ int tfacc_run(const struct tfacc_cfg *c, struct tfacc_state *st, uint8_t *mem, u
     int e = TFACC_OK;
     if (!w.acc || !w.y || !w.a || !w.b || !w.res || !w.x || !w.o || !w.r)
         e = TFACC_E_MEM;
-    /* batches: the active entries in table order, at most bmax of them and max_seq rows */
+    /* batches: each scans the active entries not yet run in table order; at most cap of them
+     * and max_seq rows; a misfit closes the batch (order) or waits (fit) */
     uint64_t stride = tfacc_stride(c, d);
     int bmax = c->bmax > 1 ? c->bmax : 1;
+    int cap = st->cap >= 1 && st->cap <= bmax ? st->cap : bmax;
     struct member mb[TFACC_MAX_SEQS];
-    int idx[TFACC_MAX_SEQS], pos[TFACC_MAX_SEQS];
-    int i = 0;
-    while (i < c->sequences && !e) {
+    int idx[TFACC_MAX_SEQS], pos[TFACC_MAX_SEQS], taken[TFACC_MAX_SEQS] = {0};
+    while (!e) {
         int nb = 0, t = 0;
-        for (; i < c->sequences && nb < bmax; i++) {
+        uint64_t mask = 0;
+        for (int i = 0; i < c->sequences; i++) {
             const struct tfacc_req *r = &req[i];
-            if (!r->active)
+            if (!r->active || taken[i])
                 continue;
             *err_seq = i;
             if (r->decode && !s->causal && st->done[i]) {
@@ -330,8 +346,12 @@ int tfacc_run(const struct tfacc_cfg *c, struct tfacc_state *st, uint8_t *mem, u
                 e = TFACC_E_RANGE;
                 break;
             }
+            if (nb == cap || (t + r->len > s->max_seq && !st->fit))
+                break; /* the entry waits for the next batch */
             if (t + r->len > s->max_seq)
-                break; /* the entry starts the next batch */
+                continue; /* first fit: a later entry may still join */
+            taken[i] = 1;
+            mask |= 1ULL << i;
             mb[nb].kv = st->kv + (size_t)i * (size_t)s->layers * (size_t)s->heads;
             mb[nb].len = r->len;
             mb[nb].row = t;
@@ -342,6 +362,9 @@ int tfacc_run(const struct tfacc_cfg *c, struct tfacc_state *st, uint8_t *mem, u
         }
         if (e || nb == 0)
             break;
+        st->batches++;
+        if (st->on_batch)
+            st->on_batch(st->ctx, mask);
         for (int b = 0; b < nb && !e; b++)
             if (!req[idx[b]].decode) /* a prefill starts the sequence afresh */
                 for (int j = 0; j < s->layers * s->heads; j++) {

@@ -13,9 +13,11 @@
  *
  * The request table (the registers REQ_*): an active entry runs its len tokens; a prefill
  * (decode = 0) starts the sequence afresh at position 0, a decode continues it at its
- * position. The active entries run in batches, in table order: a batch takes the next entries
- * while it has fewer than bmax of them and their tokens fit in max_seq rows (bmax <= 1: one
- * entry at a time, batch 1). A batch runs through every layer together: its entries' rows one
+ * position. The active entries run in batches (docs/architecture.md 3.12): each batch scans the
+ * entries not yet run in table order, checking each; an entry joins while the batch has fewer
+ * than cap entries (the BATCH register: CAP, 0 meaning bmax; bmax <= 1: batch 1) and their
+ * tokens fit in max_seq rows. An entry that does not fit closes the batch (policy order), or
+ * waits for a later batch while later entries may still join (policy fit, BATCH.FIT). A batch runs through every layer together: its entries' rows one
  * after the other (entry b from row o_b = the tokens of the entries before it) through the
  * weight GEMMs, attention per entry on its own cache. One entry reads its input rows and writes
  * its output rows in place; a batch of several first copies each entry's input rows into Y
@@ -56,6 +58,7 @@ struct tfacc_cfg {
     int port_bytes;         /* rows start on port words */
     struct tfi_layout lo;   /* the image's layout */
     int bmax;               /* entries per batch (0 or 1: batch 1) */
+    int fit;                /* BATCH.FIT after reset ([batch] policy = fit) */
 };
 enum { TFACC_MAX_SEQS = 64 }; /* request-table entries at most (model.sequences) */
 
@@ -70,9 +73,17 @@ struct tfacc_state {
     int *pos;
     int *done;              /* a bidirectional prompt ran: no decode may follow */
     struct tfa_head *kv;
+    int cap, fit;           /* the BATCH register: CAP (0: bmax), FIT (tfacc_state_init: 0, c->fit) */
+    long long batches;      /* batches run (the BATCHES counter) */
+    /* called as each batch starts, with its entries (bit i: entry i), or NULL */
+    void (*on_batch)(void *ctx, uint64_t mask);
+    void *ctx;
 };
 
 int tfacc_state_init(const struct tfacc_cfg *c, struct tfacc_state *st); /* 0 or TFACC_E_MEM */
+/* What REQ_CTRL.RESET does to entry i: its sequence is forgotten (position 0, its KV cache
+ * regions freed); the entry is free for a new sequence. 0 or TFACC_E_MEM. */
+int tfacc_forget(const struct tfacc_cfg *c, struct tfacc_state *st, int i);
 void tfacc_state_free(const struct tfacc_cfg *c, struct tfacc_state *st);
 
 /* Row stride of a buffer of n int8 columns: n rounded up to the port word. */

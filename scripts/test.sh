@@ -177,9 +177,12 @@ model_checks() { # config name
     # the default design with batches of its three entries (batch.bmax = 3): the request table's
     # runs, then three prompts as one batch and their decode steps against tforge perf --batch 3
     if [ "$1" = configs/default.ini ]; then
-      # a short soak: 40 runs of random tables (prompts, decodes, idle entries; ~100 requests)
-      # with random AXI stalls and 8 bytes per cycle
+      # a short soak: 40 runs of random tables (prompts, decodes, idle entries, the BATCH register
+      # at random; ~100 requests) with random AXI stalls and 8 bytes per cycle; then 100 requests
+      # served as they arrive (a full table refuses some; every batch checked against the model)
       check "$2: batches of 3: soak, 40 runs, AXI stalls" env ACCEL_ROUNDS=40 ACCEL_ARGS="--stall 0.1 --bw 8" \
+        scripts/flow.sh accel-cosim "$1" -D batch.bmax=3
+      check "$2: batches of 3: 100 requests served, AXI stalls" env ACCEL_ARGS="--serve 100 --stall 0.1 --bw 8" \
         scripts/flow.sh accel-cosim "$1" -D batch.bmax=3
       check "$2: batches of 3: accelerator top vs tforge perf" scripts/accel_check.sh "$1" 8 "$dec" 3 \
         -D batch.bmax=3

@@ -20,7 +20,7 @@
 
 #include "tf_accel.h"
 
-enum { D = 32, H = 2, HD = 16, F = 64, NL = 2, SEQ = 16, NS = 2, PORT = 8 };
+enum { D = 32, H = 2, HD = 16, F = 64, NL = 2, SEQ = 16, NS = 4, PORT = 8 };
 enum { WBASE = 4096, MEM = 1 << 20, IN0 = 3 << 18 }; /* inputs and outputs from IN0 up */
 
 static uint64_t rs;
@@ -152,9 +152,9 @@ static void test_post_bidirectional(void **state)
 {
     (void)state;
     struct fix *f = make(11, 0, 0);
-    run_and_check(f, (const int[]){5, 9}, (const int[]){0, 0});
+    run_and_check(f, (const int[NS]){5, 9}, (const int[NS]){0, 0});
     /* a second prompt in entry 0 starts it afresh; entry 1 sits out */
-    run_and_check(f, (const int[]){SEQ, 0}, (const int[]){0, 0});
+    run_and_check(f, (const int[NS]){SEQ, 0}, (const int[NS]){0, 0});
     /* a decode of a bidirectional sequence is refused, naming the entry */
     struct tfacc_req req[NS] = {{0}, {1, 1, 1, in_addr(1), out_addr(1)}};
     int es = 0;
@@ -167,10 +167,10 @@ static void test_pre_causal_decode(void **state)
 {
     (void)state;
     struct fix *f = make(12, 1, 1);
-    run_and_check(f, (const int[]){7, 3}, (const int[]){0, 0});
-    run_and_check(f, (const int[]){1, 0}, (const int[]){1, 0});   /* decode entry 0 */
-    run_and_check(f, (const int[]){2, 1}, (const int[]){1, 1});   /* both go on */
-    run_and_check(f, (const int[]){1, 4}, (const int[]){1, 0});   /* entry 1 starts again */
+    run_and_check(f, (const int[NS]){7, 3}, (const int[NS]){0, 0});
+    run_and_check(f, (const int[NS]){1, 0}, (const int[NS]){1, 0});   /* decode entry 0 */
+    run_and_check(f, (const int[NS]){2, 1}, (const int[NS]){1, 1});   /* both go on */
+    run_and_check(f, (const int[NS]){1, 4}, (const int[NS]){1, 0});   /* entry 1 starts again */
     destroy(f);
 }
 
@@ -178,8 +178,8 @@ static void test_post_causal(void **state)
 {
     (void)state;
     struct fix *f = make(13, 0, 1);
-    run_and_check(f, (const int[]){4, 4}, (const int[]){0, 0});
-    run_and_check(f, (const int[]){1, 1}, (const int[]){1, 1});
+    run_and_check(f, (const int[NS]){4, 4}, (const int[NS]){0, 0});
+    run_and_check(f, (const int[NS]){1, 1}, (const int[NS]){1, 1});
     destroy(f);
 }
 
@@ -218,14 +218,14 @@ static void batched(uint64_t seed, int pre_ln, int causal)
 {
     struct fix *f = make(seed, pre_ln, causal);
     f->c.bmax = 2;
-    run_and_check(f, (const int[]){5, 7}, (const int[]){0, 0});       /* one batch of 12 rows */
+    run_and_check(f, (const int[NS]){5, 7}, (const int[NS]){0, 0});       /* one batch of 12 rows */
     if (causal) {
-        run_and_check(f, (const int[]){1, 1}, (const int[]){1, 1});   /* two decodes */
-        run_and_check(f, (const int[]){2, 3}, (const int[]){1, 0});   /* a decode beside a prompt */
-        run_and_check(f, (const int[]){0, 1}, (const int[]){0, 1});   /* one entry alone */
+        run_and_check(f, (const int[NS]){1, 1}, (const int[NS]){1, 1});   /* two decodes */
+        run_and_check(f, (const int[NS]){2, 3}, (const int[NS]){1, 0});   /* a decode beside a prompt */
+        run_and_check(f, (const int[NS]){0, 1}, (const int[NS]){0, 1});   /* one entry alone */
     }
-    run_and_check(f, (const int[]){10, 9}, (const int[]){0, 0});      /* 19 rows: two batches */
-    run_and_check(f, (const int[]){SEQ, 0}, (const int[]){0, 0});
+    run_and_check(f, (const int[NS]){10, 9}, (const int[NS]){0, 0});      /* 19 rows: two batches */
+    run_and_check(f, (const int[NS]){SEQ, 0}, (const int[NS]){0, 0});
     destroy(f);
 }
 
@@ -242,7 +242,7 @@ static void test_batched_refusal(void **state)
     (void)state;
     struct fix *f = make(24, 0, 1);
     f->c.bmax = 2;
-    run_and_check(f, (const int[]){4, 4}, (const int[]){0, 0});
+    run_and_check(f, (const int[NS]){4, 4}, (const int[NS]){0, 0});
     /* entry 1's decode would pass max_seq: the batch with entry 0 does not run */
     struct tfacc_req req[NS] = {{1, 1, 1, in_addr(0), out_addr(0)}, {1, 1, SEQ, in_addr(1), out_addr(1)}};
     int es = 0;
@@ -250,6 +250,69 @@ static void test_batched_refusal(void **state)
     assert_int_equal(es, 1);
     assert_int_equal(f->st.pos[0], 4);
     assert_int_equal(f->st.pos[1], 4);
+    destroy(f);
+}
+
+/* the batches of a run, as tfacc_run announces them */
+static uint64_t seen[16];
+static int nseen;
+static void on_batch(void *ctx, uint64_t mask)
+{
+    (void)ctx;
+    assert_true(nseen < 16);
+    seen[nseen++] = mask;
+}
+
+/* one run of prompts len[] with BATCH = cap, fit: the batches are want[0..n) */
+static void policy_run(struct fix *f, int cap, int fit, const int *len, const uint64_t *want, int n)
+{
+    f->st.cap = cap;
+    f->st.fit = fit;
+    nseen = 0;
+    long long b0 = f->st.batches;
+    run_and_check(f, len, (const int[NS]){0});
+    assert_int_equal(nseen, n);
+    assert_int_equal(f->st.batches - b0, n);
+    for (int i = 0; i < n; i++)
+        if (seen[i] != want[i])
+            fail_msg("cap %d fit %d: batch %d is {%llx}, expected {%llx}", cap, fit, i,
+                     (unsigned long long)seen[i], (unsigned long long)want[i]);
+}
+
+/* the policy (docs/architecture.md 3.12) on prompts of 10, 10, 5 and 1 tokens in 16 rows */
+static void test_policy(void **state)
+{
+    (void)state;
+    struct fix *f = make(25, 0, 1);
+    f->c.bmax = 3;
+    f->st.on_batch = on_batch;
+    const int len[NS] = {10, 10, 5, 1};
+    /* in order: entry 1 does not fit beside entry 0 and closes the batch */
+    policy_run(f, 0, 0, len, (const uint64_t[]){0x1, 0xe}, 2);
+    /* first fit: entry 1 waits, entries 2 and 3 join entry 0 */
+    policy_run(f, 0, 1, len, (const uint64_t[]){0xd, 0x2}, 2);
+    policy_run(f, 3, 1, len, (const uint64_t[]){0xd, 0x2}, 2);
+    /* a cap of 2 closes the first batch at entry 2; batch 1 */
+    policy_run(f, 2, 1, len, (const uint64_t[]){0x5, 0xa}, 2);
+    policy_run(f, 2, 0, len, (const uint64_t[]){0x1, 0x6, 0x8}, 3);
+    policy_run(f, 1, 1, len, (const uint64_t[]){0x1, 0x2, 0x4, 0x8}, 4);
+    /* a cap above bmax counts as bmax */
+    policy_run(f, 7, 1, len, (const uint64_t[]){0xd, 0x2}, 2);
+    /* decodes after the prompts, first fit, one batch */
+    f->st.cap = 0;
+    nseen = 0;
+    run_and_check(f, (const int[NS]){1, 2, 3, 1}, (const int[NS]){1, 1, 1, 1});
+    assert_int_equal(nseen, 2); /* 7 rows, but at most 3 entries */
+    assert_int_equal(seen[0], 0x7);
+    /* forgetting entry 1: position 0, and a decode of it runs from position 0 */
+    assert_int_equal(tfacc_forget(&f->c, &f->st, 1), TFACC_OK);
+    assert_int_equal(f->st.pos[1], 0);
+    assert_int_equal(f->st.pos[0], 11);
+    struct tfacc_req req[NS] = {{0}};
+    req[1] = (struct tfacc_req){1, 1, SEQ, in_addr(1), out_addr(1)};
+    int es = 0;
+    assert_int_equal(tfacc_run(&f->c, &f->st, f->mem, MEM, WBASE, req, &es), TFACC_OK);
+    assert_int_equal(f->st.pos[1], SEQ);
     destroy(f);
 }
 
@@ -262,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_batched),
         cmocka_unit_test(test_batched_refusal),
+        cmocka_unit_test(test_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

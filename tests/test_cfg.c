@@ -1117,6 +1117,7 @@ static const struct {
     {"model", "norm", "post"},        {"model", "act", "gelu"},
     {"model", "attention", "causal"},
     {"batch", "bmax", "1"},
+    {"batch", "policy", "fit"},
 };
 #define NALL ((int)(sizeof all_keys / sizeof all_keys[0]))
 

@@ -21,6 +21,8 @@ static const char *const mask_names[] = {"causal", "bidirectional"}; /* enum tf_
 static const struct tf_words w_norm = TF_WORDS(norm_names, "LayerNorm placement");
 static const struct tf_words w_act = TF_WORDS(act_names, "activation");
 static const struct tf_words w_mask = TF_WORDS(mask_names, "attention mask");
+static const char *const policy_names[] = {"order", "fit"}; /* enum tf_policy */
+static const struct tf_words w_policy = TF_WORDS(policy_names, "batch policy");
 
 #define F(f) offsetof(struct model_cfg, f)
 static const struct tf_key model_keys[] = {
@@ -46,13 +48,17 @@ static const struct tf_key model_keys[] = {
     {"batch", "bmax", TF_K_INT, 1, 16, 0, "1", F(bmax),
      "request-table entries whose tokens share a step's weight GEMMs (1: one at a time)", NULL,
      NULL},
+    {"batch", "policy", TF_K_ENUM, 0, 0, 0, "fit", F(policy),
+     "how batches are formed (the BATCH register's FIT after reset): order (table order, the first "
+     "entry that does not fit closes the batch) or fit (it waits; later entries may still join)",
+     &w_policy, NULL},
 };
 #undef F
 
 static int imax(int a, int b) { return a > b ? a : b; }
 
 const char *const tf_csr_cnt_name[TF_CSR_NCNT] = {"CYCLES", "ARRAY_BUSY", "ATTN_BUSY",
-                                                   "STALL", "RD_BYTES", "WR_BYTES"};
+                                                   "STALL", "RD_BYTES", "WR_BYTES", "BATCHES"};
 
 void model_csr_shape(const struct model_plan *p, unsigned out[3])
 {
@@ -172,6 +178,7 @@ static const void *model_derive(const void *cfgp, const struct tf_plan *root, st
     p->norm = c->norm;
     p->act = c->act;
     p->attention = c->attention;
+    p->policy = c->policy;
     p->heads_per_cache = c->heads / at->heads;
     p->kv_tokens = (long long)p->heads_per_cache * p->layers * p->max_seq * p->sequences;
     p->kv_cap = at->cap;
@@ -186,10 +193,10 @@ static void model_print(const void *bp, const struct tf_plan *root, FILE *f)
     const struct model_plan *p = bp;
     fprintf(f,
             "model             %d layer%s, d %d = %d heads x %d, d_ff %d, %s-LN, %s, %s attention; "
-            "up to %d tokens, %d sequence%s, batches of up to %d\n",
+            "up to %d tokens, %d sequence%s, batches of up to %d (%s)\n",
             p->layers, p->layers > 1 ? "s" : "", p->d, p->heads, p->head_dim, p->d_ff,
             norm_names[p->norm], act_names[p->act], mask_names[p->attention], p->max_seq,
-            p->sequences, p->sequences > 1 ? "s" : "", p->bmax);
+            p->sequences, p->sequences > 1 ? "s" : "", p->bmax, policy_names[p->policy]);
     fprintf(f,
             "model work        per layer: %lld weight bytes (int8), %lld MACs per token at %d tokens "
             "of context; KV %lld of %d tokens per attention cache\n",
@@ -210,6 +217,7 @@ static void model_params(const void *bp, const struct tf_plan *root, struct tf_p
     par_int(pp, "MODEL_MAX_SEQ", p->max_seq, "longest sequence");
     par_int(pp, "MODEL_SEQUENCES", p->sequences, "request-table entries");
     par_int(pp, "MODEL_BMAX", p->bmax, "entries per batch ([batch] bmax)");
+    par_flag(pp, "MODEL_BATCH_FIT", p->policy == TF_POLICY_FIT, "[batch] policy = fit (BATCH.FIT after reset)");
     par_flag(pp, "MODEL_PRE_LN", p->norm == TF_NORM_PRE, "LayerNorm before each block (else after)");
     par_flag(pp, "MODEL_CAUSAL", p->attention == TF_MASK_CAUSAL, "causal attention (else bidirectional)");
     par_int(pp, "MODEL_HEADS_PER_CACHE", p->heads_per_cache, "model heads on one attention cache");
@@ -230,6 +238,7 @@ static void model_params(const void *bp, const struct tf_plan *root, struct tf_p
         {"MODEL_CSR_ERR", TF_CSR_ERR, "RO: code [7:0], sequence [15:8]"},
         {"MODEL_CSR_WBASE_LO", TF_CSR_WBASE_LO, "weight image address"},
         {"MODEL_CSR_WBASE_HI", TF_CSR_WBASE_HI, NULL},
+        {"MODEL_CSR_BATCH", TF_CSR_BATCH, "CAP [4:0] (0: bmax; above bmax refused), FIT"},
         {"MODEL_CSR_CNT", TF_CSR_CNT, "RO 64-bit counters: LO at +8k, HI at +8k+4"},
         {"MODEL_CSR_REQ", TF_CSR_REQ, "request-table entry i at + i * MODEL_CSR_REQ_STRIDE"},
         {"MODEL_CSR_REQ_STRIDE", TF_CSR_REQ_STRIDE, NULL},
@@ -248,6 +257,8 @@ static void model_params(const void *bp, const struct tf_plan *root, struct tf_p
         {"MODEL_CSR_REQ_ACTIVE", TF_CSR_REQ_ACTIVE, NULL},
         {"MODEL_CSR_REQ_DECODE", TF_CSR_REQ_DECODE, NULL},
         {"MODEL_CSR_REQ_RESET", TF_CSR_REQ_RESET, NULL},
+        {"MODEL_CSR_BATCH_FIT", TF_CSR_BATCH_FIT, "BATCH: first-fit policy"},
+        {"MODEL_CSR_BATCH_CAP_W", TF_CSR_BATCH_CAP_W, "BATCH: width of CAP"},
         {"MODEL_CSR_LEN_W", TF_CSR_LEN_W, "width of REQ_LEN and REQ_POS"},
         {"MODEL_CSR_NCNT", TF_CSR_NCNT, "counters"},
     };

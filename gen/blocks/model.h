@@ -9,15 +9,20 @@
 enum tf_norm { TF_NORM_POST = 0, TF_NORM_PRE = 1 };
 enum tf_act { TF_ACT_GELU = 0 };
 enum tf_mask { TF_MASK_CAUSAL = 0, TF_MASK_BIDIR = 1 };
+/* how a batch is formed from the request table (docs/architecture.md 3.12): in table order, the
+ * first entry that does not fit closes the batch; or first fit, an entry that does not fit waits
+ * for a later batch of the same run while later entries may still join */
+enum tf_policy { TF_POLICY_ORDER = 0, TF_POLICY_FIT = 1 };
 
 struct model_cfg {
     int d_model, heads, d_ff, layers, max_seq, sequences, bmax;
-    int norm, act, attention;
+    int norm, act, attention, policy;
 };
 
 struct model_plan {
     int d, heads, head_dim, d_ff, layers, max_seq, sequences, bmax;
     int norm, act, attention;
+    int policy;                 /* enum tf_policy: BATCH.FIT's value after reset */
     int heads_per_cache;        /* model heads on one of the attention unit's caches */
     long long kv_tokens;        /* tokens one cache holds at most: heads_per_cache x layers x
                                  * max_seq x sequences */
@@ -41,6 +46,8 @@ enum {
     TF_CSR_ERR = 0x01c,       /* RO: code [7:0], sequence [15:8] of the first error since START */
     TF_CSR_WBASE_LO = 0x020,  /* RW (not while busy): the weight image's address */
     TF_CSR_WBASE_HI = 0x024,
+    TF_CSR_BATCH = 0x028,     /* RW (not while busy): CAP [4:0] entries per batch at most (0: the
+                               * design's bmax; a CAP above bmax is refused), FIT [8] (the policy) */
     TF_CSR_CNT = 0x040,       /* RO counters, 64 bits each: LO at +8k, HI at +8k+4 */
     TF_CSR_REQ = 0x100,       /* request-table entry i at +i*TF_CSR_REQ_STRIDE */
     TF_CSR_REQ_STRIDE = 0x20,
@@ -55,8 +62,9 @@ enum {
     TF_CSR_CTRL_START = 0, TF_CSR_CTRL_IRQ_EN = 1,
     TF_CSR_ST_BUSY = 0, TF_CSR_ST_DONE = 1, TF_CSR_ST_ERR = 2,
     TF_CSR_REQ_ACTIVE = 0, TF_CSR_REQ_DECODE = 1, TF_CSR_REQ_RESET = 2,
+    TF_CSR_BATCH_FIT = 8, TF_CSR_BATCH_CAP_W = 5,
     TF_CSR_LEN_W = 16,
-    TF_CSR_NCNT = 6
+    TF_CSR_NCNT = 7
 };
 #define TF_CSR_ID_VALUE 0x54464731u /* "TFG1" */
 /* the counters, in register order */

@@ -41,7 +41,8 @@ static void emit_header(const struct tf_plan *root, const struct tf_dir *dir, st
     emit_line(&e, "    %s_DRV_E_DESIGN = -1,  /* ID or shape is not this design's */", n);
     emit_line(&e, "    %s_DRV_E_ARG = -2,     /* a sequence index or length out of range */", n);
     emit_line(&e, "    %s_DRV_E_REFUSED = -3, /* the slave refused a write (busy) */", n);
-    emit_line(&e, "    %s_DRV_E_TIMEOUT = -4  /* still busy after the polls allowed */", n);
+    emit_line(&e, "    %s_DRV_E_TIMEOUT = -4, /* still busy after the polls allowed */", n);
+    emit_line(&e, "    %s_DRV_E_FULL = -5     /* every request-table entry holds a sequence */", n);
     emit_line(&e, "};");
     emit_blank(&e);
     emit_line(&e, "/* 0 when the registers are this design's (ID, shape), else %s_DRV_E_DESIGN. */", n);
@@ -53,16 +54,23 @@ static void emit_header(const struct tf_plan *root, const struct tf_dir *dir, st
     emit_line(&e, "int %s_drv_submit(const struct %s_bus *b, int seq, int decode, uint32_t len, uint64_t in,",
               n, n);
     emit_line(&e, "                  uint64_t out);");
-    emit_line(&e, "/* Entry seq inactive; with forget != 0 its sequence is also forgotten (position and KV). */");
+    emit_line(&e, "/* A free request-table entry: the first that is not active and holds no sequence (position");
+    emit_line(&e, " * 0: never run, or forgotten by retire); %s_DRV_E_FULL when there is none. */", n);
+    emit_line(&e, "int %s_drv_alloc(const struct %s_bus *b);", n, n);
+    emit_line(&e, "/* Entry seq inactive; with forget != 0 its sequence is also forgotten (position and KV):");
+    emit_line(&e, " * the entry is free again. */");
     emit_line(&e, "int %s_drv_retire(const struct %s_bus *b, int seq, int forget);", n, n);
     emit_line(&e, "/* Tokens sequence seq has run. */");
     emit_line(&e, "uint32_t %s_drv_position(const struct %s_bus *b, int seq);", n, n);
+    emit_line(&e, "/* Batches of at most cap entries (0: the design's bmax; above it %s_DRV_E_ARG), formed in", n);
+    emit_line(&e, " * table order (fit = 0) or first fit (fit = 1). Refused while busy. */");
+    emit_line(&e, "int %s_drv_set_batch(const struct %s_bus *b, int cap, int fit);", n, n);
     emit_line(&e, "/* Start the active entries (clears DONE and ERR); irq != 0 enables the interrupt. */");
     emit_line(&e, "int %s_drv_start(const struct %s_bus *b, int irq);", n, n);
     emit_line(&e, "/* Poll STATUS until the run has ended, at most max_polls reads: 0 done; after an error");
     emit_line(&e, " * 0x10000 | ERR (code [7:0], sequence [15:8]); or %s_DRV_E_TIMEOUT. */", n);
     emit_line(&e, "int %s_drv_wait(const struct %s_bus *b, long max_polls);", n, n);
-    emit_line(&e, "/* Counter k (%sMODEL_CSR_CNT_*: k = 0 cycles, ... 5 bytes written), 64 bits. */",
+    emit_line(&e, "/* Counter k (%sMODEL_CSR_CNT_*: k = 0 cycles, ... 5 bytes written, 6 batches), 64 bits. */",
               root->macro);
     emit_line(&e, "uint64_t %s_drv_counter(const struct %s_bus *b, int k);", n, n);
     emit_blank(&e);
@@ -135,6 +143,15 @@ static void emit_source(const struct tf_plan *root, const struct tf_dir *dir, st
     emit_line(&e, "    return e;");
     emit_line(&e, "}");
     emit_blank(&e);
+    emit_line(&e, "int %s_drv_alloc(const struct %s_bus *b)", n, n);
+    emit_line(&e, "{");
+    emit_line(&e, "    for (int i = 0; i < %sMODEL_SEQUENCES; i++)", M);
+    emit_line(&e, "        if (!(b->rd(b->ctx, entry(i, %sMODEL_CSR_REQ_CTRL)) >> %sMODEL_CSR_REQ_ACTIVE & 1u) &&", M, M);
+    emit_line(&e, "            b->rd(b->ctx, entry(i, %sMODEL_CSR_REQ_POS)) == 0)", M);
+    emit_line(&e, "            return i;");
+    emit_line(&e, "    return %s_DRV_E_FULL;", n);
+    emit_line(&e, "}");
+    emit_blank(&e);
     emit_line(&e, "int %s_drv_retire(const struct %s_bus *b, int seq, int forget)", n, n);
     emit_line(&e, "{");
     emit_line(&e, "    if (seq < 0 || seq >= %sMODEL_SEQUENCES)", M);
@@ -146,6 +163,13 @@ static void emit_source(const struct tf_plan *root, const struct tf_dir *dir, st
     emit_line(&e, "uint32_t %s_drv_position(const struct %s_bus *b, int seq)", n, n);
     emit_line(&e, "{");
     emit_line(&e, "    return b->rd(b->ctx, entry(seq, %sMODEL_CSR_REQ_POS));", M);
+    emit_line(&e, "}");
+    emit_blank(&e);
+    emit_line(&e, "int %s_drv_set_batch(const struct %s_bus *b, int cap, int fit)", n, n);
+    emit_line(&e, "{");
+    emit_line(&e, "    if (cap < 0 || cap > %sMODEL_BMAX)", M);
+    emit_line(&e, "        return %s_DRV_E_ARG;", n);
+    emit_line(&e, "    return wr(b, %sMODEL_CSR_BATCH, (uint32_t)cap | (uint32_t)(fit != 0) << %sMODEL_CSR_BATCH_FIT);", M, M);
     emit_line(&e, "}");
     emit_blank(&e);
     emit_line(&e, "int %s_drv_start(const struct %s_bus *b, int irq)", n, n);

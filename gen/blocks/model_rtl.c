@@ -18,7 +18,8 @@ void model_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_
     emit_vheader(&e, root, "");
     emit_line(&e, "// %s_csr -- the accelerator's control and status registers on an AXI4-Lite slave:",
               root->name);
-    emit_line(&e, "// identification and shape, start / status / interrupt, the weight image's address,");
+    emit_line(&e, "// identification and shape, start / status / interrupt, the weight image's address and");
+    emit_line(&e, "// the batch cap and policy (BATCH),");
     emit_line(&e, "// %d counters of 64 bits, and a request table of %d entries (tf_csr; the offsets",
               TF_CSR_NCNT, s);
     emit_line(&e, "// are MODEL_CSR_* of %s_params.h and docs/architecture.md, the register interface).",
@@ -44,7 +45,8 @@ void model_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_
         {"input ", "busy_i", 0},           {"input ", "done_i", 0},
         {"input ", "err_i", 0},            {"input ", "err_code_i", 8},
         {"input ", "err_seq_i", 8},        {"output", "irq_o", 0},
-        {"output", "wbase_o", 64},         {"output", "req_active_o", -1},
+        {"output", "wbase_o", 64},         {"output", "bcap_o", TF_CSR_BATCH_CAP_W},
+        {"output", "bfit_o", 0},           {"output", "req_active_o", -1},
         {"output", "req_decode_o", -1},    {"output", "req_reset_o", -1},
         {"output", "req_len_o", -TF_CSR_LEN_W}, {"output", "req_in_o", -64},
         {"output", "req_out_o", -64},      {"input ", "req_pos_i", -TF_CSR_LEN_W},
@@ -82,6 +84,7 @@ void model_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_
         {"OffErr", TF_CSR_ERR, 12},
         {"OffWbLo", TF_CSR_WBASE_LO, 12},
         {"OffWbHi", TF_CSR_WBASE_HI, 12},
+        {"OffBatch", TF_CSR_BATCH, 12},
         {"OffCnt", TF_CSR_CNT, 12},
         {"NCnt", TF_CSR_NCNT, 0},
         {"OffReq", TF_CSR_REQ, 12},
@@ -100,6 +103,10 @@ void model_emit_rtl(const void *bp, const struct tf_plan *root, const struct tf_
         {"BitActive", TF_CSR_REQ_ACTIVE, 0},
         {"BitDecode", TF_CSR_REQ_DECODE, 0},
         {"BitReset", TF_CSR_REQ_RESET, 0},
+        {"BitFit", TF_CSR_BATCH_FIT, 0},
+        {"CapW", TF_CSR_BATCH_CAP_W, 0},
+        {"BMax", p->bmax, 0},
+        {"FitInit", p->policy == TF_POLICY_FIT, 0},
         {"LenW", TF_CSR_LEN_W, 0},
         {"SeqW", seq_w, 0},
     };

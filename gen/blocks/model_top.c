@@ -143,6 +143,12 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
             snprintf(r, sizeof r, "[%d:0]", lite[i].w - 1);
         emit_line(&e, "%s wire %-8s %s,", lite[i].dir, r, lite[i].name);
     }
+    emit_line(&e, "// trace: a one-cycle pulse as each batch starts, with its request-table entries");
+    emit_line(&e, "output wire          trace_batch_o,");
+    if (a.s > 1)
+        emit_line(&e, "output wire [%d:0]    trace_mask_o,", a.s - 1);
+    else
+        emit_line(&e, "output wire          trace_mask_o,");
     emit_line(&e, "// memory (AXI4 master; IDs one bit wider than the DMA's: the mux's port index)");
     static const struct { const char *n; int out; int w; } axi[] = {
         {"arid", 1, -1}, {"araddr", 1, -2}, {"arlen", 1, 8}, {"arsize", 1, 3}, {"arburst", 1, 2},
@@ -172,6 +178,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, "wire          start, busy, done, err;");
     emit_line(&e, "wire [7:0]    err_code, err_seq;");
     emit_line(&e, "wire [63:0]   wbase;");
+    emit_line(&e, "wire [%d:0]    bcap;", TF_CSR_BATCH_CAP_W - 1);
+    emit_line(&e, "wire          bfit;");
     emit_line(&e, "wire [%d:0]  req_active, req_decode, req_reset;", S - 1);
     emit_line(&e, "wire [%d:0] req_len, req_pos;", S * 16 - 1);
     emit_line(&e, "wire [%d:0] req_in, req_out;", S * 64 - 1);
@@ -181,7 +189,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     for (size_t i = 0; i + 1 < sizeof lite / sizeof lite[0]; i++)
         emit_line(&e, ".%s(%s),", lite[i].name, lite[i].name);
     emit_line(&e, ".start_o(start), .busy_i(busy), .done_i(done), .err_i(err), .err_code_i(err_code),");
-    emit_line(&e, ".err_seq_i(err_seq), .irq_o(irq_o), .wbase_o(wbase), .req_active_o(req_active),");
+    emit_line(&e, ".err_seq_i(err_seq), .irq_o(irq_o), .wbase_o(wbase), .bcap_o(bcap), .bfit_o(bfit),");
+    emit_line(&e, ".req_active_o(req_active),");
     emit_line(&e, ".req_decode_o(req_decode), .req_reset_o(req_reset), .req_len_o(req_len), .req_in_o(req_in),");
     emit_line(&e, ".req_out_o(req_out), .req_pos_i(req_pos), .cnt_i(cnt)");
     emit_close(&e, ");");
@@ -459,7 +468,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_close(&e, ") u_seq (");
     e.indent++;
     emit_line(&e, ".clk_i(clk_i), .rst_ni(rst_ni), .start_i(start), .busy_o(busy), .done_o(done), .err_o(err),");
-    emit_line(&e, ".err_code_o(err_code), .err_seq_o(err_seq), .wbase_i(wbase[%d:0]), .req_active_i(req_active),", a.aw - 1);
+    emit_line(&e, ".err_code_o(err_code), .err_seq_o(err_seq), .wbase_i(wbase[%d:0]), .cap_i(bcap), .fit_i(bfit),", a.aw - 1);
+    emit_line(&e, ".bt_valid_o(trace_batch_o), .bt_mask_o(trace_mask_o), .req_active_i(req_active),");
     emit_line(&e, ".req_decode_i(req_decode), .req_reset_i(req_reset), .req_len_i(req_len), .req_in_i(req_in_a),");
     emit_line(&e, ".req_out_i(req_out_a), .req_pos_o(req_pos), .owner_o(owner), .rd_valid_o(q_rd_valid),");
     emit_line(&e, ".rd_ready_i(q_rd_ready), .rd_addr_o(q_rd_addr), .rd_bytes_o(q_rd_bytes),");
@@ -484,8 +494,9 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
 
     /* ---- counters ---- */
     emit_line(&e, "// ---- counters (cumulative): cycles busy, the engine busy, the attention unit busy, the");
-    emit_line(&e, "// engine waiting for operands (the controller's), bytes read and written on the port");
-    emit_line(&e, "reg  [63:0] c_cyc_q, c_arr_q, c_att_q, c_rd_q, c_wr_q;");
+    emit_line(&e, "// engine waiting for operands (the controller's), bytes read and written on the port,");
+    emit_line(&e, "// batches run");
+    emit_line(&e, "reg  [63:0] c_cyc_q, c_arr_q, c_att_q, c_rd_q, c_wr_q, c_bat_q;");
     emit_line(&e, "reg  [%d:0] strb_n;", tf_clog2(a.pb + 1) - 1);
     emit_line(&e, "integer bi;");
     emit_open(&e, "always @* begin");
@@ -496,16 +507,18 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_open(&e, "always @(posedge clk_i or negedge rst_ni) begin");
     emit_open(&e, "if (!rst_ni) begin");
     emit_line(&e, "c_cyc_q <= 64'd0; c_arr_q <= 64'd0; c_att_q <= 64'd0; c_rd_q <= 64'd0; c_wr_q <= 64'd0;");
+    emit_line(&e, "c_bat_q <= 64'd0;");
     emit_close(&e, "end else begin");
     e.indent++;
     emit_line(&e, "if (busy) c_cyc_q <= c_cyc_q + 64'd1;");
     emit_line(&e, "if (eng_busy) c_arr_q <= c_arr_q + 64'd1;");
     emit_line(&e, "if (a_busy) c_att_q <= c_att_q + 64'd1;");
+    emit_line(&e, "if (trace_batch_o) c_bat_q <= c_bat_q + 64'd1;");
     emit_line(&e, "if (m_axi_rvalid_i && m_axi_rready_o) c_rd_q <= c_rd_q + 64'd%d;", a.pb);
     emit_line(&e, "if (m_axi_wvalid_o && m_axi_wready_i) c_wr_q <= c_wr_q + {{%d{1'b0}}, strb_n};", 64 - tf_clog2(a.pb + 1));
     emit_close(&e, "end");
     emit_close(&e, "end");
-    emit_line(&e, "assign cnt = {c_wr_q, c_rd_q, {%d'd0, cnt_wait}, c_att_q, c_arr_q, c_cyc_q};", 64 - TF_MEM_CNT_W);
+    emit_line(&e, "assign cnt = {c_bat_q, c_wr_q, c_rd_q, {%d'd0, cnt_wait}, c_att_q, c_arr_q, c_cyc_q};", 64 - TF_MEM_CNT_W);
     emit_blank(&e);
     emit_line(&e, "wire unused = ^{x_busy, x_err_code, x_cycles, x_stall, a_o_last, a_evict, a_evict_slot, a_slot,");
     emit_line(&e, "                a_cycles, a_wait, st_r_n, st_wdone_code, st_busy, st_err, st_err_addr, fd_busy, ep_busy,");

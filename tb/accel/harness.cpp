@@ -6,10 +6,18 @@
 // (tfi_write) in memory that otherwise holds random bytes; input rows at each entry's address.
 // Each round the driver submits entries (random lengths; prefills, then decode steps of the
 // causal sequences that have room), starts and waits; the same table runs on tfacc_run over
-// a copy of the memory. Checked: the run's result (done, or the error's code and entry),
-// EVERY byte of memory (outputs, the workspace, and nothing else changed), every entry's
-// position, and that the output rows equal tfl_run's; then the counters (cycles, bytes)
-// are reported and the byte counters compared with the memory model's.
+// a copy of the memory. Checked: the run's result (done, or the error's code and entry), the
+// batches the sequencer formed (its trace port, batch by batch, against the model's), EVERY
+// byte of memory (outputs, the workspace, and nothing else changed), every entry's position,
+// and that the output rows equal tfl_run's; then the counters (cycles, bytes, batches) are
+// reported and compared with the memory model's and tfacc_run's. Rounds set the BATCH
+// register at random now and then (cap 0..bmax, in order or first fit).
+// --serve N instead serves N requests as a host would (docs/architecture.md 3.12): requests
+// arrive at random rounds with a random prompt and a random number of tokens to generate;
+// the host gives each a free entry (drv_alloc; a full table refuses it, and it waits), runs
+// its prefill and then a decode step a round until it has its tokens, then retires it (the
+// entry and its KV cache are reused). Every request is checked to finish exactly once, with
+// every output row equal to its own tfl_run.
 #include "Vaccel.h"
 #include "axi_mem.h"
 #include "tb.h"
@@ -36,9 +44,9 @@ static const int PB = TFP_MEM_PORT_BYTES;
 namespace {
 
 struct AccOptions : tb::Options {
-    long long rounds = 4;
-    int lat = 12, bw = 0, prompt = 0, decode = 0, entries = 1;
-    double stall = 0;
+    long long rounds = 4, serve = 0;
+    int lat = 12, bw = 0, prompt = 0, decode = 0, entries = 1, cap = -1, fit = -1;
+    double stall = 0, long_p = 0.2;
     AccOptions() : tb::Options("accel_harness", "accel_fail.fst")
     {
         add("--rounds", "N", "runs of the request table (default 4)", rounds);
@@ -49,13 +57,19 @@ struct AccOptions : tb::Options {
         add("--decode", "N", "benchmark: decode steps after the prompt (causal designs)", decode);
         add("--entries", "E", "benchmark: entries 0..E-1 each with the prompt, then a token each per round "
             "(default 1)", entries);
+        add("--cap", "C", "BATCH.CAP for every run (0: bmax; 1: batch 1); default: the rounds pick at random, "
+            "the benchmark keeps the reset value", cap);
+        add("--fit", "F", "BATCH.FIT for every run (0 in order, 1 first fit); default as --cap", fit);
+        add("--serve", "N", "serve N requests arriving at random rounds instead of --rounds", serve);
+        add("--long", "P", "--serve: the share of prompts of up to max_seq tokens (the others: up to a quarter; "
+            "default 0.2)", long_p);
     }
 };
 
 struct Result {
     tb::Scoreboard sb;
     long long rounds = 0, runs_ok = 0, bytes_checked = 0, rows_checked = 0, cycles = 0, tokens = 0;
-    long long rd = 0, wr = 0, refusals = 0, requests = 0;
+    long long rd = 0, wr = 0, array_busy = 0, busy_cycles = 0, refusals = 0, requests = 0, batches = 0, full = 0, finished = 0;
 };
 
 enum : uint64_t { WBASE = 0x10000 };
@@ -66,13 +80,20 @@ struct Host {
     tb::Rng &rng;
     Result &res;
     uint64_t guard;
+    std::vector<uint64_t> trace; // the batches the sequencer announced (trace port)
+    void tap()
+    {
+        res.cycles++;
+        if (s->trace_batch_o)
+            trace.push_back((uint64_t)s->trace_mask_o);
+    }
     void cycle()
     {
         mem.drive();
         s.fall();
         mem.sample();
         s.rise();
-        res.cycles++;
+        tap();
     }
     uint32_t rd(uint32_t off)
     {
@@ -90,7 +111,7 @@ struct Host {
             uint32_t data = s->s_axil_rdata_o;
             mem.sample();
             s.rise();
-            res.cycles++;
+            tap();
             if (ar) {
                 addr_done = true;
                 s->s_axil_arvalid_i = 0;
@@ -121,7 +142,7 @@ struct Host {
             int resp = s->s_axil_bresp_o;
             mem.sample();
             s.rise();
-            res.cycles++;
+            tap();
             if (aw) {
                 sent = true;
                 s->s_axil_awvalid_i = 0;
@@ -138,6 +159,15 @@ struct Host {
 
 extern "C" uint32_t bus_rd(void *ctx, uint32_t off) { return static_cast<Host *>(ctx)->rd(off); }
 extern "C" int bus_wr(void *ctx, uint32_t off, uint32_t v) { return static_cast<Host *>(ctx)->wr(off, v); }
+extern "C" void on_batch(void *ctx, uint64_t mask) { static_cast<std::vector<uint64_t> *>(ctx)->push_back(mask); }
+
+std::string mask_list(const std::vector<uint64_t> &v)
+{
+    std::string t;
+    for (uint64_t m : v)
+        t += tb::format("%s{%" PRIx64 "}", t.empty() ? "" : " ", m);
+    return t.empty() ? "none" : t;
+}
 
 void run_accel(const AccOptions &o, tb::Run &r, Result &res)
 {
@@ -157,6 +187,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     c.attn_heads = TFP_ATTN_HEADS;
     c.sequences = S;
     c.bmax = TFP_MODEL_BMAX;
+    c.fit = TFP_MODEL_BATCH_FIT;
     c.port_bytes = PB;
     c.lo = (struct tfi_layout){PB, PB > TFI_MIN_ALIGN ? PB : TFI_MIN_ALIGN};
     struct tfi_model img;
@@ -207,12 +238,243 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     struct DRV(_bus) bus = {bus_rd, bus_wr, &h};
     res.sb.check(DRV(_drv_check)(&bus) == 0, [] { return std::string("drv_check: not this design's registers"); });
     res.sb.check(DRV(_drv_set_weights)(&bus, WBASE) == 0, [] { return std::string("set_weights refused"); });
+    std::vector<uint64_t> mtrace;
+    st.on_batch = on_batch;
+    st.ctx = &mtrace;
+    const int BM = TFP_MODEL_BMAX;
 
-    for (long long round = 0; round < o.rounds; round++) {
+    // the BATCH register: a fixed value (--cap, --fit), or now and then a random one
+    auto set_batch = [&](long long round) {
+        int cap = o.cap, fit = o.fit;
+        if (cap < 0 && fit < 0 && (o.prompt || !rng.chance(0.3)))
+            return;
+        if (cap < 0)
+            cap = o.prompt ? st.cap : rng.uniform(0, BM);
+        if (fit < 0)
+            fit = o.prompt ? st.fit : rng.uniform(0, 1);
+        res.sb.check(DRV(_drv_set_batch)(&bus, cap, fit) == 0,
+                     [&] { return tb::format("round %lld: set_batch(%d, %d) refused", round, cap, fit); });
+        st.cap = cap;
+        st.fit = fit;
+    };
+    if (o.cap > BM)
+        tb::fail(tb::format("harness: --cap %d: out of range (legal: 0..%d, the design's bmax)", o.cap, BM));
+    if (o.fit > 1)
+        tb::fail(tb::format("harness: --fit %d: out of range (legal: 0, 1)", o.fit));
+
+    // one run of the table: the model over a copy of memory, the RTL, and every comparison but
+    // the output rows; the result (0, or the model's error)
+    auto run_table = [&](long long round, const std::vector<struct tfacc_req> &req, int active) {
+        std::vector<uint8_t> ref = m;
+        int eseq = 0;
+        mtrace.clear();
+        h.trace.clear();
+        int mrc = tfacc_run(&c, &st, ref.data(), ref.size(), WBASE, req.data(), &eseq);
+        long long c0 = res.cycles;
+        res.sb.check(DRV(_drv_start)(&bus, 0) == 0, [] { return std::string("start refused"); });
+        // polls of STATUS (two cycles each): long prompts of the benchmark take tens of millions
+        int w = DRV(_drv_wait)(&bus, o.prompt ? 100000000L : 2000000L);
+        int wantw = mrc ? (0x10000 | mrc | ((eseq < 0 ? 0xff : eseq) << 8)) : 0;
+        res.sb.expect(w, wantw, [&] { return tb::format("round %lld: wait returned 0x%x, model 0x%x", round, w, wantw); });
+        if (w == DRV(_DRV_E_TIMEOUT))
+            tb::fail(tb::format("round %lld: the run did not end", round));
+        res.runs_ok += w == 0;
+        // the batches, one by one
+        res.sb.check(h.trace == mtrace, [&] {
+            return tb::format("round %lld: the sequencer formed batches %s, the model %s (cap %d, %s)", round,
+                              mask_list(h.trace).c_str(), mask_list(mtrace).c_str(), st.cap,
+                              st.fit ? "first fit" : "in order");
+        });
+        res.batches += (long long)mtrace.size();
+        // every byte of memory
+        long long bad = 0;
+        uint64_t first = 0;
+        for (uint64_t a = 0; a < ref.size(); a++)
+            if (m[a] != ref[a] && !bad++)
+                first = a;
+        res.bytes_checked += (long long)ref.size();
+        if (bad) { // where: per workspace buffer
+            uint64_t ws = tfacc_ws_base(&c, WBASE, ibytes);
+            for (int k = 0; k < TFACC_NBUF; k++) {
+                uint64_t lo = tfacc_buf(&c, ws, k), hi = k + 1 < TFACC_NBUF ? tfacc_buf(&c, ws, k + 1)
+                                                                              : ws + tfacc_ws_bytes(&c);
+                uint64_t bs = k == TFACC_H ? tfacc_stride(&c, TFP_MODEL_D_FF) : stride;
+                long long n = 0;
+                uint64_t f = 0;
+                for (uint64_t a = lo; a < hi; a++)
+                    if (m[a] != ref[a] && !n++)
+                        f = a - lo;
+                if (n)
+                    std::printf("  workspace buffer %d: %lld bytes differ, the first at +0x%" PRIx64 " (row %" PRIu64
+                                ", byte %" PRIu64 ")\n", k, n, f, f / bs, f % bs);
+            }
+        }
+        res.sb.check(bad == 0, [&] {
+            uint64_t ws = tfacc_ws_base(&c, WBASE, ibytes);
+            int b = -1;
+            for (int k = TFACC_NBUF - 1; k >= 0; k--)
+                if (first >= tfacc_buf(&c, ws, k)) {
+                    b = k;
+                    break;
+                }
+            return tb::format("round %lld: %lld bytes of memory differ from the model's, the first at 0x%" PRIx64
+                              " (RTL %d, model %d; workspace buffer %d at +0x%" PRIx64 ")",
+                              round, bad, first, m[first], ref[first], b,
+                              b >= 0 ? first - tfacc_buf(&c, ws, b) : 0);
+        });
+        if (!o.quiet || o.prompt) {
+            long long rc = (long long)DRV(_drv_counter)(&bus, 0), rb = (long long)DRV(_drv_counter)(&bus, 4),
+                      wb = (long long)DRV(_drv_counter)(&bus, 5);
+            std::printf("round %lld: %d entr%s in %zu batch%s, %lld cycles; counters CYCLES %lld, RD_BYTES %lld, "
+                        "WR_BYTES %lld (since reset)\n", round, active, active == 1 ? "y" : "ies", mtrace.size(),
+                        mtrace.size() == 1 ? "" : "es", res.cycles - c0, rc, rb, wb);
+        }
+        return mrc;
+    };
+    // an entry's output rows against its golden layers
+    auto check_rows = [&](long long round, int i, const struct tfacc_req &q, const std::vector<int8_t> &want) {
+        for (int t = 0; t < q.len; t++)
+            for (int j = 0; j < D; j++)
+                res.sb.expect((int)(int8_t)m[q.out + (uint64_t)t * stride + (uint64_t)j], (int)want[(size_t)t * D + j],
+                              [&] { return tb::format("round %lld: entry %d row %d column %d vs tfl_run", round, i, t, j); });
+        res.rows_checked += q.len;
+    };
+    // an entry's input rows: random, into memory and x
+    auto fill_in = [&](const struct tfacc_req &q, std::vector<int8_t> &x) {
+        x.resize((size_t)q.len * D);
+        for (int t = 0; t < q.len; t++)
+            for (int j = 0; j < D; j++) {
+                int8_t v = (int8_t)rng.uniform(-40, 40);
+                x[(size_t)t * D + j] = v;
+                m[q.in + (uint64_t)t * stride + (uint64_t)j] = (uint8_t)v;
+            }
+    };
+    auto entry_req = [&](int i, int decode, int len) {
+        struct tfacc_req q;
+        memset(&q, 0, sizeof q);
+        q.active = 1;
+        q.decode = decode;
+        q.len = len;
+        q.in = IO + (uint64_t)i * io;
+        q.out = IO + (uint64_t)(S + i) * io;
+        return q;
+    };
+
+    if (o.serve) {
+        // ---- serving: requests arrive, wait for a free entry, run to their length, leave
+        struct Request {
+            int arrive, prompt, gen, entry = -1, made = 0, finished = 0;
+        };
+        std::vector<Request> rq((size_t)o.serve);
+        long long at = 0;
+        for (auto &q : rq) {
+            at += rng.chance(0.3) ? 0 : rng.uniform(1, 3); // bursts now and then overflow the table
+            q.arrive = (int)at;
+            q.prompt = rng.chance(o.long_p) ? rng.uniform(1, MAXSEQ) : rng.uniform(1, (MAXSEQ + 3) / 4);
+            int room = MAXSEQ - q.prompt;
+            q.gen = TFP_MODEL_CAUSAL && room > 0 ? rng.uniform(0, room < 8 ? room : 8) : 0;
+        }
+        std::vector<int> owner((size_t)S, -1); // the request an entry holds
+        size_t next = 0;                        // the next request to admit (arrival order)
+        long long fin = 0;
+        for (long long round = 0; fin < o.serve; round++) {
+            r.begin(round);
+            res.rounds++;
+            if (round > 100000)
+                tb::fail("harness: the requests did not finish in 100000 rounds");
+            set_batch(round);
+            std::vector<struct tfacc_req> req((size_t)S);
+            std::vector<std::vector<int8_t>> x((size_t)S), want((size_t)S);
+            for (auto &t : req)
+                memset(&t, 0, sizeof t);
+            int active = 0;
+            // entry i's request takes a step: its prompt, or one token
+            auto step = [&](int i, bool prefill, int len) {
+                struct tfacc_req &t = req[(size_t)i];
+                t = entry_req(i, !prefill, len);
+                fill_in(t, x[(size_t)i]);
+                if (prefill) {
+                    tfl_seq_free(&c.m, &gold[(size_t)i]);
+                    tfl_seq_init(&c.m, &gold[(size_t)i]);
+                }
+                want[(size_t)i].resize((size_t)t.len * D);
+                if (tfl_run(&c.m, &gold[(size_t)i], t.len, x[(size_t)i].data(), want[(size_t)i].data()) != TFL_OK)
+                    tb::fail("harness: tfl_run refused the table it made");
+                res.sb.check(DRV(_drv_submit)(&bus, i, t.decode, (uint32_t)t.len, t.in, t.out) == 0,
+                             [&] { return tb::format("round %lld: submit %d refused", round, i); });
+                active++;
+                res.tokens += t.len;
+            };
+            // the running requests: a decode step each (an idle round now and then)
+            for (int i = 0; i < S; i++) {
+                int k = owner[(size_t)i];
+                if (k < 0)
+                    continue;
+                if (rng.chance(0.1))
+                    DRV(_drv_retire)(&bus, i, 0);
+                else
+                    step(i, false, 1);
+            }
+            // admission, in arrival order: a free entry and its prompt, or the table is full
+            // and they wait
+            while (next < rq.size() && rq[next].arrive <= round) {
+                int e = DRV(_drv_alloc)(&bus);
+                int want_e = -1;
+                for (int i = S - 1; i >= 0; i--)
+                    if (owner[(size_t)i] < 0)
+                        want_e = i;
+                res.sb.expect(e, want_e < 0 ? (int)DRV(_DRV_E_FULL) : want_e,
+                              [&] { return tb::format("round %lld: alloc returned %d, the free entry is %d", round, e, want_e); });
+                if (e < 0) {
+                    res.full++;
+                    break;
+                }
+                owner[(size_t)e] = (int)next;
+                rq[next].entry = e;
+                step(e, true, rq[next].prompt);
+                next++;
+            }
+            if (!active)
+                continue;
+            int mrc = run_table(round, req, active);
+            res.sb.check(mrc == 0, [&] { return tb::format("round %lld: the model refused the table (%d)", round, mrc); });
+            for (int i = 0; i < S; i++) {
+                const struct tfacc_req &t = req[(size_t)i];
+                if (!t.active)
+                    continue;
+                Request &q = rq[(size_t)owner[(size_t)i]];
+                pos[(size_t)i] = (t.decode ? pos[(size_t)i] : 0) + t.len;
+                res.sb.expect((int)DRV(_drv_position)(&bus, i), pos[(size_t)i],
+                              [&] { return tb::format("round %lld: position of entry %d", round, i); });
+                check_rows(round, i, t, want[(size_t)i]);
+                if (q.made++ == q.gen) { // prompt and gen tokens: done, the entry is free
+                    res.sb.check(q.finished++ == 0, [&] { return tb::format("round %lld: request %d finished twice", round, owner[(size_t)i]); });
+                    res.sb.check(DRV(_drv_retire)(&bus, i, 1) == 0, [&] { return tb::format("round %lld: retire %d refused", round, i); });
+                    if (tfacc_forget(&c, &st, i) != TFACC_OK)
+                        tb::fail("harness: out of memory");
+                    pos[(size_t)i] = 0;
+                    owner[(size_t)i] = -1;
+                    fin++;
+                    res.requests++;
+                }
+            }
+        }
+        long long tok = 0, want_tok = 0;
+        for (auto &q : rq) {
+            res.sb.check(q.finished == 1 && q.made == q.gen + 1, [&] { return std::string("a request did not finish once"); });
+            want_tok += q.prompt + q.gen;
+        }
+        tok = res.tokens;
+        res.sb.expect(tok, want_tok, [] { return std::string("tokens run vs the requests' prompts and outputs"); });
+        res.finished = fin;
+    }
+
+    for (long long round = 0; round < (o.serve ? 0 : o.rounds); round++) {
         r.begin(round);
         res.rounds++;
+        set_batch(round);
         // the table: a prefill in round 0 (and now and then later), else a decode step; the
-        // benchmark: entry 0 alone, its prompt in round 0, one token per round after it
+        // benchmark: entries 0..E-1, their prompts in round 0, one token per round after it
         std::vector<struct tfacc_req> req((size_t)S);
         std::vector<std::vector<int8_t>> x((size_t)S), want((size_t)S);
         int active = 0;
@@ -229,18 +491,8 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                 continue;
             int len = o.prompt ? (prefill ? o.prompt : 1)
                                : prefill ? rng.uniform(1, MAXSEQ) : rng.uniform(1, room < 3 ? room : 3);
-            q.active = 1;
-            q.decode = !prefill;
-            q.len = len;
-            q.in = IO + (uint64_t)i * io;
-            q.out = IO + (uint64_t)(S + i) * io;
-            x[(size_t)i].resize((size_t)len * D);
-            for (int t = 0; t < len; t++)
-                for (int j = 0; j < D; j++) {
-                    int8_t v = (int8_t)rng.uniform(-40, 40);
-                    x[(size_t)i][(size_t)t * D + j] = v;
-                    m[q.in + (uint64_t)t * stride + (uint64_t)j] = (uint8_t)v;
-                }
+            q = entry_req(i, !prefill, len);
+            fill_in(q, x[(size_t)i]);
             if (prefill) {
                 tfl_seq_free(&c.m, &gold[(size_t)i]);
                 tfl_seq_init(&c.m, &gold[(size_t)i]);
@@ -259,65 +511,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                 DRV(_drv_retire)(&bus, i, 0);
         if (!active)
             continue;
-        // the model over a copy of memory
-        std::vector<uint8_t> ref = m;
-        int eseq = 0;
-        int mrc = tfacc_run(&c, &st, ref.data(), ref.size(), WBASE, req.data(), &eseq);
-        // the RTL
-        long long c0 = res.cycles;
-        res.sb.check(DRV(_drv_start)(&bus, 0) == 0, [] { return std::string("start refused"); });
-        // polls of STATUS (two cycles each): long prompts of the benchmark take tens of millions
-        int w = DRV(_drv_wait)(&bus, o.prompt ? 100000000L : 2000000L);
-        int wantw = mrc ? (0x10000 | mrc | (eseq << 8)) : 0;
-        res.sb.expect(w, wantw, [&] { return tb::format("round %lld: wait returned 0x%x, model 0x%x", round, w, wantw); });
-        if (w == DRV(_DRV_E_TIMEOUT))
-            tb::fail(tb::format("round %lld: the run did not end", round));
-        res.runs_ok += w == 0;
-        // every byte of memory
-        long long bad = 0;
-        uint64_t first = 0;
-        for (uint64_t a = 0; a < ref.size(); a++)
-            if (m[a] != ref[a] && !bad++)
-                first = a;
-        res.bytes_checked += (long long)ref.size();
-        if (bad) { // where: per workspace buffer, and the outputs
-            uint64_t ws = tfacc_ws_base(&c, WBASE, ibytes);
-            for (int k = 0; k < TFACC_NBUF; k++) {
-                uint64_t lo = tfacc_buf(&c, ws, k), hi = k + 1 < TFACC_NBUF ? tfacc_buf(&c, ws, k + 1)
-                                                                              : ws + tfacc_ws_bytes(&c);
-                long long n = 0;
-                uint64_t f = 0;
-                for (uint64_t a = lo; a < hi; a++)
-                    if (m[a] != ref[a] && !n++)
-                        f = a - lo;
-                if (n && k == TFACC_Q) {
-                    for (int rr = 0; rr < 3; rr++) {
-                        std::printf("  Q row %d RTL:  ", rr);
-                        for (int j = 0; j < 12; j++) std::printf("%4d", (int8_t)m[lo + rr * stride + j]);
-                        std::printf("\n  Q row %d model:", rr);
-                        for (int j = 0; j < 12; j++) std::printf("%4d", (int8_t)ref[lo + rr * stride + j]);
-                        std::printf("\n");
-                    }
-                }
-                if (n)
-                    std::printf("  workspace buffer %d: %lld bytes differ, the first at +0x%" PRIx64 " (row %" PRIu64
-                                ", byte %" PRIu64 ")\n", k, n, f, f / (k == TFACC_H ? tfacc_stride(&c, TFP_MODEL_D_FF) : stride),
-                                f % (k == TFACC_H ? tfacc_stride(&c, TFP_MODEL_D_FF) : stride));
-            }
-        }
-        res.sb.check(bad == 0, [&] {
-            uint64_t ws = tfacc_ws_base(&c, WBASE, ibytes);
-            int b = -1;
-            for (int k = TFACC_NBUF - 1; k >= 0; k--)
-                if (first >= tfacc_buf(&c, ws, k)) {
-                    b = k;
-                    break;
-                }
-            return tb::format("round %lld: %lld bytes of memory differ from the model's, the first at 0x%" PRIx64
-                              " (RTL %d, model %d; workspace buffer %d at +0x%" PRIx64 ")",
-                              round, bad, first, m[first], ref[first], b,
-                              b >= 0 ? first - tfacc_buf(&c, ws, b) : 0);
-        });
+        int mrc = run_table(round, req, active);
         for (int i = 0; i < S; i++) {
             const struct tfacc_req &q = req[(size_t)i];
             if (!q.active || mrc)
@@ -325,29 +519,32 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
             pos[(size_t)i] = (q.decode ? pos[(size_t)i] : 0) + q.len;
             res.sb.expect((int)DRV(_drv_position)(&bus, i), pos[(size_t)i],
                           [&] { return tb::format("round %lld: position of entry %d", round, i); });
-            for (int t = 0; t < q.len; t++)
-                for (int j = 0; j < D; j++)
-                    res.sb.expect((int)(int8_t)m[q.out + (uint64_t)t * stride + (uint64_t)j],
-                                  (int)want[(size_t)i][(size_t)t * D + j], [&] {
-                                      return tb::format("round %lld: entry %d row %d column %d vs tfl_run", round, i, t, j);
-                                  });
-            res.rows_checked += q.len;
+            check_rows(round, i, q, want[(size_t)i]);
         }
-        long long rc = (long long)DRV(_drv_counter)(&bus, 0), rb = (long long)DRV(_drv_counter)(&bus, 4),
-                  wb = (long long)DRV(_drv_counter)(&bus, 5);
-        std::printf("round %lld: %d entr%s, %lld cycles; counters CYCLES %lld, RD_BYTES %lld, WR_BYTES %lld "
-                    "(since reset)\n", round, active, active == 1 ? "y" : "ies", res.cycles - c0, rc, rb, wb);
     }
-    // refusals: a request past max_seq (a decode that does not fit; bidirectional: any decode),
-    // then a damaged image -- the code and the entry, and memory as the model leaves it
+    // BATCH: a CAP above bmax is refused and changes nothing
+    {
+        uint32_t before = h.rd(TFP_MODEL_CSR_BATCH);
+        res.sb.check(h.wr(TFP_MODEL_CSR_BATCH, (uint32_t)(BM + 1)) != 0,
+                     [] { return std::string("BATCH: a CAP above bmax was accepted"); });
+        res.sb.expect(h.rd(TFP_MODEL_CSR_BATCH), before, [] { return std::string("BATCH changed by a refused write"); });
+        res.sb.check(DRV(_drv_set_batch)(&bus, BM + 1, 0) == DRV(_DRV_E_ARG),
+                     [] { return std::string("set_batch: a cap above bmax not refused"); });
+    }
+    // refusals: a request past max_seq (a prompt of max_seq + 1 tokens; bidirectional, when
+    // entry 0 holds a sequence: a decode of it), then a damaged image -- the code and the entry, and memory as the model leaves it
     for (int kind = 0; kind < 2; kind++) {
         r.begin(o.rounds + kind);
         std::vector<struct tfacc_req> req((size_t)S);
         for (auto &q : req)
             memset(&q, 0, sizeof q);
-        req[0] = {1, 1, TFP_MODEL_CAUSAL ? MAXSEQ : 1, IO, IO + (uint64_t)S * io};
-        res.sb.check(DRV(_drv_submit)(&bus, 0, 1, (uint32_t)req[0].len, req[0].in, req[0].out) == 0,
+        bool dec = !TFP_MODEL_CAUSAL && pos[0] > 0;
+        req[0] = {1, dec, dec ? 1 : MAXSEQ + 1, IO, IO + (uint64_t)S * io};
+        res.sb.check(DRV(_drv_submit)(&bus, 0, dec, dec ? 1 : MAXSEQ, req[0].in, req[0].out) == 0,
                      [] { return std::string("submit of the refusal round refused"); });
+        if (!dec) // past what the driver submits: the register itself
+            res.sb.check(h.wr(TFP_MODEL_CSR_REQ + TFP_MODEL_CSR_REQ_LEN, MAXSEQ + 1) == 0,
+                         [] { return std::string("REQ_LEN write refused"); });
         for (int i = 1; i < S; i++)
             DRV(_drv_retire)(&bus, i, 0);
         if (kind == 1)
@@ -356,7 +553,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
         int eseq = 0;
         int mrc = tfacc_run(&c, &st, ref.data(), ref.size(), WBASE, req.data(), &eseq);
         int want = 0x10000 | mrc | ((eseq < 0 ? 0xff : eseq) << 8);
-        res.sb.check(mrc == (kind ? TFACC_E_IMAGE : TFP_MODEL_CAUSAL ? TFACC_E_LEN : TFACC_E_DECODE),
+        res.sb.check(mrc == (kind ? TFACC_E_IMAGE : dec ? TFACC_E_DECODE : TFACC_E_LEN),
                      [&] { return tb::format("refusal round %d: the model returned %d", kind, mrc); });
         res.sb.check(DRV(_drv_start)(&bus, 0) == 0, [] { return std::string("start refused"); });
         int w = DRV(_drv_wait)(&bus, 2000000);
@@ -367,9 +564,13 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
         res.refusals++;
     }
     res.rd = (long long)DRV(_drv_counter)(&bus, 4);
+    res.array_busy = (long long)DRV(_drv_counter)(&bus, 1);
+    res.busy_cycles = (long long)DRV(_drv_counter)(&bus, 0);
     res.wr = (long long)DRV(_drv_counter)(&bus, 5);
     res.sb.expect(res.rd, mem.read_bytes, [] { return std::string("counter RD_BYTES vs the memory's"); });
     res.sb.expect(res.wr, mem.write_bytes, [] { return std::string("counter WR_BYTES vs the memory's"); });
+    res.sb.expect((long long)DRV(_drv_counter)(&bus, 6), st.batches,
+                  [] { return std::string("counter BATCHES vs tfacc_run's batches"); });
     for (auto &q : gold)
         tfl_seq_free(&c.m, &q);
     tfacc_state_free(&c, &st);
@@ -393,9 +594,15 @@ int main(int argc, char **argv)
             .integer("runs_ok", r.runs_ok)
             .integer("requests", r.requests)
             .integer("tokens", r.tokens)
+            .integer("gemm_macs", r.tokens * (long long)TFP_MODEL_LAYERS * TFP_MODEL_WEIGHT_BYTES)
+            .integer("array_busy", r.array_busy)
+            .integer("busy_cycles", r.busy_cycles)
             .integer("bytes_checked", r.bytes_checked)
             .integer("rows_checked", r.rows_checked)
             .integer("refusals", r.refusals)
+            .integer("batches", r.batches)
+            .integer("finished", r.finished)
+            .integer("table_full", r.full)
             .integer("checks", r.sb.checks)
             .integer("mismatches", r.sb.mismatches)
             .integer("cycles", r.cycles)
@@ -407,10 +614,12 @@ int main(int argc, char **argv)
             return 2;
     }
     if (!o.quiet || v.failed)
-        std::printf("%s: %s: %lld runs of the table through %s_driver.c (%lld requests, %lld tokens), every byte of memory "
-                    "against tf_accel (%lld bytes), %lld output rows against tfl_run, %lld refused runs, %lld checks, "
+        std::printf("%s: %s: %lld runs of the table through %s_driver.c (%lld requests%s, %lld tokens), %lld batches "
+                    "each against tf_accel's, every byte of memory against tf_accel (%lld bytes), %lld output rows "
+                    "against tfl_run, %lld refused runs, %lld admissions refused by a full table, %lld checks, "
                     "%lld mismatches, %lld cycles, %lld bytes read, %lld written\n",
-                    dut.c_str(), v.failed ? "FAIL" : "PASS", r.rounds, TFP_NAME, r.requests, r.tokens, r.bytes_checked,
-                    r.rows_checked, r.refusals, r.sb.checks, r.sb.mismatches, r.cycles, r.rd, r.wr);
+                    dut.c_str(), v.failed ? "FAIL" : "PASS", r.rounds, TFP_NAME, r.requests,
+                    o.serve ? " served, each finished once" : "", r.tokens, r.batches, r.bytes_checked, r.rows_checked,
+                    r.refusals, r.full, r.sb.checks, r.sb.mismatches, r.cycles, r.rd, r.wr);
     return v.failed ? 1 : 0;
 }

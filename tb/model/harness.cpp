@@ -91,6 +91,7 @@ struct Host {
             cnt[3] += rng.chance(0.1);
             cnt[4] += (uint64_t)rng.uniform(0, 64) << 28; /* crosses 2^32 quickly */
             cnt[5] += (uint64_t)rng.uniform(0, 16);
+            cnt[6] += rng.chance(0.05);
             if (--busy_left == 0) {
                 for (int i = 0; i < S; i++)
                     if (get_bits(s->req_active_o, i, 1))
@@ -206,6 +207,11 @@ void run_csr(const CsrOptions &o, tb::Run &r, Result &res)
         uint64_t wb = rng() & ~0x3fULL;
         res.sb.check(DRV(_drv_set_weights)(&bus, wb) == 0, [] { return std::string("set_weights refused"); });
         res.sb.expect((uint64_t)s->wbase_o, wb, [&] { return tb::format("round %lld: wbase_o", round); });
+        // BATCH: cap (0: bmax) and policy on the RTL's outputs
+        int cap = rng.uniform(0, TFP_MODEL_BMAX), fit = rng.uniform(0, 1);
+        res.sb.check(DRV(_drv_set_batch)(&bus, cap, fit) == 0, [] { return std::string("set_batch refused"); });
+        res.sb.expect((int)s->bcap_o, cap ? cap : TFP_MODEL_BMAX, [&] { return tb::format("round %lld: bcap_o", round); });
+        res.sb.expect((int)s->bfit_o, fit, [&] { return tb::format("round %lld: bfit_o", round); });
         // entries: some submitted, all read back on the RTL's outputs
         for (int i = 0; i < S; i++) {
             if (!rng.chance(0.7))
@@ -229,7 +235,9 @@ void run_csr(const CsrOptions &o, tb::Run &r, Result &res)
         res.sb.check(DRV(_drv_submit)(&bus, S, 0, 1, 0, 0) == DRV(_DRV_E_ARG) &&
                          DRV(_drv_submit)(&bus, 0, 0, 0, 0, 0) == DRV(_DRV_E_ARG) &&
                          DRV(_drv_submit)(&bus, 0, 0, TFP_MODEL_MAX_SEQ + 1, 0, 0) == DRV(_DRV_E_ARG) &&
-                         DRV(_drv_retire)(&bus, -1, 0) == DRV(_DRV_E_ARG) && h.writes_seen == w0,
+                         DRV(_drv_retire)(&bus, -1, 0) == DRV(_DRV_E_ARG) &&
+                         DRV(_drv_set_batch)(&bus, TFP_MODEL_BMAX + 1, 0) == DRV(_DRV_E_ARG) &&
+                         DRV(_drv_set_batch)(&bus, -1, 0) == DRV(_DRV_E_ARG) && h.writes_seen == w0,
                      [&] { return tb::format("round %lld: an argument out of range was not refused", round); });
         // start; while busy a submit is refused and changes nothing
         int irq = rng.uniform(0, 1);
@@ -241,6 +249,11 @@ void run_csr(const CsrOptions &o, tb::Run &r, Result &res)
             if (h.busy_left > 0)
                 res.sb.check(e == DRV(_DRV_E_REFUSED) && get_bits(s->req_len_o, 0, LENW) == len0,
                              [&] { return tb::format("round %lld: a submit while busy was not refused", round); });
+            int eb = DRV(_drv_set_batch)(&bus, 1, !fit);
+            res.refused += eb == DRV(_DRV_E_REFUSED);
+            if (h.busy_left > 0)
+                res.sb.check(eb == DRV(_DRV_E_REFUSED) && (int)s->bfit_o == fit,
+                             [&] { return tb::format("round %lld: set_batch while busy was not refused", round); });
         }
         bool err = h.err_next;
         int code = h.err_code, seq = h.err_seq;
@@ -263,6 +276,13 @@ void run_csr(const CsrOptions &o, tb::Run &r, Result &res)
             h.cycle();
         res.sb.check(!get_bits(s->req_active_o, i, 1) && (!forget || h.pos[(size_t)i] == 0),
                      [&] { return tb::format("round %lld: retire %d (forget %d)", round, i, forget); });
+        // alloc: the first entry neither active nor holding a sequence, or the table is full
+        int free_e = DRV(_DRV_E_FULL);
+        for (int k = S - 1; k >= 0; k--)
+            if (!get_bits(s->req_active_o, k, 1) && h.pos[(size_t)k] == 0)
+                free_e = k;
+        int got = DRV(_drv_alloc)(&bus);
+        res.sb.expect(got, free_e, [&] { return tb::format("round %lld: alloc returned %d, expected %d", round, got, free_e); });
     }
 }
 

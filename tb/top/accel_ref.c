@@ -28,6 +28,7 @@ int ref_init(unsigned long long seed, uint8_t *mem, unsigned long long size, uns
     C.attn_heads = TFP_ATTN_HEADS;
     C.sequences = TFP_MODEL_SEQUENCES;
     C.bmax = TFP_MODEL_BMAX;
+    C.fit = TFP_MODEL_BATCH_FIT;
     C.port_bytes = TFP_MEM_PORT_BYTES;
     C.lo = (struct tfi_layout){TFP_MEM_PORT_BYTES, TFP_MEM_PORT_BYTES > TFI_MIN_ALIGN ? TFP_MEM_PORT_BYTES : TFI_MIN_ALIGN};
     if (tfi_random(&C.m.s, &C.m.attn, seed, &IMG) != 0)

@@ -6,12 +6,13 @@
 // identification and shape, CTRL (START: a one-cycle start_o pulse; IRQ_EN), STATUS (BUSY
 // from the sequencer; DONE and ERR sticky, cleared by START), IRQ (the sticky DONE and ERR,
 // write 1 to clear; irq_o = IRQ_EN & (DONE | ERR)), ERR_INFO (code and sequence of the first
-// error since START), the weight image's base address, read-only 64-bit counters (reading
+// error since START), the weight image's base address, BATCH (CAP: entries per batch at most,
+// 0 meaning BMax, a CAP above BMax refused; FIT: the batch policy), read-only 64-bit counters (reading
 // the low word takes a snapshot of the high word, so LO then HI is one consistent value),
 // and the request table: Seqs entries of RStride bytes (ACTIVE, DECODE, RESET; the position,
 // read-only, from the sequencer; the length; the input and output addresses).
 // A write is refused -- SLVERR, nothing changes -- at an unmapped or read-only offset, and
-// while BUSY to START, the weight base or the request table; a read of an unmapped offset
+// while BUSY to START, the weight base, BATCH or the request table; a read of an unmapped offset
 // returns 0 with SLVERR. Byte strobes are honored. AW and W are taken together, one write at
 // a time (B held until accepted); AR one read at a time (R held until accepted).
 `default_nettype none
@@ -33,6 +34,7 @@ module tf_csr #(
   parameter [11:0]  OffErr    = 12'h01c,
   parameter [11:0]  OffWbLo   = 12'h020,
   parameter [11:0]  OffWbHi   = 12'h024,
+  parameter [11:0]  OffBatch  = 12'h028,
   parameter [11:0]  OffCnt    = 12'h040,    // counter k: LO at OffCnt + 8k, HI at + 4
   parameter integer NCnt      = 6,
   parameter [11:0]  OffReq    = 12'h100,    // entry i at OffReq + 32 i
@@ -52,6 +54,10 @@ module tf_csr #(
   parameter integer BitActive = 0,          // REQ_CTRL
   parameter integer BitDecode = 1,
   parameter integer BitReset  = 2,
+  parameter integer BitFit    = 8,          // BATCH; CAP is [CapW-1:0]
+  parameter integer CapW      = 5,
+  parameter integer BMax      = 1,          // the largest CAP (the design's bmax)
+  parameter integer FitInit   = 1,          // FIT after reset
   parameter integer LenW      = 16,         // REQ_LEN, REQ_POS width (< 32)
   parameter integer SeqW      = 2           // log2(Seqs) rounded up, at least 1
 ) (
@@ -86,6 +92,8 @@ module tf_csr #(
   input  wire [7:0]           err_seq_i,
   output wire                 irq_o,
   output wire [63:0]          wbase_o,
+  output wire [CapW-1:0]      bcap_o,       // entries per batch at most (1..BMax)
+  output wire                 bfit_o,
   output wire [Seqs-1:0]      req_active_o,
   output wire [Seqs-1:0]      req_decode_o,
   output wire [Seqs-1:0]      req_reset_o,
@@ -106,7 +114,7 @@ module tf_csr #(
 
   generate
     if (Seqs < 1 || Seqs > 64 || (1 << SeqW) < Seqs || SeqW > 6 || LenW > 31 || NCnt < 1
-        || NCnt > 16) begin : g_bad
+        || NCnt > 16 || BMax < 1 || BMax >= (1 << CapW) || BitFit < CapW || BitFit > 31) begin : g_bad
       tf_csr_error_bad_parameters u_error ();
     end
   endgenerate
@@ -116,6 +124,8 @@ module tf_csr #(
   reg                 done_q, err_q, start_q;
   reg  [15:0]         err_info_q;
   reg  [63:0]         wbase_q;
+  reg  [CapW-1:0]     cap_q;
+  reg                 fit_q;
   reg  [Seqs-1:0]     active_q, decode_q, reset_q;
   // per entry (entry e in [e*W +: W]) and per counter, as flat vectors
   reg  [Seqs*LenW-1:0] len_q;
@@ -142,6 +152,7 @@ module tf_csr #(
   wire w_irq   = (wa == OffIrq);
   wire w_wblo  = (wa == OffWbLo);
   wire w_wbhi  = (wa == OffWbHi);
+  wire w_batch = (wa == OffBatch);
   wire w_rctl  = w_req && (w_r == ReqCtrl);
   wire w_rlen  = w_req && (w_r == ReqLen);
   wire w_rinl  = w_req && (w_r == ReqInLo);
@@ -149,17 +160,23 @@ module tf_csr #(
   wire w_routl = w_req && (w_r == ReqOutLo);
   wire w_routh = w_req && (w_r == ReqOutHi);
   wire w_start = w_ctrl && s_axil_wstrb_i[BitStart / 8] && s_axil_wdata_i[BitStart];
-  // legal: a writable register, and nothing the sequencer uses while it runs
-  wire w_ok = (w_ctrl && !(w_start && busy_i)) || w_irq
-              || ((w_wblo || w_wbhi || w_rctl || w_rlen || w_rinl || w_rinh || w_routl || w_routh)
-                  && !busy_i);
-  wire w_do = w_fire && w_ok;
 
   function automatic [31:0] merge(input [31:0] old, input [31:0] data, input [31:0] m);
     merge = (old & ~m) | (data & m);
   endfunction
+  localparam [CapW-1:0] BMaxV = BMax[CapW-1:0];
+  // BATCH after the write (its strobes); a CAP above BMax is refused
+  wire [31:0] bat_m = merge({{(31 - BitFit){1'b0}}, fit_q, {(BitFit - CapW){1'b0}}, cap_q}, s_axil_wdata_i, wm);
+  wire        cap_ok = (bat_m[CapW-1:0] <= BMaxV);
+  wire unused_bat = ^{bat_m[31:BitFit+1], bat_m[BitFit-1:CapW]};
   wire [31:0] len_m = merge({{(32 - LenW){1'b0}}, len_q[w_e * LenW +: LenW]}, s_axil_wdata_i, wm);
   wire unused_len = ^len_m[31:LenW];
+
+  // legal: a writable register, and nothing the sequencer uses while it runs
+  wire w_ok = (w_ctrl && !(w_start && busy_i)) || w_irq || (w_batch && cap_ok && !busy_i)
+              || ((w_wblo || w_wbhi || w_rctl || w_rlen || w_rinl || w_rinh || w_routl || w_routh)
+                  && !busy_i);
+  wire w_do = w_fire && w_ok;
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -171,6 +188,8 @@ module tf_csr #(
       start_q    <= 1'b0;
       err_info_q <= 16'h0;
       wbase_q    <= 64'h0;
+      cap_q      <= {CapW{1'b0}};
+      fit_q      <= (FitInit != 0);
       active_q   <= {Seqs{1'b0}};
       decode_q   <= {Seqs{1'b0}};
       reset_q    <= {Seqs{1'b0}};
@@ -222,6 +241,10 @@ module tf_csr #(
         end
         if (w_wbhi) begin
           wbase_q[63:32] <= merge(wbase_q[63:32], s_axil_wdata_i, wm);
+        end
+        if (w_batch) begin
+          cap_q <= bat_m[CapW-1:0];
+          fit_q <= bat_m[BitFit];
         end
         if (w_rctl) begin
           if (s_axil_wstrb_i[BitActive / 8]) begin
@@ -302,6 +325,9 @@ module tf_csr #(
       rd = wbase_q[31:0];
     end else if (ra == OffWbHi) begin
       rd = wbase_q[63:32];
+    end else if (ra == OffBatch) begin
+      rd[CapW-1:0] = cap_q;
+      rd[BitFit]   = fit_q;
     end else if (r_isc) begin
       rd = r_cnt[2] ? snap_q[r_k * 32 +: 32] : cnt_i[r_k * 64 +: 32];
     end else if (r_req && r_r == ReqCtrl) begin
@@ -355,6 +381,8 @@ module tf_csr #(
   assign start_o      = start_q;
   assign irq_o        = irq_en_q && (done_q || err_q);
   assign wbase_o      = wbase_q;
+  assign bcap_o       = (cap_q == {CapW{1'b0}}) ? BMaxV : cap_q;
+  assign bfit_o       = fit_q;
   assign req_active_o = active_q;
   assign req_decode_o = decode_q;
   assign req_reset_o  = reset_q;

@@ -22,9 +22,13 @@
 // first row of Q's weights: one engine step per output beat); O and FF2 then end in the
 // residual add (RUNs {BIAS, REQUANT, RESIDUAL}, still commands of at most LNC rows: the
 // epilogue's residual buffer).
-// Batches (BMAX > 1, docs/architecture.md 3.12, as model/tf_accel.c): the active entries in
-// table order, checked one by one, join a batch while it has fewer than BMAX entries and their
-// tokens fit in MAXSEQ rows; the batch runs through every layer together -- its entries' rows
+// Batches (BMAX > 1, docs/architecture.md 3.12, as model/tf_accel.c): the active entries not
+// yet run, scanned in table order and checked one by one, join a batch while it has fewer than
+// cap_i entries (the BATCH register's CAP, 1..BMAX) and their tokens fit in MAXSEQ rows; an
+// entry that does not fit closes the batch (fit_i = 0: in order) or waits for a later batch
+// while later entries may still join (fit_i = 1: first fit). Each batch is announced on
+// bt_valid_o / bt_mask_o (its entries) as it starts; after it the scan begins again at entry 0
+// until no entry is left. The batch runs through every layer together -- its entries' rows
 // one after the other through every GEMM and LayerNorm pass, attention entry by entry. A batch
 // of several first copies each entry's input rows into Y (a copy pass: the LayerNorm pass's
 // machinery with {REQUANT, RESIDUAL} and no LayerNorm, writing the rows unchanged), and after
@@ -77,6 +81,10 @@ module tf_seq #(
   output reg  [7:0]           err_code_o,
   output reg  [7:0]           err_seq_o,
   input  wire [AddrW-1:0]     wbase_i,
+  input  wire [4:0]           cap_i,          // entries per batch at most (1..BMAX)
+  input  wire                 fit_i,          // first fit (else in order)
+  output reg                  bt_valid_o,     // a batch starts (one cycle) ...
+  output reg  [S-1:0]         bt_mask_o,      // ... with these entries
   input  wire [S-1:0]         req_active_i,
   input  wire [S-1:0]         req_decode_i,
   input  wire [S-1:0]         req_reset_i,
@@ -160,7 +168,6 @@ module tf_seq #(
   localparam integer SW  = (S <= 1) ? 1 : $clog2(S);
   localparam integer BW  = (BMAX <= 1) ? 1 : $clog2(BMAX);   // a member's index
   localparam integer NB  = 1 << BW;                          // member slots
-  localparam [BW:0]  BMaxV = BMAX[BW:0];
   localparam integer WCW = 8;                      // word counter of a header or record read
   localparam integer LastLI = LAYERS - 1, LastSI = S - 1;
   localparam [LW-1:0] LastL = LastLI[LW-1:0];
@@ -184,6 +191,8 @@ module tf_seq #(
   reg  [BW-1:0]     m_q;                 // member of a per-entry step (attention, copies)
   reg               g_q;                 // the batch's rows are copied in
   reg               run_q;               // a batch is running (errors name its first entry)
+  reg  [S-1:0]      taken_q;             // entries run (or running) since START
+  reg  [S-1:0]      mask_q;              // the batch's entries
   (* mem2reg *) reg [SW-1:0]   mi_r [0:NB-1];   // members: entry, tokens, first row, position
   (* mem2reg *) reg [TokW-1:0] ml_r [0:NB-1];
   (* mem2reg *) reg [TokW-1:0] mr_r [0:NB-1];
@@ -205,6 +214,8 @@ module tf_seq #(
   wire [15:0]      pos_i  = dec_i ? pos_r[i_q] : 16'd0;
   wire [16:0]      end_i  = {1'b0, pos_i} + {1'b0, len_i};
   wire [16:0]      fill_i = {{(17-TokW){1'b0}}, t_q} + {1'b0, len_i};   // the batch's rows with it
+  wire [5:0]       nb6    = {{(5-BW){1'b0}}, nb_q};
+  wire             full   = (nb6 == {1'b0, cap_i});                        // the batch has cap_i entries
   // the batch: its first entry's rows (one entry runs in place), the member m_q
   wire [SW-1:0]    e0     = mi_r[0];
   wire [AddrW-1:0] in0    = req_in_i[e0*AddrW +: AddrW];
@@ -384,7 +395,8 @@ module tf_seq #(
       i_q <= {SW{1'b0}}; l_q <= {LW{1'b0}}; p_q <= 4'd0; ld_q <= 2'd0;
       n_q <= {TokW{1'b0}}; r0_q <= {TokW{1'b0}};
       end_q <= 1'b0; nb_q <= {(BW+1){1'b0}}; t_q <= {TokW{1'b0}}; m_q <= {BW{1'b0}}; g_q <= 1'b0;
-      run_q <= 1'b0;
+      run_q <= 1'b0; taken_q <= {S{1'b0}}; mask_q <= {S{1'b0}};
+      bt_valid_o <= 1'b0; bt_mask_o <= {S{1'b0}};
       for (si = 0; si < NB; si = si + 1) begin
         mi_r[si] <= {SW{1'b0}}; ml_r[si] <= {TokW{1'b0}}; mr_r[si] <= {TokW{1'b0}}; mp_r[si] <= {TokW{1'b0}};
       end
@@ -397,8 +409,9 @@ module tf_seq #(
       ctl_valid_o <= 1'b0; ep_valid_o <= 1'b0; ep_kind_o <= 1'b0; ep_op_o <= 3'd0; ep_n_o <= {XDW{1'b0}};
       ep_addr_o <= {AddrW{1'b0}}; fd_valid_o <= 1'b0;
     end else begin
-      done_o <= 1'b0;
-      err_o  <= 1'b0;
+      done_o     <= 1'b0;
+      err_o      <= 1'b0;
+      bt_valid_o <= 1'b0;
       if (st_q == SIdle)
         for (si = 0; si < S; si = si + 1)
           if (req_reset_i[si]) begin
@@ -444,6 +457,8 @@ module tf_seq #(
               nb_q  <= {(BW+1){1'b0}};
               t_q   <= {TokW{1'b0}};
               run_q <= 1'b0;
+              taken_q <= {S{1'b0}};
+              mask_q  <= {S{1'b0}};
               st_q  <= SEntry;
             end
           end
@@ -452,7 +467,7 @@ module tf_seq #(
         SEntry: begin
           if (end_q) begin
             st_q <= SBatch;
-          end else if (!req_active_i[i_q]) begin
+          end else if (!req_active_i[i_q] || taken_q[i_q]) begin
             if (i_q == LastS) end_q <= 1'b1;
             else i_q <= i_q + 1'b1;
           end else if (dec_i && CAUSAL == 0 && done_r[i_q]) begin
@@ -461,9 +476,14 @@ module tf_seq #(
           end else if (len_i == 16'd0 || end_i > MaxSeqV) begin
             code_q <= CodeLen;
             st_q   <= SErr;
-          end else if (nb_q == BMaxV || fill_i > MaxSeqV) begin
-            st_q <= SBatch;                  // the entry starts the next batch
+          end else if (full || (fill_i > MaxSeqV && !fit_i)) begin
+            st_q <= SBatch;                  // the entry waits for the next batch
+          end else if (fill_i > MaxSeqV) begin
+            if (i_q == LastS) end_q <= 1'b1; // first fit: a later entry may still join
+            else i_q <= i_q + 1'b1;
           end else begin
+            taken_q[i_q] <= 1'b1;
+            mask_q[i_q]  <= 1'b1;
             mi_r[nb_q[BW-1:0]] <= i_q;
             ml_r[nb_q[BW-1:0]] <= len_i[TokW-1:0];
             mr_r[nb_q[BW-1:0]] <= t_q;
@@ -478,6 +498,8 @@ module tf_seq #(
           if (nb_q == {(BW+1){1'b0}}) begin
             st_q <= SDone;
           end else begin
+            bt_valid_o <= 1'b1;
+            bt_mask_o  <= mask_q;
             n_q   <= t_q;
             l_q   <= {LW{1'b0}};
             m_q   <= {BW{1'b0}};
@@ -618,10 +640,13 @@ module tf_seq #(
                 pos_r[mi_r[si]]  <= {{(16-TokW){1'b0}}, mp_r[si]} + {{(16-TokW){1'b0}}, ml_r[si]};
                 done_r[mi_r[si]] <= (CAUSAL == 0);
               end
-            nb_q  <= {(BW+1){1'b0}};
-            t_q   <= {TokW{1'b0}};
-            run_q <= 1'b0;
-            st_q  <= SEntry;
+            nb_q   <= {(BW+1){1'b0}};
+            t_q    <= {TokW{1'b0}};
+            run_q  <= 1'b0;
+            mask_q <= {S{1'b0}};
+            i_q    <= {SW{1'b0}};        // the scan begins again
+            end_q  <= 1'b0;
+            st_q   <= SEntry;
           end
         end
         SAttn: begin

@@ -15,6 +15,9 @@ register map). Checked:
   counters       each 64-bit counter: LO then HI give one value even when it changes between
   request_ctrl   ACTIVE and DECODE reach req_active_o / req_decode_o; RESET is a one-cycle
                  req_reset_o pulse of its entry and reads 0; POS reads the sequencer's position
+  batch          BATCH: after reset CAP 0 (bcap_o = bmax) and FIT as configured; every CAP
+                 0..bmax and FIT read back and reach bcap_o / bfit_o; a CAP above bmax and any
+                 write while busy are refused (SLVERR, nothing changes)
   backpressure   read_write and unmapped again with random pauses on all five channels
 """
 import json
@@ -31,7 +34,10 @@ X = _M["blocks"]["model"]["params"]
 R = {k[len("MODEL_CSR_"):]: v for k, v in X.items() if k.startswith("MODEL_CSR_")}
 S = X["MODEL_SEQUENCES"]
 LENW = R["LEN_W"]
-CNT = [R["CNT_" + n] for n in ("CYCLES", "ARRAY_BUSY", "ATTN_BUSY", "STALL", "RD_BYTES", "WR_BYTES")]
+CNT = [R["CNT_" + n] for n in ("CYCLES", "ARRAY_BUSY", "ATTN_BUSY", "STALL", "RD_BYTES", "WR_BYTES", "BATCHES")]
+BMAX = X["MODEL_BMAX"]
+FIT0 = X["MODEL_BATCH_FIT"]
+CAPM = (1 << R["BATCH_CAP_W"]) - 1
 assert len(CNT) == R["NCNT"]
 
 
@@ -41,7 +47,8 @@ def entry(i, reg):
 
 RW_REGS = [R["WBASE_LO"], R["WBASE_HI"]] + [entry(i, r) for i in range(S)
                                            for r in ("REQ_LEN", "REQ_IN_LO", "REQ_IN_HI", "REQ_OUT_LO", "REQ_OUT_HI")]
-MAPPED = ([R["ID"], R["SHAPE0"], R["SHAPE1"], R["SHAPE2"], R["CTRL"], R["STATUS"], R["IRQ"], R["ERR"]] + RW_REGS
+MAPPED = ([R["ID"], R["SHAPE0"], R["SHAPE1"], R["SHAPE2"], R["CTRL"], R["STATUS"], R["IRQ"], R["ERR"], R["BATCH"]]
+          + RW_REGS
           + [c + h for c in CNT for h in (0, 4)] + [entry(i, r) for i in range(S) for r in ("REQ_CTRL", "REQ_POS")])
 
 
@@ -269,6 +276,35 @@ async def request_ctrl(dut):
         await RisingEdge(dut.clk_i)
     assert t.resets == [1 if j == i else 0 for j in range(S)]
     assert (await t.rd(entry(i, "REQ_CTRL")))[0] == 1 << R["REQ_ACTIVE"]   # RESET reads 0
+
+
+@cocotb.test()
+async def batch(dut):
+    t = Tb(dut, 8)
+    await t.reset()
+    fitb = 1 << R["BATCH_FIT"]
+    v, resp = await t.rd(R["BATCH"])
+    assert resp == AxiResp.OKAY and v == (fitb if FIT0 else 0), f"BATCH after reset: {v:#x}"
+    assert int(dut.bcap_o.value) == BMAX and int(dut.bfit_o.value) == FIT0
+    for cap in range(BMAX + 1):
+        for fit in (0, 1):
+            assert await t.wr(R["BATCH"], cap | fit * fitb) == AxiResp.OKAY
+            assert (await t.rd(R["BATCH"]))[0] == cap | fit * fitb
+            assert int(dut.bcap_o.value) == (cap or BMAX) and int(dut.bfit_o.value) == fit
+    want = (await t.rd(R["BATCH"]))[0]
+    for bad in range(BMAX + 1, CAPM + 1):        # above bmax: refused, unchanged
+        assert await t.wr(R["BATCH"], bad) == AxiResp.SLVERR, f"CAP {bad} accepted"
+        assert (await t.rd(R["BATCH"]))[0] == want
+    assert await t.wr(R["BATCH"], 0xff, 1, 0) == AxiResp.SLVERR   # one byte: CAP 31
+    assert await t.wr(R["BATCH"], 0, 1, 1) == AxiResp.OKAY         # one byte: FIT only
+    want &= ~fitb
+    assert (await t.rd(R["BATCH"]))[0] == want
+    dut.busy_i.value = 1                                          # while busy: refused
+    await RisingEdge(dut.clk_i)
+    assert await t.wr(R["BATCH"], 1 | fitb) == AxiResp.SLVERR
+    dut.busy_i.value = 0
+    await RisingEdge(dut.clk_i)
+    assert (await t.rd(R["BATCH"]))[0] == want
 
 
 @cocotb.test()
