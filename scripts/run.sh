@@ -7,9 +7,11 @@
 # external bytes) measured on the RTL next to tforge perf's prediction, then Icarus (cocotb,
 # cocotbext-axi) and Yosys on the whole top; a causal design with several request-table
 # entries is also timed in batches of all of them (-D batch.bmax = entries: their prompts as
-# one batch, then decode steps of all), side by side with batch 1. Without a [model], the GEMM
+# one batch, then decode steps of all), side by side with batch 1, and serves RUN_SERVE random
+# requests (random arrivals, prompts and output lengths) on that build twice: in batch 1 (the
+# BATCH register's CAP = 1) and in batches (CAP = 0, first fit). Without a [model], the GEMM
 # engine's flow.
-# Environment: RUN_PROMPT (16), RUN_DECODE (4): the timed runs.
+# Environment: RUN_PROMPT (16), RUN_DECODE (4): the timed runs; RUN_SERVE (40).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:-configs/default.ini}
@@ -49,6 +51,26 @@ if mf tops model | grep -q "_accel "; then
     { echo "In batches of $nseq (-D batch.bmax=$nseq; the same counters):"
       python3 scripts/accel_runs.py "$out/run_batch.log" "$out/run_batch_perf.csv" table "$pes"; } \
       >"$out/run_batch_tokens.txt"
+    nserve=${RUN_SERVE:-40}
+    read -r _ bout < <(scripts/flow.sh dir "$config" -D batch.bmax="$nseq")
+    for cap in 1 0; do
+      say "serving $nserve requests as they arrive (every batch and byte checked), BATCH.CAP = $cap"
+      ACCEL_ARGS="--serve $nserve --cap $cap --fit 1 --bw 8" \
+        scripts/flow.sh accel-cosim "$config" -D batch.bmax="$nseq" | tail -1
+      cp "$bout/accel_cosim.json" "$out/run_serve_cap$cap.json"
+    done
+    python3 - "$out/run_serve_cap1.json" "$out/run_serve_cap0.json" "$pes" "$(mf param model MODEL_LAYERS)" \
+      "$(mf param model MODEL_WEIGHT_BYTES)" >>"$out/run_batch_tokens.txt" <<'PY'
+import json, sys
+pe = int(sys.argv[3])
+print(f"Serving {json.load(open(sys.argv[1]))['requests']} random requests on the same RTL (8 B/cycle; counters over the whole run):")
+print(f"  {'BATCH':<22}{'batches':>8}{'tokens':>8}{'cycles/token':>14}{'bytes read/token':>18}{'MAC util':>10}{'table full':>12}")
+for f, name in ((sys.argv[1], "CAP 1 (batch 1)"), (sys.argv[2], "CAP 0 (first fit)")):
+    j = json.load(open(f))
+    t = j["tokens"]
+    print(f"  {name:<22}{j['batches']:>8}{t:>8}{j['busy_cycles'] / t:>14.1f}{j['rd_bytes'] / t:>18.0f}"
+          f"{100 * j['gemm_macs'] / (pe * j['busy_cycles']):>9.1f}%{j['table_full']:>12}")
+PY
   fi
   say "co-simulation, Icarus: the top under cocotb (cocotbext-axi AxiLiteMaster and AxiRam)"
   tb/top/run_accel.sh "$config" | tail -1 | tee "$out/run_icarus.log"
