@@ -10,6 +10,7 @@
 # (scripts/bench_mem.sh) the memory system's mem_roofline.csv, and (scripts/bench_perf.sh)
 # tforge perf's perf_minilm.csv, perf_sweep.csv and .png, and (scripts/bench_accel.sh) the
 # accelerator top's cycles and bytes against tforge perf, accel_vs_perf.csv, and
+# (scripts/bench_batch.sh) decode against B on one build, batch_rtl.csv and .png, and
 # (scripts/bench_serve.sh) the batch policy on served requests, serve.csv and .png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,6 +93,9 @@ scripts/bench_perf.sh
 echo
 echo "== the accelerator top against its analytic model: cycles and bytes per run (build/bench/accel_vs_perf.csv)"
 scripts/bench_accel.sh
+echo
+echo "== the batch controller: eight decoding sequences at BATCH.CAP = 1, 2, 4, 8 on one build (build/bench/batch_rtl.csv)"
+scripts/bench_batch.sh
 echo
 echo "== the batch controller: the same requests served in batch 1, in order and first fit (build/bench/serve.csv)"
 scripts/bench_serve.sh
