@@ -262,9 +262,23 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     if (o.fit > 1)
         tb::fail(tb::format("harness: --fit %d: out of range (legal: 0, 1)", o.fit));
 
+    // one run's table: the requests, their input rows and the golden layers' output rows
+    struct Table {
+        std::vector<struct tfacc_req> req = std::vector<struct tfacc_req>((size_t)S);
+        std::vector<std::vector<int8_t>> x = std::vector<std::vector<int8_t>>((size_t)S);
+        std::vector<std::vector<int8_t>> want = std::vector<std::vector<int8_t>>((size_t)S);
+        int active = 0;
+        Table()
+        {
+            for (auto &q : req)
+                memset(&q, 0, sizeof q);
+        }
+    };
     // one run of the table: the model over a copy of memory, the RTL, and every comparison but
     // the output rows; the result (0, or the model's error)
-    auto run_table = [&](long long round, const std::vector<struct tfacc_req> &req, int active) {
+    auto run_table = [&](long long round, const Table &tab) {
+        const std::vector<struct tfacc_req> &req = tab.req;
+        int active = tab.active;
         std::vector<uint8_t> ref = m;
         int eseq = 0;
         mtrace.clear();
@@ -331,39 +345,53 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
         }
         return mrc;
     };
-    // an entry's output rows against its golden layers
-    auto check_rows = [&](long long round, int i, const struct tfacc_req &q, const std::vector<int8_t> &want) {
+    // after a run: entry i's position, and its output rows against its golden layers
+    auto check_entry = [&](long long round, const Table &tab, int i) {
+        const struct tfacc_req &q = tab.req[(size_t)i];
+        const std::vector<int8_t> &want = tab.want[(size_t)i];
+        pos[(size_t)i] = (q.decode ? pos[(size_t)i] : 0) + q.len;
+        res.sb.expect((int)DRV(_drv_position)(&bus, i), pos[(size_t)i],
+                      [&] { return tb::format("round %lld: position of entry %d", round, i); });
         for (int t = 0; t < q.len; t++)
             for (int j = 0; j < D; j++)
                 res.sb.expect((int)(int8_t)m[q.out + (uint64_t)t * stride + (uint64_t)j], (int)want[(size_t)t * D + j],
                               [&] { return tb::format("round %lld: entry %d row %d column %d vs tfl_run", round, i, t, j); });
         res.rows_checked += q.len;
     };
-    // an entry's input rows: random, into memory and x
-    auto fill_in = [&](const struct tfacc_req &q, std::vector<int8_t> &x) {
-        x.resize((size_t)q.len * D);
-        for (int t = 0; t < q.len; t++)
-            for (int j = 0; j < D; j++) {
-                int8_t v = (int8_t)rng.uniform(-40, 40);
-                x[(size_t)t * D + j] = v;
-                m[q.in + (uint64_t)t * stride + (uint64_t)j] = (uint8_t)v;
-            }
-    };
-    auto entry_req = [&](int i, int decode, int len) {
-        struct tfacc_req q;
-        memset(&q, 0, sizeof q);
+    // entry i takes a step in table t: len tokens of prefill (its sequence starts afresh) or
+    // decode, random input rows into memory, the golden layers' rows, submitted by the driver
+    auto step = [&](long long round, Table &t, int i, bool prefill, int len) {
+        struct tfacc_req &q = t.req[(size_t)i];
         q.active = 1;
-        q.decode = decode;
+        q.decode = !prefill;
         q.len = len;
         q.in = IO + (uint64_t)i * io;
         q.out = IO + (uint64_t)(S + i) * io;
-        return q;
+        std::vector<int8_t> &x = t.x[(size_t)i];
+        x.resize((size_t)len * D);
+        for (int r0 = 0; r0 < len; r0++)
+            for (int j = 0; j < D; j++) {
+                int8_t v = (int8_t)rng.uniform(-40, 40);
+                x[(size_t)r0 * D + j] = v;
+                m[q.in + (uint64_t)r0 * stride + (uint64_t)j] = (uint8_t)v;
+            }
+        if (prefill) {
+            tfl_seq_free(&c.m, &gold[(size_t)i]);
+            tfl_seq_init(&c.m, &gold[(size_t)i]);
+        }
+        t.want[(size_t)i].resize((size_t)len * D);
+        if (tfl_run(&c.m, &gold[(size_t)i], len, x.data(), t.want[(size_t)i].data()) != TFL_OK)
+            tb::fail("harness: tfl_run refused the table it made");
+        res.sb.check(DRV(_drv_submit)(&bus, i, q.decode, (uint32_t)len, q.in, q.out) == 0,
+                     [&] { return tb::format("round %lld: submit %d refused", round, i); });
+        t.active++;
+        res.tokens += len;
     };
 
     if (o.serve) {
         // ---- serving: requests arrive, wait for a free entry, run to their length, leave
         struct Request {
-            int arrive, prompt, gen, entry = -1, made = 0, finished = 0;
+            int arrive, prompt, gen, made = 0, finished = 0;
         };
         std::vector<Request> rq((size_t)o.serve);
         long long at = 0;
@@ -383,28 +411,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
             if (round > 100000)
                 tb::fail("harness: the requests did not finish in 100000 rounds");
             set_batch(round);
-            std::vector<struct tfacc_req> req((size_t)S);
-            std::vector<std::vector<int8_t>> x((size_t)S), want((size_t)S);
-            for (auto &t : req)
-                memset(&t, 0, sizeof t);
-            int active = 0;
-            // entry i's request takes a step: its prompt, or one token
-            auto step = [&](int i, bool prefill, int len) {
-                struct tfacc_req &t = req[(size_t)i];
-                t = entry_req(i, !prefill, len);
-                fill_in(t, x[(size_t)i]);
-                if (prefill) {
-                    tfl_seq_free(&c.m, &gold[(size_t)i]);
-                    tfl_seq_init(&c.m, &gold[(size_t)i]);
-                }
-                want[(size_t)i].resize((size_t)t.len * D);
-                if (tfl_run(&c.m, &gold[(size_t)i], t.len, x[(size_t)i].data(), want[(size_t)i].data()) != TFL_OK)
-                    tb::fail("harness: tfl_run refused the table it made");
-                res.sb.check(DRV(_drv_submit)(&bus, i, t.decode, (uint32_t)t.len, t.in, t.out) == 0,
-                             [&] { return tb::format("round %lld: submit %d refused", round, i); });
-                active++;
-                res.tokens += t.len;
-            };
+            Table tab;
             // the running requests: a decode step each (an idle round now and then)
             for (int i = 0; i < S; i++) {
                 int k = owner[(size_t)i];
@@ -413,7 +420,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                 if (rng.chance(0.1))
                     DRV(_drv_retire)(&bus, i, 0);
                 else
-                    step(i, false, 1);
+                    step(round, tab, i, false, 1);
             }
             // admission, in arrival order: a free entry and its prompt, or the table is full
             // and they wait
@@ -430,23 +437,18 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                     break;
                 }
                 owner[(size_t)e] = (int)next;
-                rq[next].entry = e;
-                step(e, true, rq[next].prompt);
+                step(round, tab, e, true, rq[next].prompt);
                 next++;
             }
-            if (!active)
+            if (!tab.active)
                 continue;
-            int mrc = run_table(round, req, active);
+            int mrc = run_table(round, tab);
             res.sb.check(mrc == 0, [&] { return tb::format("round %lld: the model refused the table (%d)", round, mrc); });
             for (int i = 0; i < S; i++) {
-                const struct tfacc_req &t = req[(size_t)i];
-                if (!t.active)
+                if (!tab.req[(size_t)i].active)
                     continue;
                 Request &q = rq[(size_t)owner[(size_t)i]];
-                pos[(size_t)i] = (t.decode ? pos[(size_t)i] : 0) + t.len;
-                res.sb.expect((int)DRV(_drv_position)(&bus, i), pos[(size_t)i],
-                              [&] { return tb::format("round %lld: position of entry %d", round, i); });
-                check_rows(round, i, t, want[(size_t)i]);
+                check_entry(round, tab, i);
                 if (q.made++ == q.gen) { // prompt and gen tokens: done, the entry is free
                     res.sb.check(q.finished++ == 0, [&] { return tb::format("round %lld: request %d finished twice", round, owner[(size_t)i]); });
                     res.sb.check(DRV(_drv_retire)(&bus, i, 1) == 0, [&] { return tb::format("round %lld: retire %d refused", round, i); });
@@ -459,13 +461,12 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                 }
             }
         }
-        long long tok = 0, want_tok = 0;
+        long long want_tok = 0;
         for (auto &q : rq) {
             res.sb.check(q.finished == 1 && q.made == q.gen + 1, [&] { return std::string("a request did not finish once"); });
             want_tok += q.prompt + q.gen;
         }
-        tok = res.tokens;
-        res.sb.expect(tok, want_tok, [] { return std::string("tokens run vs the requests' prompts and outputs"); });
+        res.sb.expect(res.tokens, want_tok, [] { return std::string("tokens run vs the requests' prompts and outputs"); });
         res.finished = fin;
     }
 
@@ -475,12 +476,8 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
         set_batch(round);
         // the table: a prefill in round 0 (and now and then later), else a decode step; the
         // benchmark: entries 0..E-1, their prompts in round 0, one token per round after it
-        std::vector<struct tfacc_req> req((size_t)S);
-        std::vector<std::vector<int8_t>> x((size_t)S), want((size_t)S);
-        int active = 0;
+        Table tab;
         for (int i = 0; i < S; i++) {
-            struct tfacc_req &q = req[(size_t)i];
-            memset(&q, 0, sizeof q);
             bool prefill = round == 0 || !TFP_MODEL_CAUSAL || rng.chance(0.25);
             int room = MAXSEQ - pos[(size_t)i];
             if (o.prompt && (i >= o.entries || (round > 0 && room < 1)))
@@ -491,36 +488,18 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                 continue;
             int len = o.prompt ? (prefill ? o.prompt : 1)
                                : prefill ? rng.uniform(1, MAXSEQ) : rng.uniform(1, room < 3 ? room : 3);
-            q = entry_req(i, !prefill, len);
-            fill_in(q, x[(size_t)i]);
-            if (prefill) {
-                tfl_seq_free(&c.m, &gold[(size_t)i]);
-                tfl_seq_init(&c.m, &gold[(size_t)i]);
-            }
-            want[(size_t)i].resize((size_t)len * D);
-            if (tfl_run(&c.m, &gold[(size_t)i], len, x[(size_t)i].data(), want[(size_t)i].data()) != TFL_OK)
-                tb::fail("harness: tfl_run refused the table it made");
-            res.sb.check(DRV(_drv_submit)(&bus, i, q.decode, (uint32_t)len, q.in, q.out) == 0,
-                         [&] { return tb::format("round %lld: submit %d refused", round, i); });
-            active++;
+            step(round, tab, i, prefill, len);
             res.requests++;
-            res.tokens += len;
         }
         for (int i = 0; i < S; i++)
-            if (!req[(size_t)i].active)
+            if (!tab.req[(size_t)i].active)
                 DRV(_drv_retire)(&bus, i, 0);
-        if (!active)
+        if (!tab.active)
             continue;
-        int mrc = run_table(round, req, active);
-        for (int i = 0; i < S; i++) {
-            const struct tfacc_req &q = req[(size_t)i];
-            if (!q.active || mrc)
-                continue;
-            pos[(size_t)i] = (q.decode ? pos[(size_t)i] : 0) + q.len;
-            res.sb.expect((int)DRV(_drv_position)(&bus, i), pos[(size_t)i],
-                          [&] { return tb::format("round %lld: position of entry %d", round, i); });
-            check_rows(round, i, q, want[(size_t)i]);
-        }
+        int mrc = run_table(round, tab);
+        for (int i = 0; i < S; i++)
+            if (tab.req[(size_t)i].active && !mrc)
+                check_entry(round, tab, i);
     }
     // BATCH: a CAP above bmax is refused and changes nothing
     {
