@@ -14,6 +14,10 @@ defs=(-D model.sequences=8 -D attn.regions=16 -D attn.tokens_per_bank=128 -D bat
 cfg=configs/default.ini
 read -r rtl out < <(scripts/flow.sh dir "$cfg" "${defs[@]}")
 mkdir -p build/bench "$out"
+scripts/flow.sh gen "$cfg" "${defs[@]}" >/dev/null
+mf() { python3 scripts/manifest.py "$rtl"/*_manifest.json "$@"; }
+pe=$(( $(mf param gemm ROWS) * $(mf param gemm COLS) ))
+macs=$(( 8 * $(mf param model MODEL_LAYERS) * $(mf param model MODEL_WEIGHT_BYTES) ))   # a step's weight-GEMM MACs
 csv=build/bench/batch_rtl.csv
 echo "B,batches_per_step,step_cycles,cycles_per_token,rd_bytes_per_token,mac_util_pct,perf_cycles_per_token,perf_rd_bytes_per_token,bytes_ratio,util_ratio" >"$csv.tmp"
 for b in 1 2 4 8; do
@@ -21,25 +25,20 @@ for b in 1 2 4 8; do
   ACCEL_ARGS="--prompt 4 --entries 8 --cap $b --fit 1" ACCEL_ROUNDS=3 \
     scripts/flow.sh accel-cosim "$cfg" "${defs[@]}" >"$log" 2>&1 || { cat "$log"; exit 1; }
   build/tforge perf "$cfg" "${defs[@]}" --prompt 4 --decode 2 --batch "$b" --csv "$out/bench_batch_perf.csv" >/dev/null
-  python3 - "$log" "$out/bench_batch_perf.csv" "$rtl" "$b" >>"$csv.tmp" <<'PY'
-import csv, glob, json, re, sys
-log, pcsv, rtl, b = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+  python3 - "$log" "$out/bench_batch_perf.csv" "$pe" "$macs" "$b" >>"$csv.tmp" <<'PY'
+import csv, re, sys
+log, pcsv, pe, macs, b = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 text = open(log).read()
 assert re.search(r": PASS: ", text), "the co-simulation failed"
-rounds = [(int(n), int(c), int(r)) for n, c, r in
-          re.findall(r"in (\d+) batch(?:es)?, \d+ cycles; counters CYCLES (\d+), RD_BYTES (\d+)", text)]
-(nb, c1, r1), (_, c2, r2) = rounds[-2], rounds[-1]
-man = json.load(open(glob.glob(rtl + "/*_manifest.json")[0]))
-mp = man["blocks"]["model"]["params"]
-pe = man["blocks"]["gemm"]["params"]["ROWS"] * man["blocks"]["gemm"]["params"]["COLS"]
-macs = 8 * mp["MODEL_LAYERS"] * mp["MODEL_WEIGHT_BYTES"]
+rounds = [(int(c), int(r)) for c, r in re.findall(r"counters CYCLES (\d+), RD_BYTES (\d+)", text)]
+(c1, r1), (c2, r2) = rounds[-2], rounds[-1]
 rows = list(csv.DictReader(open(pcsv)))
 last = rows[-1]   # perf: the last decode step of B sequences
 pc = float(last["run_cycles"]) / b
 pr = float(last["run_rd_bytes"]) / b
 step = c2 - c1
-print(f"{b},{8 // b},{step},{step / 8:.1f},{(r2 - r1) / 8:.0f},{100 * macs / (pe * step):.2f},{pc:.1f},{pr:.0f},", end="")
-print()
+# the ratios to batch 1 are filled in below, once every row is there
+print(f"{b},{8 // b},{step},{step / 8:.1f},{(r2 - r1) / 8:.0f},{100 * macs / (pe * step):.2f},{pc:.1f},{pr:.0f},,")
 PY
 done
 python3 - "$csv.tmp" <<'PY'
@@ -54,30 +53,8 @@ w.writeheader()
 w.writerows(rows)
 PY
 mv "$csv.tmp" "$csv"
-python3 - "$csv" build/bench/batch_rtl.png <<'PY'
-import csv, sys
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-rows = list(csv.DictReader(open(sys.argv[1])))
-b = [int(r["B"]) for r in rows]
-fig, ax = plt.subplots(1, 2, figsize=(10, 3.8))
-ax[0].plot(b, [float(r["mac_util_pct"]) for r in rows], marker="o", label="RTL")
-ax[0].set_ylabel("decode MAC utilization (%)")
-ax[1].plot(b, [float(r["bytes_ratio"]) for r in rows], marker="o", label="bytes per token, batch 1 / B")
-ax[1].plot(b, [float(r["util_ratio"]) for r in rows], marker="s", label="utilization, B / batch 1")
-ax[1].plot(b, b, linestyle=":", color="grey", label="ideal (B)")
-ax[1].set_ylabel("x batch 1")
-ax[1].legend(fontsize=8)
-for a in ax:
-    a.set_xscale("log", base=2)
-    a.set_xticks(b)
-    a.set_xticklabels([str(x) for x in b])
-    a.set_xlabel("BATCH.CAP (sequences per batch)")
-    a.grid(True, alpha=0.3)
-fig.suptitle("One build, eight decoding sequences, CAP = B (default design, -D batch.bmax=8; RTL counters)")
-fig.tight_layout()
-fig.savefig(sys.argv[2], dpi=110)
-PY
+python3 scripts/plot_batch.py "$csv" build/bench/batch_rtl.png B mac_util_pct 1 bytes_ratio util_ratio \
+  "BATCH.CAP (sequences per batch)" \
+  "One build, eight decoding sequences, CAP = B (default design, -D batch.bmax=8; RTL counters)"
 echo "batch: build/bench/batch_rtl.csv, batch_rtl.png"
 column -s, -t "$csv"

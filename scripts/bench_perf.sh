@@ -90,30 +90,7 @@ for r in rows:
     print(f"{b},{step:.0f},{step / b:.0f},{util:.4f},{rd / b:.0f},{base[0] / cur[0]:.2f},{cur[1] / base[1]:.2f}")
 PY
 rm -f "$batch.raw"
-python3 - "$batch" "$out/perf_batch.png" <<'PY'
-import csv, sys
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-rows = list(csv.DictReader(open(sys.argv[1])))
-b = [int(r["batch"]) for r in rows]
-fig, ax = plt.subplots(1, 2, figsize=(10, 3.8))
-ax[0].plot(b, [100 * float(r["mac_util"]) for r in rows], marker="o")
-ax[0].set_ylabel("decode MAC utilization (%)")
-ax[1].plot(b, [float(r["rd_bytes_ratio"]) for r in rows], marker="o", label="bytes per token, batch 1 / B")
-ax[1].plot(b, [float(r["mac_util_ratio"]) for r in rows], marker="s", label="utilization, B / batch 1")
-ax[1].plot(b, b, linestyle=":", color="grey", label="ideal (B)")
-ax[1].set_ylabel("x batch 1")
-ax[1].legend(fontsize=8)
-for a in ax:
-    a.set_xscale("log", base=2)
-    a.set_xticks(b)
-    a.set_xticklabels([str(x) for x in b])
-    a.set_xlabel("sequences per batch (B)")
-    a.grid(True, alpha=0.3)
-fig.suptitle("MiniLM-sized layers on the 8x8 array, one decode step (tforge perf --batch B)")
-fig.tight_layout()
-fig.savefig(sys.argv[2], dpi=110)
-PY
+python3 scripts/plot_batch.py "$batch" "$out/perf_batch.png" batch mac_util 100 rd_bytes_ratio mac_util_ratio \
+  "sequences per batch (B)" "MiniLM-sized layers on the 8x8 array, one decode step (tforge perf --batch B)"
 echo "perf: build/bench/perf_batch.csv, perf_batch.png (batched decode, the model's prediction)"
 column -s, -t "$batch"

@@ -15,6 +15,9 @@ defs=(-D model.sequences=6 -D attn.regions=12 -D attn.tokens_per_bank=96 -D batc
 cfg=configs/default.ini
 read -r rtl out < <(scripts/flow.sh dir "$cfg" "${defs[@]}")
 mkdir -p build/bench
+scripts/flow.sh gen "$cfg" "${defs[@]}" >/dev/null
+mf() { python3 scripts/manifest.py "$rtl"/*_manifest.json "$@"; }
+pe=$(( $(mf param gemm ROWS) * $(mf param gemm COLS) ))
 csv=build/bench/serve.csv
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
@@ -24,21 +27,11 @@ for long in 0 0.2 0.5; do
     read -r name cap fit <<<"$pol"
     ACCEL_ARGS="--serve $n --long $long --cap $cap --fit $fit --bw 8 --quiet" SEED=${SEED:-3} \
       scripts/flow.sh accel-cosim "$cfg" "${defs[@]}" >/dev/null
-    python3 - "$out/accel_cosim.json" "$rtl" "$long" "$name" "$cap" "$fit" >>"$tmp" <<'PY'
-import glob, json, sys
+    python3 - "$out/accel_cosim.json" "$pe" "$long" "$name" "$cap" "$fit" >>"$tmp" <<'PY'
+import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["passed"], "the co-simulation failed"
-man = json.load(open(glob.glob(sys.argv[2] + "/*_manifest.json")[0]))
-def find(d, key):
-    if isinstance(d, dict):
-        for k, v in d.items():
-            if k == key:
-                return v
-            r = find(v, key)
-            if r is not None:
-                return r
-    return None
-pe = find(man, "ROWS") * find(man, "COLS")
+pe = int(sys.argv[2])
 t = j["tokens"]
 print(f'{sys.argv[3]},{sys.argv[4]},{sys.argv[5]},{sys.argv[6]},{j["requests"]},{t},{j["batches"]},{j["table_full"]},'
       f'{j["busy_cycles"]},{j["busy_cycles"] / t:.1f},{j["rd_bytes"] / t:.0f},{100 * j["gemm_macs"] / (pe * j["busy_cycles"]):.2f}')
