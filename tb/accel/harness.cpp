@@ -40,6 +40,8 @@ extern "C" {
 
 static const int S = TFP_MODEL_SEQUENCES, D = TFP_MODEL_D, MAXSEQ = TFP_MODEL_MAX_SEQ;
 static const int PB = TFP_MEM_PORT_BYTES;
+// the driver's counter index of a counter register (MODEL_CSR_CNT_*: 8 bytes each)
+#define CNT(name) ((TFP_MODEL_CSR_CNT_##name - TFP_MODEL_CSR_CNT) / 8)
 
 namespace {
 
@@ -337,8 +339,9 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                               b >= 0 ? first - tfacc_buf(&c, ws, b) : 0);
         });
         if (!o.quiet || o.prompt) {
-            long long rc = (long long)DRV(_drv_counter)(&bus, 0), rb = (long long)DRV(_drv_counter)(&bus, 4),
-                      wb = (long long)DRV(_drv_counter)(&bus, 5);
+            long long rc = (long long)DRV(_drv_counter)(&bus, CNT(CYCLES)),
+                      rb = (long long)DRV(_drv_counter)(&bus, CNT(RD_BYTES)),
+                      wb = (long long)DRV(_drv_counter)(&bus, CNT(WR_BYTES));
             std::printf("round %lld: %d entr%s in %zu batch%s, %lld cycles; counters CYCLES %lld, RD_BYTES %lld, "
                         "WR_BYTES %lld (since reset)\n", round, active, active == 1 ? "y" : "ies", mtrace.size(),
                         mtrace.size() == 1 ? "" : "es", res.cycles - c0, rc, rb, wb);
@@ -542,13 +545,13 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
             m[WBASE] ^= 0x20;
         res.refusals++;
     }
-    res.rd = (long long)DRV(_drv_counter)(&bus, 4);
-    res.array_busy = (long long)DRV(_drv_counter)(&bus, 1);
-    res.busy_cycles = (long long)DRV(_drv_counter)(&bus, 0);
-    res.wr = (long long)DRV(_drv_counter)(&bus, 5);
+    res.rd = (long long)DRV(_drv_counter)(&bus, CNT(RD_BYTES));
+    res.array_busy = (long long)DRV(_drv_counter)(&bus, CNT(ARRAY_BUSY));
+    res.busy_cycles = (long long)DRV(_drv_counter)(&bus, CNT(CYCLES));
+    res.wr = (long long)DRV(_drv_counter)(&bus, CNT(WR_BYTES));
     res.sb.expect(res.rd, mem.read_bytes, [] { return std::string("counter RD_BYTES vs the memory's"); });
     res.sb.expect(res.wr, mem.write_bytes, [] { return std::string("counter WR_BYTES vs the memory's"); });
-    res.sb.expect((long long)DRV(_drv_counter)(&bus, 6), st.batches,
+    res.sb.expect((long long)DRV(_drv_counter)(&bus, CNT(BATCHES)), st.batches,
                   [] { return std::string("counter BATCHES vs tfacc_run's batches"); });
     for (auto &q : gold)
         tfl_seq_free(&c.m, &q);
