@@ -81,7 +81,7 @@ GEN_HOST  := model/tf_aux_host.c model/tf_image_host.c
 .PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
         aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb model-cosim accel-cosim accel-synth pack-check \
-        perf-check badinput fuzz \
+        perf-check badinput fuzz minilm \
         test-long \
         tb-selftest
 all: tforge
@@ -162,6 +162,13 @@ test-long: deps $(TFORGE)
 
 bench: deps $(TFORGE)
 	@scripts/bench.sh
+
+# all-MiniLM-L6-v2 on the accelerator: the fp32 reference checked, the weights packed with a
+# calibration on real sentences, 240 sentences on the golden model (bit-exact with the RTL)
+# against fp32 (MINILM_ARGS: e.g. --limit 20)
+minilm: deps $(TFORGE)
+	@python3 scripts/minilm.py check
+	@python3 scripts/minilm.py run -v --csv $(B)/minilm/minilm.csv $(MINILM_ARGS)
 
 # The GELU coefficient ROM is fixed text (templates/aux/tf_aux_gelu_rom.v); tb/aux/romgen.c
 # writes it from the model: the committed template must be what the model computes.

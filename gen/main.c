@@ -44,7 +44,8 @@ static const char usage_golden[] =
     "max_seq), FILE gets the T output rows, written whole or not at all.\n";
 
 static const char usage_pack[] =
-    "usage: tforge pack CONFIG (--random SEED | --safetensors FILE [--ln-eps X]) -o FILE [-D ...]\n"
+    "usage: tforge pack CONFIG (--random SEED | --safetensors FILE [--ln-eps X] [--calib F]\n"
+    "                  [--calib-pct P]) -o FILE [-D ...]\n"
     "\n"
     "Writes the external-memory image of the layers of CONFIG's [model] (int8 weights in the\n"
     "memory system's column tiles, per-column biases and requantization entries, LayerNorm,\n"
@@ -54,8 +55,13 @@ static const char usage_pack[] =
     "                  at about 32 LSB rms\n"
     "  --safetensors F a BERT encoder's fp32 tensors (encoder.layer.I.*; post-LN), quantized:\n"
     "                  int8 weights per output channel, activation scales from a calibration\n"
-    "                  run of the float layers on standard-normal inputs\n"
-    "  --ln-eps X      the checkpoint's LayerNorm epsilon (default 1e-12, BERT's)\n";
+    "                  run of the float layers (on standard-normal inputs without --calib)\n"
+    "  --ln-eps X      the checkpoint's LayerNorm epsilon (default 1e-12, BERT's)\n"
+    "  --calib F       calibration sequences: a safetensors file, one F32 tensor [L, d_model]\n"
+    "                  per sequence (the first layer's input rows, e.g. a model's embeddings\n"
+    "                  of real text; scripts/minilm.py writes them)\n"
+    "  --calib-pct P   each int8 activation's scale from the P-th percentile of |x| in the\n"
+    "                  calibration run (50..100; default 100, the maximum)\n";
 
 static const char usage_perf[] =
     "usage: tforge perf CONFIG [--prompt L] [--decode N] [--batch B] [--bw B] [--lat C] [--csv FILE] [-D ...]\n"
@@ -91,6 +97,8 @@ struct args {
     const char *seed;   /* pack --random */
     const char *st;     /* pack --safetensors */
     const char *ln_eps; /* pack --ln-eps */
+    const char *calib;  /* pack --calib */
+    const char *pct;    /* pack --calib-pct */
     const char *image;  /* golden --image */
     const char *input;  /* golden --input */
     struct perf_opts perf;
@@ -132,6 +140,14 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
                 a->st = argv[++i];
             else
                 a->ln_eps = argv[++i];
+        } else if ((!strcmp(s, "--calib") || !strcmp(s, "--calib-pct")) && !strcmp(a->cmd, "pack")) {
+            if (i + 1 >= argc)
+                tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s needs an argument (legal: %s)", s,
+                        s[7] ? "--calib-pct P, a percentile in [50, 100]" : "--calib FILE");
+            if (s[7])
+                a->pct = argv[++i];
+            else
+                a->calib = argv[++i];
         } else if ((!strcmp(s, "--image") || !strcmp(s, "--input")) && !strcmp(a->cmd, "golden")) {
             if (i + 1 >= argc)
                 tf_fail(d, TF_EXIT_INPUT, "tforge golden: %s needs an argument (legal: %s FILE)", s, s);
@@ -201,6 +217,9 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
     if (!strcmp(a->cmd, "pack") && a->ln_eps && !a->st)
         tf_fail(d, TF_EXIT_INPUT, "tforge pack: --ln-eps without --safetensors (legal: --ln-eps with a "
                 "checkpoint)");
+    if (!strcmp(a->cmd, "pack") && (a->calib || a->pct) && !a->st)
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s without --safetensors (legal: %s with a checkpoint's "
+                "--safetensors FILE)", a->calib ? "--calib" : "--calib-pct", a->calib ? "--calib" : "--calib-pct");
     if (!strcmp(a->cmd, "golden") && (!a->out || !a->image || !a->input))
         tf_fail(d, TF_EXIT_INPUT, "tforge golden: missing %s (legal: tforge golden CONFIG --image FILE --input "
                 "FILE -o FILE)", !a->image ? "--image FILE" : !a->input ? "--input FILE" : "-o FILE");
@@ -215,6 +234,18 @@ static double parse_eps(const char *s, struct arena *ar, struct diag *d)
     if (!*s || *end || errno || !(v > 0) || v > 1.0)
         tf_fail(d, TF_EXIT_INPUT, "tforge pack: --ln-eps '%s': not an epsilon (legal: a number in (0, 1])",
                 tf_printable(ar, s, 0));
+    return v;
+}
+
+/* --calib-pct: a percentile in [50, 100] */
+static double parse_pct(const char *s, struct arena *ar, struct diag *d)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !(v >= 50 && v <= 100))
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: --calib-pct '%s': not a percentile (legal: a number in [50, 100]; "
+                "100 = the maximum)", tf_printable(ar, s, 0));
     return v;
 }
 
@@ -266,7 +297,9 @@ static int run(const char *cmd, int argc, char **argv, struct arena *arena, stru
                 cmd);
     a.perf.lat = 12;
     parse_args(&a, argc, argv, arena, d);
-    struct pack_src src = {a.st, 0, 1e-12};
+    struct pack_src src = {a.st, 0, 1e-12, a.calib, 100};
+    if (is_pack && a.pct)
+        src.pct = parse_pct(a.pct, arena, d);
     if (is_pack && a.seed)
         src.seed = parse_seed(a.seed, arena, d);
     if (is_pack && a.ln_eps)

@@ -139,6 +139,40 @@ static void load_bert(const struct st_file *f, const struct tfl_shape *s, struct
     }
 }
 
+/* --calib: a safetensors file whose every tensor is one calibration sequence, F32 [L, d] with
+ * 1 <= L <= max_seq: the rows the host gives the first layer (a real model's embeddings) */
+static void load_calib(const char *path, const struct tfl_shape *s, struct tfi_calib *cal, struct arena *a,
+                       struct diag *d)
+{
+    struct st_file f;
+    st_open(&f, path, a, d);
+    f.path = arena_printf(a, "--calib %s", f.path); /* st_f32's messages name the option */
+    if (f.nt == 0)
+        tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s: no tensor (legal: one F32 tensor [L, %d] per "
+                "calibration sequence, 1 <= L <= %d)", f.path, s->d, s->max_seq);
+    int *len = arena_alloc(a, sizeof *len * (size_t)f.nt);
+    const double **x = arena_alloc(a, sizeof *x * (size_t)f.nt);
+    for (int i = 0; i < f.nt; i++) {
+        const struct st_tensor *t = &f.t[i];
+        if (t->rank != 2 || t->shape[1] != s->d || t->shape[0] < 1 || t->shape[0] > s->max_seq)
+            tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s: tensor '%s': %s (legal: F32 [L, %d], 1 <= L <= %d: "
+                    "one calibration sequence of the first layer's input rows)", f.path,
+                    tf_printable(a, t->name, 0),
+                    t->rank != 2 ? arena_printf(a, "rank %d", t->rank)
+                                 : arena_printf(a, "shape [%ld, %ld]", t->shape[0], t->shape[1]),
+                    s->d, s->max_seq);
+        const float *v = st_f32(&f, t->name, 2, t->shape, a, d);
+        double *xd = arena_alloc(a, sizeof *xd * (size_t)t->elems);
+        for (size_t j = 0; j < t->elems; j++)
+            xd[j] = v[j];
+        len[i] = (int)t->shape[0];
+        x[i] = xd;
+    }
+    cal->n = f.nt;
+    cal->len = len;
+    cal->x = x;
+}
+
 void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *src, struct arena *a,
               struct diag *d)
 {
@@ -161,12 +195,17 @@ void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *s
         struct tfi_float_layer *fl = arena_alloc(a, sizeof *fl * (size_t)s.layers);
         load_bert(&f, &s, fl, a, d);
         struct tfi_float_model fm = {s, src->ln_eps, fl};
+        struct tfi_calib cal = {0, NULL, NULL, 8, s.max_seq < 32 ? s.max_seq : 32, 1, src->pct};
+        if (src->calib)
+            load_calib(src->calib, &s, &cal, a, d);
         char err[256];
-        int tokens = s.max_seq < 32 ? s.max_seq : 32;
-        if (tfi_quantize(&fm, &at, &plan_aux(p)->arch, 1, 8, tokens, &m, &in_scale, &out_scale, err, sizeof err) != 0)
+        if (tfi_quantize(&fm, &at, &plan_aux(p)->arch, &cal, &m, &in_scale, &out_scale, err, sizeof err) != 0)
             tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s: %s (legal: weights whose scales the units can take)",
                     f.path, err);
-        what = arena_printf(a, "quantized from %s", f.path);
+        what = arena_printf(a, "quantized from %s, calibrated on %s%s", f.path,
+                            src->calib ? arena_printf(a, "%d sequences of %s", cal.n, tf_printable(a, src->calib, 0))
+                                       : "8 standard-normal sequences",
+                            src->pct < 100 ? arena_printf(a, " at the %g-th percentile", src->pct) : "");
     } else {
         if (tfi_random(&s, &at, src->seed, &m) != 0)
             tf_fail(d, TF_EXIT_INTERNAL, "tforge pack: out of memory");

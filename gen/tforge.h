@@ -169,6 +169,8 @@ struct pack_src {
     const char *st;          /* safetensors path, or NULL */
     unsigned long long seed; /* random model */
     double ln_eps;           /* the checkpoint's LayerNorm epsilon */
+    const char *calib;       /* --calib: real calibration sequences (safetensors), or NULL */
+    double pct;              /* --calib-pct: 100 = max |x| */
 };
 void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *src, struct arena *a,
               struct diag *d);

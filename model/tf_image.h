@@ -111,16 +111,28 @@ struct tfi_float_model {
     const struct tfi_float_layer *layer;
 };
 
+/* The calibration of tfi_quantize: n real sequences (the layers' input rows, as the host
+ * gives them to the accelerator), or n = 0: synth_seqs sequences of synth_tokens tokens of
+ * standard-normal inputs drawn from seed (the spread of a LayerNorm's outputs). */
+struct tfi_calib {
+    int n;
+    const int *len;          /* n lengths, 1..max_seq */
+    const double *const *x;  /* n sequences of len[i] x d */
+    int synth_seqs, synth_tokens;
+    uint64_t seed;
+    double pct; /* 100: each int8 tensor's max |x| -> 127; below: that percentile of |x| */
+};
+
 /* Host side (double precision): quantize a float model for the attention unit at and the
  * auxiliary unit ax. Weights int8 per output channel (max |w| -> 127); every activation's scale
- * from a calibration run of the float layers (double) on `calib` sequences of `tokens`
- * tokens of standard-normal inputs drawn from seed: int8 tensors max |x| -> 127, the 16-bit
- * requantization outputs 1.25 max |x| -> 32767. *in_scale, *out_scale: the real value of an
- * input and an output LSB. 0, or -1 with a message in err (a scale outside what the units
- * take, a non-finite value). */
+ * from a calibration run of the float layers (double) on cal's sequences: int8 tensors
+ * max |x| (or cal->pct's percentile of |x|) -> 127, the 16-bit requantization outputs
+ * 1.25 max |x| -> 32767. *in_scale, *out_scale: the real value of an input and an output
+ * LSB. 0, or -1 with a message in err (a scale outside what the units take, a non-finite
+ * value). */
 int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, const struct tfx_arch *ax,
-                 uint64_t seed, int calib, int tokens, struct tfi_model *out, double *in_scale,
-                 double *out_scale, char *err, size_t errn);
+                 const struct tfi_calib *cal, struct tfi_model *out, double *in_scale, double *out_scale, char *err,
+                 size_t errn);
 /* The float layers (double) on t tokens x[t x d] -> y[t x d], the reference of tfi_quantize's
  * calibration (causal or bidirectional by fm->s.causal). */
 void tfi_float_run(const struct tfi_float_model *fm, int t, const double *x, double *y);

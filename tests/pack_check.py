@@ -138,6 +138,45 @@ def main():
            f"{mask}: integer layers vs numpy, {T} tokens: cosine min {min(cos):.4f} mean {np.mean(cos):.4f}, "
            f"mean |error| {100 * rel:.1f} % of mean |output|, max error {worst:.2f} output sd "
            f"(an output LSB {out_s:.4g})")
+    # --calib: calibration on given sequences (real text's embeddings, in scripts/minilm.py) gives
+    # the scales of those sequences: the image's input LSB is their max |x| / 127 (with
+    # --calib-pct 99, their 99th percentile of |x| / 127), and the integer layers stay as close
+    # to numpy on them; malformed calibration files are refused, naming the tensor
+    img = os.path.join(WORK, "calib.img")
+    cal = {f"seq.{i}": (rng.standard_normal((T - i, D)) * 1.5).astype(np.float32) for i in range(4)}
+    cfile = os.path.join(WORK, "calib.safetensors")
+    save_file(cal, cfile)
+    allx = np.abs(np.concatenate([v.ravel() for v in cal.values()]).astype(np.float64))
+    for pct, want_in in ((None, allx.max() / 127), ("99", np.percentile(allx, 99, method="inverted_cdf") / 127)):
+        extra = ["--calib-pct", pct] if pct else []
+        r = run(a.tforge, "pack", CONFIG, "-D", "model.norm=post", "--safetensors", st, "--calib", cfile, *extra,
+                "-o", img)
+        ok(r.returncode == 0, f"pack --calib {pct or ''}: {r.stdout.strip() or r.stderr.strip()}")
+        if r.returncode:
+            continue
+        in_s, out_s = struct.unpack_from("<ff", open(img, "rb").read(64), 52)
+        ok(abs(in_s - want_in) <= 1e-6 * want_in, f"--calib {pct or 'max'}: input LSB {in_s:.6g}, the calibration "
+           f"sequences' {'99th percentile' if pct else 'max'} |x| / 127 = {want_in:.6g}")
+    bad_cal = [("rank 3", {"seq.0": np.zeros((1, T, D), np.float32)}, "tensor 'seq.0': rank 3"),
+               ("wrong width", {"seq.0": np.zeros((T, D + 1), np.float32)}, f"tensor 'seq.0': shape [{T}, {D + 1}]"),
+               ("too long", {"s": np.zeros((129, D), np.float32)}, f"tensor 's': shape [129, {D}]"),
+               ("not finite", {"s": np.full((2, D), np.inf, np.float32)}, "tensor 's': element 0 is not finite"),
+               ("no tensor", {}, "no tensor")]
+    for what, tensors, want in bad_cal:
+        f = os.path.join(WORK, "badcal.safetensors")
+        save_file(tensors, f)
+        if os.path.exists(img):
+            os.unlink(img)
+        r = run(a.tforge, "pack", CONFIG, "-D", "model.norm=post", "--safetensors", st, "--calib", f, "-o", img)
+        ok(r.returncode == 2 and want in r.stderr and "--calib" in r.stderr and "(legal: " in r.stderr
+           and not os.path.exists(img), f"--calib refused ({what}): {r.stderr.strip()}")
+    for args, want in ((["--calib-pct", "40"], "--calib-pct '40': not a percentile"),
+                       (["--calib-pct", "99x"], "--calib-pct '99x': not a percentile")):
+        r = run(a.tforge, "pack", CONFIG, "-D", "model.norm=post", "--safetensors", st, *args, "-o", img)
+        ok(r.returncode == 2 and want in r.stderr and not os.path.exists(img), f"refused ({' '.join(args)}): "
+           f"{r.stderr.strip()}")
+    r = run(a.tforge, "pack", CONFIG, "--random", "1", "--calib", cfile, "-o", img)
+    ok(r.returncode == 2 and "--calib without --safetensors" in r.stderr, f"refused (--calib, random): {r.stderr.strip()}")
     # damaged checkpoints: refused with the tensor's name, one line, no output
     img = os.path.join(WORK, "bad.img")
     key = "encoder.layer.1.attention.self.key.weight"

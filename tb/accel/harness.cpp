@@ -4,6 +4,8 @@
 //
 // A random model of the design's [model] shape (tfi_random) is packed into a weight image
 // (tfi_write) in memory that otherwise holds random bytes; input rows at each entry's address.
+// --image FILE uses a packed image instead (a real model's, tforge pack --safetensors), and
+// --input FILE gives entry 0's prompt (scripts/minilm.py: a sentence's embedding rows).
 // Each round the driver submits entries (random lengths; prefills, then decode steps of the
 // causal sequences that have room), starts and waits; the same table runs on tfacc_run over
 // a copy of the memory. Checked: the run's result (done, or the error's code and entry), the
@@ -49,8 +51,14 @@ struct AccOptions : tb::Options {
     long long rounds = 4, serve = 0;
     int lat = 12, bw = 0, prompt = 0, decode = 0, entries = 1, cap = -1, fit = -1;
     double stall = 0, long_p = 0.2;
+    std::string image, input;
+    std::vector<uint8_t> image_bytes; // --image, read by main()
+    std::vector<int8_t> input_rows;   // --input
     AccOptions() : tb::Options("accel_harness", "accel_fail.fst")
     {
+        add("--image", "FILE", "a weight image (tforge pack; e.g. a real model's) instead of random weights", image);
+        add("--input", "FILE", "with --image: entry 0's prompt, T rows of d_model int8 values (sets --prompt T)",
+            input);
         add("--rounds", "N", "runs of the request table (default 4)", rounds);
         add("--lat", "L", "memory latency in cycles (default 12)", lat);
         add("--bw", "B", "memory bytes per cycle, 0: a word per cycle per channel (default 0)", bw);
@@ -193,7 +201,11 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     c.port_bytes = PB;
     c.lo = (struct tfi_layout){PB, PB > TFI_MIN_ALIGN ? PB : TFI_MIN_ALIGN};
     struct tfi_model img;
-    if (tfi_random(&c.m.s, &c.m.attn, r.seed(), &img) != 0)
+    if (!o.image.empty()) {
+        char err[256];
+        if (tfi_read(o.image_bytes.data(), o.image_bytes.size(), &c.m.s, &c.lo, &img, err, sizeof err) != 0)
+            tb::fail(tb::format("harness: --image %s: %s", o.image.c_str(), err));
+    } else if (tfi_random(&c.m.s, &c.m.attn, r.seed(), &img) != 0)
         tb::fail("harness: tfi_random failed");
     c.m.layer = img.layer;
     if (const char *why = tfl_check(&c.m))
@@ -227,7 +239,9 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     for (auto &b : m)
         b = (uint8_t)rng();
     const char *why = nullptr;
-    if (tfi_write(&c.m, &c.lo, 1.0 / 32, 1.0 / 32, m.data() + WBASE, (size_t)ibytes, &why) != 0)
+    if (!o.image.empty())
+        memcpy(m.data() + WBASE, o.image_bytes.data(), o.image_bytes.size());
+    else if (tfi_write(&c.m, &c.lo, 1.0 / 32, 1.0 / 32, m.data() + WBASE, (size_t)ibytes, &why) != 0)
         tb::fail(std::string("harness: tfi_write: ") + why);
     struct tfacc_state st;
     if (tfacc_state_init(&c, &st) != TFACC_OK)
@@ -372,9 +386,11 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
         q.out = IO + (uint64_t)(S + i) * io;
         std::vector<int8_t> &x = t.x[(size_t)i];
         x.resize((size_t)len * D);
+        // --input: entry 0's prompt in round 0
+        bool given = !o.input_rows.empty() && round == 0 && i == 0 && prefill;
         for (int r0 = 0; r0 < len; r0++)
             for (int j = 0; j < D; j++) {
-                int8_t v = (int8_t)rng.uniform(-40, 40);
+                int8_t v = given ? o.input_rows[(size_t)r0 * D + (size_t)j] : (int8_t)rng.uniform(-40, 40);
                 x[(size_t)r0 * D + j] = v;
                 m[q.in + (uint64_t)r0 * stride + (uint64_t)j] = (uint8_t)v;
             }
@@ -566,6 +582,31 @@ int main(int argc, char **argv)
     AccOptions o;
     o.units("round");
     o.parse(argc, argv);
+    auto slurp = [](const std::string &path, const char *opt) {
+        std::vector<uint8_t> b;
+        FILE *f = std::fopen(path.c_str(), "rb");
+        if (!f)
+            tb::fail(tb::format("harness: %s %s: cannot read it", opt, path.c_str()));
+        uint8_t chunk[65536];
+        size_t n;
+        while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0)
+            b.insert(b.end(), chunk, chunk + n);
+        std::fclose(f);
+        return b;
+    };
+    if (!o.input.empty() && o.image.empty())
+        tb::fail("harness: --input without --image (legal: --image FILE --input FILE)");
+    if (!o.image.empty())
+        o.image_bytes = slurp(o.image, "--image");
+    if (!o.input.empty()) {
+        std::vector<uint8_t> b = slurp(o.input, "--input");
+        if (b.empty() || b.size() % (size_t)D || b.size() / (size_t)D > (size_t)MAXSEQ)
+            tb::fail(tb::format("harness: --input %s: %zu bytes (legal: 1..%d rows of %d int8 values)",
+                                o.input.c_str(), b.size(), MAXSEQ, D));
+        o.input_rows.assign(b.begin(), b.end());
+        o.prompt = (int)(b.size() / (size_t)D);
+        o.entries = 1;
+    }
     std::string dut = std::string(TFP_NAME) + "_accel";
     Result r;
     tb::Verdict v = tb::run(o, dut, r, tb::Trace::from_reset("round"),
