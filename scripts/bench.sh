@@ -11,7 +11,8 @@
 # tforge perf's perf_minilm.csv, perf_sweep.csv and .png, and (scripts/bench_accel.sh) the
 # accelerator top's cycles and bytes against tforge perf, accel_vs_perf.csv, and
 # (scripts/bench_batch.sh) decode against B on one build, batch_rtl.csv and .png, and
-# (scripts/bench_serve.sh) the batch policy on served requests, serve.csv and .png.
+# (scripts/bench_serve.sh) the batch policy on served requests, serve.csv and .png, and
+# (scripts/bench_minilm.sh) all-MiniLM-L6-v2 against fp32, minilm.csv and .png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -99,3 +100,6 @@ scripts/bench_batch.sh
 echo
 echo "== the batch controller: the same requests served in batch 1, in order and first fit (build/bench/serve.csv)"
 scripts/bench_serve.sh
+echo
+echo "== all-MiniLM-L6-v2 on the accelerator against fp32 (build/bench/minilm.csv, minilm.png)"
+scripts/bench_minilm.sh

@@ -237,6 +237,25 @@ def perf_of(tforge, cfg, lens, work):
     return out
 
 
+# Energy per operation (Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm): an 8-bit
+# multiply 0.2 pJ and a 32-bit add 0.1 pJ (a MAC of int8 operands into a 32-bit accumulator),
+# an 8 KiB SRAM read of 64 bits 10 pJ, a DRAM access of 64 bits 1.3-2.6 nJ (the lower figure).
+E_MAC_PJ, E_SRAM_PJ_B, E_DRAM_PJ_B = 0.3, 10.0 / 8, 1300.0 / 8
+
+
+def energy_uj(L, rd, wr, d, dff, layers, rows, cols):
+    """One prompt of L tokens (bidirectional): the estimate of docs/performance.md, in uJ --
+    MACs: the weight GEMMs and the attention's q.k and p.v; SRAM bytes: every external byte
+    written into a buffer and read out once, the array's operand reads ((R + C) bytes per R x C
+    MACs, output-stationary), the attention's K and V cache reads; DRAM: the bytes read and
+    written. Returns (total, MAC, SRAM, DRAM)."""
+    gemm = L * (4 * d * d + 2 * d * dff) * layers
+    attn = 2 * L * L * d * layers
+    sram = 2 * (rd + wr) + gemm * (rows + cols) / (rows * cols) + 2 * L * L * d * layers
+    e = ((gemm + attn) * E_MAC_PJ * 1e-6, sram * E_SRAM_PJ_B * 1e-6, (rd + wr) * E_DRAM_PJ_B * 1e-6)
+    return (sum(e),) + e
+
+
 def spearman(a, b):
     ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
     return float(np.corrcoef(ra, rb)[0, 1])
@@ -252,20 +271,26 @@ def pair_agreement(a, b):
     return agree / n
 
 
+def causal_defs(args):
+    """-D for the config: the same weights under a causal mask (decode), or as configured"""
+    return ["-D", "model.attention=causal"] if getattr(args, "causal", False) else []
+
+
 def pack(m, args):
     """The weight image: the checkpoint quantized by tforge pack, calibrated on the calibration
-    sentences' embeddings. Returns (work dir, tforge, image, input LSB, output LSB)."""
+    sentences' embeddings (causal: through the causal float layers). Returns (work dir, tforge,
+    image, input LSB, output LSB)."""
     build = Path(args.build)
     work = build / "minilm"
     work.mkdir(parents=True, exist_ok=True)
     mdir = model_dir(build)
     tforge = str(ROOT / "build" / "tforge")
-    img = work / "minilm.img"
+    img = work / ("minilm_causal.img" if getattr(args, "causal", False) else "minilm.img")
     calib = read_lines(args.calib)
     cfile = work / "calib.safetensors"
     ntok = write_calib(m, calib, cfile)
     print(f"minilm.py: calibration: {len(calib)} sentences ({ntok} tokens) of {args.calib}")
-    pk = ["pack", str(args.config), "--safetensors", str(mdir / "model.safetensors"), "--calib", str(cfile),
+    pk = ["pack", str(args.config), *causal_defs(args), "--safetensors", str(mdir / "model.safetensors"), "--calib", str(cfile),
           "-o", str(img)]
     if args.pct < 100:
         pk += ["--calib-pct", str(args.pct)]
@@ -285,10 +310,52 @@ def cmd_cosim(m, args):
     text, tok = pick
     x = work / "cosim_input.bin"
     quant(m.embed(*tok), in_lsb).tofile(x)
-    print(f"minilm.py: co-simulating a sentence of {len(tok[0])} tokens: \"{text[:60]}...\"")
-    env = dict(os.environ, ACCEL_ARGS=f"--image {img.resolve()} --input {x.resolve()}", ACCEL_ROUNDS="1")
-    r = subprocess.run([str(ROOT / "scripts" / "flow.sh"), "accel-cosim", str(args.config)], env=env, cwd=ROOT)
+    n = len(tok[0])
+    what = f"a prompt of {n - args.decode} tokens and {args.decode} decode steps" if args.decode else f"{n} tokens"
+    print(f"minilm.py: co-simulating a sentence, {what}: \"{text[:60]}...\"")
+    env = dict(os.environ, ACCEL_ARGS=f"--image {img.resolve()} --input {x.resolve()} --decode {args.decode}",
+               ACCEL_ROUNDS=str(1 + args.decode))
+    r = subprocess.run([str(ROOT / "scripts" / "flow.sh"), "accel-cosim", str(args.config), *causal_defs(args)],
+                       env=env, cwd=ROOT)
     return r.returncode
+
+
+def cmd_decode(m, args):
+    """Decode on the real weights under a causal mask: each sentence's tokens one step at a
+    time on the golden model (a causal prompt is its decode steps, bit-exact: docs/numerics.md),
+    every step's output row against the fp32 causal layers' row (cosine per step)."""
+    args.causal = True
+    work, tforge, img, in_lsb, out_lsb = pack(m, args)
+    sents = read_lines(args.sentences)[:args.limit or None]
+    cfg = str(args.config)
+    tmp = Path(tempfile.mkdtemp(prefix="dec.", dir=work))
+    cos = []
+    bypos = {}
+    for i, t in enumerate(sents):
+        x = m.embed(*m.tokens(t))
+        ref = m.encode_rows(x, causal=True)
+        xi, yi = tmp / "x.bin", tmp / "y.bin"
+        quant(x, in_lsb).tofile(xi)
+        run([tforge, "golden", cfg, *causal_defs(args), "--image", str(img), "--input", xi, "-o", yi])
+        y = np.fromfile(yi, dtype=np.int8).reshape(x.shape).astype(np.float64) * out_lsb
+        for p in range(x.shape[0]):
+            c = float(y[p] @ ref[p] / (np.linalg.norm(y[p]) * np.linalg.norm(ref[p])))
+            cos.append(c)
+            bypos.setdefault(min(p // 16, 7), []).append(c)
+    subprocess.run(["rm", "-rf", str(tmp)], check=True)
+    c = np.array(cos)
+    print(f"minilm.py: decode, causal mask: {len(sents)} sentences, {len(c)} steps: cosine of each step's output "
+          f"row to fp32's: mean {c.mean():.4f}, min {c.min():.4f}; by position: " +
+          ", ".join(f"{16 * k}-{16 * k + 15}: {np.mean(v):.4f}" for k, v in sorted(bypos.items())))
+    p = work / "perf_decode.csv"
+    run([tforge, "perf", cfg, *causal_defs(args), "--prompt", "32", "--decode", "4", "--csv", p])
+    with open(p) as f:
+        rows = [r for r in csv.DictReader(f) if r["phase"] == "decode"]
+    r = rows[-1]
+    print(f"minilm.py: a decode step at context {r['context']} (batch 1): {int(float(r['cycles_per_token']))} cycles, "
+          f"{float(r['us_per_token']):.1f} us at {args.clock_mhz:g} MHz, MAC utilization "
+          f"{float(r['mac_util']) * 100:.1f} %, {r['rd_bytes']} bytes read per layer")
+    return 0
 
 
 def cmd_run(m, args):
@@ -345,12 +412,101 @@ def cmd_run(m, args):
         print(f"minilm.py: {len(pairs)} pairs: ranking agreement with fp32 {pair_agreement(sa, sr) * 100:.1f} % of "
               f"pairs of pairs (Spearman {spearman(sa, sr):.4f}); paraphrase accuracy at the best threshold "
               f"fp32 {thr(sr)[0] * 100:.1f} %, accelerator {thr(sa)[0] * 100:.1f} %")
-    L = max(lens[:ns])
-    p = perf[L]
-    print(f"minilm.py: a {L}-token sentence: {int(p['run_cycles'])} cycles, "
-          f"{int(p['run_cycles']) / args.clock_mhz:.1f} us at {args.clock_mhz:g} MHz, MAC utilization "
-          f"{float(p['mac_util']) * 100:.1f} %, {int(p['run_rd_bytes'])} bytes read, {int(p['run_wr_bytes'])} written")
+    p = perf_of(tforge, cfg, [MAXLEN], work)[MAXLEN]
+    cyc, rd, wr = int(p["run_cycles"]), int(p["run_rd_bytes"]), int(p["run_wr_bytes"])
+    import configparser
+
+    ini = configparser.ConfigParser(inline_comment_prefixes=(";", "#"))
+    ini.read(cfg)
+    e = energy_uj(MAXLEN, rd, wr, m.d, m.t["encoder.layer.0.intermediate.dense.weight"].shape[0], m.layers,
+                  ini.getint("array", "rows"), ini.getint("array", "cols"))
+    print(f"minilm.py: a sentence of {MAXLEN} tokens: {cyc} cycles, {cyc / args.clock_mhz:.1f} us at "
+          f"{args.clock_mhz:g} MHz ({cyc / args.clock_mhz / MAXLEN:.1f} us/token), MAC utilization "
+          f"{float(p['mac_util']) * 100:.1f} %, {rd} bytes read, {wr} written; energy (45 nm table) "
+          f"{e[0]:.1f} uJ = {e[0] / MAXLEN:.3f} uJ/token (MACs {e[1] / MAXLEN:.3f}, SRAM {e[2] / MAXLEN:.3f}, "
+          f"DRAM {e[3] / MAXLEN:.3f})")
     return res
+
+
+def fake_quant(m, x, cfg, st=None, rec=None):
+    """The fp32 layers with tensors rounded to their int8 grids (a float simulation of the
+    recipe, for choosing it; the integer model is tforge golden). cfg: tensor -> None (not
+    rounded), ("t", pct) per tensor at a percentile of |x| (100: max), ("c", a) per channel
+    with factors m_c = (max |x_c|)^|a| (a < 0: rounded to powers of two), folded into the next
+    GEMM's weight rows; "w" in cfg: int8 weights per output channel. Tensors: x (layer input),
+    q, k, v, a (attention output), x1 (after the attention block), h (GELU output). st: the
+    scales (from calib_scales); rec: a dict that records every tensor's rows."""
+    def qt(name, l, t):
+        if rec is not None:
+            rec.setdefault((name, l), []).append(np.abs(t.reshape(-1, t.shape[-1])))
+        if st is None or cfg.get(name) is None:
+            return t, None
+        sc, mc = st[(name, l)]
+        return np.clip(np.rint(t / (sc * mc)), -127, 127) * (sc * mc), (None if np.isscalar(mc) else mc)
+
+    def lin(v, name, mc=None):
+        w = m.w(name + ".weight")
+        if st is not None and "w" in cfg:
+            wm = w * mc[None, :] if mc is not None else w
+            sw = np.abs(wm).max(1, keepdims=True) / 127
+            w = np.rint(wm / sw) * sw / (mc[None, :] if mc is not None else 1)
+        return v @ w.T + m.w(name + ".bias")
+
+    for l in range(m.layers):
+        p = f"encoder.layer.{l}."
+        xq, mc = qt("x", l, x)
+        n, hd = x.shape[0], m.d // m.heads
+        q, k, v = (qt(t, l, lin(xq, p + "attention.self." + nm, mc))[0].reshape(n, m.heads, hd).transpose(1, 0, 2)
+                   for t, nm in (("q", "query"), ("k", "key"), ("v", "value")))
+        sc = q @ k.transpose(0, 2, 1) / np.float32(math.sqrt(hd))
+        sc = np.exp(sc - sc.max(-1, keepdims=True))
+        a = qt("a", l, ((sc / sc.sum(-1, keepdims=True)) @ v).transpose(1, 0, 2).reshape(n, m.d))[0]
+        x1 = m.ln(xq + lin(a, p + "attention.output.dense"), p + "attention.output.LayerNorm")
+        x1q, mc1 = qt("x1", l, x1)
+        u = lin(x1q, p + "intermediate.dense", mc1)
+        h, mch = qt("h", l, (u * 0.5 * (1.0 + _erf(u / np.float32(math.sqrt(2.0))).astype(np.float32))))
+        x = m.ln(x1q + lin(h, p + "output.dense", mch), p + "output.LayerNorm")
+    return x
+
+
+def calib_scales(rec, cfg):
+    st = {}
+    for (name, l), v in rec.items():
+        if cfg.get(name) is None:
+            continue
+        a = np.concatenate(v)
+        kind, par = cfg[name]
+        if kind == "t":
+            st[(name, l)] = ((a.max() if par >= 100 else np.percentile(a, par)) / 127, 1.0)
+        else:
+            mc = (a.max(0) + 1e-6) ** abs(par)
+            mc = mc / mc.max()
+            if par < 0:
+                mc = 2.0 ** np.round(np.log2(mc))
+            st[(name, l)] = ((a / mc).max() / 127, mc)
+    return st
+
+
+def cmd_sim(m, args):
+    """docs/numerics.md 12.1: which tensor costs what, and what per-channel scales would give"""
+    ev = [m.embed(*m.tokens(t)) for t in read_lines(args.sentences)[:args.limit]]
+    ca = [m.embed(*m.tokens(t)) for t in read_lines(args.calib)[:args.calib_limit]]
+    ref = [m.pool(m.encode_rows(x)) for x in ev]
+    rec = {}
+    for x in ca:
+        fake_quant(m, x, {}, rec=rec)
+    mx = {n: ("t", 100) for n in ("x", "q", "k", "v", "a", "x1", "h")}
+    runs = [("all int8, per-tensor max (the recipe)", dict(mx, w=None))]
+    runs += [(f"only {n}", {n: mx.get(n)}) for n in ("w", "x", "q", "v", "a", "x1", "h")]
+    pc = dict(mx, w=None)
+    runs += [("x, x1 per channel (a 0.75), h (a 0.5)", dict(pc, x=("c", 0.75), x1=("c", 0.75), h=("c", 0.5))),
+             ("the same, powers of two", dict(pc, x=("c", -0.75), x1=("c", -0.75), h=("c", -0.5)))]
+    print(f"minilm.py: float simulation of the quantization, {len(ev)} sentences, calibrated on {len(ca)}")
+    for label, cfg in runs:
+        st = calib_scales(rec, cfg)
+        c = np.array([float(m.pool(fake_quant(m, x, cfg, st)) @ r) for x, r in zip(ev, ref)])
+        print(f"  {label:44s} mean {c.mean():.4f}  min {c.min():.4f}", flush=True)
+    return 0
 
 
 def main():
@@ -360,13 +516,22 @@ def main():
     sub.add_parser("check", help="the fp32 reference against the published similarities")
     r = sub.add_parser("run", help="sentences through the accelerator (golden model) against fp32")
     c = sub.add_parser("cosim", help="one sentence through the generated top (Verilator) on the real weights")
-    for p in (r, c):
+    dc = sub.add_parser("decode", help="decode steps under a causal mask (golden model) against fp32")
+    sm = sub.add_parser("sim", help="a float simulation of the quantization: the cost of each tensor")
+    sm.add_argument("--sentences", default=str(ROOT / "tests" / "minilm" / "sentences.txt"))
+    sm.add_argument("--calib", default=str(ROOT / "tests" / "minilm" / "calib.txt"))
+    sm.add_argument("--limit", type=int, default=60)
+    sm.add_argument("--calib-limit", type=int, default=32)
+    for p in (r, c, dc):
         p.add_argument("--config", default=str(ROOT / "configs" / "model" / "minilm_8x8.ini"))
         p.add_argument("--sentences", default=str(ROOT / "tests" / "minilm" / "sentences.txt"))
         p.add_argument("--calib", default=str(ROOT / "tests" / "minilm" / "calib.txt"))
         p.add_argument("--pct", type=float, default=100.0,
                        help="calibration percentile of the int8 activations (100: the maximum, measured best)")
     c.add_argument("--tokens", type=int, default=32, help="the first sentence of at least this many tokens")
+    c.add_argument("--decode", type=int, default=0, help="the sentence's last N tokens as decode steps (causal)")
+    dc.add_argument("--limit", type=int, default=40, help="the first N sentences (default 40)")
+    dc.add_argument("--clock-mhz", type=float, default=200.0)
     r.add_argument("--pairs", default=str(ROOT / "tests" / "minilm" / "pairs.tsv"))
     r.add_argument("--limit", type=int, default=0, help="the first N sentences only")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -377,7 +542,10 @@ def main():
     r.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     m = MiniLM(model_dir(args.build))
-    sys.exit({"check": cmd_check, "run": cmd_run, "cosim": cmd_cosim}[args.cmd](m, args))
+    if args.cmd == "cosim":
+        args.causal = args.decode > 0
+    sys.exit({"check": cmd_check, "run": cmd_run, "cosim": cmd_cosim, "decode": cmd_decode,
+              "sim": cmd_sim}[args.cmd](m, args))
 
 
 if __name__ == "__main__":

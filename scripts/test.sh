@@ -197,6 +197,10 @@ model_checks() { # config name
     # of 32 tokens or more through the six layers, every byte against the models (same build)
     if [ "$2" = minilm_8x8 ]; then
       check "$2: all-MiniLM-L6-v2 real weights, a 52-token sentence" python3 scripts/minilm.py cosim --config "$1"
+      # the same weights under a causal mask: a 48-token prompt, then its last 4 tokens as
+      # decode steps with the KV cache in the attention unit (a second build)
+      check "$2: MiniLM weights, causal: prompt 48 + 4 decode steps" \
+        python3 scripts/minilm.py cosim --config "$1" --decode 4
     fi
   fi
 }

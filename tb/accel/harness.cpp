@@ -57,8 +57,8 @@ struct AccOptions : tb::Options {
     AccOptions() : tb::Options("accel_harness", "accel_fail.fst")
     {
         add("--image", "FILE", "a weight image (tforge pack; e.g. a real model's) instead of random weights", image);
-        add("--input", "FILE", "with --image: entry 0's prompt, T rows of d_model int8 values (sets --prompt T)",
-            input);
+        add("--input", "FILE", "with --image: entry 0's T rows of d_model int8 values, the prompt (T - --decode "
+            "rows, sets --prompt) and then a row per --decode step", input);
         add("--rounds", "N", "runs of the request table (default 4)", rounds);
         add("--lat", "L", "memory latency in cycles (default 12)", lat);
         add("--bw", "B", "memory bytes per cycle, 0: a word per cycle per channel (default 0)", bw);
@@ -386,11 +386,14 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
         q.out = IO + (uint64_t)(S + i) * io;
         std::vector<int8_t> &x = t.x[(size_t)i];
         x.resize((size_t)len * D);
-        // --input: entry 0's prompt in round 0
-        bool given = !o.input_rows.empty() && round == 0 && i == 0 && prefill;
+        // --input: entry 0's rows, the prompt in round 0, then one row per decode step
+        bool given = !o.input_rows.empty() && i == 0;
+        size_t row0 = given ? (size_t)(prefill ? 0 : pos[0]) : 0;
+        if (given && row0 + (size_t)len > o.input_rows.size() / (size_t)D)
+            tb::fail("harness: --input has fewer rows than the prompt and --decode steps");
         for (int r0 = 0; r0 < len; r0++)
             for (int j = 0; j < D; j++) {
-                int8_t v = given ? o.input_rows[(size_t)r0 * D + (size_t)j] : (int8_t)rng.uniform(-40, 40);
+                int8_t v = given ? o.input_rows[(row0 + (size_t)r0) * D + (size_t)j] : (int8_t)rng.uniform(-40, 40);
                 x[(size_t)r0 * D + j] = v;
                 m[q.in + (uint64_t)r0 * stride + (uint64_t)j] = (uint8_t)v;
             }
@@ -604,7 +607,11 @@ int main(int argc, char **argv)
             tb::fail(tb::format("harness: --input %s: %zu bytes (legal: 1..%d rows of %d int8 values)",
                                 o.input.c_str(), b.size(), MAXSEQ, D));
         o.input_rows.assign(b.begin(), b.end());
-        o.prompt = (int)(b.size() / (size_t)D);
+        // the rows are the prompt and then one token per --decode step
+        o.prompt = (int)(b.size() / (size_t)D) - o.decode;
+        if (o.prompt < 1)
+            tb::fail(tb::format("harness: --input %s: %zu rows, not more than --decode %d", o.input.c_str(),
+                                b.size() / (size_t)D, o.decode));
         o.entries = 1;
     }
     std::string dut = std::string(TFP_NAME) + "_accel";
