@@ -45,7 +45,7 @@ static const char usage_golden[] =
 
 static const char usage_pack[] =
     "usage: tforge pack CONFIG (--random SEED | --safetensors FILE [--ln-eps X] [--calib F]\n"
-    "                  [--calib-pct P]) -o FILE [-D ...]\n"
+    "                  [--calib-pct P] [--calib-per-tensor]) -o FILE [-D ...]\n"
     "\n"
     "Writes the external-memory image of the layers of CONFIG's [model] (int8 weights in the\n"
     "memory system's column tiles, per-column biases and requantization entries, LayerNorm,\n"
@@ -61,7 +61,9 @@ static const char usage_pack[] =
     "                  per sequence (the first layer's input rows, e.g. a model's embeddings\n"
     "                  of real text; scripts/minilm.py writes them)\n"
     "  --calib-pct P   each int8 activation's scale from the P-th percentile of |x| in the\n"
-    "                  calibration run (50..100; default 100, the maximum)\n";
+    "                  calibration run (50..100; default 100, the maximum)\n"
+    "  --calib-per-tensor  one scale per activation tensor (default: per-channel powers of two\n"
+    "                  on the LayerNorm and GELU outputs, docs/numerics.md 12.1)\n";
 
 static const char usage_perf[] =
     "usage: tforge perf CONFIG [--prompt L] [--decode N] [--batch B] [--bw B] [--lat C] [--csv FILE] [-D ...]\n"
@@ -99,6 +101,7 @@ struct args {
     const char *ln_eps; /* pack --ln-eps */
     const char *calib;  /* pack --calib */
     const char *pct;    /* pack --calib-pct */
+    int per_tensor;     /* pack --calib-per-tensor */
     const char *image;  /* golden --image */
     const char *input;  /* golden --input */
     struct perf_opts perf;
@@ -140,6 +143,8 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
                 a->st = argv[++i];
             else
                 a->ln_eps = argv[++i];
+        } else if (!strcmp(s, "--calib-per-tensor") && !strcmp(a->cmd, "pack")) {
+            a->per_tensor = 1;
         } else if ((!strcmp(s, "--calib") || !strcmp(s, "--calib-pct")) && !strcmp(a->cmd, "pack")) {
             if (i + 1 >= argc)
                 tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s needs an argument (legal: %s)", s,
@@ -217,9 +222,11 @@ static void parse_args(struct args *a, int argc, char **argv, struct arena *ar, 
     if (!strcmp(a->cmd, "pack") && a->ln_eps && !a->st)
         tf_fail(d, TF_EXIT_INPUT, "tforge pack: --ln-eps without --safetensors (legal: --ln-eps with a "
                 "checkpoint)");
-    if (!strcmp(a->cmd, "pack") && (a->calib || a->pct) && !a->st)
+    if (!strcmp(a->cmd, "pack") && (a->calib || a->pct || a->per_tensor) && !a->st) {
+        const char *o = a->calib ? "--calib" : a->pct ? "--calib-pct" : "--calib-per-tensor";
         tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s without --safetensors (legal: %s with a checkpoint's "
-                "--safetensors FILE)", a->calib ? "--calib" : "--calib-pct", a->calib ? "--calib" : "--calib-pct");
+                "--safetensors FILE)", o, o);
+    }
     if (!strcmp(a->cmd, "golden") && (!a->out || !a->image || !a->input))
         tf_fail(d, TF_EXIT_INPUT, "tforge golden: missing %s (legal: tforge golden CONFIG --image FILE --input "
                 "FILE -o FILE)", !a->image ? "--image FILE" : !a->input ? "--input FILE" : "-o FILE");
@@ -297,7 +304,7 @@ static int run(const char *cmd, int argc, char **argv, struct arena *arena, stru
                 cmd);
     a.perf.lat = 12;
     parse_args(&a, argc, argv, arena, d);
-    struct pack_src src = {a.st, 0, 1e-12, a.calib, 100};
+    struct pack_src src = {a.st, 0, 1e-12, a.calib, 100, a.per_tensor};
     if (is_pack && a.pct)
         src.pct = parse_pct(a.pct, arena, d);
     if (is_pack && a.seed)

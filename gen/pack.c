@@ -195,17 +195,18 @@ void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *s
         struct tfi_float_layer *fl = arena_alloc(a, sizeof *fl * (size_t)s.layers);
         load_bert(&f, &s, fl, a, d);
         struct tfi_float_model fm = {s, src->ln_eps, fl};
-        struct tfi_calib cal = {0, NULL, NULL, 8, s.max_seq < 32 ? s.max_seq : 32, 1, src->pct};
+        struct tfi_calib cal = {0, NULL, NULL, 8, s.max_seq < 32 ? s.max_seq : 32, 1, src->pct, !src->per_tensor};
         if (src->calib)
             load_calib(src->calib, &s, &cal, a, d);
         char err[256];
         if (tfi_quantize(&fm, &at, &plan_aux(p)->arch, &cal, &m, &in_scale, &out_scale, err, sizeof err) != 0)
             tf_fail(d, TF_EXIT_INPUT, "tforge pack: %s: %s (legal: weights whose scales the units can take)",
                     f.path, err);
-        what = arena_printf(a, "quantized from %s, calibrated on %s%s", f.path,
+        what = arena_printf(a, "quantized from %s, calibrated on %s%s%s", f.path,
                             src->calib ? arena_printf(a, "%d sequences of %s", cal.n, tf_printable(a, src->calib, 0))
                                        : "8 standard-normal sequences",
-                            src->pct < 100 ? arena_printf(a, " at the %g-th percentile", src->pct) : "");
+                            src->pct < 100 ? arena_printf(a, " at the %g-th percentile", src->pct) : "",
+                            src->per_tensor ? ", scales per tensor" : "");
     } else {
         if (tfi_random(&s, &at, src->seed, &m) != 0)
             tf_fail(d, TF_EXIT_INTERNAL, "tforge pack: out of memory");

@@ -113,7 +113,7 @@ static long long words(const struct perf_hw *h, long long bytes)
  * last beat, the traffic (tfmm_traffic, the parameter tables, the residual rows) and the
  * MACs to L. */
 static void gemm_op(const struct perf_hw *h, const struct tfmm_mem_timing *mt, long long n, int k,
-                    int nn, unsigned ops, long long chunk, struct perf_layer *L, struct arena *a,
+                    int nn, unsigned ops, int shifts, long long chunk, struct perf_layer *L, struct arena *a,
                     struct diag *d)
 {
     int pb = h->mc.port_bytes;
@@ -163,12 +163,13 @@ static void gemm_op(const struct perf_hw *h, const struct tfmm_mem_timing *mt, l
     }
     L->macs += n * (long long)k * nn;
     /* the parameter tables the epilogue loads before the GEMM (bias int32, requantization mult
-     * and shift, LayerNorm gamma int16 and beta int32): each a row read and one entry per
-     * cycle, a cycle more per port word; and the residual rows */
-    const int eb[4] = {4, 8, 2, 4};
-    const int on[4] = {(ops & TFX_OPBIT(TFX_OP_BIAS)) != 0, (ops & TFX_OPBIT(TFX_OP_REQUANT)) != 0,
-                       (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) != 0, (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) != 0};
-    for (int t = 0; t < 4; t++)
+     * and shift, LayerNorm gamma int16 and beta int32, and for O, FF1 and FF2 the per-column
+     * shifts, a byte each): each a row read and one entry per cycle, a cycle more per port
+     * word; and the residual rows */
+    const int eb[5] = {4, 8, 2, 4, 1};
+    const int on[5] = {(ops & TFX_OPBIT(TFX_OP_BIAS)) != 0, (ops & TFX_OPBIT(TFX_OP_REQUANT)) != 0,
+                       (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) != 0, (ops & TFX_OPBIT(TFX_OP_LAYERNORM)) != 0, shifts};
+    for (int t = 0; t < 5; t++)
         if (on[t]) {
             long long wb = words(h, (long long)eb[t] * nn);
             L->rd += wb;
@@ -185,7 +186,7 @@ static void ln_pass(const struct perf_hw *h, const struct tfmm_mem_timing *mt, l
                     struct arena *a, struct diag *d)
 {
     unsigned ops = TFX_OPBIT(TFX_OP_REQUANT) | TFX_OPBIT(TFX_OP_RESIDUAL) | TFX_OPBIT(TFX_OP_LAYERNORM);
-    gemm_op(h, mt, n, 1, h->d, ops, h->ln_chunk, L, a, d);
+    gemm_op(h, mt, n, 1, h->d, ops, 0, h->ln_chunk, L, a, d);
     L->macs -= n * (long long)h->d;
 }
 
@@ -199,7 +200,7 @@ static void copies(const struct perf_hw *h, const struct tfmm_mem_timing *mt, lo
         return;
     unsigned ops = TFX_OPBIT(TFX_OP_REQUANT) | TFX_OPBIT(TFX_OP_RESIDUAL);
     for (long long i = 0; i < 2 * nb; i++) {
-        gemm_op(h, mt, n1, 1, h->d, ops, h->ln_chunk, L, a, d);
+        gemm_op(h, mt, n1, 1, h->d, ops, 0, h->ln_chunk, L, a, d);
         L->macs -= n1 * (long long)h->d;
     }
     L->cycles = L->gemm + L->attn + L->aux + L->seq;
@@ -257,16 +258,16 @@ static struct perf_layer layer(const struct perf_hw *h, const struct tfmm_mem_ti
         ln_pass(h, mt, n, &L, a, dg);
     /* Q, K, V: one command each, the tables loaded before it */
     for (int i = 0; i < 3; i++)
-        gemm_op(h, mt, n, d, d, bias | rq, all, &L, a, dg);
+        gemm_op(h, mt, n, d, d, bias | rq, 0, all, &L, a, dg);
     for (long long b = 0; b < nb; b++)
         attention(h, mt, n1, ctx, &L);
     /* output projection, residual (and LayerNorm after it, post-LN): commands of at most a
      * LayerNorm group either way (the epilogue's residual buffer holds one) */
-    gemm_op(h, mt, n, d, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->ln_chunk, &L, a, dg);
+    gemm_op(h, mt, n, d, d, bias | rq | res | (h->pre_ln ? 0 : ln), 1, h->ln_chunk, &L, a, dg);
     if (h->pre_ln)
         ln_pass(h, mt, n, &L, a, dg);
-    gemm_op(h, mt, n, d, h->d_ff, bias | rq | gelu, all, &L, a, dg);
-    gemm_op(h, mt, n, h->d_ff, d, bias | rq | res | (h->pre_ln ? 0 : ln), h->ln_chunk, &L, a, dg);
+    gemm_op(h, mt, n, d, h->d_ff, bias | rq | gelu, 1, all, &L, a, dg);
+    gemm_op(h, mt, n, h->d_ff, d, bias | rq | res | (h->pre_ln ? 0 : ln), 1, h->ln_chunk, &L, a, dg);
     L.cycles = L.gemm + L.attn + L.aux + L.seq;
     return L;
 }

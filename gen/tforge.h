@@ -171,6 +171,7 @@ struct pack_src {
     double ln_eps;           /* the checkpoint's LayerNorm epsilon */
     const char *calib;       /* --calib: real calibration sequences (safetensors), or NULL */
     double pct;              /* --calib-pct: 100 = max |x| */
+    int per_tensor;          /* --calib-per-tensor: no per-channel scales */
 };
 void pack_run(const struct tf_plan *p, const char *out, const struct pack_src *src, struct arena *a,
               struct diag *d);

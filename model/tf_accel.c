@@ -113,9 +113,11 @@ struct work {
 };
 
 /* out rows (t x n at dst) = sat8(aux c of (x rows (t x k at src) * w)), with the residual
- * rows at res (t x n) when c has RESIDUAL */
+ * rows at res (t x n) when c has RESIDUAL; the epilogue's per-column shifts (tf_layer.h):
+ * res_sh of the residual operand, out_sh of the output (each may be NULL: none) */
 static int gemm_ep(const struct tfacc_cfg *c, const struct rows *m, struct work *w, int t, int k, int n,
-                   uint64_t src, uint64_t dst, uint64_t res, const int8_t *wt, const struct tfx_cmd *cmd)
+                   uint64_t src, uint64_t dst, uint64_t res, const int8_t *wt, const struct tfx_cmd *cmd,
+                   const uint8_t *res_sh, const uint8_t *out_sh)
 {
     get_rows(m, src, tfacc_stride(c, k), t, k, w->x);
     for (size_t i = 0; i < (size_t)t * (size_t)k; i++)
@@ -131,13 +133,13 @@ static int gemm_ep(const struct tfacc_cfg *c, const struct rows *m, struct work 
     for (int i = 0; i < t; i++) {
         if (has_res)
             for (int j = 0; j < n; j++)
-                w->res[j] = w->r[(size_t)i * n + j];
+                w->res[j] = tfl_res_shift(w->r[(size_t)i * n + j], res_sh ? res_sh[j] : 0);
         if (tfx_run(&c->m.aux, c->m.rom, cmd, w->acc + (size_t)i * n, has_res ? w->res : NULL,
                     w->y + (size_t)i * n) != TFX_OK)
             return TFACC_E_IMAGE; /* parameters the image holds but the unit refuses */
     }
     for (size_t i = 0; i < (size_t)t * (size_t)n; i++)
-        w->o[i] = (int8_t)tfx_sat(w->y[i], 8);
+        w->o[i] = tfl_out_shift(w->y[i], out_sh ? out_sh[i % (size_t)n] : 0);
     put_rows(m, dst, tfacc_stride(c, n), t, n, w->o);
     return TFACC_OK;
 }
@@ -254,7 +256,7 @@ static int layer(const struct tfacc_cfg *c, const struct rows *m, struct work *w
     static const int dstb[3] = {TFACC_Q, TFACC_K, TFACC_V};
     for (int i = 0; i < 3; i++) {
         struct tfx_cmd cmd = proj_cmd(pr[i], d, 0, NULL);
-        if ((e = gemm_ep(c, m, w, t, d, d, in, tfacc_buf(c, ws, dstb[i]), 0, pr[i]->w, &cmd)))
+        if ((e = gemm_ep(c, m, w, t, d, d, in, tfacc_buf(c, ws, dstb[i]), 0, pr[i]->w, &cmd, NULL, NULL)))
             return e;
     }
     for (int b = 0; b < nb; b++)
@@ -264,7 +266,7 @@ static int layer(const struct tfacc_cfg *c, const struct rows *m, struct work *w
     struct tfx_cmd cmd = proj_cmd(&L->o, d, s->pre_ln ? 1 : 2, post_ops);
     cmd.res = L->res1;
     cmd.ln = L->ln1;
-    if ((e = gemm_ep(c, m, w, t, d, d, tfacc_buf(c, ws, TFACC_AO), x1, src, L->o.w, &cmd)))
+    if ((e = gemm_ep(c, m, w, t, d, d, tfacc_buf(c, ws, TFACC_AO), x1, src, L->o.w, &cmd, L->sh_res1, NULL)))
         return e;
     uint64_t fin = x1;
     if (s->pre_ln) {
@@ -275,12 +277,12 @@ static int layer(const struct tfacc_cfg *c, const struct rows *m, struct work *w
     static const int gelu_op[] = {TFX_OP_GELU};
     cmd = proj_cmd(&L->ff1, f, 1, gelu_op);
     cmd.gelu = L->gelu;
-    if ((e = gemm_ep(c, m, w, t, d, f, fin, hh, 0, L->ff1.w, &cmd)))
+    if ((e = gemm_ep(c, m, w, t, d, f, fin, hh, 0, L->ff1.w, &cmd, NULL, L->sh_gelu)))
         return e;
     cmd = proj_cmd(&L->ff2, d, s->pre_ln ? 1 : 2, post_ops);
     cmd.res = L->res2;
     cmd.ln = L->ln2;
-    return gemm_ep(c, m, w, t, f, d, hh, dst, x1, L->ff2.w, &cmd);
+    return gemm_ep(c, m, w, t, f, d, hh, dst, x1, L->ff2.w, &cmd, L->sh_res2, NULL);
 }
 
 int tfacc_run(const struct tfacc_cfg *c, struct tfacc_state *st, uint8_t *mem, uint64_t size, uint64_t wbase,

@@ -49,6 +49,10 @@ static int layout(const struct tfl_shape *s, const struct tfi_layout *lo, struct
             o[19 + 2 * i] = pos;
             pos = al(pos + 4ULL * (uint64_t)s->d, lo->align);
         }
+        for (int i = 0; i < 3; i++) {
+            o[22 + i] = pos;
+            pos = al(pos + (uint64_t)(i == 2 ? s->d_ff : s->d), lo->align);
+        }
     }
     y->total = pos;
     return 0;
@@ -218,6 +222,16 @@ int tfi_write(const struct tfl_model *m, const struct tfi_layout *lo, double in_
                 buf[o[18 + 2 * i] + 2 * j + 1] = (uint8_t)(g >> 8);
                 put32(buf + o[19 + 2 * i] + 4 * j, (uint32_t)ln[i]->beta[j]);
             }
+        const uint8_t *sh[3] = {L->sh_res1, L->sh_res2, L->sh_gelu};
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; sh[i] && j < (i == 2 ? s->d_ff : s->d); j++) {
+                if (sh[i][j] > TFL_SH_MAX) {
+                    *why = "a per-column shift out of range";
+                    free(y.off);
+                    return -1;
+                }
+                buf[o[22 + i] + (uint64_t)j] = sh[i][j];
+            }
     }
     free(y.off);
     return 0;
@@ -284,6 +298,7 @@ int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const stru
         per += (size_t)k * nn + (size_t)nn * (4 + 4 + 1);
     }
     per += (size_t)s->d * 2 * (2 + 4);
+    per += 2 * (size_t)s->d + (size_t)s->d_ff; /* the per-column shifts */
     per += 8 * 32; /* each array starts on 8 bytes */
     out->layer = (struct tfl_layer *)calloc((size_t)s->layers, sizeof *out->layer);
     out->mem = malloc(per * (size_t)s->layers + 16);
@@ -389,6 +404,24 @@ int tfi_read(const uint8_t *buf, size_t n, const struct tfl_shape *s, const stru
                 sh[j] = (uint8_t)get32(buf + o[3 * p + 2] + 8 * (uint64_t)j + 4);
             pr->rq_shift = sh;
         }
+        static const char *const shname[3] = {"sh_res1", "sh_res2", "sh_gelu"};
+        uint8_t *shv[3];
+        for (int i = 0; i < 3 && !e; i++) {
+            int nn = i == 2 ? s->d_ff : s->d;
+            shv[i] = mp;
+            mp += (size_t)nn;
+            for (int j = 0; j < nn && !e; j++) {
+                shv[i][j] = buf[o[22 + i] + (uint64_t)j];
+                if (shv[i][j] > TFL_SH_MAX)
+                    e = fail(err, errn, "offset %" PRIu64 " (layer %d, %s of column %d): %d (legal: 0..%d)",
+                             o[22 + i] + (uint64_t)j, l, shname[i], j, shv[i][j], TFL_SH_MAX);
+            }
+        }
+        if (e)
+            break;
+        L->sh_res1 = shv[0];
+        L->sh_res2 = shv[1];
+        L->sh_gelu = shv[2];
         mp = a8(mp);
     }
     free(y.off);

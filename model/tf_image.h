@@ -12,7 +12,8 @@
  *   layer records (layers of TFI_REC_BYTES at layer_table, one every tfi_rec_stride bytes: each
  *     starts on `align`): per layer, for each of the six
  *     GEMMs (q, k, v, o, ff1, ff2) the u64 offsets of its weights, biases and requantization
- *     entries; the u64 offsets of ln1's and ln2's gamma and beta; then the u32 scalars:
+ *     entries; the u64 offsets of ln1's and ln2's gamma and beta; the u64 offsets of the
+ *     per-column shifts sh_res1, sh_res2 and sh_gelu (tf_layer.h); then the u32 scalars:
  *     scale_c, ao_mult, ao_shift, res1 (mult, lshift, shift), res2 (same), ln1 (gamma_frac,
  *     beta_frac, eps_q), ln2 (same), gelu (in_mant, in_exp, out_mant, out_exp)
  *   arrays:
@@ -21,6 +22,7 @@
  *       row stride of ceil(N / wrow) * wrow bytes and every row starts on a port word
  *     biases: N x int32; requantization entries: N x (u32 mult, u32 shift)
  *     gamma: d x int16; beta: d x int32
+ *     shifts: sh_res1, sh_res2 d x u8, sh_gelu d_ff x u8, each 0..TFL_SH_MAX
  * docs/architecture.md (the weight image) describes it with the reasons. */
 #ifndef TF_IMAGE_H
 #define TF_IMAGE_H
@@ -35,10 +37,10 @@ extern "C" {
 #endif
 
 enum {
-    TFI_VERSION = 2,
+    TFI_VERSION = 3,
     TFI_HDR_BYTES = 128,
     TFI_NPROJ = 6,             /* q, k, v, o, ff1, ff2 */
-    TFI_REC_OFFS = TFI_NPROJ * 3 + 4, /* u64 offsets of a layer record */
+    TFI_REC_OFFS = TFI_NPROJ * 3 + 4 + 3, /* u64 offsets of a layer record */
     TFI_REC_SCALARS = 3 + 6 + 6 + 4,  /* u32 scalars of a layer record */
     TFI_REC_BYTES = TFI_REC_OFFS * 8 + TFI_REC_SCALARS * 4,
     TFI_MIN_ALIGN = 64,
@@ -121,6 +123,7 @@ struct tfi_calib {
     int synth_seqs, synth_tokens;
     uint64_t seed;
     double pct; /* 100: each int8 tensor's max |x| -> 127; below: that percentile of |x| */
+    int per_channel; /* 1: per-channel power-of-two scales on X, X1 and H (docs/numerics.md 12.1) */
 };
 
 /* Host side (double precision): quantize a float model for the attention unit at and the

@@ -77,6 +77,7 @@ int tfi_random(const struct tfl_shape *s, const struct tfa_arch *at, uint64_t se
     for (int p = 0; p < 6; p++)
         per += (size_t)dims[p][0] * dims[p][1] + 9 * (size_t)dims[p][1] + 16;
     per += 2 * (6 * (size_t)s->d + 8);
+    per += 2 * (size_t)s->d + (size_t)s->d_ff + 8; /* the per-column shifts */
     out->layer = (struct tfl_layer *)calloc((size_t)s->layers, sizeof *out->layer);
     out->mem = malloc(per * (size_t)s->layers + 8);
     if (!out->layer || !out->mem) {
@@ -104,7 +105,25 @@ int tfi_random(const struct tfl_shape *s, const struct tfa_arch *at, uint64_t se
         L->res2 = tfx_host_res_scale(s->pre_ln ? 1.0 : urand(&rs, 0.8, 1.2));
         ln(&rs, &L->ln1, &mp, s->d);
         ln(&rs, &L->ln2, &mp, s->d);
-        L->gelu = tfx_host_gelu_scale(1.0 / 32.0, 1.0 / 32.0);
+        /* per-column shifts: post-LN, residual operands shifted by 0..2 (their ratio halved,
+         * so a channel's operand keeps about its size on average); pre-LN, none (the stream
+         * would grow block after block). The GELU output at half the int8 LSB, shifted right
+         * by 1 or 2 (about 32 or 16 LSB rms after it). */
+        uint8_t *shv = mp;
+        mp += 2 * (size_t)s->d + (size_t)s->d_ff;
+        mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
+        for (int c = 0; c < 2 * s->d; c++)
+            shv[c] = s->pre_ln ? 0 : (uint8_t)irand(&rs, 0, 2);
+        for (int c = 0; c < s->d_ff; c++)
+            shv[2 * s->d + c] = (uint8_t)irand(&rs, 1, 2);
+        L->sh_res1 = shv;
+        L->sh_res2 = shv + s->d;
+        L->sh_gelu = shv + 2 * (size_t)s->d;
+        if (!s->pre_ln) {
+            L->res1.mult /= 2; /* mult in [2^30, 2^31): halved, still legal */
+            L->res2.mult /= 2;
+        }
+        L->gelu = tfx_host_gelu_scale(1.0 / 32.0, 1.0 / 64.0);
     }
     return 0;
 }
@@ -155,10 +174,24 @@ struct fbuf {
     size_t n, cap;
 };
 struct crec {
-    double *mx;     /* layers x M_N */
+    double *mx;      /* layers x M_N */
     struct fbuf *fb; /* layers x M_N, or NULL */
-    int oom;
+    double *cmx;     /* per channel: layers x (d of X, d of X1, d_ff of H), or NULL */
+    int d, f, oom;
 };
+
+/* per-channel maxima of the tensors that take per-column scales (X, X1: t x d; H: t x d_ff) */
+static void rec_ch(struct crec *r, int l, int m, const double *a, int t)
+{
+    if (!r || !r->cmx)
+        return;
+    int n = m == M_H ? r->f : r->d;
+    double *c = r->cmx + (size_t)l * (2 * (size_t)r->d + (size_t)r->f) + (m == M_X ? 0 : m == M_X1 ? (size_t)r->d
+                                                                                                     : 2 * (size_t)r->d);
+    for (int i = 0; i < t; i++)
+        for (int j = 0; j < n; j++)
+            c[j] = fmax(c[j], fabs(a[(size_t)i * n + j]));
+}
 
 static void rec(struct crec *r, int l, int m, const double *a, size_t n)
 {
@@ -197,6 +230,7 @@ static void float_layer(const struct tfi_float_model *fm, const struct tfi_float
     if (!q || !k || !v || !a || !o || !x1 || !u || !f2 || !sc)
         abort();
     rec(r, l, M_X, x, td);
+    rec_ch(r, l, M_X, x, t);
     linear(t, d, d, x, L->wq, L->bq, q);
     linear(t, d, d, x, L->wk, L->bk, k);
     linear(t, d, d, x, L->wv, L->bv, v);
@@ -231,11 +265,13 @@ static void float_layer(const struct tfi_float_model *fm, const struct tfi_float
     rec(r, l, M_S1, x1, td);
     layernorm(t, d, x1, L->ln1g, L->ln1b, fm->ln_eps, x1);
     rec(r, l, M_X1, x1, td);
+    rec_ch(r, l, M_X1, x1, t);
     linear(t, d, f, x1, L->w1, L->b1, u);
     rec(r, l, M_U, u, tf);
     for (size_t i = 0; i < tf; i++)
         u[i] = gelu(u[i]);
     rec(r, l, M_H, u, tf);
+    rec_ch(r, l, M_H, u, t);
     linear(t, f, d, u, L->w2, L->b2, f2);
     rec(r, l, M_F, f2, td);
     for (size_t i = 0; i < td; i++)
@@ -265,20 +301,22 @@ static double gauss(uint64_t *rs)
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
-/* weights [n][k] float -> K x N int8 (per output column j: max |w| -> 127); sw[j] */
-static int qweights(const float *w, int k, int n, int8_t *out, double *sw)
+/* weights [n][k] float -> K x N int8 (per output column j: max |w| -> 127); sw[j]. tin (may
+ * be NULL): input row q carries the factor 2^-tin[q] (its activations' per-channel scale, which
+ * the weights absorb: x_q w = (x_q / s_q) (s_q w) with s_q = s_in 2^-tin[q]) */
+static int qweights(const float *w, int k, int n, const uint8_t *tin, int8_t *out, double *sw)
 {
     for (int j = 0; j < n; j++) {
         double m = 0;
         for (int q = 0; q < k; q++) {
-            double a = fabs((double)w[(size_t)j * k + q]);
+            double a = fabs((double)w[(size_t)j * k + q]) * (tin ? ldexp(1, -tin[q]) : 1);
             if (a != a || a > 1e30)
                 return -1;
             m = fmax(m, a);
         }
         sw[j] = m > 0 ? m / 127.0 : 1.0;
         for (int q = 0; q < k; q++) {
-            double r = nearbyint((double)w[(size_t)j * k + q] / sw[j]);
+            double r = nearbyint((double)w[(size_t)j * k + q] * (tin ? ldexp(1, -tin[q]) : 1) / sw[j]);
             out[(size_t)q * n + j] = (int8_t)(r > 127 ? 127 : r < -127 ? -127 : r);
         }
     }
@@ -304,14 +342,17 @@ static int qproj(const float *b, int n, double s_in, const double *sw, double s_
     return 0;
 }
 
-/* LayerNorm parameters for inputs in units of s_in, outputs in units of s_out */
-static int qln(const float *g, const float *b, int d, double eps, double s_in, double s_out, struct tfx_ln_params *p,
-               int16_t *gamma, int32_t *beta)
+/* LayerNorm parameters for inputs in units of s_in, outputs in units of s_out 2^tout[i] (tout
+ * may be NULL: 0), the output's per-channel scale folded into gamma and beta */
+static double ch_scale(double s, const uint8_t *t, int i) { return t ? ldexp(s, -t[i]) : s; }
+
+static int qln(const float *g, const float *b, int d, double eps, double s_in, double s_out, const uint8_t *tout,
+               struct tfx_ln_params *p, int16_t *gamma, int32_t *beta)
 {
     double gm = 0, bm = 0;
     for (int i = 0; i < d; i++) {
-        gm = fmax(gm, fabs((double)g[i] / s_out));
-        bm = fmax(bm, fabs((double)b[i] / s_out));
+        gm = fmax(gm, fabs((double)g[i] / ch_scale(s_out, tout, i)));
+        bm = fmax(bm, fabs((double)b[i] / ch_scale(s_out, tout, i)));
     }
     int gf = 15, bf = 16;
     while (gf > 0 && gm * (double)(1 << gf) > 32767.0)
@@ -321,8 +362,8 @@ static int qln(const float *g, const float *b, int d, double eps, double s_in, d
     if (gm * (double)(1 << gf) > 32767.0 || bm * (double)(1 << bf) > 2147483647.0)
         return -1;
     for (int i = 0; i < d; i++) {
-        gamma[i] = (int16_t)nearbyint((double)g[i] / s_out * (double)(1 << gf));
-        beta[i] = (int32_t)nearbyint((double)b[i] / s_out * (double)(1 << bf));
+        gamma[i] = (int16_t)nearbyint((double)g[i] / ch_scale(s_out, tout, i) * (double)(1 << gf));
+        beta[i] = (int32_t)nearbyint((double)b[i] / ch_scale(s_out, tout, i) * (double)(1 << bf));
     }
     double eq = nearbyint(eps / (s_in * s_in) * 65536.0);
     p->gamma = gamma;
@@ -360,11 +401,13 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
         maxt = cal->len[c] > maxt ? cal->len[c] : maxt;
     double *mx = (double *)calloc((size_t)nl * M_N, sizeof *mx);
     struct fbuf *fb = cal->pct < 100 ? (struct fbuf *)calloc((size_t)nl * M_N, sizeof *fb) : NULL;
+    size_t cw = 2 * (size_t)d + (size_t)f; /* per layer: X, X1, H channels */
+    double *cmx = (double *)calloc((size_t)nl * cw, sizeof *cmx);
     size_t td = (size_t)maxt * d;
     double *x = (double *)malloc(sizeof *x * (td ? td : 1)), *y = (double *)malloc(sizeof *y * (td ? td : 1));
-    struct crec r = {mx, fb, 0};
-    if (!mx || !x || !y || (cal->pct < 100 && !fb)) {
-        free(mx), free(fb), free(x), free(y);
+    struct crec r = {mx, fb, cmx, d, f, 0};
+    if (!mx || !x || !y || !cmx || (cal->pct < 100 && !fb)) {
+        free(mx), free(fb), free(x), free(y), free(cmx);
         snprintf(err, errn, "out of memory");
         return -1;
     }
@@ -390,7 +433,7 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
     }
     free(fb);
     if (r.oom) {
-        free(mx);
+        free(mx), free(cmx);
         snprintf(err, errn, "out of memory");
         return -1;
     }
@@ -398,20 +441,47 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
         if (!(mx[i] > 0) || mx[i] > 1e30) {
             snprintf(err, errn, "layer %d: a tensor of the calibration run is %s", i / M_N,
                      mx[i] > 0 ? "not finite" : "zero everywhere");
-            free(mx);
+            free(mx), free(cmx);
             return -1;
         }
+    /* per-channel scales (docs/numerics.md 12.1): channel c of X, X1 and H gets the scale
+     * S 2^-t[c], S the tensor's, t[c] = floor(-a log2(max |x_c| / max |x|)) clipped to
+     * 0..TFL_SH_MAX (a = 0.75 for the LayerNorm outputs X and X1, 0.5 for the GELU output H):
+     * SmoothQuant's migration with powers of two, which the epilogue's per-column shifts undo
+     * exactly on the residual operands and the GELU output. Layer 0's input and the last
+     * layer's output stay per tensor (the host quantizes and reads them). */
+    uint8_t *tch = (uint8_t *)calloc((size_t)(nl + 1) * cw, 1); /* layer l: X, X1, H; layer nl: none */
+    if (!tch) {
+        free(mx), free(cmx);
+        snprintf(err, errn, "out of memory");
+        return -1;
+    }
+    for (int l = 0; l < nl && cal->per_channel; l++)
+        for (int part = l ? 0 : 1; part < 3; part++) {
+            int n = part == 2 ? f : d;
+            size_t o = (size_t)l * cw + (part ? (size_t)d * (size_t)part : 0);
+            double a = part == 2 ? 0.5 : 0.75, top = 0;
+            for (int c = 0; c < n; c++)
+                top = fmax(top, cmx[o + (size_t)c]);
+            for (int c = 0; c < n; c++) {
+                double rel = cmx[o + (size_t)c] / top;
+                double t = rel > 0 ? floor(-a * log2(rel)) : TFL_SH_MAX;
+                tch[o + (size_t)c] = (uint8_t)(t < 0 ? 0 : t > TFL_SH_MAX ? TFL_SH_MAX : t);
+            }
+        }
+    free(cmx);
     /* the integer model */
     size_t per = 0;
     int dims[6][2] = {{d, d}, {d, d}, {d, d}, {d, d}, {d, f}, {f, d}};
     for (int p = 0; p < 6; p++)
         per += (size_t)dims[p][0] * dims[p][1] + 9 * (size_t)dims[p][1] + 16;
     per += 2 * (6 * (size_t)d + 8);
+    per += cw + 24; /* the per-column shifts */
     out->layer = (struct tfl_layer *)calloc((size_t)nl, sizeof *out->layer);
     out->mem = malloc(per * (size_t)nl + 8);
     double *sw = (double *)malloc(sizeof *sw * (size_t)(d > f ? d : f));
     if (!out->layer || !out->mem || !sw) {
-        free(mx), free(sw);
+        free(mx), free(sw), free(tch);
         tfi_free(out);
         snprintf(err, errn, "out of memory");
         return -1;
@@ -424,6 +494,16 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
         const double *m = mx + (size_t)l * M_N;
         const struct tfi_float_layer *F = &fm->layer[l];
         struct tfl_layer *L = &out->layer[l];
+        /* the channel exponents of this layer's X, X1, H and of the next layer's X (its LN2's output) */
+        const uint8_t *tx = tch + (size_t)l * cw, *tx1 = tx + d, *th = tx + 2 * (size_t)d;
+        const uint8_t *ty = tch + (size_t)(l + 1) * cw;
+        int Tx = 0, Tx1 = 0, Th = 0;
+        for (int c = 0; c < d; c++) {
+            Tx = tx[c] > Tx ? tx[c] : Tx;
+            Tx1 = tx1[c] > Tx1 ? tx1[c] : Tx1;
+        }
+        for (int c = 0; c < f; c++)
+            Th = th[c] > Th ? th[c] : Th;
         double s_q = m[M_Q] / 127, s_k = m[M_K] / 127, s_v = m[M_V] / 127, s_a = m[M_A] / 127;
         double s_o = fmax(m[M_O], m[M_S1]) * 1.25 / 32767, s_x1 = m[M_X1] / 127;
         double s_u = m[M_U] * 1.25 / 32767, s_h = m[M_H] / 127;
@@ -433,9 +513,10 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
             const float *w, *b;
             int k, n;
             double s_in, s_out;
-        } pj[6] = {{&L->q, F->wq, F->bq, d, d, sx, s_q},     {&L->k, F->wk, F->bk, d, d, sx, s_k},
-                   {&L->v, F->wv, F->bv, d, d, sx, s_v},     {&L->o, F->wo, F->bo, d, d, s_a, s_o},
-                   {&L->ff1, F->w1, F->b1, d, f, s_x1, s_u}, {&L->ff2, F->w2, F->b2, f, d, s_h, s_f}};
+            const uint8_t *tin; /* the input's channel exponents */
+        } pj[6] = {{&L->q, F->wq, F->bq, d, d, sx, s_q, tx},        {&L->k, F->wk, F->bk, d, d, sx, s_k, tx},
+                   {&L->v, F->wv, F->bv, d, d, sx, s_v, tx},        {&L->o, F->wo, F->bo, d, d, s_a, s_o, NULL},
+                   {&L->ff1, F->w1, F->b1, d, f, s_x1, s_u, tx1}, {&L->ff2, F->w2, F->b2, f, d, s_h, s_f, th}};
         for (int p = 0; p < 6 && !e; p++) {
             int8_t *w = (int8_t *)mp;
             mp += (size_t)pj[p].k * pj[p].n;
@@ -448,7 +529,7 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
             mp += (size_t)pj[p].n;
             mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
             static const char *const pname[6] = {"query", "key", "value", "attention output", "FFN up", "FFN down"};
-            if (qweights(pj[p].w, pj[p].k, pj[p].n, w, sw) != 0) {
+            if (qweights(pj[p].w, pj[p].k, pj[p].n, pj[p].tin, w, sw) != 0) {
                 snprintf(err, errn, "layer %d: %s weights: a value that is not finite", l, pname[p]);
                 e = -1;
                 break;
@@ -483,7 +564,8 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
         }
         tfx_host_rq_fit(am, &L->ao_mult, &sh);
         L->ao_shift = (uint8_t)sh;
-        double r1 = sx / s_o, r2 = s_x1 / s_f;
+        /* the residual operands enter shifted left by T - t[c]: in units of S 2^-T */
+        double r1 = ldexp(sx, -Tx) / s_o, r2 = ldexp(s_x1, -Tx1) / s_f;
         if (!(r1 >= ldexp(1, -31) && r1 < ldexp(1, 24)) || !(r2 >= ldexp(1, -31) && r2 < ldexp(1, 24))) {
             e = qfail(err, errn, l, "a residual scale ratio outside 2^-31..2^24");
             break;
@@ -500,20 +582,33 @@ int tfi_quantize(const struct tfi_float_model *fm, const struct tfa_arch *at, co
         int16_t *gamma2 = (int16_t *)mp;
         mp += 2 * (size_t)d;
         mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
-        if (qln(F->ln1g, F->ln1b, d, fm->ln_eps, s_o, s_x1, &L->ln1, gamma1, beta1) != 0 ||
-            qln(F->ln2g, F->ln2b, d, fm->ln_eps, s_f, s_y, &L->ln2, gamma2, beta2) != 0) {
+        if (qln(F->ln1g, F->ln1b, d, fm->ln_eps, s_o, s_x1, tx1, &L->ln1, gamma1, beta1) != 0 ||
+            qln(F->ln2g, F->ln2b, d, fm->ln_eps, s_f, s_y, ty, &L->ln2, gamma2, beta2) != 0) {
             e = qfail(err, errn, l, "a LayerNorm gamma or beta too large for its field");
             break;
         }
-        if (!(s_h > ldexp(1, -16)) || !(s_u >= ldexp(1, -32))) {
+        if (!(ldexp(s_h, -Th) > ldexp(1, -16)) || !(s_u >= ldexp(1, -32))) {
             e = qfail(err, errn, l, "GELU scales outside the unit's range");
             break;
         }
-        L->gelu = tfx_host_gelu_scale(s_u, s_h);
+        /* the GELU output in units of S_h 2^-Th, shifted right by Th - t[c] to int8 */
+        L->gelu = tfx_host_gelu_scale(s_u, ldexp(s_h, -Th));
+        uint8_t *shv = mp;
+        mp += cw;
+        mp = (uint8_t *)(((uintptr_t)mp + 7) & ~(uintptr_t)7);
+        for (int c = 0; c < d; c++) {
+            shv[c] = (uint8_t)(Tx - tx[c]);
+            shv[d + c] = (uint8_t)(Tx1 - tx1[c]);
+        }
+        for (int c = 0; c < f; c++)
+            shv[2 * d + c] = (uint8_t)(Th - th[c]);
+        L->sh_res1 = shv;
+        L->sh_res2 = shv + d;
+        L->sh_gelu = shv + 2 * (size_t)d;
         sx = s_y;
     }
     *out_scale = sx;
-    free(mx), free(sw);
+    free(mx), free(sw), free(tch);
     if (e)
         tfi_free(out);
     return e ? -1 : 0;

@@ -19,8 +19,9 @@ const char *tfl_check(const struct tfl_model *m)
     int wide = s->d > s->d_ff ? s->d : s->d_ff;
     if (m->aux.max_d < wide || m->aux.ln_max_d < s->d)
         return "auxiliary-unit rows shorter than the layer's (max_d, ln_max_d)";
-    if (m->aux.ln_out_bits != 8 || m->aux.gelu_out_bits != 8 || m->aux.res_in_bits < 8)
-        return "LayerNorm and GELU must output int8 and the residual operand take it";
+    if (m->aux.ln_out_bits != 8 || m->aux.gelu_out_bits < 8 || m->aux.res_in_bits < 8 + TFL_SH_MAX)
+        return "LayerNorm must output int8, GELU at least 8 bits, and the residual operand take int8 "
+               "shifted left by up to 7";
     if (!m->rom || !m->layer)
         return "missing GELU ROM or layer parameters";
     return 0;
@@ -68,10 +69,18 @@ static int gemm8(int t, int k, int n, const int8_t *x, const int8_t *w, int64_t 
     return TFL_OK;
 }
 
+int32_t tfl_res_shift(int32_t r, int s) { return r * (int32_t)(1 << s); }
+
+int8_t tfl_out_shift(int64_t y, int s)
+{
+    int64_t v = s ? (y + ((int64_t)1 << (s - 1))) >> s : y; /* arithmetic: floor */
+    return (int8_t)tfx_sat(v, 8);
+}
+
 /* One auxiliary command over t rows of d: in[t x d] -> out[t x d]; res[t x d] (int8) the
- * residual operand rows, or NULL. */
-static int aux_rows(const struct tfl_model *m, const struct tfx_cmd *c, int t, const int64_t *in,
-                    const int8_t *res, int64_t *out)
+ * residual operand rows, or NULL, each column shifted left by sh[c] (sh may be NULL: 0). */
+static int aux_rows_sh(const struct tfl_model *m, const struct tfx_cmd *c, int t, const int64_t *in,
+                       const int8_t *res, const uint8_t *sh, int64_t *out)
 {
     int d = c->d;
     int32_t *r = (int32_t *)malloc(sizeof *r * (size_t)d);
@@ -80,7 +89,7 @@ static int aux_rows(const struct tfl_model *m, const struct tfx_cmd *c, int t, c
     for (int i = 0; i < t; i++) {
         if (res)
             for (int j = 0; j < d; j++)
-                r[j] = res[(size_t)i * d + j];
+                r[j] = tfl_res_shift(res[(size_t)i * d + j], sh ? sh[j] : 0);
         if (tfx_run(&m->aux, m->rom, c, in + (size_t)i * d, res ? r : NULL, out + (size_t)i * d) != TFX_OK) {
             free(r);
             return TFL_E_AUX;
@@ -88,6 +97,12 @@ static int aux_rows(const struct tfl_model *m, const struct tfx_cmd *c, int t, c
     }
     free(r);
     return TFL_OK;
+}
+
+static int aux_rows(const struct tfl_model *m, const struct tfx_cmd *c, int t, const int64_t *in,
+                    const int8_t *res, int64_t *out)
+{
+    return aux_rows_sh(m, c, t, in, res, NULL, out);
 }
 
 /* The command of a projection: BIAS, REQUANT, then the given ops (stage order). */
@@ -106,12 +121,12 @@ static struct tfx_cmd proj_cmd(const struct tfl_proj *p, int n, int nextra, cons
     return c;
 }
 
-/* y[t x n] = the projection of x[t x k] through its command c */
+/* y[t x n] = the projection of x[t x k] through its command c; the residual rows shifted by sh */
 static int project(const struct tfl_model *m, const struct tfl_proj *p, const struct tfx_cmd *c,
-                   int t, int k, const int8_t *x, const int8_t *res, int64_t *acc, int64_t *y)
+                   int t, int k, const int8_t *x, const int8_t *res, const uint8_t *sh, int64_t *acc, int64_t *y)
 {
     int e = gemm8(t, k, c->d, x, p->w, acc);
-    return e ? e : aux_rows(m, c, t, acc, res, y);
+    return e ? e : aux_rows_sh(m, c, t, acc, res, sh, y);
 }
 
 static void to_int8_sat(size_t n, const int64_t *v, int8_t *out)
@@ -161,7 +176,6 @@ static int layer(const struct tfl_model *m, const struct tfl_layer *L, struct tf
     size_t td = (size_t)t * d, tf = (size_t)t * f;
     int8_t *xn = b8, *q = b8 + td, *k = b8 + 2 * td, *v = b8 + 3 * td, *at = b8 + 4 * td;
     int8_t *x1 = b8 + 5 * td, *hh = b8 + 6 * td; /* hh: t x f */
-    (void)tf;
     /* pre-LN: the normalized input feeds Q, K, V. The int8 row enters the auxiliary unit
      * as accumulators; an identity requantization (per tensor, mult 2^31 - 1, shift 0:
      * exact for |x| < 2^30) narrows it to the LayerNorm's input width. */
@@ -191,7 +205,7 @@ static int layer(const struct tfl_model *m, const struct tfl_layer *L, struct tf
     int8_t *dst[3] = {q, k, v};
     for (int i = 0; i < 3; i++) {
         struct tfx_cmd c = proj_cmd(pr[i], d, 0, NULL);
-        if ((e = project(m, pr[i], &c, t, d, xn, NULL, acc, w64)))
+        if ((e = project(m, pr[i], &c, t, d, xn, NULL, NULL, acc, w64)))
             return e;
         to_int8_sat(td, w64, dst[i]);
     }
@@ -202,7 +216,7 @@ static int layer(const struct tfl_model *m, const struct tfl_layer *L, struct tf
     struct tfx_cmd c = proj_cmd(&L->o, d, s->pre_ln ? 1 : 2, post_ops);
     c.res = L->res1;
     c.ln = L->ln1;
-    if ((e = project(m, &L->o, &c, t, d, at, x, acc, w64)))
+    if ((e = project(m, &L->o, &c, t, d, at, x, L->sh_res1, acc, w64)))
         return e;
     to_int8_sat(td, w64, x1);
     /* pre-LN: the FFN's input is normalized */
@@ -220,13 +234,14 @@ static int layer(const struct tfl_model *m, const struct tfl_layer *L, struct tf
     static const int gelu_op[] = {TFX_OP_GELU};
     c = proj_cmd(&L->ff1, f, 1, gelu_op);
     c.gelu = L->gelu;
-    if ((e = project(m, &L->ff1, &c, t, d, xn, NULL, acc, w64)))
+    if ((e = project(m, &L->ff1, &c, t, d, xn, NULL, NULL, acc, w64)))
         return e;
-    to_int8_sat(tf, w64, hh);
+    for (size_t i = 0; i < tf; i++)
+        hh[i] = tfl_out_shift(w64[i], L->sh_gelu ? L->sh_gelu[i % (size_t)f] : 0);
     c = proj_cmd(&L->ff2, d, s->pre_ln ? 1 : 2, post_ops);
     c.res = L->res2;
     c.ln = L->ln2;
-    if ((e = project(m, &L->ff2, &c, t, f, hh, x1, acc, w64)))
+    if ((e = project(m, &L->ff2, &c, t, f, hh, x1, L->sh_res2, acc, w64)))
         return e;
     to_int8_sat(td, w64, y);
     return TFL_OK;

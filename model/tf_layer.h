@@ -47,7 +47,20 @@ struct tfl_layer {
     struct tfx_res_scale res1, res2; /* residual operand alignment: attention, FFN block */
     struct tfx_ln_params ln1, ln2;   /* post: after the adds; pre: before attention, FFN */
     struct tfx_gelu_scale gelu;
+    /* per-column power-of-two scales, 0..TFL_SH_MAX each (docs/numerics.md 12), applied by
+     * the GEMM epilogue around the auxiliary unit: the residual operand of the attention
+     * block's add (x) and of the FFN's (x1) enters the unit shifted left by sh_res1[c] and
+     * sh_res2[c]; the FFN-up output (GELU, gelu_out_bits wide) leaves it shifted right by
+     * sh_gelu[c], rounding half up, before the int8 saturation (tfl_res_shift, tfl_out_shift) */
+    const uint8_t *sh_res1, *sh_res2; /* d each */
+    const uint8_t *sh_gelu;           /* d_ff */
 };
+
+enum { TFL_SH_MAX = 7 };
+/* the epilogue's per-column shifts: a residual element r * 2^s; an output element
+ * sat8(floor((y + 2^(s - 1)) / 2^s)) (s = 0: sat8(y)) */
+int32_t tfl_res_shift(int32_t r, int s);
+int8_t tfl_out_shift(int64_t y, int s);
 
 struct tfl_model {
     struct tfl_shape s;

@@ -294,6 +294,8 @@ def pack(m, args):
           "-o", str(img)]
     if args.pct < 100:
         pk += ["--calib-pct", str(args.pct)]
+    if getattr(args, "per_tensor", False):
+        pk += ["--calib-per-tensor"]
     print(run([tforge] + pk).strip())
     return (work, tforge, img) + image_scales(img)
 
@@ -528,6 +530,8 @@ def main():
         p.add_argument("--calib", default=str(ROOT / "tests" / "minilm" / "calib.txt"))
         p.add_argument("--pct", type=float, default=100.0,
                        help="calibration percentile of the int8 activations (100: the maximum, measured best)")
+        p.add_argument("--per-tensor", action="store_true",
+                       help="one scale per activation tensor (no per-channel shifts; for comparison)")
     c.add_argument("--tokens", type=int, default=32, help="the first sentence of at least this many tokens")
     c.add_argument("--decode", type=int, default=0, help="the sentence's last N tokens as decode steps (causal)")
     dc.add_argument("--limit", type=int, default=40, help="the first N sentences (default 40)")

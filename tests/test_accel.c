@@ -54,8 +54,8 @@ static struct fix *make(uint64_t seed, int pre_ln, int causal)
                                 .exp_frac_bits = 24, .exp_table_bits = 8, .exp_bits = 15,
                                 .prob_bits = 15, .imp_bits = 32, .prune = TFA_PRUNE_NONE};
     m->aux = (struct tfx_arch){.lanes = 4, .max_d = F, .acc_bits = 32, .bias_bits = 32, .rq_bits = 16,
-                               .res_bits = 20, .res_in_bits = 8, .ln_in_bits = 20, .ln_out_bits = 8,
-                               .ln_max_d = D, .gelu_in_bits = 16, .gelu_out_bits = 8};
+                               .res_bits = 20, .res_in_bits = 16, .ln_in_bits = 20, .ln_out_bits = 8,
+                               .ln_max_d = D, .gelu_in_bits = 16, .gelu_out_bits = 16};
     tfx_gelu_rom_init(&f->rom);
     m->rom = &f->rom;
     f->c.attn_heads = 2;

@@ -1644,7 +1644,9 @@ static void test_model_rules(void **state)
         {"aux.max_d=1535", "aux.max_d = 1535, model.d_model = 384", "max_d at least 1536"},
         {"aux.ln_max_d=383", "aux.ln_max_d = 383, model.d_model = 384", "ln_max_d at least 384"},
         {"aux.residual=false", "aux.residual = false, model.d_model = 384", "aux.residual = true"},
-        {"aux.gelu_out_bits=7", "aux.gelu_out_bits = 7, model.d_model = 384", "8 with [model]"},
+        {"aux.gelu_out_bits=8", "aux.gelu_out_bits = 8, model.d_model = 384", "16 with [model]"},
+        {"aux.res_in_bits=8", "aux.res_in_bits = 8, model.d_model = 384", "16 with [model]"},
+        {"aux.ln_out_bits=16", "aux.ln_out_bits = 16, model.d_model = 384", "8 with [model]"},
         {"array.operand_bits=4", "array.operand_bits = 4, model.d_model = 384", "8 with [model]"},
         {"mem.data_bits=32", "mem.data_bits = 32, array.cols = 8", "a port of a multiple of 8 bytes"},
     };

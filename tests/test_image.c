@@ -27,9 +27,9 @@ static const struct tfa_arch attn = {.banks = 4, .tokens_per_bank = 16, .head_di
                                      .exp_frac_bits = 24, .exp_table_bits = 8, .exp_bits = 15,
                                      .prob_bits = 15, .imp_bits = 32, .prune = TFA_PRUNE_NONE};
 static const struct tfx_arch aux = {.lanes = 4, .max_d = 64, .acc_bits = 32, .bias_bits = 32,
-                                    .rq_bits = 16, .res_bits = 20, .res_in_bits = 8, .ln_in_bits = 20,
+                                    .rq_bits = 16, .res_bits = 20, .res_in_bits = 16, .ln_in_bits = 20,
                                     .ln_out_bits = 8, .ln_max_d = 32, .gelu_in_bits = 16,
-                                    .gelu_out_bits = 8};
+                                    .gelu_out_bits = 16};
 
 static uint8_t *image_at(const struct tfi_layout *lo, uint64_t seed, struct tfi_model *m, size_t *n)
 {
@@ -90,6 +90,9 @@ static void test_round_trip(void **state)
         assert_memory_equal(&a->res1, &b->res1, sizeof a->res1);
         assert_memory_equal(&a->res2, &b->res2, sizeof a->res2);
         assert_memory_equal(&a->gelu, &b->gelu, sizeof a->gelu);
+        assert_memory_equal(a->sh_res1, b->sh_res1, (size_t)d);
+        assert_memory_equal(a->sh_res2, b->sh_res2, (size_t)d);
+        assert_memory_equal(a->sh_gelu, b->sh_gelu, (size_t)shape.d_ff);
     }
     /* the golden layers compute the same from either */
     struct tfx_gelu_rom *rom = malloc(sizeof *rom);
@@ -210,6 +213,14 @@ static void test_damaged(void **state)
         rq |= (uint64_t)buf[table + 8 * 5 + i] << (8 * i);
     refused(buf, n, rq + 24, big32, 4, n, "(layer 0, k requantization mult of column 3): 2147483648");
     refused(buf, n, rq + 28, v32, 4, n, "(layer 0, k requantization shift of column 3): 32 (legal: 0..31)");
+    /* a per-column shift of layer 1's sh_gelu (record offset 24), column 5: 8 */
+    uint64_t shg = 0;
+    for (int i = 0; i < 8; i++)
+        shg |= (uint64_t)buf[rec1 + 8 * 24 + i] << (8 * i);
+    static const uint8_t v8[1] = {8};
+    snprintf(want, sizeof want, "offset %llu (layer 1, sh_gelu of column 5): 8 (legal: 0..7)",
+             (unsigned long long)(shg + 5));
+    refused(buf, n, shg + 5, v8, 1, n, want);
     tfi_free(&m);
     free(buf);
 }
@@ -226,7 +237,7 @@ static void test_pack_cli(void **state)
     int rc = tu_run(argv, &out, &err);
     if (rc != 0)
         fail_msg("tforge pack: %d: %s", rc, err);
-    assert_non_null(strstr(out, "23168 bytes"));
+    assert_non_null(strstr(out, "23680 bytes"));
     assert_non_null(strstr(out, "an input LSB is 0.03125"));
     size_t len = 0;
     char *got = tu_read(img, &len);

@@ -59,8 +59,8 @@ static struct fix *make(uint64_t seed, int pre_ln, int causal, int layers)
                                 .exp_frac_bits = 24, .exp_table_bits = 8, .exp_bits = 15,
                                 .prob_bits = 15, .imp_bits = 32, .prune = TFA_PRUNE_NONE};
     m->aux = (struct tfx_arch){.lanes = 4, .max_d = F, .acc_bits = 32, .bias_bits = 32, .rq_bits = 16,
-                               .res_bits = 20, .res_in_bits = 8, .ln_in_bits = 20, .ln_out_bits = 8,
-                               .ln_max_d = D, .gelu_in_bits = 16, .gelu_out_bits = 8};
+                               .res_bits = 20, .res_in_bits = 16, .ln_in_bits = 20, .ln_out_bits = 8,
+                               .ln_max_d = D, .gelu_in_bits = 16, .gelu_out_bits = 16};
     tfx_gelu_rom_init(&f->rom);
     m->rom = &f->rom;
     assert_int_equal(tfi_random(&m->s, &m->attn, seed, &f->img), 0);
@@ -163,7 +163,7 @@ static void ref_run(const struct fix *f, int t, const int8_t *x8, double *out)
             }
         ref_proj(&L->o, t, D, D, a, y);
         for (int i = 0; i < t * D; i++)
-            y[i] += x[i] * res_real(&L->res1);
+            y[i] += x[i] * ldexp(res_real(&L->res1), L->sh_res1[i % D]);
         if (m->s.pre_ln) {
             memcpy(x1, y, sizeof *y * (size_t)t * D);
             ref_ln(&L->ln2, t, x1, xn);
@@ -173,10 +173,10 @@ static void ref_run(const struct fix *f, int t, const int8_t *x8, double *out)
         }
         ref_proj(&L->ff1, t, D, F, xn, h);
         for (int i = 0; i < t * F; i++)
-            h[i] = (double)tfx_host_gelu_exact((long double)(h[i] * s_in)) / s_out;
+            h[i] = ldexp((double)tfx_host_gelu_exact((long double)(h[i] * s_in)) / s_out, -L->sh_gelu[i % F]);
         ref_proj(&L->ff2, t, F, D, h, y);
         for (int i = 0; i < t * D; i++)
-            y[i] += x1[i] * res_real(&L->res2);
+            y[i] += x1[i] * ldexp(res_real(&L->res2), L->sh_res2[i % D]);
         if (m->s.pre_ln)
             memcpy(x, y, sizeof *y * (size_t)t * D);
         else
@@ -210,6 +210,9 @@ static void test_check(void **state)
     assert_non_null(tfl_check(&m));
     m = f->m;
     m.aux.gelu_out_bits = 7;
+    assert_non_null(tfl_check(&m));
+    m = f->m;
+    m.aux.res_in_bits = 14; /* int8 shifted left by 7 needs 15 */
     assert_non_null(tfl_check(&m));
     destroy(f);
 }

@@ -18,6 +18,9 @@ enum {
     TF_AUX_OP_LOAD_RQ = TFX_CMD_LOAD_RQ,
     TF_AUX_OP_LOAD_GAMMA = TFX_CMD_LOAD_GAMMA,
     TF_AUX_OP_LOAD_BETA = TFX_CMD_LOAD_BETA,
+    /* the accelerator's GEMM epilogue (tf_epilogue): a LOAD of its own per-column shift table
+     * (docs/numerics.md 12), beside the unit's LOAD opcodes and never passed to the unit */
+    TF_EP_OP_LOAD_SHIFT = 7,
     TF_AUX_OPS_W = 5,           /* cmd_ops_i: the chain, one bit per stage */
     TF_AUX_PRM_W = 36,          /* prm_data_i: one parameter entry */
     TF_AUX_PRM_SHIFT_LSB = 31,  /* LOAD_RQ entry: [30:0] mult, [35:31] shift */

@@ -154,9 +154,15 @@ static void model_check(const void *cfgp, struct tf_rules *r)
     if (c->bmax > c->sequences)
         rule_fail(r, "batch.bmax,model.sequences", arena_printf(r->a, "bmax at most %d", c->sequences),
                   "a batch is formed from the request table's entries");
-    if (x->ln_out_bits != 8 || x->gelu_out_bits != 8)
-        rule_fail(r, x->ln_out_bits != 8 ? "aux.ln_out_bits,model.d_model" : "aux.gelu_out_bits,model.d_model",
-                  "8 with [model]", "LayerNorm and GELU outputs are the next GEMM's int8 operands");
+    if (x->ln_out_bits != 8)
+        rule_fail(r, "aux.ln_out_bits,model.d_model", "8 with [model]",
+                  "LayerNorm outputs are the next GEMM's int8 operands");
+    /* the epilogue's per-column shifts (docs/numerics.md 12): an int8 residual operand shifted
+     * left by up to 7, a GELU output shifted right by up to 7 to int8 */
+    if (x->gelu_out_bits != 16 || x->res_in_bits != 16)
+        rule_fail(r, x->gelu_out_bits != 16 ? "aux.gelu_out_bits,model.d_model" : "aux.res_in_bits,model.d_model",
+                  "16 with [model]", "the epilogue shifts int8 residual operands left and GELU outputs right by "
+                  "up to 7 bits per column");
 }
 
 static const void *model_derive(const void *cfgp, const struct tf_plan *root, struct arena *a,
@@ -214,6 +220,7 @@ static void model_params(const void *bp, const struct tf_plan *root, struct tf_p
     par_int(pp, "MODEL_HEAD_DIM", p->head_dim, "d_model / heads");
     par_int(pp, "MODEL_D_FF", p->d_ff, NULL);
     par_int(pp, "MODEL_LAYERS", p->layers, NULL);
+    par_int(pp, "MODEL_EP_OP_LOAD_SHIFT", TF_EP_OP_LOAD_SHIFT, "the GEMM epilogue's LOAD of its per-column shift table");
     par_int(pp, "MODEL_MAX_SEQ", p->max_seq, "longest sequence");
     par_int(pp, "MODEL_SEQUENCES", p->sequences, "request-table entries");
     par_int(pp, "MODEL_BMAX", p->bmax, "entries per batch ([batch] bmax)");

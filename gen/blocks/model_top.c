@@ -286,7 +286,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, "wire [%d:0]  q_rd_addr, ep_rd_addr, ep_rd_stride, fd_rd_addr, fd_rd_stride, fd_wr_addr, fd_wr_stride;",
               a.aw - 1);
     emit_line(&e, "wire [15:0]   q_rd_bytes, ep_rd_rows, ep_rd_bytes, fd_rd_rows, fd_rd_bytes, fd_wr_rows, fd_wr_bytes;");
-    emit_line(&e, "wire          ep_valid, ep_ready, ep_kind, ep_zero, ep_done, ep_busy, fd_valid, fd_ready, fd_done, fd_busy,");
+    emit_line(&e, "wire          ep_valid, ep_ready, ep_kind, ep_zero, ep_shl, ep_shr, ep_done, ep_busy, fd_valid, fd_ready,");
+    emit_line(&e, "              fd_done, fd_busy,");
     emit_line(&e, "              fd_err;");
     emit_line(&e, "wire [2:0]    ep_op;");
     emit_line(&e, "wire [%d:0]    ep_n, ep_d;", x->dw - 1);
@@ -310,13 +311,15 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
               g->acc_bits, x->arch.acc_bits, x->out_w, x->arch.res_in_bits, x->row_w, x->col_w, x->dw);
     emit_line(&e, ".ERowW(%d), .EColW(%d), .TM(%d), .TN(%d), .MaxD(%d), .RB(%d), .RAW(%d), .DW(%d), .AddrW(%d),",
               g->row_idx_w, g->col_idx_w, m->tile_m, m->tile_n, x->arch.max_d, a.lnc, a.raw, a.dw, a.aw);
-    emit_line(&e, ".RowsW(16), .BytesW(16), .OpRun(3'd%d), .OpRq(3'd%d), .OpGamma(3'd%d), .ChainRes(5'd%u)",
-              TF_AUX_OP_RUN, TF_AUX_OP_LOAD_RQ, TF_AUX_OP_LOAD_GAMMA, TFX_OPBIT(TFX_OP_RESIDUAL));
+    emit_line(&e, ".RowsW(16), .BytesW(16), .OpRun(3'd%d), .OpRq(3'd%d), .OpGamma(3'd%d), .OpShift(3'd%d),",
+              TF_AUX_OP_RUN, TF_AUX_OP_LOAD_RQ, TF_AUX_OP_LOAD_GAMMA, TF_EP_OP_LOAD_SHIFT);
+    emit_line(&e, ".ChainRes(5'd%u)", TFX_OPBIT(TFX_OP_RESIDUAL));
     emit_close(&e, ") u_ep (");
     e.indent++;
     emit_line(&e, ".clk_i(clk_i), .rst_ni(rst_ni), .cmd_valid_i(ep_valid), .cmd_ready_o(ep_ready), .cmd_kind_i(ep_kind),");
     emit_line(&e, ".cmd_op_i(ep_op), .cmd_n_i(ep_n), .cmd_addr_i(ep_addr), .cmd_stride_i(ep_stride), .cmd_m_i(ep_m),");
-    emit_line(&e, ".cmd_d_i(ep_d), .cmd_grp_i(ep_m), .cmd_ops_i(ep_ops), .cmd_zero_i(ep_zero), .cmd_rq_pt_i(1'b0),");
+    emit_line(&e, ".cmd_d_i(ep_d), .cmd_grp_i(ep_m), .cmd_ops_i(ep_ops), .cmd_zero_i(ep_zero), .cmd_shl_i(ep_shl),");
+    emit_line(&e, ".cmd_shr_i(ep_shr), .cmd_rq_pt_i(1'b0),");
     emit_line(&e, ".cmd_res_mult_i(ep_res_mult),");
     emit_line(&e, ".cmd_res_lsh_i(ep_res_lsh), .cmd_res_shift_i(ep_res_shift), .cmd_ln_gf_i(ep_ln_gf),");
     emit_line(&e, ".cmd_ln_bf_i(ep_ln_bf), .cmd_ln_eps_i(ep_ln_eps), .cmd_gelu_in_mant_i(ep_gim), .cmd_gelu_in_exp_i(ep_gie),");
@@ -461,8 +464,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
               0LL, a.bd, 2 * a.bd, 3 * a.bd, 4 * a.bd, 5 * a.bd, 6 * a.bd);
     emit_line(&e, ".OffX1(%lld), .OffH(%lld),", 7 * a.bd, 8 * a.bd);
     emit_line(&e, ".HdrExp(416'h%s),", hexs);
-    emit_line(&e, ".OpBias(3'd%d), .OpRq(3'd%d), .OpGamma(3'd%d), .OpBeta(3'd%d),", TF_AUX_OP_LOAD_BIAS, TF_AUX_OP_LOAD_RQ,
-              TF_AUX_OP_LOAD_GAMMA, TF_AUX_OP_LOAD_BETA);
+    emit_line(&e, ".OpBias(3'd%d), .OpRq(3'd%d), .OpGamma(3'd%d), .OpBeta(3'd%d), .OpShift(3'd%d),", TF_AUX_OP_LOAD_BIAS,
+              TF_AUX_OP_LOAD_RQ, TF_AUX_OP_LOAD_GAMMA, TF_AUX_OP_LOAD_BETA, TF_EP_OP_LOAD_SHIFT);
     emit_line(&e, ".ChBias(5'd%u), .ChRq(5'd%u), .ChRes(5'd%u), .ChLn(5'd%u), .ChGelu(5'd%u)", TFX_OPBIT(TFX_OP_BIAS),
               TFX_OPBIT(TFX_OP_REQUANT), TFX_OPBIT(TFX_OP_RESIDUAL), TFX_OPBIT(TFX_OP_LAYERNORM), TFX_OPBIT(TFX_OP_GELU));
     emit_close(&e, ") u_seq (");
@@ -480,7 +483,7 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, ".ctl_m_o(ctl_m), .ctl_k_o(ctl_k), .ctl_n_o(ctl_n), .ctl_done_i(ctl_done), .ctl_done_code_i(ctl_done_code),");
     emit_line(&e, ".ep_valid_o(ep_valid), .ep_ready_i(ep_ready), .ep_kind_o(ep_kind), .ep_op_o(ep_op), .ep_n_o(ep_n),");
     emit_line(&e, ".ep_addr_o(ep_addr), .ep_stride_o(ep_stride), .ep_m_o(ep_m), .ep_d_o(ep_d), .ep_ops_o(ep_ops),");
-    emit_line(&e, ".ep_zero_o(ep_zero),");
+    emit_line(&e, ".ep_zero_o(ep_zero), .ep_shl_o(ep_shl), .ep_shr_o(ep_shr),");
     emit_line(&e, ".ep_res_mult_o(ep_res_mult), .ep_res_lsh_o(ep_res_lsh), .ep_res_shift_o(ep_res_shift),");
     emit_line(&e, ".ep_ln_gf_o(ep_ln_gf), .ep_ln_bf_o(ep_ln_bf), .ep_ln_eps_o(ep_ln_eps), .ep_gelu_in_mant_o(ep_gim),");
     emit_line(&e, ".ep_gelu_in_exp_o(ep_gie), .ep_gelu_out_mant_o(ep_gom), .ep_gelu_out_exp_o(ep_goe),");

@@ -2,7 +2,8 @@
  * built per design with its params header force-included): a random post-LN model of the
  * design's [model] shape (tfi_random, the model tforge pack writes), random int8 rows through
  * one of its weight GEMMs (tfm_gemm), and the auxiliary unit's model (tfx_run) on every row of
- * the accumulators with that GEMM's parameters, then the int8 clamp -- as model/tf_accel.c does. */
+ * the accumulators with that GEMM's parameters, with the epilogue's per-column shifts, then the
+ * int8 clamp -- as model/tf_accel.c does. */
 #include "tf_aux.h"
 #include "tf_image.h"
 #include "tf_model.h"
@@ -36,9 +37,11 @@ int ep_init(unsigned long long seed)
  * table, RESIDUAL at scale 1, LAYERNORM with ln1}: LN of the residual rows). m rows. Out: k and n; acc (m x n), res (m x n int8), want (m x n int8); the GEMM's tables
  * (bias n, mult n, shift n) and, for O/FF2, gamma, beta (n) and the scalars
  * sc[0..9] = res mult, lshift, shift, ln gamma_frac, beta_frac, eps_q, gelu in_mant, in_exp,
- * out_mant, out_exp. Returns the auxiliary model's error (0). */
+ * out_mant, out_exp; shv (n): the epilogue's per-column shifts of the GEMM (O: sh_res1, FF2:
+ * sh_res2 on the residual operand; FF1: sh_gelu on the output; none for Q and a pass).
+ * Returns the auxiliary model's error (0). */
 int ep_case(int kind, int ln, int m, int *kn, int *nn, int64_t *acc, int8_t *res, int8_t *want, int32_t *bias,
-            uint32_t *mult, uint8_t *shift, int16_t *gamma, int32_t *beta, uint32_t *sc)
+            uint32_t *mult, uint8_t *shift, int16_t *gamma, int32_t *beta, uint32_t *sc, uint8_t *shv)
 {
     const struct tfl_layer *L = &img.layer[0];
     int d = TFP_MODEL_D, f = TFP_MODEL_D_FF;
@@ -87,18 +90,21 @@ int ep_case(int kind, int ln, int m, int *kn, int *nn, int64_t *acc, int8_t *res
                       (uint32_t)lp->beta_frac, lp->eps_q, L->gelu.in_mant, (uint32_t)L->gelu.in_exp,
                       L->gelu.out_mant, (uint32_t)L->gelu.out_exp};
     memcpy(sc, s, sizeof s);
+    const uint8_t *sh = kind == 1 ? L->sh_res1 : kind == 3 ? L->sh_res2 : kind == 2 ? L->sh_gelu : NULL;
+    for (int j = 0; j < n; j++)
+        shv[j] = sh ? sh[j] : 0;
     int32_t r[4096];
     int64_t y[4096], z[4096] = {0};
     for (int i = 0; i < m; i++) {
         for (int j = 0; j < n; j++) {
             res[i * n + j] = (int8_t)((int)(next() % 81) - 40);
-            r[j] = res[i * n + j];
+            r[j] = tfl_res_shift(res[i * n + j], kind == 2 ? 0 : shv[j]);
         }
         int e = tfx_run(&XA, &rom, &c, kind == 4 ? z : acc + (size_t)i * n, r, y);
         if (e)
             return e;
         for (int j = 0; j < n; j++)
-            want[i * n + j] = (int8_t)tfx_sat(y[j], 8);
+            want[i * n + j] = tfl_out_shift(y[j], kind == 2 ? shv[j] : 0);
     }
     return 0;
 }

@@ -7,7 +7,8 @@
 module ep_top #(
   parameter integer L = 4, EAccW = 22, XAccW = 32, PW = 32, ResInW = 8, XRowW = 5, XColW = 6,
   parameter integer XDW = 7, ERowW = 4, EColW = 5, TM = 16, TN = 32, MaxD = 64, RB = 16, RAW = 7,
-  parameter integer DW = 64, OffW = 3, AddrW = 32
+  parameter integer DW = 64, OffW = 3, AddrW = 32,
+  parameter integer OpShift = 7
 ) (
   input  wire              clk,
   input  wire              rst_n,
@@ -23,6 +24,8 @@ module ep_top #(
   input  wire [XRowW-1:0]  cmd_grp,
   input  wire [4:0]        cmd_ops,
   input  wire              cmd_zero,
+  input  wire              cmd_shl,
+  input  wire              cmd_shr,
   input  wire [30:0]       cmd_res_mult,
   input  wire [4:0]        cmd_res_lsh,
   input  wire [4:0]        cmd_res_shift,
@@ -117,12 +120,13 @@ module ep_top #(
   tf_epilogue #(
     .L(L), .EAccW(EAccW), .XAccW(XAccW), .PW(PW), .ResInW(ResInW), .XRowW(XRowW), .XColW(XColW),
     .XDW(XDW), .ERowW(ERowW), .EColW(EColW), .TM(TM), .TN(TN), .MaxD(MaxD), .RB(RB), .RAW(RAW),
-    .DW(DW), .AddrW(AddrW), .RowsW(RowsW), .BytesW(BytesW)
+    .DW(DW), .AddrW(AddrW), .RowsW(RowsW), .BytesW(BytesW), .OpShift(OpShift[2:0])
   ) u_ep (
     .clk_i(clk), .rst_ni(rst_n),
     .cmd_valid_i(cmd_valid), .cmd_ready_o(cmd_ready), .cmd_kind_i(cmd_kind), .cmd_op_i(cmd_op),
     .cmd_n_i(cmd_n), .cmd_addr_i(cmd_addr), .cmd_stride_i(cmd_stride), .cmd_m_i(cmd_m), .cmd_d_i(cmd_d),
-    .cmd_grp_i(cmd_grp), .cmd_ops_i(cmd_ops), .cmd_zero_i(cmd_zero), .cmd_rq_pt_i(1'b0), .cmd_res_mult_i(cmd_res_mult),
+    .cmd_grp_i(cmd_grp), .cmd_ops_i(cmd_ops), .cmd_zero_i(cmd_zero), .cmd_shl_i(cmd_shl),
+    .cmd_shr_i(cmd_shr), .cmd_rq_pt_i(1'b0), .cmd_res_mult_i(cmd_res_mult),
     .cmd_res_lsh_i(cmd_res_lsh), .cmd_res_shift_i(cmd_res_shift), .cmd_ln_gf_i(cmd_ln_gf),
     .cmd_ln_bf_i(cmd_ln_bf), .cmd_ln_eps_i(cmd_ln_eps), .cmd_gelu_in_mant_i(cmd_gelu_in_mant),
     .cmd_gelu_in_exp_i(cmd_gelu_in_exp), .cmd_gelu_out_mant_i(cmd_gelu_out_mant),

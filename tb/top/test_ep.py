@@ -11,7 +11,8 @@ each step's last beat), with random gaps; the write-back side takes beats with r
 back-pressure. Checked: every lane of every output beat against the model, its step-relative
 tags, the step's last flag, the number of beats. Cases: Q (bias, requantization), O with the
 residual add and LayerNorm, FF1 with GELU over two column steps, FF2 with the residual add with
-and without LayerNorm, and the LayerNorm pass of pre-LN layers (cmd_zero: the engine's beats,
+and without LayerNorm -- O, FF1 and FF2 with the epilogue's per-column shift table loaded and
+applied (the residual lanes shifted left, FF1's output lanes right with rounding) -- and the LayerNorm pass of pre-LN layers (cmd_zero: the engine's beats,
 a real GEMM's, must count as zeros; the rows arrive as the residual operand at scale 1); then the
 same under random pauses on the AXI channels.
 Parameters from the environment (EP_*; tb/top/run_ep.sh).
@@ -28,10 +29,10 @@ from cocotbext.axi import AxiBus, AxiRam
 
 E = {k[3:]: int(v) for k, v in os.environ.items() if k.startswith("EP_") and v.lstrip("-").isdigit()}
 L, R, TM, TN, EACC, PB, D, DFF = E["L"], E["R"], E["TM"], E["TN"], E["EACCW"], E["PB"], E["D"], E["DFF"]
-OP_BIAS, OP_RQ, OP_GAMMA, OP_BETA = 1, 2, 3, 4
+OP_BIAS, OP_RQ, OP_GAMMA, OP_BETA, OP_SHIFT = 1, 2, 3, 4, E["OP_SHIFT"]
 CH_BIAS, CH_RQ, CH_RES, CH_LN, CH_GELU = 1, 2, 4, 8, 16
 RAM = 1 << 17
-BIAS_A, RQ_A, GAMMA_A, BETA_A, RES_A = 0x1000, 0x4000, 0x8000, 0x9000, 0xc000  # room for d_ff 4096
+BIAS_A, RQ_A, GAMMA_A, BETA_A, RES_A, SH_A = 0x1000, 0x4000, 0x8000, 0x9000, 0xc000, 0x1c000  # room for d_ff 4096
 
 
 def pauses(seed, p):
@@ -73,7 +74,8 @@ class TB:
 
     async def command(self, **f):
         d = self.dut
-        for k in ("kind", "op", "n", "addr", "stride", "m", "d", "grp", "ops", "zero", "res_mult", "res_lsh", "res_shift",
+        for k in ("kind", "op", "n", "addr", "stride", "m", "d", "grp", "ops", "zero", "shl", "shr", "res_mult", "res_lsh",
+                  "res_shift",
                   "ln_gf", "ln_bf", "ln_eps", "gelu_in_mant", "gelu_in_exp", "gelu_out_mant", "gelu_out_exp"):
             getattr(d, "cmd_" + k).value = f.get(k, 0)
         d.cmd_valid.value = 1
@@ -135,14 +137,16 @@ class TB:
         gamma = (ctypes.c_int16 * D)()
         beta = (ctypes.c_int32 * D)()
         sc = (ctypes.c_uint32 * 10)()
+        shv = (ctypes.c_uint8 * n_out)()
         e = self.ref.ep_case(kind, ln, m, ctypes.byref(k), ctypes.byref(nn), acc, res, want, bias, mult, shift,
-                             gamma, beta, sc)
+                             gamma, beta, sc, shv)
         assert e == 0 and nn.value == n_out, f"ep_case: {e}"
         n = n_out
         self.ram.write(BIAS_A, b"".join(struct.pack("<i", x) for x in bias))
         self.ram.write(RQ_A, b"".join(struct.pack("<II", mult[i], shift[i]) for i in range(n)))
         self.ram.write(GAMMA_A, b"".join(struct.pack("<h", x) for x in gamma))
         self.ram.write(BETA_A, b"".join(struct.pack("<i", x) for x in beta))
+        self.ram.write(SH_A, bytes(shv))
         stride = up(n, PB)
         for r in range(m):
             self.ram.write(RES_A + r * stride, bytes(ctypes.c_uint8(x).value for x in res[r * n:(r + 1) * n]))
@@ -158,11 +162,14 @@ class TB:
                 loads += [(OP_GAMMA, n, GAMMA_A), (OP_BETA, n, BETA_A)]
         if kind == 2:
             ops |= CH_GELU
+        if kind in (1, 2, 3):  # O, FF1, FF2: the per-column shift table, last (as the sequencer)
+            loads.append((OP_SHIFT, n, SH_A))
         for op, cnt, addr in loads:
             await self.command(kind=1, op=op, n=cnt, addr=addr)
             await self.wait_done()
         assert not int(d.aux_err.value), "the auxiliary unit refused a LOAD"
-        await self.command(kind=0, m=m, d=n, grp=m, ops=ops, zero=int(kind == 4), addr=RES_A, stride=stride, res_mult=sc[0],
+        await self.command(kind=0, m=m, d=n, grp=m, ops=ops, zero=int(kind == 4), shl=int(kind in (1, 3)),
+                           shr=int(kind == 2), addr=RES_A, stride=stride, res_mult=sc[0],
                            res_lsh=sc[1], res_shift=sc[2], ln_gf=sc[3], ln_bf=sc[4], ln_eps=sc[5],
                            gelu_in_mant=sc[6], gelu_in_exp=sc[7], gelu_out_mant=sc[8], gelu_out_exp=sc[9])
         eng = cocotb.start_soon(self.engine(m, n, acc))

@@ -18,8 +18,14 @@
 // LayerNorm pass of pre-LN layers, whose rows enter as the residual operand while a K = 1 GEMM
 // only paces the result path. Every output lane is saturated to int8 (the golden model's clamp of every GEMM
 // output) and sign-extended to the engine's lane width.
-// Constraints (the [model] rules): L divides PB (a beat's residual lanes sit in one port word),
-// and M <= RB.
+// Per-column shifts (docs/numerics.md 12): LOAD with cmd_op_i = OpShift reads cmd_n_i bytes (each
+// 0..7; the low three bits are used) into the epilogue's own shift table -- no unit command --
+// column c at word c / L, lane c mod L. A RUN with cmd_shl_i shifts each residual lane left by
+// its column's entry (the int8 operand sign-extended to ResInW bits first); with cmd_shr_i each
+// output lane is shifted right by its column's entry, rounding half up (floor((y + 2^(s-1)) /
+// 2^s)), before the int8 saturation.
+// Constraints (the [model] rules): L divides PB (a beat's residual lanes sit in one port word;
+// so L is a power of two), ResInW >= 15, and M <= RB.
 // Handshake: valid/ready on cmd_*, e_* (engine beats), o_* (to the write-back); done_o pulses
 // when a LOAD handed its last entry or a RUN its last beat.
 `default_nettype none
@@ -47,6 +53,7 @@ module tf_epilogue #(
   parameter [2:0]   OpRun   = 3'd0,  // the unit's opcodes (LOAD_BIAS and LOAD_BETA entries are
   parameter [2:0]   OpRq    = 3'd2,  // int32 like every other table but these two)
   parameter [2:0]   OpGamma = 3'd3,
+  parameter [2:0]   OpShift = 3'd7,  // LOAD of the epilogue's shift table (not a unit opcode)
   parameter [4:0]   ChainRes = 5'd4
 ) (
   input  wire               clk_i,
@@ -64,6 +71,8 @@ module tf_epilogue #(
   input  wire [XRowW-1:0]   cmd_grp_i,
   input  wire [4:0]         cmd_ops_i,
   input  wire               cmd_zero_i,      // RUN: zeros for the engine's data
+  input  wire               cmd_shl_i,       // RUN: residual lanes << their column's shift
+  input  wire               cmd_shr_i,       // RUN: output lanes >> their column's shift, rounded
   input  wire               cmd_rq_pt_i,
   input  wire [30:0]        cmd_res_mult_i,
   input  wire [4:0]         cmd_res_lsh_i,
@@ -148,6 +157,11 @@ module tf_epilogue #(
   localparam [XDW-1:0]   TND = TN[XDW-1:0];     // column arithmetic is XDW wide: d itself can be
   localparam [XDW-1:0]   LD  = L[XDW-1:0];      // 2^XColW
 
+  localparam integer SHW = (MaxD + L - 1) / L;      // shift table words
+  localparam integer SHA = (SHW > 1) ? $clog2(SHW) : 1;
+  localparam integer LSH = $clog2(L);                // L is a power of two (it divides PB)
+  localparam integer LGL = (L > 1) ? LSH : 1;        // lane counter width
+
   localparam [2:0] SIdle = 3'd0, SXCmd = 3'd1, SRd = 3'd2, SLoad = 3'd3, SRes = 3'd4, SRun = 3'd5;
 
   reg  [2:0]        st_q;
@@ -158,6 +172,7 @@ module tf_epilogue #(
   reg  [XRowW-1:0]  m_q, grp_q;
   reg  [4:0]        ops_q;
   reg               zero_q;
+  reg               shl_q, shr_q;
   reg               rq_pt_q;
   reg  [30:0]       res_mult_q;
   reg  [4:0]        res_lsh_q, res_shift_q, ln_bf_q;
@@ -167,6 +182,7 @@ module tf_epilogue #(
   reg  [5:0]        gie_q, goe_q;
 
   wire has_res = (ops_q & ChainRes) != 5'd0;
+  wire sh_load = kind_q && (op_q == OpShift);   // a LOAD of the shift table
 
   assign x_cmd_op_o            = kind_q ? op_q : OpRun;
   assign x_cmd_ops_o           = ops_q;
@@ -186,7 +202,7 @@ module tf_epilogue #(
   assign x_cmd_gelu_out_exp_o  = goe_q;
 
   // bytes of one table entry as the image stores it
-  wire [3:0] eb = (op_q == OpRq) ? 4'd8 : (op_q == OpGamma) ? 4'd2 : 4'd4;
+  wire [3:0] eb = (op_q == OpRq) ? 4'd8 : (op_q == OpGamma) ? 4'd2 : (op_q == OpShift) ? 4'd1 : 4'd4;
   wire [BytesW+3:0] tbytes = {{4{1'b0}}, {{(BytesW-XDW){1'b0}}, n_q}} * {{BytesW{1'b0}}, eb};
   assign rd_addr_o   = addr_q;
   assign rd_stride_o = kind_q ? {AddrW{1'b0}} : stride_q;
@@ -205,8 +221,24 @@ module tf_epilogue #(
                        (eb == 4'd4) ? 64'h0000_0000_ffff_ffff : 64'h0000_0000_0000_ffff);
   assign x_prm_data_o  = (op_q == OpRq) ? {ent[36:32], ent[30:0]} :
                          (op_q == OpGamma) ? {20'd0, ent[15:0]} : {4'd0, ent[31:0]};
-  assign x_prm_valid_o = (st_q == SLoad) && uv_q && (left_q != {XDW{1'b0}});
-  wire prm_fire = x_prm_valid_o && x_prm_ready_i;
+  wire   ent_valid     = (st_q == SLoad) && uv_q && (left_q != {XDW{1'b0}});
+  assign x_prm_valid_o = ent_valid && !sh_load;
+  wire prm_fire = sh_load ? ent_valid : (x_prm_valid_o && x_prm_ready_i);
+
+  // ---------------------------------------------------------------------------
+  // Shift table: column c at word c / L, lane c mod L (3 bits each), written one entry per
+  // cycle by a LOAD, read combinationally at a beat's word on each side
+  // ---------------------------------------------------------------------------
+  reg  [3*L-1:0] sh_mem [0:SHW-1];
+  reg  [SHA-1:0] shw_q;                // the LOAD's next word ...
+  reg  [LGL-1:0] shl_lane_q;           // ... and lane
+  integer sj;
+  always @(posedge clk_i) begin
+    if (prm_fire && sh_load)
+      for (sj = 0; sj < L; sj = sj + 1)
+        if (sj == {{(32-LGL){1'b0}}, shl_lane_q})
+          sh_mem[shw_q][sj*3 +: 3] <= ent[2:0];
+  end
   wire [BW:0] ui_nx = ui_q + {{(BW-3){1'b0}}, eb};
   wire word_used = prm_fire && ((ui_nx >= PB[BW:0]) || (left_q == {{(XDW-1){1'b0}}, 1'b1}));
 
@@ -254,6 +286,11 @@ module tf_epilogue #(
   endgenerate
   assign j_raddr = rr * WD[RAW-1:0] + rword;
   wire [BW-1:0]   j_off = jc_q[BW-1:0];
+  // the shift entries of the joined beat's columns and of the output beat's
+  wire [XColW-1:0] jc_w = jc_q >> LSH;
+  wire [XColW-1:0] oc_w = x_out_col_i >> LSH;
+  wire [3*L-1:0]   j_sh = sh_mem[jc_w[SHA-1:0]];
+  wire [3*L-1:0]   o_sh = sh_mem[oc_w[SHA-1:0]];
 
   genvar gl;
   generate
@@ -261,9 +298,16 @@ module tf_epilogue #(
       wire signed [EAccW-1:0] ev = jd_q[gl*EAccW +: EAccW];
       assign x_in_data_o[gl*XAccW +: XAccW] = {{(XAccW-EAccW){ev[EAccW-1]}}, ev};
       wire [7:0] rb = res_word[(j_off + gl)*8 +: 8];
-      assign x_res_data_o[gl*ResInW +: ResInW] = {{(ResInW-8){rb[7]}}, rb};
-      // output lane: saturate to int8, sign-extend to the engine's lane
-      wire signed [PW-1:0] xv = x_out_data_i[gl*PW +: PW];
+      wire [ResInW-1:0] rx = {{(ResInW-8){rb[7]}}, rb};
+      wire [2:0] rsh = shl_q ? j_sh[gl*3 +: 3] : 3'd0;
+      assign x_res_data_o[gl*ResInW +: ResInW] = rx << rsh;
+      // output lane: shifted right with rounding (cmd_shr_i), saturated to int8, sign-extended
+      // to the engine's lane
+      wire signed [PW-1:0] xu = x_out_data_i[gl*PW +: PW];
+      wire [2:0] osh = shr_q ? o_sh[gl*3 +: 3] : 3'd0;
+      wire signed [PW:0] xr = {xu[PW-1], xu} + ((osh == 3'd0) ? {(PW+1){1'b0}} :
+                                                 ({{PW{1'b0}}, 1'b1} << (osh - 3'd1)));
+      wire signed [PW:0] xv = xr >>> osh;
       wire [7:0] sat = (xv > 127) ? 8'h7f : (xv < -128) ? 8'h80 : xv[7:0];
       assign o_data_o[gl*EAccW +: EAccW] = {{(EAccW-8){sat[7]}}, sat};
     end
@@ -293,7 +337,7 @@ module tf_epilogue #(
   assign o_col_o       = o_crel[EColW-1:0];
   assign o_last_o      = o_step_end;
   wire o_fire = x_out_valid_i && o_ready_i;
-  wire unused_tags = ^{o_rrel, o_crel, tbytes, ent, x_res_ready_i, rc};
+  wire unused_tags = ^{o_rrel, o_crel, tbytes, ent, x_res_ready_i, rc, jc_w, oc_w};
 
   // ---------------------------------------------------------------------------
   // Control
@@ -306,11 +350,12 @@ module tf_epilogue #(
       st_q <= SIdle;
       kind_q <= 1'b0; op_q <= 3'd0; n_q <= {XDW{1'b0}}; d_q <= {XDW{1'b0}};
       addr_q <= {AddrW{1'b0}}; stride_q <= {AddrW{1'b0}}; m_q <= {XRowW{1'b0}}; grp_q <= {XRowW{1'b0}};
-      ops_q <= 5'd0; zero_q <= 1'b0; rq_pt_q <= 1'b0; res_mult_q <= 31'd0; res_lsh_q <= 5'd0; res_shift_q <= 5'd0;
+      ops_q <= 5'd0; zero_q <= 1'b0; shl_q <= 1'b0; shr_q <= 1'b0; rq_pt_q <= 1'b0; res_mult_q <= 31'd0; res_lsh_q <= 5'd0; res_shift_q <= 5'd0;
       ln_gf_q <= 4'd0; ln_bf_q <= 5'd0; ln_eps_q <= 32'd0; gim_q <= 16'd0; gie_q <= 6'd0;
       gom_q <= 16'd0; goe_q <= 6'd0;
       uw_q <= {DW{1'b0}}; uv_q <= 1'b0; ui_q <= {(BW+1){1'b0}}; left_q <= {XDW{1'b0}};
       rwa_q <= {RAW{1'b0}}; rrow_q <= {RAW{1'b0}}; res_ok_q <= 1'b0;
+      shw_q <= {SHA{1'b0}}; shl_lane_q <= {LGL{1'b0}};
       mi_q <= {XRowW{1'b0}}; ni_q <= {XColW{1'b0}}; mo_q <= {XRowW{1'b0}}; no_q <= {XColW{1'b0}};
       jv_q <= 1'b0; jd_q <= {(L*EAccW){1'b0}}; jr_q <= {XRowW{1'b0}}; jc_q <= {XColW{1'b0}};
       x_cmd_valid_o <= 1'b0; rd_valid_o <= 1'b0; done_o <= 1'b0;
@@ -322,6 +367,8 @@ module tf_epilogue #(
             kind_q <= cmd_kind_i; op_q <= cmd_op_i; n_q <= cmd_n_i; d_q <= cmd_d_i;
             addr_q <= cmd_addr_i; stride_q <= cmd_stride_i; m_q <= cmd_m_i; grp_q <= cmd_grp_i;
             ops_q <= cmd_kind_i ? 5'd0 : cmd_ops_i; zero_q <= cmd_zero_i; rq_pt_q <= cmd_rq_pt_i;
+            shl_q <= !cmd_kind_i && cmd_shl_i; shr_q <= !cmd_kind_i && cmd_shr_i;
+            shw_q <= {SHA{1'b0}}; shl_lane_q <= {LGL{1'b0}};
             res_mult_q <= cmd_res_mult_i; res_lsh_q <= cmd_res_lsh_i; res_shift_q <= cmd_res_shift_i;
             ln_gf_q <= cmd_ln_gf_i; ln_bf_q <= cmd_ln_bf_i; ln_eps_q <= cmd_ln_eps_i;
             gim_q <= cmd_gelu_in_mant_i; gie_q <= cmd_gelu_in_exp_i;
@@ -331,8 +378,13 @@ module tf_epilogue #(
             res_ok_q <= 1'b0;
             rwa_q <= {RAW{1'b0}}; rrow_q <= {RAW{1'b0}};
             mi_q <= {XRowW{1'b0}}; ni_q <= {XColW{1'b0}}; mo_q <= {XRowW{1'b0}}; no_q <= {XColW{1'b0}};
-            x_cmd_valid_o <= 1'b1;
-            st_q <= SXCmd;
+            if (cmd_kind_i && cmd_op_i == OpShift) begin   // the epilogue's own table: no unit command
+              rd_valid_o <= 1'b1;
+              st_q <= SRd;
+            end else begin
+              x_cmd_valid_o <= 1'b1;
+              st_q <= SXCmd;
+            end
           end
         end
         SXCmd: begin
@@ -361,6 +413,12 @@ module tf_epilogue #(
           if (prm_fire) begin
             left_q <= left_q - 1'b1;
             ui_q   <= ui_nx;
+            if ({{(32-LGL){1'b0}}, shl_lane_q} == L - 1) begin
+              shl_lane_q <= {LGL{1'b0}};
+              shw_q      <= shw_q + 1'b1;
+            end else begin
+              shl_lane_q <= shl_lane_q + 1'b1;
+            end
             if (word_used)
               uv_q <= 1'b0;
             if (left_q == {{(XDW-1){1'b0}}, 1'b1}) begin

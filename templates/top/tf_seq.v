@@ -14,6 +14,9 @@
 //            RUN {BIAS, REQUANT, RESIDUAL, LAYERNORM} (the residual rows from the block's input)
 //            and a GEMM;
 //   FF1:     LOADs, a RUN {BIAS, REQUANT, GELU} and the GEMM into H.
+// O, FF1 and FF2 also LOAD the epilogue's per-column shift table (the record's sh_res1, sh_gelu,
+// sh_res2) last; their RUNs shift the residual lanes left (O, FF2) or the output lanes right
+// (FF1) by it (docs/numerics.md 12).
 // Pre-LN layers (PRE_LN = 1) add two LayerNorm passes, LN1 before Q (the layer input into XN,
 // which Q, K and V read) and LN2 before FF1 (X1 into XN, which FF1 reads): LOADs
 // requantization (Q's table), gamma, beta, then commands of at most LNC rows, each a RUN
@@ -67,7 +70,7 @@ module tf_seq #(
   parameter integer OffX1 = 7168, OffH = 8192, OffXN = 9216, // workspace buffers (bytes after its start)
   parameter [52*8-1:0] HdrExp = {(52*8){1'b0}},   // the header's first 52 bytes, byte 0 lowest
   parameter [51:0]     HdrChk = {52{1'b1}},       // ... which of them to compare
-  parameter [2:0] OpBias = 3'd1, OpRq = 3'd2, OpGamma = 3'd3, OpBeta = 3'd4,
+  parameter [2:0] OpBias = 3'd1, OpRq = 3'd2, OpGamma = 3'd3, OpBeta = 3'd4, OpShift = 3'd7,
   parameter [4:0] ChBias = 5'd1, ChRq = 5'd2, ChRes = 5'd4, ChLn = 5'd8, ChGelu = 5'd16,
   parameter [7:0] CodeImage = 8'd1, CodeLen = 8'd2, CodeDecode = 8'd3, CodeAxi = 8'd4, CodeUnit = 8'd6
 ) (
@@ -129,6 +132,8 @@ module tf_seq #(
   output wire [XDW-1:0]       ep_d_o,
   output wire [4:0]           ep_ops_o,
   output wire                 ep_zero_o,
+  output wire                 ep_shl_o,
+  output wire                 ep_shr_o,
   output wire [30:0]          ep_res_mult_o,
   output wire [4:0]           ep_res_lsh_o,
   output wire [4:0]           ep_res_shift_o,
@@ -162,8 +167,8 @@ module tf_seq #(
 
   localparam integer PB  = DW / 8;
   localparam integer OB  = (AddrW + 7) / 8;        // bytes of an offset that make an address
-  localparam integer NOFF = 22, NSC = 19;
-  localparam integer RecB = NOFF * 8 + NSC * 4;    // 252
+  localparam integer NOFF = 25, NSC = 19;
+  localparam integer RecB = NOFF * 8 + NSC * 4;    // 276
   localparam integer LW  = (LAYERS <= 1) ? 1 : $clog2(LAYERS);
   localparam integer SW  = (S <= 1) ? 1 : $clog2(S);
   localparam integer BW  = (BMAX <= 1) ? 1 : $clog2(BMAX);   // a member's index
@@ -183,7 +188,7 @@ module tf_seq #(
   reg  [LW-1:0]     l_q;                 // layer
   reg  [3:0]        p_q;                 // 0 q, 1 k, 2 v, 3 o, 4 ff1, 5 ff2; 6 LN1, 7 LN2 (pre-LN);
                                          // 8 copy in, 9 copy out (a batch of several)
-  reg  [1:0]        ld_q;                // table being loaded: 0 bias, 1 rq, 2 gamma, 3 beta
+  reg  [2:0]        ld_q;                // table being loaded: 0 bias, 1 rq, 2 gamma, 3 beta, 4 shifts
   reg  [TokW-1:0]   n_q, r0_q;           // the batch's rows, first row of the command
   reg               end_q;               // every entry scanned
   reg  [BW:0]       nb_q;                // the batch's entries
@@ -313,6 +318,7 @@ module tf_seq #(
   wire ln1    = (p_q == 4'd3) || (p_q == 4'd6);         // with ln1's parameters (else ln2's)
   wire has_ln = lnp || (!pre && ((p_q == 4'd3) || (p_q == 4'd5)));
   wire has_res = pass || (p_q == 4'd3) || (p_q == 4'd5); // commands of at most LNC rows
+  wire has_sh  = !pass && (p_q == 4'd3 || p_q == 4'd4 || p_q == 4'd5); // a per-column shift table
   wire [AddrW-1:0] mrow_off = {{(AddrW-TokW){1'b0}}, mrow} * SD;
   wire [AddrW-1:0] cp_src   = (p_q == 4'd8) ? min_a : fin + mrow_off;
   wire [AddrW-1:0] cp_dst   = (p_q == 4'd8) ? by + mrow_off : mout_a;
@@ -351,6 +357,8 @@ module tf_seq #(
   assign ep_d_o             = ndim[XDW-1:0];
   assign ep_ops_o           = chain;
   assign ep_zero_o          = pass;
+  assign ep_shl_o           = has_sh && (p_q != 4'd4);
+  assign ep_shr_o           = has_sh && (p_q == 4'd4);
   // the residual's scale: res1 (O), res2 (FF2), or 1 = 2^30 * 2^(1 - 31) for a pass
   assign ep_res_mult_o      = pass ? 31'h4000_0000 : (p_q == 4'd3) ? sc[3][30:0] : sc[6][30:0];
   assign ep_res_lsh_o       = pass ? 5'd1 : (p_q == 4'd3) ? sc[4][4:0] : sc[7][4:0];
@@ -392,7 +400,7 @@ module tf_seq #(
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       st_q <= SIdle;
-      i_q <= {SW{1'b0}}; l_q <= {LW{1'b0}}; p_q <= 4'd0; ld_q <= 2'd0;
+      i_q <= {SW{1'b0}}; l_q <= {LW{1'b0}}; p_q <= 4'd0; ld_q <= 3'd0;
       n_q <= {TokW{1'b0}}; r0_q <= {TokW{1'b0}};
       end_q <= 1'b0; nb_q <= {(BW+1){1'b0}}; t_q <= {TokW{1'b0}}; m_q <= {BW{1'b0}}; g_q <= 1'b0;
       run_q <= 1'b0; taken_q <= {S{1'b0}}; mask_q <= {S{1'b0}};
@@ -526,10 +534,10 @@ module tf_seq #(
           if (rdone_i) begin
             if (multi && !g_q) begin         // a batch of several: its rows copied in first
               p_q  <= 4'd8;
-              ld_q <= 2'd1;
+              ld_q <= 3'd1;
             end else begin
               p_q  <= pre ? 4'd6 : 4'd0;     // pre-LN: LN1 first, without a bias table
-              ld_q <= pre ? 2'd1 : 2'd0;
+              ld_q <= pre ? 3'd1 : 3'd0;
             end
             st_q <= (code_q != 8'd0) ? SErr : SLoad;
           end
@@ -538,10 +546,12 @@ module tf_seq #(
         SLoad: begin
           owner_o   <= 2'd1;
           ep_kind_o <= 1'b1;
-          ep_op_o   <= (ld_q == 2'd0) ? OpBias : (ld_q == 2'd1) ? OpRq : (ld_q == 2'd2) ? OpGamma : OpBeta;
+          ep_op_o   <= (ld_q == 3'd0) ? OpBias : (ld_q == 3'd1) ? OpRq : (ld_q == 3'd2) ? OpGamma :
+                       (ld_q == 3'd3) ? OpBeta : OpShift;
           ep_n_o    <= ndim[XDW-1:0];
-          ep_addr_o <= (ld_q == 2'd0) ? woff[wsel * 3 + 1] : (ld_q == 2'd1) ? woff[wsel * 3 + 2] :
-                       (ld_q == 2'd2) ? woff[ln1 ? 18 : 20] : woff[ln1 ? 19 : 21];
+          ep_addr_o <= (ld_q == 3'd0) ? woff[wsel * 3 + 1] : (ld_q == 3'd1) ? woff[wsel * 3 + 2] :
+                       (ld_q == 3'd2) ? woff[ln1 ? 18 : 20] : (ld_q == 3'd3) ? woff[ln1 ? 19 : 21] :
+                       woff[(p_q == 4'd3) ? 22 : (p_q == 4'd5) ? 23 : 24];
           if (ep_valid_o && ep_ready_i) begin
             ep_valid_o <= 1'b0;
             st_q       <= SLoadW;
@@ -553,11 +563,12 @@ module tf_seq #(
           if (code_q != 8'd0) begin
             st_q <= SErr;
           end else if (ep_done_i) begin
-            if (ld_q == 2'd1 && !has_ln || ld_q == 2'd3) begin
+            // bias, rq (gamma, beta with LayerNorm), then the shift table where there is one
+            if (ld_q == 3'd4 || ((ld_q == 3'd1 && !has_ln || ld_q == 3'd3) && !has_sh)) begin
               r0_q <= {TokW{1'b0}};
               st_q <= SRun;
             end else begin
-              ld_q <= ld_q + 1'b1;
+              ld_q <= (ld_q == 3'd1 && !has_ln || ld_q == 3'd3) ? 3'd4 : ld_q + 1'b1;
               st_q <= SLoad;
             end
           end
@@ -596,16 +607,16 @@ module tf_seq #(
           end
         end
         SNext: begin
-          ld_q <= 2'd0;
+          ld_q <= 3'd0;
           if (cpy && {1'b0, m_q} + 1'b1 != nb_q) begin // the next entry's copy
             m_q  <= m_q + 1'b1;
-            ld_q <= 2'd1;
+            ld_q <= 3'd1;
             st_q <= SLoad;
           end else if (p_q == 4'd8) begin      // copied in -> the layer
             m_q  <= {BW{1'b0}};
             g_q  <= 1'b1;
             p_q  <= pre ? 4'd6 : 4'd0;
-            ld_q <= pre ? 2'd1 : 2'd0;
+            ld_q <= pre ? 3'd1 : 3'd0;
             st_q <= SLoad;
           end else if (p_q == 4'd6) begin      // LN1 -> Q
             p_q  <= 4'd0;
@@ -615,7 +626,7 @@ module tf_seq #(
             st_q <= SLoad;
           end else if (p_q == 4'd3 && pre) begin // O -> LN2
             p_q  <= 4'd7;
-            ld_q <= 2'd1;
+            ld_q <= 3'd1;
             st_q <= SLoad;
           end else if (p_q == 4'd2) begin
             owner_o    <= 2'd2;
@@ -631,7 +642,7 @@ module tf_seq #(
           end else if (p_q == 4'd5 && multi) begin // the last layer -> copied out
             p_q  <= 4'd9;
             m_q  <= {BW{1'b0}};
-            ld_q <= 2'd1;
+            ld_q <= 3'd1;
             st_q <= SLoad;
           end else begin
             // the batch is done: its entries' positions; then the next batch
