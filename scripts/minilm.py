@@ -28,6 +28,7 @@ import csv
 import importlib.util
 import math
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -225,6 +226,25 @@ def golden(tforge, cfg, img, xq, work, i):
     return y.reshape(xq.shape)
 
 
+def verilator(cfg, img, xq, work, i):
+    """One prompt through the generated top in Verilator (scripts/flow.sh accel-cosim: every byte
+    of memory still checked against the models): its output rows, and the run's CYCLES, RD_BYTES
+    and WR_BYTES counters."""
+    xi, yi = work / f"vx{i}.bin", work / f"vy{i}.bin"
+    xq.tofile(xi)
+    env = dict(os.environ, ACCEL_ARGS=f"--image {Path(img).resolve()} --input {xi.resolve()} --output {yi.resolve()}",
+               ACCEL_ROUNDS="1")
+    r = subprocess.run([str(ROOT / "scripts" / "flow.sh"), "accel-cosim", cfg], env=env, cwd=ROOT,
+                       capture_output=True, text=True)
+    got = re.search(r"round 0: .*counters CYCLES (\d+), RD_BYTES (\d+), WR_BYTES (\d+)", r.stdout)
+    if r.returncode or not got:
+        sys.stderr.write(r.stdout[-3000:] + r.stderr[-3000:])
+        die(f"sentence {i}: the Verilator co-simulation failed (exit status {r.returncode})")
+    y = np.fromfile(yi, dtype=np.int8).reshape(xq.shape)
+    os.unlink(xi), os.unlink(yi)
+    return y, tuple(int(v) for v in got.groups())
+
+
 def perf_of(tforge, cfg, lens, work):
     """tforge perf per distinct prompt length: cycles, us, utilization, bytes of a prefill."""
     out = {}
@@ -367,15 +387,24 @@ def cmd_run(m, args):
     sents = read_lines(args.sentences)
     if args.limit:
         sents = sents[:args.limit]
-    pairs = read_pairs(args.pairs) if args.pairs else []
+    pairs = read_pairs(args.pairs) if args.pairs and not args.verilator else []
     texts = list(dict.fromkeys(sents + [t for _, a, b in pairs for t in (a, b)]))
     toks = [m.tokens(t) for t in texts]
     emb_in = [m.embed(*t) for t in toks]
     ref = [m.pool(m.encode_rows(x)) for x in emb_in]
     tmp = Path(tempfile.mkdtemp(prefix="run.", dir=work))
-    with ThreadPoolExecutor(max_workers=args.jobs) as ex:
-        outs = list(ex.map(lambda ix: golden(tforge, cfg, str(img), quant(ix[1], in_lsb), tmp, ix[0]),
-                           enumerate(emb_in)))
+    rtl = {}
+    if args.verilator:  # one sentence after the other: they share the design's build directory
+        outs = []
+        for i, x in enumerate(emb_in):
+            y, rtl[i] = verilator(cfg, img, quant(x, in_lsb), tmp, i)
+            outs.append(y)
+            print(f"minilm.py: sentence {i}: {len(toks[i][0])} tokens on the Verilator top, {rtl[i][0]} cycles",
+                  flush=True)
+    else:
+        with ThreadPoolExecutor(max_workers=args.jobs) as ex:
+            outs = list(ex.map(lambda ix: golden(tforge, cfg, str(img), quant(ix[1], in_lsb), tmp, ix[0]),
+                               enumerate(emb_in)))
     os.rmdir(tmp)
     acc = [MiniLM.pool(y.astype(np.float64) * out_lsb) for y in outs]
     cos = np.array([float(a @ r) for a, r in zip(acc, ref)])
@@ -387,9 +416,11 @@ def cmd_run(m, args):
     rows = []
     for i in range(ns):
         p = perf[lens[i]]
-        rows.append({"sentence": i, "tokens": lens[i], "cosine": f"{cos[i]:.6f}", "cycles": p["run_cycles"],
-                     "us": f"{int(p['run_cycles']) / args.clock_mhz:.1f}", "mac_util": p["mac_util"],
-                     "rd_bytes": p["run_rd_bytes"], "wr_bytes": p["run_wr_bytes"]})
+        cyc, rd, wr = rtl[i] if i in rtl else (int(p["run_cycles"]), p["run_rd_bytes"], p["run_wr_bytes"])
+        util = float(p["mac_util"]) * int(p["run_cycles"]) / cyc  # the same MACs over the RTL's cycles
+        rows.append({"sentence": i, "tokens": lens[i], "cosine": f"{cos[i]:.6f}", "cycles": cyc,
+                     "us": f"{cyc / args.clock_mhz:.1f}", "mac_util": f"{util:.4f}", "rd_bytes": rd, "wr_bytes": wr,
+                     "source": "rtl" if i in rtl else "perf"})
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -537,6 +568,9 @@ def main():
     dc.add_argument("--limit", type=int, default=40, help="the first N sentences (default 40)")
     dc.add_argument("--clock-mhz", type=float, default=200.0)
     r.add_argument("--pairs", default=str(ROOT / "tests" / "minilm" / "pairs.tsv"))
+    r.add_argument("--verilator", action="store_true",
+                   help="the sentences on the generated top in Verilator instead of the golden model (slow: about "
+                        "a minute per sentence; use --limit); cycles and bytes from its counters")
     r.add_argument("--limit", type=int, default=0, help="the first N sentences only")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     r.add_argument("--clock-mhz", type=float, default=200.0)

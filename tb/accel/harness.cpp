@@ -5,7 +5,8 @@
 // A random model of the design's [model] shape (tfi_random) is packed into a weight image
 // (tfi_write) in memory that otherwise holds random bytes; input rows at each entry's address.
 // --image FILE uses a packed image instead (a real model's, tforge pack --safetensors), and
-// --input FILE gives entry 0's prompt (scripts/minilm.py: a sentence's embedding rows).
+// --input FILE gives entry 0's prompt (scripts/minilm.py: a sentence's embedding rows), and
+// --output FILE receives the RTL's output rows of entry 0.
 // Each round the driver submits entries (random lengths; prefills, then decode steps of the
 // causal sequences that have room), starts and waits; the same table runs on tfacc_run over
 // a copy of the memory. Checked: the run's result (done, or the error's code and entry), the
@@ -51,7 +52,7 @@ struct AccOptions : tb::Options {
     long long rounds = 4, serve = 0;
     int lat = 12, bw = 0, prompt = 0, decode = 0, entries = 1, cap = -1, fit = -1;
     double stall = 0, long_p = 0.2;
-    std::string image, input;
+    std::string image, input, output;
     std::vector<uint8_t> image_bytes; // --image, read by main()
     std::vector<int8_t> input_rows;   // --input
     AccOptions() : tb::Options("accel_harness", "accel_fail.fst")
@@ -59,6 +60,8 @@ struct AccOptions : tb::Options {
         add("--image", "FILE", "a weight image (tforge pack; e.g. a real model's) instead of random weights", image);
         add("--input", "FILE", "with --image: entry 0's T rows of d_model int8 values, the prompt (T - --decode "
             "rows, sets --prompt) and then a row per --decode step", input);
+        add("--output", "FILE", "with --input: entry 0's output rows (d_model int8 values each, every run's, in "
+            "order) written there at the end", output);
         add("--rounds", "N", "runs of the request table (default 4)", rounds);
         add("--lat", "L", "memory latency in cycles (default 12)", lat);
         add("--bw", "B", "memory bytes per cycle, 0: a word per cycle per channel (default 0)", bw);
@@ -278,6 +281,7 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     if (o.fit > 1)
         tb::fail(tb::format("harness: --fit %d: out of range (legal: 0, 1)", o.fit));
 
+    std::vector<uint8_t> out_rows; // --output: entry 0's rows, as the RTL wrote them
     // one run's table: the requests, their input rows and the golden layers' output rows
     struct Table {
         std::vector<struct tfacc_req> req = std::vector<struct tfacc_req>((size_t)S);
@@ -374,6 +378,10 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                 res.sb.expect((int)(int8_t)m[q.out + (uint64_t)t * stride + (uint64_t)j], (int)want[(size_t)t * D + j],
                               [&] { return tb::format("round %lld: entry %d row %d column %d vs tfl_run", round, i, t, j); });
         res.rows_checked += q.len;
+        if (!o.output.empty() && i == 0) // the RTL's rows, for the host (scripts/minilm.py)
+            for (int t = 0; t < q.len; t++)
+                for (int j = 0; j < D; j++)
+                    out_rows.push_back(m[q.out + (uint64_t)t * stride + (uint64_t)j]);
     };
     // entry i takes a step in table t: len tokens of prefill (its sequence starts afresh) or
     // decode, random input rows into memory, the golden layers' rows, submitted by the driver
@@ -572,6 +580,11 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     res.sb.expect(res.wr, mem.write_bytes, [] { return std::string("counter WR_BYTES vs the memory's"); });
     res.sb.expect((long long)DRV(_drv_counter)(&bus, CNT(BATCHES)), st.batches,
                   [] { return std::string("counter BATCHES vs tfacc_run's batches"); });
+    if (!o.output.empty()) {
+        FILE *f = std::fopen(o.output.c_str(), "wb");
+        if (!f || std::fwrite(out_rows.data(), 1, out_rows.size(), f) != out_rows.size() || std::fclose(f) != 0)
+            tb::fail(tb::format("harness: --output %s: cannot write it", o.output.c_str()));
+    }
     for (auto &q : gold)
         tfl_seq_free(&c.m, &q);
     tfacc_state_free(&c, &st);
@@ -599,6 +612,8 @@ int main(int argc, char **argv)
     };
     if (!o.input.empty() && o.image.empty())
         tb::fail("harness: --input without --image (legal: --image FILE --input FILE)");
+    if (!o.output.empty() && o.input.empty())
+        tb::fail("harness: --output without --input (legal: --image FILE --input FILE --output FILE)");
     if (!o.image.empty())
         o.image_bytes = slurp(o.image, "--image");
     if (!o.input.empty()) {
