@@ -32,11 +32,23 @@ struct tfmm_cfg {
       .max_reads = TFP_MEM_MAX_READS, .max_writes = TFP_MEM_MAX_WRITES,                        \
       .corner_words = TFP_MEM_CORNER_WORDS, .wb_fifo = TFP_MEM_WB_FIFO }
 
-/* A controller command (the ctl_* ports). */
+/* A controller command (the ctl_* ports). hold: ctl_hold_i (the first step loads B, then
+ * waits for a go before A); go_delay: for the cycle model, when its go pulses (ctl_go_i):
+ * go_delay >= 1 cycles after the latest of its acceptance, the previous command's
+ * completion (none for the first) and the previous held command's go. blk_at, blk_len:
+ * for an estimate of the accelerator (gen/perf.c), another master's reads on the shared
+ * port while the command waits (the epilogue's table loads): from blk_at cycles after the
+ * same point as go_delay, for blk_len cycles, no R beat reaches the controller's loads
+ * (0: none; the RTL's own harness never sets them). tail, likewise for the accelerator: the
+ * command completes no earlier than tail cycles after its last result beat left the engine
+ * (an epilogue that holds results back: LayerNorm; it takes a result beat per cycle and
+ * its writes, which overlap the tail, are not timed; 0: none). None of them changes what the
+ * command does. */
 struct tfmm_cmd {
     uint64_t a_addr, a_stride, b_addr, b_stride, c_addr, c_stride;
     int m, k, n;
     int requant, store, asrc, btr, cew, id;
+    int hold, go_delay, blk_at, blk_len, tail;
 };
 
 /* Completion codes (TFP_MEM_CERR_*). */

@@ -106,7 +106,7 @@ static int gemm_beats(const struct tfm_arch *a, int m, int k, int n, struct beat
 }
 
 /* ---- the system ----------------------------------------------------------------------- */
-enum { LIdle, LWait, LA, LB, LFin };
+enum { LIdle, LWait, LA, LB, LFin, LGo };
 
 struct sys {
     const struct tfmm_cfg *c;
@@ -144,6 +144,9 @@ struct sys {
     int p_valid, p_idx;
     struct tfmm_cmd p;
     int ls, l_newa, l_newb, l_first, l_out, ha, hb;
+    int l_held, go_n;       /* a held command's first step; go pulses not yet taken */
+    long long *acc_at, *done_at; /* per command: acceptance and completion cycle, or -1 */
+    long long *beat_at;          /* per command: the cycle its last result beat left the engine */
     long long l_mleft, l_nleft;
     uint64_t l_aaddr, l_baddr, l_crow, l_caddr;
     int l_idx;
@@ -151,7 +154,7 @@ struct sys {
     uint64_t s_caddr;
     int e_run, r_pend, r_st, r_idx, w_valid, w_out;
     uint64_t wv_addr;
-    int wv_rows, wv_cols, wv_ew;
+    int wv_rows, wv_cols, wv_ew, wv_idx, w_idx;
 };
 
 static void free_sys(struct sys *s)
@@ -160,6 +163,7 @@ static void free_sys(struct sys *s)
     free(s->rd.fl), free(s->rd.wl), free(s->wrm.fl), free(s->wrm.wl);
     free(s->e_b);
     free(s->fq);
+    free(s->acc_at), free(s->done_at), free(s->beat_at);
 }
 
 int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, const struct tfmm_cmd *x,
@@ -184,11 +188,18 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
     s->ha = s->hb = 1;
     const int fd = c->wb_fifo > 0 ? c->wb_fifo : 0;
     s->fq = fd ? (struct beat *)calloc((size_t)fd, sizeof(struct beat)) : NULL;
-    if (!s->rd.fl || !s->rd.wl || !s->wrm.fl || !s->wrm.wl || (fd && !s->fq)) {
+    s->acc_at = (long long *)malloc((size_t)(n > 0 ? n : 1) * sizeof(long long));
+    s->done_at = (long long *)malloc((size_t)(n > 0 ? n : 1) * sizeof(long long));
+    s->beat_at = (long long *)malloc((size_t)(n > 0 ? n : 1) * sizeof(long long));
+    if (!s->rd.fl || !s->rd.wl || !s->wrm.fl || !s->wrm.wl || (fd && !s->fq) || !s->acc_at || !s->done_at ||
+        !s->beat_at) {
         free_sys(s);
         return -1;
     }
-    int next = 0, ndone = 0;
+    for (int i = 0; i < n; i++)
+        s->acc_at[i] = s->done_at[i] = s->beat_at[i] = -1;
+    int next = 0, ndone = 0, gnext = 0; /* gnext: the next command whose go may be due */
+    long long last_go = -1, go_at = -1, blk_from = 0, blk_to = 0;
     long long cyc = 0, first = -1, last = 0;
     const long long limit = 200000000LL;
     int pb = s->pb;
@@ -197,6 +208,33 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
             free_sys(s);
             return -1;
         }
+        /* the go of the next held command: go_delay after the latest of its acceptance, the
+         * previous command's completion and the previous go (commands without a go are
+         * skipped) */
+        int go_in = 0;
+        while (go_at < 0 && gnext < n && gnext < next) {
+            const struct tfmm_cmd *g = &x[gnext];
+            long long prev = gnext == 0 ? s->acc_at[0] : s->done_at[gnext - 1];
+            if (!g->hold || s->done_at[gnext] == s->acc_at[gnext]) { /* not held, or refused */
+                gnext++;
+                continue;
+            }
+            if (prev < 0)
+                break;
+            long long base = s->acc_at[gnext] > prev ? s->acc_at[gnext] : prev;
+            if (last_go > base)
+                base = last_go;
+            go_at = base + (g->go_delay > 0 ? g->go_delay : 1);
+            blk_from = base + g->blk_at;
+            blk_to = g->blk_len > 0 ? blk_from + g->blk_len : blk_from;
+        }
+        if (go_at >= 0 && cyc == go_at) {
+            go_in = 1;
+            last_go = cyc;
+            go_at = -1;
+            gnext++;
+        }
+        int r_blk = cyc >= blk_from && cyc < blk_to;
         /* ---------------- outputs of this cycle ---------------- */
         /* memory (drive) */
         s->now++;
@@ -211,7 +249,7 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         int contest = mt->bw > 0 && r_due && w_due && has_cr && s->credit < 2LL * pb;
         if (contest)
             s->w_turn = !s->w_turn;
-        int rv = r_due && has_cr && !(contest && !s->w_turn);
+        int rv = r_due && has_cr && !(contest && !s->w_turn) && !r_blk;
         int r_last = rv && mq_front(&s->rq)->done + 1 == mq_front(&s->rq)->beats;
         int wrdy = s->wq.n && (mt->bw <= 0 || s->credit - (rv ? pb : 0) >= pb);
         int bv = s->bq.n && mq_front(&s->bq)->ready <= s->now;
@@ -293,8 +331,11 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         int dr_end = dr_fire && dj_lst;
         int tf_d = s->sl_fin[s->dptr] && dj_lst;
         int tv_d = s->rd_act && dr_act;
+        int go_take = s->ls == LGo && s->go_n != 0;
         /* controller */
-        int ret_fire = s->r_pend && (s->r_st ? !s->e_run : (!s->w_valid && !s->w_out));
+        int ret_fire = s->r_pend && (s->r_st ? !s->e_run : (!s->w_valid && !s->w_out)) &&
+                       (x[s->r_idx].tail <= 0 ||
+                        (s->beat_at[s->r_idx] >= 0 && cyc >= s->beat_at[s->r_idx] + x[s->r_idx].tail));
         int ctl_ready = !s->p_valid && !ret_fire;
         int ctl_valid = next < n;
         int ctl_fire = ctl_valid && ctl_ready;
@@ -328,9 +369,11 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         if (ctl_fire) {
             if (first < 0)
                 first = cyc;
+            s->acc_at[next] = cyc;
             if (t->accept)
                 t->accept[next] = cyc - first;
             if (chk) {
+                s->done_at[next] = cyc;
                 if (t->done)
                     t->done[next] = cyc - first;
                 ndone++;
@@ -338,6 +381,7 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
             }
         }
         if (ret_fire) {
+            s->done_at[s->r_idx] = cyc;
             if (t->done)
                 t->done[s->r_idx] = cyc - first;
             ndone++;
@@ -476,6 +520,8 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
         }
         s->sk_ob = ob;
         int run_done = s->e_state == 1 && o_vld && s->e_i == s->e_nb - 1 && en;
+        if (run_done && s->r_pend)
+            s->beat_at[s->r_idx] = cyc;
         if (s->e_state == 1 && en) {
             s->e_s++;
             if (o_vld)
@@ -591,6 +637,7 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
             s->w_rows = s->wv_rows;
             s->w_cols = s->wv_cols;
             s->w_ew = s->wv_ew;
+            s->w_idx = s->wv_idx;
             s->w_lastin = 0;
         } else {
             if (wq_fire)
@@ -605,6 +652,9 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
                 uint64_t col_b = (uint64_t)taken.col << s->w_ew;
                 long long off = (long long)(col_b & (uint64_t)(pb - 1));
                 int nw = vbytes == 0 ? 0 : (int)((vbytes + off + pb - 1) / pb);
+                if (x[s->w_idx].tail > 0) /* an epilogue holds the results: it takes a beat per
+                                           * cycle, its writes overlap its tail */
+                    nw = 0;
                 s->w_lastin = taken.last;
                 s->rq_pend = nw != 0;
                 s->w_left = nw;
@@ -647,6 +697,7 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
             s->l_out = !rdone;
         else if (rdone)
             s->l_out = 0;
+        s->go_n += go_in - go_take;
         {
             int ls = s->ls;
             if (ls == LIdle) {
@@ -655,18 +706,23 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
                     s->l_first = 1;
                     s->l_newa = s->p.asrc == TFM_SRC_BUF;
                     s->l_newb = 1;
+                    s->l_held = s->p.hold != 0;
                 }
             } else if (ls == LWait) {
                 if (!s_valid_r)
-                    s->ls = s->l_newa ? LA : LB;
+                    s->ls = s->l_newa && !s->l_held ? LA : LB;
             } else if (ls == LA) {
                 if (l_dsc_fire)
-                    s->ls = LB;
+                    s->ls = s->l_held ? LFin : LB;
             } else if (ls == LB) {
                 if (!s->l_newb || l_dsc_fire)
-                    s->ls = LFin;
+                    s->ls = s->l_held ? LGo : LFin;
+            } else if (ls == LGo) {
+                if (go_take)
+                    s->ls = s->l_newa ? LA : LFin;
             } else if (l_push) {
                 s->l_first = 0;
+                s->l_held = 0;
                 if (l_lastn && l_lastm) {
                     s->ls = LIdle;
                 } else {
@@ -721,6 +777,7 @@ int tfmm_cycles(const struct tfmm_cfg *c, const struct tfmm_mem_timing *mt, cons
             s->wv_rows = s->s_m;
             s->wv_cols = s->s_n;
             s->wv_ew = x[s->s_idx].cew;
+            s->wv_idx = s->s_idx;
             s->wv_stride = x[s->s_idx].c_stride;
         }
     }

@@ -55,14 +55,15 @@ def main(argv):
         sys.exit(1 if bad else 0)
     if mode == "csv":
         for p, dc, drd, dwr, pc, prd, pwr in runs(log, perf):
+            b, u = int(p["bound_cycles"]) * int(p["layers"]), int(p["units_bound_cycles"]) * int(p["layers"])
             print(f"{p['design']},{p['phase']},{p['tokens']},{p['context']},{dc},{pc},"
-                  f"{100.0 * (pc - dc) / dc:.2f},{drd},{prd},{dwr},{pwr}")
+                  f"{100.0 * (pc - dc) / dc:.2f},{drd},{prd},{dwr},{pwr},{b},{u},{dc / b:.4f},{dc / u:.4f}")
         return
     # the table: per token (a prefill's figures divided by its tokens)
     pe = int(argv[4])
     mhz = None
     print(f"{'run':<14}{'tokens':>7}{'context':>8}{'cycles/token':>14}{'us/token':>10}{'MAC util':>10}"
-          f"{'read B/token':>14}{'written B/token':>17}{'x bound':>9}{'perf cycles':>13}{'error':>8}")
+          f"{'read B/token':>14}{'written B/token':>17}{'x bound':>9}{'x units':>9}{'perf cycles':>13}{'error':>8}")
     for p, dc, drd, dwr, pc, prd, pwr in runs(log, perf):
         if mhz is None:  # the config's clock, as perf states it
             mhz = float(p["cycles_per_token"]) / float(p["us_per_token"])
@@ -70,10 +71,11 @@ def main(argv):
         name = f"{p['phase']} {p['step']}" if p["phase"] == "decode" else "prefill"
         util = int(p["macs"]) * int(p["layers"]) / (pe * dc)
         bound = int(p["bound_cycles"]) * int(p["layers"])  # max(compute, bytes / bw, port), the layers'
+        units = int(p["units_bound_cycles"]) * int(p["layers"])  # max(engine compute, attention, bytes / bw, port)
         if (drd, dwr) != (prd, pwr):
             sys.exit(f"accel_runs.py: {name}: bytes read/written {drd}/{dwr}, tforge perf {prd}/{pwr}")
         print(f"{name:<14}{t:>7}{p['context']:>8}{dc / t:>14.1f}{dc / t / mhz:>10.2f}{100 * util:>9.1f}%"
-              f"{drd / t:>14.0f}{dwr / t:>17.0f}{dc / bound:>9.3f}{pc:>13}{100.0 * (pc - dc) / dc:>+7.2f}%")
+              f"{drd / t:>14.0f}{dwr / t:>17.0f}{dc / bound:>9.3f}{dc / units:>9.3f}{pc:>13}{100.0 * (pc - dc) / dc:>+7.2f}%")
 
 
 if __name__ == "__main__":

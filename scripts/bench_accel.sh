@@ -9,14 +9,15 @@
 # (pre-LN: a prompt of 8, two decode steps) and
 # configs/model/minilm_8x8.ini (prompts of 2 and 128 tokens; 6 layers of d 384; the second is
 # the 128-token prefill of docs/performance.md, about 5 minutes); and batched runs: MiniLM-sized
-# causal layers at batch 1 and in batches of 4, the default design in batches of 3.
+# causal layers at batch 1 and in batches of 4 (and at batch 1 on a 64-bit port), the default
+# design in batches of 3.
 # -> build/bench/accel_vs_perf.csv (with a header)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
 mkdir -p "$out"
 csv=$out/accel_vs_perf.csv
-echo "design,phase,tokens,context,rtl_cycles,perf_cycles,cycles_error_pct,rtl_rd_bytes,perf_rd_bytes,rtl_wr_bytes,perf_wr_bytes" >"$csv"
+echo "design,phase,tokens,context,rtl_cycles,perf_cycles,cycles_error_pct,rtl_rd_bytes,perf_rd_bytes,rtl_wr_bytes,perf_wr_bytes,bound_cycles,units_bound_cycles,rtl_over_bound,rtl_over_units" >"$csv"
 run() { # config prompt decode [entries [-D ...]]
   local cfg=$1 L=$2 N=$3 E=${4:-1} out_d log
   shift $(( $# < 4 ? $# : 4 ))
@@ -40,6 +41,8 @@ run configs/model/minilm_8x8.ini 128 0
 # batches of 4
 run configs/model/minilm_8x8.ini 16 2 1 -D model.attention=causal -D batch.bmax=4
 run configs/model/minilm_8x8.ini 16 2 4 -D model.attention=causal -D batch.bmax=4
+# decode at batch 1 with a port of 8 bytes per cycle (the array's edge): against the memory bound
+run configs/model/minilm_8x8.ini 16 1 1 -D model.attention=causal -D mem.data_bits=64
 run configs/default.ini 8 2 3 -D batch.bmax=3
 rm -f "$out/perf_tmp.csv"
 column -s, -t "$csv"

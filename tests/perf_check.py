@@ -6,7 +6,9 @@ For a prefill and decode steps of each design (its CSV, --csv): the CSV header; 
 cycles are its GEMM, attention and auxiliary parts; the MACs are n (4 d^2 + 2 d d_ff); the
 utilization is MACs / (R C cycles); the GEMM cycles are at least the engine's compute, which
 is at least the MACs at 100 %; every weight byte is read at least once per layer; the bound is
-max(MACs / (R C), bytes / bandwidth, port); and the attention cycles equal the unit's cycle formula
+max(MACs / (R C), bytes / bandwidth, port), the units' bound max(engine compute, attention,
+bytes / bandwidth, port), and the cycles are at least the units' bound, which is at least the
+bound; and the attention cycles equal the unit's cycle formula
 of docs/architecture.md section 3.5, recomputed here from the config file alone (a decode
 step, an append, an attend; heads one after the other). Batched decode (--batch B): the same
 invariants with B tokens a step, and on minilm_8x8 at B = 4 the weight bytes per token at least
@@ -29,7 +31,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "build", "perf_check")
 HEADER = ("design,phase,step,tokens,context,layers,layer_cycles,gemm_cycles,attn_cycles,aux_cycles,seq_cycles,"
           "engine_compute,macs,mac_util,rd_bytes,wr_bytes,bound_cycles,cycles_over_bound,"
-          "cycles_per_token,us_per_token,run_cycles,run_rd_bytes,run_wr_bytes").split(",")
+          "cycles_per_token,us_per_token,run_cycles,run_rd_bytes,run_wr_bytes,units_bound_cycles,"
+          "cycles_over_units_bound").split(",")
 
 passed = failed = 0
 
@@ -117,7 +120,7 @@ def main():
         for x in recs:
             i = {k: int(v) for k, v in x.items() if k in ("tokens", "context", "layers", "layer_cycles",
                  "gemm_cycles", "attn_cycles", "aux_cycles", "seq_cycles", "engine_compute", "macs", "rd_bytes",
-                 "wr_bytes", "bound_cycles")}
+                 "wr_bytes", "bound_cycles", "units_bound_cycles")}
             tag = f"{name}: {x['phase']} {x['step']} (tokens {i['tokens']}, context {i['context']})"
             check(i["layer_cycles"] == i["gemm_cycles"] + i["attn_cycles"] + i["aux_cycles"] + i["seq_cycles"],
                   f"{tag}: cycles = GEMMs + attention + aux + sequencer")
@@ -131,6 +134,12 @@ def main():
             check(i["bound_cycles"] == max(-(-i["macs"] // rc), -(-(i["rd_bytes"] + i["wr_bytes"]) // bw),
                                            -(-i["rd_bytes"] // bw), -(-i["wr_bytes"] // bw)),
                   f"{tag}: bound = max(MACs / (R C), bytes / bw, bytes read or written / port bytes)")
+            check(i["units_bound_cycles"] == max(i["engine_compute"], i["attn_cycles"],
+                                                 -(-(i["rd_bytes"] + i["wr_bytes"]) // bw),
+                                                 -(-i["rd_bytes"] // bw), -(-i["wr_bytes"] // bw)),
+                  f"{tag}: units bound = max(engine compute, attention, bytes / bw, port)")
+            check(i["layer_cycles"] >= i["units_bound_cycles"] >= i["bound_cycles"],
+                  f"{tag}: cycles {i['layer_cycles']} >= units bound {i['units_bound_cycles']} >= bound")
             if batch == 1:
                 want = attn_cycles(m, i["tokens"], i["context"])
             else:  # the batch: each sequence's tokens at the context

@@ -81,7 +81,8 @@ static int sys_conn(const char *port, int out, int width, char *buf, size_t n)
         {"ctl_a_stride_i", "ctl_a_stride"}, {"ctl_b_addr_i", "ctl_b_addr"}, {"ctl_b_stride_i", "ctl_b_stride"},
         {"ctl_c_addr_i", "ctl_c_addr"}, {"ctl_c_stride_i", "ctl_c_stride"}, {"ctl_m_i", "ctl_m"},
         {"ctl_k_i", "ctl_k"}, {"ctl_n_i", "ctl_n"}, {"ctl_done_valid_o", "ctl_done"},
-        {"ctl_done_code_o", "ctl_done_code"}, {"busy_o", "eng_busy"}, {"cnt_ctl_wait_o", "cnt_wait"},
+        {"ctl_done_code_o", "ctl_done_code"}, {"ctl_hold_i", "ctl_hold"}, {"ctl_go_i", "ctl_go"},
+        {"ctl_drop_i", "ctl_drop"}, {"busy_o", "eng_busy"}, {"cnt_ctl_wait_o", "cnt_wait"},
         {"ep_o_valid_o", "e_valid"}, {"ep_o_ready_i", "e_ready"}, {"ep_o_data_o", "e_data"},
         {"ep_o_row_o", "e_row"}, {"ep_o_col_o", "e_col"}, {"ep_o_last_o", "e_last"},
         {"ep_i_valid_i", "o_valid"}, {"ep_i_ready_o", "o_ready"}, {"ep_i_data_i", "o_data"},
@@ -211,7 +212,7 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, "// ---- the memory system and the GEMM engine (its controller only; the engine's and");
     emit_line(&e, "// the DMA's own command ports are idle)");
     int beat = g->cols * g->acc_bits;
-    emit_line(&e, "wire          ctl_valid, ctl_ready, ctl_done, eng_busy;");
+    emit_line(&e, "wire          ctl_valid, ctl_ready, ctl_done, eng_busy, ctl_hold, ctl_go, ctl_drop;");
     emit_line(&e, "wire [%d:0]  ctl_a_addr, ctl_a_stride, ctl_b_addr, ctl_b_stride, ctl_c_addr, ctl_c_stride;",
               a.aw - 1);
     emit_line(&e, "wire [%d:0]  ctl_m, ctl_n;", TF_MEM_CDIM_W - 1);
@@ -480,7 +481,8 @@ void model_emit_accel(const struct tf_plan *root, const struct tf_dir *dir, stru
     emit_line(&e, ".rdone_code_i(st_rdone_code), .ctl_valid_o(ctl_valid), .ctl_ready_i(ctl_ready),");
     emit_line(&e, ".ctl_a_addr_o(ctl_a_addr), .ctl_a_stride_o(ctl_a_stride), .ctl_b_addr_o(ctl_b_addr),");
     emit_line(&e, ".ctl_b_stride_o(ctl_b_stride), .ctl_c_addr_o(ctl_c_addr), .ctl_c_stride_o(ctl_c_stride),");
-    emit_line(&e, ".ctl_m_o(ctl_m), .ctl_k_o(ctl_k), .ctl_n_o(ctl_n), .ctl_done_i(ctl_done), .ctl_done_code_i(ctl_done_code),");
+    emit_line(&e, ".ctl_m_o(ctl_m), .ctl_k_o(ctl_k), .ctl_n_o(ctl_n), .ctl_hold_o(ctl_hold), .ctl_go_o(ctl_go),");
+    emit_line(&e, ".ctl_drop_o(ctl_drop), .ctl_done_i(ctl_done), .ctl_done_code_i(ctl_done_code), .ctl_busy_i(eng_busy),");
     emit_line(&e, ".ep_valid_o(ep_valid), .ep_ready_i(ep_ready), .ep_kind_o(ep_kind), .ep_op_o(ep_op), .ep_n_o(ep_n),");
     emit_line(&e, ".ep_addr_o(ep_addr), .ep_stride_o(ep_stride), .ep_m_o(ep_m), .ep_d_o(ep_d), .ep_ops_o(ep_ops),");
     emit_line(&e, ".ep_zero_o(ep_zero), .ep_shl_o(ep_shl), .ep_shr_o(ep_shr),");

@@ -99,10 +99,11 @@ struct Cmd {
     std::string desc() const
     {
         return tb::format("M %d K %d N %d%s%s%s%s cew %d, A 0x%" PRIx64 "/%" PRIu64 " B 0x%" PRIx64 "/%" PRIu64
-                          " C 0x%" PRIx64 "/%" PRIu64,
+                          " C 0x%" PRIx64 "/%" PRIu64 "%s",
                           x.m, x.k, x.n, x.btr ? " B^T" : "", x.requant ? " requant" : "",
                           x.store ? " store" : "", x.asrc == 1 ? " A=S" : x.asrc == 2 ? " A=S^T" : "", x.cew,
-                          x.a_addr, x.a_stride, x.b_addr, x.b_stride, x.c_addr, x.c_stride);
+                          x.a_addr, x.a_stride, x.b_addr, x.b_stride, x.c_addr, x.c_stride,
+                          x.hold ? tb::format(", held, go after %d", x.go_delay).c_str() : "");
     }
 };
 
@@ -227,6 +228,9 @@ public:
         sim->in_valid_i = 0;
         sim->rq_valid_i = 0;
         sim->ctl_valid_i = 0;
+        sim->ctl_hold_i = 0;
+        sim->ctl_go_i = 0;
+        sim->ctl_drop_i = 0;
         sim->dsc_valid_i = 0;
         sim->dma_err_clr_i = 0;
         sim->cnt_clr_i = 0;
@@ -292,6 +296,7 @@ public:
         sim->ctl_btr_i = (uint8_t)x.btr;
         sim->ctl_cew_i = (uint8_t)x.cew;
         sim->ctl_id_i = (uint8_t)x.id;
+        sim->ctl_hold_i = (uint8_t)x.hold;
     }
     // LOAD_RQ on the engine's port (the controller is idle): n entries
     void load_rq(const std::vector<uint32_t> &mult, const std::vector<int> &shift)
@@ -352,7 +357,8 @@ public:
         dones.clear();
         stalls_at_start = mem.stalls;
         eff_at_start = mem.eff_stalls;
-        size_t next = 0;
+        size_t next = 0, gnext = 0;
+        uint64_t last_go = 0;
         tb::Guard g(sim, bound, [&] {
             return tb::format("%zu of %zu commands accepted, %zu completed, ctl_busy_o %d", accepts.size(),
                               cmds.size(), dones.size(), (int)sim->ctl_busy_o);
@@ -364,6 +370,35 @@ public:
                 sim->ctl_valid_i = 1;
             } else {
                 sim->ctl_valid_i = 0;
+            }
+            // a held command's go: go_delay cycles after the latest of its acceptance, the
+            // previous command's completion and the previous go (what tfmm_cycles assumes);
+            // none for a refused one
+            sim->ctl_go_i = 0;
+            while (gnext < accepts.size()) {
+                const Cmd &c = cmds[gnext];
+                if (!c.x.hold || c.code) {
+                    gnext++;
+                    continue;
+                }
+                // the previous command's completion (refused ones complete out of order, at
+                // their acceptance: found by the tag, unique in a batch)
+                uint64_t prev = accepts[0];
+                bool known = gnext == 0;
+                for (const Done &d : dones)
+                    if (gnext > 0 && d.id == cmds[gnext - 1].x.id) {
+                        prev = d.cycle;
+                        known = true;
+                    }
+                if (!known)
+                    break;
+                uint64_t at = std::max(std::max(accepts[gnext], prev), last_go) + (uint64_t)std::max(c.x.go_delay, 1);
+                if (sim.cycles() == at) {
+                    sim->ctl_go_i = 1;
+                    last_go = at;
+                    gnext++;
+                }
+                break;
             }
             cycle([&] {
                 uint64_t now = sim.cycles();
@@ -468,6 +503,13 @@ static Batch make_batch(const MemOptions &o, int idx, tb::Rng &rng, uint64_t siz
         c.err_lo = base + (uint64_t)row * stride;
         c.err_hi = c.err_lo + (uint64_t)PB;
     }
+    // held commands (B first, A after a go), drawn last so that the shapes above stay the
+    // same for a seed
+    for (size_t i = 0; i < b.cmds.size(); i++)
+        if (rng.chance(0.4)) {
+            b.cmds[i].x.hold = 1;
+            b.cmds[i].x.go_delay = rng.chance(0.5) ? rng.uniform(1, 8) : rng.uniform(9, 600);
+        }
     for (size_t i = 0; i < b.cmds.size(); i++) {
         b.cmds[i].x.id = (int)(((unsigned)idx * 8u + (unsigned)i) & 255u);
         if (b.cmds[i].code == 0 && b.cmds[i].x.requant)

@@ -21,6 +21,13 @@
 // (LayerNorm across column steps) needs. The first GEMM of a command waits
 // until the previous command has completed (its last write-back done, or its storing
 // GEMM finished); the next command's loads do not wait.
+// Held commands (ctl_hold_i): the first step loads B first and then waits for a go
+// (ctl_go_i, one pulse per held command, in command order; pulses that arrive before
+// their command reaches the wait are counted) before it loads A. What a sequencer
+// needs to prefetch the weights of the next GEMM while the one before it still runs and
+// its A (the previous command's results) is not written yet: it pulses go once A is.
+// ctl_drop_i (after an error) drops the held command instead: once it waits for its go,
+// the loader returns to idle without completing it, and counted go pulses are cleared.
 //
 // A command the design cannot run exactly as given is refused at once (ctl_done_* with
 // its code, nothing moves, err_o until the next accepted command): CErrZero (M, N or K
@@ -102,6 +109,9 @@ module tf_mem_ctl #(
   input  wire                ctl_btr_i,
   input  wire [1:0]          ctl_cew_i,
   input  wire [TagW-1:0]     ctl_id_i,
+  input  wire                ctl_hold_i,     // A waits for a go (B is loaded first)
+  input  wire                ctl_go_i,       // a held command's A may be loaded
+  input  wire                ctl_drop_i,     // ... or it is dropped (not completed)
   output wire                ctl_done_valid_o,
   output wire [TagW-1:0]     ctl_done_id_o,
   output wire [ErrW-1:0]     ctl_done_code_o,
@@ -228,7 +238,7 @@ module tf_mem_ctl #(
   reg [AddrW-1:0]   p_aa_q, p_as_q, p_ba_q, p_bs_q, p_ca_q, p_cs_q;
   reg [CDimW-1:0]   p_m_q, p_n_q;
   reg [DimW-1:0]    p_k_q;
-  reg               p_rq_q, p_st_q, p_btr_q;
+  reg               p_rq_q, p_st_q, p_btr_q, p_hold_q;
   reg [SrcW-1:0]    p_asrc_q;
   reg [1:0]         p_cew_q;
   reg [TagW-1:0]    p_id_q;
@@ -261,13 +271,14 @@ module tf_mem_ctl #(
       p_m_q  <= ctl_m_i;       p_n_q  <= ctl_n_i;       p_k_q <= ctl_k_i;
       p_rq_q <= ctl_requant_i; p_st_q <= ctl_store_i;   p_btr_q <= ctl_btr_i;
       p_asrc_q <= ctl_asrc_i;  p_cew_q <= ctl_cew_i;    p_id_q <= ctl_id_i;
+      p_hold_q <= ctl_hold_i;
     end
   end
 
   // ---------------------------------------------------------------------------------
   // Front end: steps (tiles) of the loader's command, their loads
   // ---------------------------------------------------------------------------------
-  localparam [2:0] LIdle = 3'd0, LWait = 3'd1, LA = 3'd2, LB = 3'd3, LFin = 3'd4;
+  localparam [2:0] LIdle = 3'd0, LWait = 3'd1, LA = 3'd2, LB = 3'd3, LFin = 3'd4, LGo = 3'd5;
   reg  [2:0]        ls_q;
   reg  [AddrW-1:0]  l_as_q, l_bs_q, l_cs_q;
   reg  [AddrW-1:0]  l_aaddr_q;      // A tile: its first row
@@ -285,6 +296,11 @@ module tf_mem_ctl #(
   reg               l_newa_q, l_newb_q; // this step loads A / B
   reg               ha_q, hb_q;     // halves of the last step made
   reg               l_out_q;        // a load descriptor is outstanding
+  reg               l_held_q;       // the step is a held command's first: B, go, then A
+  reg  [1:0]        go_n_q;         // go pulses not yet taken by a held command
+  reg               drop_q;         // a drop waits for the held command
+  wire              go_take = (ls_q == LGo) && (go_n_q != 2'd0) && !drop_q;
+  wire              dropped = (ls_q == LGo) && drop_q;
 
   wire [CDimW-1:0] mt_w = (l_mleft_q < MTX[CDimW-1:0]) ? l_mleft_q : MTX[CDimW-1:0];
   wire [CDimW-1:0] nt_w = (l_nleft_q < NTX[CDimW-1:0]) ? l_nleft_q : NTX[CDimW-1:0];
@@ -330,7 +346,23 @@ module tf_mem_ctl #(
       l_newb_q  <= 1'b0;
       l_first_q <= 1'b0;
       l_err_q   <= 1'b0;
+      l_held_q  <= 1'b0;
+      go_n_q    <= 2'd0;
+      drop_q    <= 1'b0;
     end else begin
+      // at most two held commands wait (the pending one and the loader's): no overflow
+      if (dropped) begin
+        go_n_q <= 2'd0;
+      end else if (ctl_go_i && !go_take) begin
+        go_n_q <= go_n_q + 1'b1;
+      end else if (go_take && !ctl_go_i) begin
+        go_n_q <= go_n_q - 1'b1;
+      end
+      if (ctl_drop_i) begin
+        drop_q <= 1'b1;
+      end else if (dropped) begin
+        drop_q <= 1'b0;
+      end
       if (l_dsc_fire) begin
         l_out_q <= !rdone_valid_i;     // a descriptor the DMA refuses completes at once
       end else if (rdone_valid_i) begin
@@ -347,27 +379,37 @@ module tf_mem_ctl #(
             l_err_q   <= 1'b0;
             l_newa_q  <= (p_asrc_q == SrcBuf);
             l_newb_q  <= 1'b1;
+            l_held_q  <= p_hold_q;
           end
         end
         LWait: begin                 // the previous step's GEMM has been issued
           if (!s_valid_q) begin
-            ls_q <= l_newa_q ? LA : LB;
+            ls_q <= (l_newa_q && !l_held_q) ? LA : LB;
           end
         end
         LA: begin
           if (l_dsc_fire) begin
-            ls_q <= LB;
+            ls_q <= l_held_q ? LFin : LB;
           end
         end
         LB: begin
           if (!l_newb_q || l_dsc_fire) begin
-            ls_q <= LFin;
+            ls_q <= l_held_q ? LGo : LFin;
+          end
+        end
+        LGo: begin                   // a held command's A waits for its go (or a drop)
+          if (dropped) begin
+            ls_q     <= LIdle;
+            l_held_q <= 1'b0;
+          end else if (go_take) begin
+            ls_q <= l_newa_q ? LA : LFin;
           end
         end
         default: begin               // LFin: the loads are done; hand the step over
           if (l_push) begin
             l_first_q <= 1'b0;
             l_err_q   <= 1'b0;
+            l_held_q  <= 1'b0;
             if (l_lastn && l_lastm) begin
               ls_q <= LIdle;
             end else begin

@@ -5,7 +5,8 @@
 // LOAD (cmd_kind_i = 1): one of the auxiliary unit's parameter tables from memory -- cmd_n_i
 // entries at cmd_addr_i, as the weight image stores them (bias: int32; requantization: u32
 // mult, u32 shift; gamma: int16; beta: int32) -- read by the row streamer and handed to the
-// unit's prm_* port, one entry per cycle.
+// unit's prm_* port, one entry per cycle (the next word taken in the cycle the last entry of
+// the one before is).
 // RUN (cmd_kind_i = 0): the unit's RUN command for one controller command's result (M rows of
 // N = cmd_d_i columns, chain cmd_ops_i); with RESIDUAL, the command's M residual rows (int8, at
 // cmd_addr_i, stride cmd_stride_i) are first read into the residual buffer. The controller
@@ -255,7 +256,7 @@ module tf_epilogue #(
     .clk_i(clk_i), .we_i(res_wr), .waddr_i(rwa_q), .wdata_i(r_data_i),
     .re_i(1'b1), .raddr_i(j_raddr), .rdata_o(res_word));
 
-  assign r_ready_o = (st_q == SRes) || ((st_q == SLoad) && !uv_q);
+  assign r_ready_o = (st_q == SRes) || ((st_q == SLoad) && (!uv_q || word_used));
   wire unused_r = r_last_i;
 
   // ---------------------------------------------------------------------------
@@ -405,11 +406,6 @@ module tf_epilogue #(
           end
         end
         SLoad: begin
-          if (r_valid_i && !uv_q) begin
-            uw_q <= r_data_i;
-            uv_q <= 1'b1;
-            ui_q <= {(BW+1){1'b0}};
-          end
           if (prm_fire) begin
             left_q <= left_q - 1'b1;
             ui_q   <= ui_nx;
@@ -425,6 +421,13 @@ module tf_epilogue #(
               done_o <= 1'b1;
               st_q   <= SIdle;
             end
+          end
+          // the next word, also in the cycle the last entry of this one is taken: an entry
+          // per cycle
+          if (r_valid_i && r_ready_o) begin
+            uw_q <= r_data_i;
+            uv_q <= 1'b1;
+            ui_q <= {(BW+1){1'b0}};
           end
         end
         SRes: begin

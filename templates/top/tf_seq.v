@@ -14,6 +14,13 @@
 //            RUN {BIAS, REQUANT, RESIDUAL, LAYERNORM} (the residual rows from the block's input)
 //            and a GEMM;
 //   FF1:     LOADs, a RUN {BIAS, REQUANT, GELU} and the GEMM into H.
+// Every GEMM command is held (ctl_hold_o): the controller loads its weights (B) at once and
+// its A only after the go (ctl_go_o) the sequencer pulses with the command's RUN. The next
+// command is offered right after that go, so its weights load while the GEMM before it
+// still runs; its tables are loaded, and its RUN and go issued, once the command before it
+// has completed (the controller's and the epilogue's done) -- and, for O, once the layer's
+// attention has run. The last GEMM of a layer (and of a batch) completes before the next
+// record is read (a drain); after an error a held command is dropped (ctl_drop_o).
 // O, FF1 and FF2 also LOAD the epilogue's per-column shift table (the record's sh_res1, sh_gelu,
 // sh_res2) last; their RUNs shift the residual lanes left (O, FF2) or the output lanes right
 // (FF1) by it (docs/numerics.md 12).
@@ -118,8 +125,12 @@ module tf_seq #(
   output wire [CDimW-1:0]     ctl_m_o,
   output wire [DimW-1:0]      ctl_k_o,
   output wire [CDimW-1:0]     ctl_n_o,
+  output wire                 ctl_hold_o,
+  output reg                  ctl_go_o,
+  output reg                  ctl_drop_o,
   input  wire                 ctl_done_i,
   input  wire [2:0]           ctl_done_code_i,
+  input  wire                 ctl_busy_i,
   // the epilogue
   output reg                  ep_valid_o,
   input  wire                 ep_ready_i,
@@ -181,7 +192,8 @@ module tf_seq #(
 
   localparam [4:0] SIdle = 5'd0, SHdrRd = 5'd1, SHdr = 5'd2, SEntry = 5'd3, SRecRd = 5'd4, SRec = 5'd5,
                    SLoad = 5'd6, SLoadW = 5'd7, SRun = 5'd8, SGemm = 5'd9, SWait = 5'd10, SAttn = 5'd11,
-                   SAttnW = 5'd12, SNext = 5'd13, SDone = 5'd14, SErr = 5'd15, SBatch = 5'd16;
+                   SAttnW = 5'd12, SNext = 5'd13, SDone = 5'd14, SErr = 5'd15, SBatch = 5'd16,
+                   SDrain = 5'd17, SSettle = 5'd18;
 
   reg  [4:0]        st_q;
   reg  [SW-1:0]     i_q;                 // entry
@@ -206,7 +218,11 @@ module tf_seq #(
   reg  [WCW-1:0]    wc_q;                // word of the header or record
   reg               hbad_q;              // a header byte differs
   reg  [63:0]       tot_q, tbl_q;        // the header's total bytes and layer table
-  reg               ep_wait_q, ctl_wait_q;
+  reg               ep_wait_q, ctl_wait_q;   // the released command's RUN, GEMM not done
+  reg               held_q;              // a held command was taken, its go not given
+  reg               ldt_q;               // the step loads its tables before the RUN
+  reg               att_q;               // ... and runs the layer's attention before them
+  reg               fin_q;               // draining: the batch is done (else: the next record)
   (* mem2reg *) reg [15:0] pos_r [0:S-1];
   reg  [S-1:0]      done_r;              // bidirectional prompt ran
   reg  [7:0]        code_q;
@@ -349,6 +365,7 @@ module tf_seq #(
   assign ctl_c_addr_o   = c_base + roff_d;
   assign ctl_c_stride_o = c_stride;
   assign ctl_m_o        = {{(CDimW-TokW){1'b0}}, rows};
+  assign ctl_hold_o     = 1'b1;
   assign ctl_k_o        = kdim[DimW-1:0];
   assign ctl_n_o        = ndim[CDimW-1:0];
 
@@ -393,6 +410,9 @@ module tf_seq #(
   // Control
   // ---------------------------------------------------------------------------
   assign busy_o = (st_q != SIdle);
+  // an error now: one seen before (code_q), or one arriving in this cycle
+  wire err_now = (code_q != 8'd0) || (ctl_done_i && ctl_done_code_i != 3'd0) || aux_err_i || fd_err_i
+                 || (rdone_i && rdone_code_i != 2'd0);
   wire [AddrW-1:0] img_end = wbase_i + tot_q[AddrW-1:0];
   localparam [AddrW-1:0] AlignM = Align - 1;
   integer si;
@@ -410,6 +430,7 @@ module tf_seq #(
       end
       ws_q <= {AddrW{1'b0}}; tab_q <= {AddrW{1'b0}}; wc_q <= {WCW{1'b0}}; hbad_q <= 1'b0;
       tot_q <= 64'd0; tbl_q <= 64'd0; ep_wait_q <= 1'b0; ctl_wait_q <= 1'b0; code_q <= 8'd0;
+      held_q <= 1'b0; ldt_q <= 1'b0; att_q <= 1'b0; fin_q <= 1'b0; ctl_go_o <= 1'b0; ctl_drop_o <= 1'b0;
       done_r <= {S{1'b0}};
       for (si = 0; si < S; si = si + 1) pos_r[si] <= 16'd0;
       done_o <= 1'b0; err_o <= 1'b0; err_code_o <= 8'd0; err_seq_o <= 8'd0;
@@ -420,6 +441,12 @@ module tf_seq #(
       done_o     <= 1'b0;
       err_o      <= 1'b0;
       bt_valid_o <= 1'b0;
+      ctl_go_o   <= 1'b0;
+      ctl_drop_o <= 1'b0;
+      // the released command's completions (a LOAD's done comes only while none is running;
+      // a held command cannot complete before its go, a refused one stops the run)
+      if (ep_done_i) ep_wait_q <= 1'b0;
+      if (ctl_done_i) ctl_wait_q <= 1'b0;
       if (st_q == SIdle)
         for (si = 0; si < S; si = si + 1)
           if (req_reset_i[si]) begin
@@ -436,6 +463,8 @@ module tf_seq #(
         SIdle: begin
           if (start_i) begin
             code_q     <= 8'd0;
+            ep_wait_q  <= 1'b0;
+            ctl_wait_q <= 1'b0;
             owner_o    <= 2'd0;
             rd_addr_o  <= wbase_i;
             rd_bytes_o <= 16'd128;
@@ -454,7 +483,7 @@ module tf_seq #(
             tot_q  <= tot_nx;
           end
           if (rdone_i) begin
-            if (hbad_q || code_q != 8'd0) begin
+            if (hbad_q || err_now) begin
               code_q <= CodeImage;
               st_q   <= SErr;
             end else begin
@@ -539,7 +568,10 @@ module tf_seq #(
               p_q  <= pre ? 4'd6 : 4'd0;     // pre-LN: LN1 first, without a bias table
               ld_q <= pre ? 3'd1 : 3'd0;
             end
-            st_q <= (code_q != 8'd0) ? SErr : SLoad;
+            r0_q  <= {TokW{1'b0}};
+            ldt_q <= 1'b1;
+            att_q <= 1'b0;
+            st_q  <= err_now ? SErr : SGemm;
           end
         end
         // the projection's tables: bias, requantization, and with LayerNorm gamma, beta
@@ -560,12 +592,11 @@ module tf_seq #(
           end
         end
         SLoadW: begin
-          if (code_q != 8'd0) begin
+          if (err_now) begin
             st_q <= SErr;
           end else if (ep_done_i) begin
             // bias, rq (gamma, beta with LayerNorm), then the shift table where there is one
             if (ld_q == 3'd4 || ((ld_q == 3'd1 && !has_ln || ld_q == 3'd3) && !has_sh)) begin
-              r0_q <= {TokW{1'b0}};
               st_q <= SRun;
             end else begin
               ld_q <= (ld_q == 3'd1 && !has_ln || ld_q == 3'd3) ? 3'd4 : ld_q + 1'b1;
@@ -573,91 +604,112 @@ module tf_seq #(
             end
           end
         end
+        // the step's RUN, and the go of its (held) GEMM command
         SRun: begin
+          owner_o   <= 2'd1;
           ep_kind_o <= 1'b0;
           ep_addr_o <= res_base + roff_d;
           if (ep_valid_o && ep_ready_i) begin
-            ep_valid_o  <= 1'b0;
-            ctl_valid_o <= 1'b1;
-            st_q        <= SGemm;
+            ep_valid_o <= 1'b0;
+            ctl_go_o   <= 1'b1;
+            held_q     <= 1'b0;
+            ep_wait_q  <= 1'b1;
+            ctl_wait_q <= 1'b1;
+            st_q       <= SNext;
           end else begin
             ep_valid_o <= 1'b1;
           end
         end
+        // the step's GEMM command, held: the controller loads its weights meanwhile
         SGemm: begin
-          if (ctl_ready_i) begin
+          if (ctl_valid_o && ctl_ready_i) begin
             ctl_valid_o <= 1'b0;
-            ep_wait_q   <= 1'b1;
-            ctl_wait_q  <= 1'b1;
+            held_q      <= !(ctl_done_i && ctl_done_code_i != 3'd0);   // not refused
             st_q        <= SWait;
+          end else begin
+            ctl_valid_o <= 1'b1;
           end
         end
+        // the command before it completes; then attention (before O), tables, the RUN
         SWait: begin
-          if (ep_done_i) ep_wait_q <= 1'b0;
-          if (ctl_done_i) ctl_wait_q <= 1'b0;
-          if (code_q != 8'd0) begin
+          if (err_now) begin
             st_q <= SErr;
           end else if ((!ep_wait_q || ep_done_i) && (!ctl_wait_q || ctl_done_i)) begin
-            if (has_res && r0_q + rows != ncmd) begin
-              r0_q <= r0_q + rows;
-              st_q <= SRun;
+            if (att_q) begin
+              owner_o    <= 2'd2;
+              fd_valid_o <= 1'b1;
+              m_q        <= {BW{1'b0}};
+              st_q       <= SAttn;
             end else begin
-              st_q <= SNext;
+              st_q <= ldt_q ? SLoad : SRun;
             end
           end
         end
+        // the batch's last command (or the layer's) completes before what follows
+        SDrain: begin
+          if (err_now) begin
+            st_q <= SErr;
+          end else if ((!ep_wait_q || ep_done_i) && (!ctl_wait_q || ctl_done_i)) begin
+            if (!fin_q) begin
+              st_q <= SRecRd;
+            end else begin
+              // the batch is done: its entries' positions; then the next batch
+              for (si = 0; si < NB; si = si + 1)
+                if (si < nb_q) begin
+                  pos_r[mi_r[si]]  <= {{(16-TokW){1'b0}}, mp_r[si]} + {{(16-TokW){1'b0}}, ml_r[si]};
+                  done_r[mi_r[si]] <= (CAUSAL == 0);
+                end
+              nb_q   <= {(BW+1){1'b0}};
+              t_q    <= {TokW{1'b0}};
+              run_q  <= 1'b0;
+              mask_q <= {S{1'b0}};
+              i_q    <= {SW{1'b0}};        // the scan begins again
+              end_q  <= 1'b0;
+              st_q   <= SEntry;
+            end
+          end
+        end
+        // the step after a RUN: the next command of the pass (at most LNC rows each), the
+        // next pass, or the drain before the next record or the batch's end
         SNext: begin
-          ld_q <= 3'd0;
-          if (cpy && {1'b0, m_q} + 1'b1 != nb_q) begin // the next entry's copy
+          ld_q  <= 3'd0;
+          ldt_q <= 1'b1;
+          r0_q  <= {TokW{1'b0}};
+          st_q  <= SGemm;
+          if (has_res && r0_q + rows != ncmd) begin // the pass's next rows: the same tables
+            ldt_q <= 1'b0;
+            r0_q  <= r0_q + rows;
+          end else if (cpy && {1'b0, m_q} + 1'b1 != nb_q) begin // the next entry's copy
             m_q  <= m_q + 1'b1;
             ld_q <= 3'd1;
-            st_q <= SLoad;
           end else if (p_q == 4'd8) begin      // copied in -> the layer
             m_q  <= {BW{1'b0}};
             g_q  <= 1'b1;
             p_q  <= pre ? 4'd6 : 4'd0;
             ld_q <= pre ? 3'd1 : 3'd0;
-            st_q <= SLoad;
           end else if (p_q == 4'd6) begin      // LN1 -> Q
             p_q  <= 4'd0;
-            st_q <= SLoad;
           end else if (p_q == 4'd7) begin      // LN2 -> FF1
             p_q  <= 4'd4;
-            st_q <= SLoad;
           end else if (p_q == 4'd3 && pre) begin // O -> LN2
             p_q  <= 4'd7;
             ld_q <= 3'd1;
-            st_q <= SLoad;
-          end else if (p_q == 4'd2) begin
-            owner_o    <= 2'd2;
-            fd_valid_o <= 1'b1;
-            m_q        <= {BW{1'b0}};
-            st_q       <= SAttn;
+          end else if (p_q == 4'd2) begin      // V -> O, with the attention before its RUN
+            p_q   <= 4'd3;
+            att_q <= 1'b1;
           end else if (p_q < 4'd5) begin
             p_q  <= p_q + 1'b1;
-            st_q <= SLoad;
           end else if (p_q == 4'd5 && l_q != LastL) begin
-            l_q  <= l_q + 1'b1;
-            st_q <= SRecRd;
+            l_q   <= l_q + 1'b1;
+            fin_q <= 1'b0;
+            st_q  <= SDrain;
           end else if (p_q == 4'd5 && multi) begin // the last layer -> copied out
             p_q  <= 4'd9;
             m_q  <= {BW{1'b0}};
             ld_q <= 3'd1;
-            st_q <= SLoad;
           end else begin
-            // the batch is done: its entries' positions; then the next batch
-            for (si = 0; si < NB; si = si + 1)
-              if (si < nb_q) begin
-                pos_r[mi_r[si]]  <= {{(16-TokW){1'b0}}, mp_r[si]} + {{(16-TokW){1'b0}}, ml_r[si]};
-                done_r[mi_r[si]] <= (CAUSAL == 0);
-              end
-            nb_q   <= {(BW+1){1'b0}};
-            t_q    <= {TokW{1'b0}};
-            run_q  <= 1'b0;
-            mask_q <= {S{1'b0}};
-            i_q    <= {SW{1'b0}};        // the scan begins again
-            end_q  <= 1'b0;
-            st_q   <= SEntry;
+            fin_q <= 1'b1;
+            st_q  <= SDrain;
           end
         end
         SAttn: begin
@@ -667,7 +719,7 @@ module tf_seq #(
           end
         end
         SAttnW: begin
-          if (code_q != 8'd0) begin
+          if (err_now) begin
             st_q <= SErr;
           end else if (fd_done_i) begin
             if ({1'b0, m_q} + 1'b1 != nb_q) begin // the next entry's attention
@@ -675,9 +727,9 @@ module tf_seq #(
               fd_valid_o <= 1'b1;
               st_q       <= SAttn;
             end else begin
-              m_q  <= {BW{1'b0}};
-              p_q  <= 4'd3;
-              st_q <= SLoad;
+              m_q   <= {BW{1'b0}};
+              att_q <= 1'b0;
+              st_q  <= SLoad;              // O's tables (its command is held meanwhile)
             end
           end
         end
@@ -686,7 +738,7 @@ module tf_seq #(
           st_q   <= SIdle;
         end
         SErr: begin
-          // wait for the units to settle before reporting (a refused command ends at once)
+          // reported at once; the units settle after it (SSettle)
           err_o      <= 1'b1;
           err_code_o <= code_q;
           // 255: the image; a running batch: its first entry; else the entry checked
@@ -695,7 +747,15 @@ module tf_seq #(
           ep_valid_o <= 1'b0;
           ctl_valid_o <= 1'b0;
           fd_valid_o <= 1'b0;
-          st_q       <= SIdle;
+          ctl_drop_o <= held_q;          // a held command will not get its go
+          held_q     <= 1'b0;
+          st_q       <= SSettle;
+        end
+        // busy until the units are idle (what the run started finishes; a dropped command
+        // leaves the controller): the next START finds them as after reset
+        SSettle: begin
+          if (ep_ready_i && fd_ready_i && !ctl_busy_i)
+            st_q <= SIdle;
         end
         default: st_q <= SIdle;
       endcase

@@ -74,7 +74,8 @@ class Sys:
         self.s_waits = 0        # cycles an S access waited for the store port
         self.checked = 0
         for s in (dut.cmd_valid_i, dut.in_valid_i, dut.rq_valid_i, dut.ctl_valid_i, dut.dsc_valid_i,
-                  dut.dma_err_clr_i, dut.cnt_clr_i, dut.dsc_srow_i):
+                  dut.dma_err_clr_i, dut.cnt_clr_i, dut.dsc_srow_i, dut.ctl_hold_i, dut.ctl_go_i,
+                  dut.ctl_drop_i):
             s.value = 0
 
     async def reset(self):
