@@ -576,9 +576,10 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
     // commands are held for their go: FF2's is waiting when FF1 completes with the error and
     // must be dropped). ERR with CodeAxi and the entry; then the same prompt again, whole and
     // against the model (nothing left waiting), every byte of memory compared. Not in the
-    // timed benchmark (--prompt) nor with --input (its rounds are the host's)
+    // timed benchmark (--prompt), with --input (its rounds are the host's) or when serving
+    // (--serve: its figures are the requests')
     long long err_batches = 0; // batches the RTL started in runs the model does not run
-    if (o.prompt == 0 && o.input.empty()) {
+    if (o.prompt == 0 && o.input.empty() && o.serve == 0) {
         r.begin(o.rounds + 2);
         Table tab;
         for (int i = 1; i < S; i++)
