@@ -96,6 +96,7 @@ class MiniLM:
 
         cfg = json.loads((mdir / "config.json").read_text())
         self.d, self.heads, self.layers = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_hidden_layers"]
+        self.d_ff = cfg["intermediate_size"]
         self.eps = float(cfg["layer_norm_eps"])
         self.t = load_file(str(mdir / "model.safetensors"))
         self.tok = Tokenizer.from_file(str(mdir / "tokenizer.json"))
@@ -451,7 +452,7 @@ def cmd_run(m, args):
 
     ini = configparser.ConfigParser(inline_comment_prefixes=(";", "#"))
     ini.read(cfg)
-    e = energy_uj(MAXLEN, rd, wr, m.d, m.t["encoder.layer.0.intermediate.dense.weight"].shape[0], m.layers,
+    e = energy_uj(MAXLEN, rd, wr, m.d, m.d_ff, m.layers,
                   ini.getint("array", "rows"), ini.getint("array", "cols"))
     print(f"minilm.py: a sentence of {MAXLEN} tokens: {cyc} cycles, {cyc / args.clock_mhz:.1f} us at "
           f"{args.clock_mhz:g} MHz ({cyc / args.clock_mhz / MAXLEN:.1f} us/token), MAC utilization "

@@ -8,7 +8,7 @@ module ep_top #(
   parameter integer L = 4, EAccW = 22, XAccW = 32, PW = 32, ResInW = 8, XRowW = 5, XColW = 6,
   parameter integer XDW = 7, ERowW = 4, EColW = 5, TM = 16, TN = 32, MaxD = 64, RB = 16, RAW = 7,
   parameter integer DW = 64, OffW = 3, AddrW = 32,
-  parameter integer OpShift = 7
+  parameter integer OpRq = 2, OpGamma = 3, OpShift = 7
 ) (
   input  wire              clk,
   input  wire              rst_n,
@@ -120,7 +120,8 @@ module ep_top #(
   tf_epilogue #(
     .L(L), .EAccW(EAccW), .XAccW(XAccW), .PW(PW), .ResInW(ResInW), .XRowW(XRowW), .XColW(XColW),
     .XDW(XDW), .ERowW(ERowW), .EColW(EColW), .TM(TM), .TN(TN), .MaxD(MaxD), .RB(RB), .RAW(RAW),
-    .DW(DW), .AddrW(AddrW), .RowsW(RowsW), .BytesW(BytesW), .OpShift(OpShift[2:0])
+    .DW(DW), .AddrW(AddrW), .RowsW(RowsW), .BytesW(BytesW), .OpRq(OpRq[2:0]), .OpGamma(OpGamma[2:0]),
+    .OpShift(OpShift[2:0])
   ) u_ep (
     .clk_i(clk), .rst_ni(rst_n),
     .cmd_valid_i(cmd_valid), .cmd_ready_o(cmd_ready), .cmd_kind_i(cmd_kind), .cmd_op_i(cmd_op),

@@ -34,10 +34,12 @@ iverilog -g2005 -Wall -f "$out/cmds.f" -o "$out/sim.vvp" -s ep_top -DEP_AUX="${n
   -Pep_top.XColW="$(mf aux AUX_COL_W)" -Pep_top.XDW="$(mf aux AUX_D_W)" -Pep_top.ERowW="$(mf gemm ROW_IDX_W)" \
   -Pep_top.EColW="$(mf gemm COL_IDX_W)" -Pep_top.TM="$(mf mem MEM_TILE_M)" -Pep_top.TN="$(mf mem MEM_TILE_N)" \
   -Pep_top.MaxD="$maxd" -Pep_top.RB="$rb" -Pep_top.RAW="$raw" -Pep_top.DW=$((pb * 8)) -Pep_top.OffW="$offw" \
-  -Pep_top.OpShift="$(mf model MODEL_EP_OP_LOAD_SHIFT)" \
+  -Pep_top.OpShift="$(mf model MODEL_EP_OP_LOAD_SHIFT)" -Pep_top.OpRq="$(mf aux AUX_OP_LOAD_RQ)" \
+  -Pep_top.OpGamma="$(mf aux AUX_OP_LOAD_GAMMA)" \
   "${srcs[@]}"
 r=$(mf gemm ROWS) tm=$(mf mem MEM_TILE_M) tn=$(mf mem MEM_TILE_N) acc=$(mf gemm ACC_BITS)
 d=$(mf model MODEL_D) dff=$(mf model MODEL_D_FF)
 exec tb/common/cocotb_vvp.sh "$out" test_ep ep_top tb/top "ep-$name" EP_REF="$root/$out/ep_ref.so" EP_L="$l" \
   EP_R="$r" EP_TM="$tm" EP_TN="$tn" EP_EACCW="$acc" EP_PB="$pb" EP_D="$d" EP_DFF="$dff" \
-  EP_OP_SHIFT="$(mf model MODEL_EP_OP_LOAD_SHIFT)"
+  EP_OP_SHIFT="$(mf model MODEL_EP_OP_LOAD_SHIFT)" EP_OP_BIAS="$(mf aux AUX_OP_LOAD_BIAS)" \
+  EP_OP_RQ="$(mf aux AUX_OP_LOAD_RQ)" EP_OP_GAMMA="$(mf aux AUX_OP_LOAD_GAMMA)" EP_OP_BETA="$(mf aux AUX_OP_LOAD_BETA)"

@@ -29,7 +29,7 @@ from cocotbext.axi import AxiBus, AxiRam
 
 E = {k[3:]: int(v) for k, v in os.environ.items() if k.startswith("EP_") and v.lstrip("-").isdigit()}
 L, R, TM, TN, EACC, PB, D, DFF = E["L"], E["R"], E["TM"], E["TN"], E["EACCW"], E["PB"], E["D"], E["DFF"]
-OP_BIAS, OP_RQ, OP_GAMMA, OP_BETA, OP_SHIFT = 1, 2, 3, 4, E["OP_SHIFT"]
+OP_BIAS, OP_RQ, OP_GAMMA, OP_BETA, OP_SHIFT = E["OP_BIAS"], E["OP_RQ"], E["OP_GAMMA"], E["OP_BETA"], E["OP_SHIFT"]
 CH_BIAS, CH_RQ, CH_RES, CH_LN, CH_GELU = 1, 2, 4, 8, 16
 RAM = 1 << 17
 BIAS_A, RQ_A, GAMMA_A, BETA_A, RES_A, SH_A = 0x1000, 0x4000, 0x8000, 0x9000, 0xc000, 0x1c000  # room for d_ff 4096

@@ -232,12 +232,12 @@ module tf_epilogue #(
   // ---------------------------------------------------------------------------
   reg  [3*L-1:0] sh_mem [0:SHW-1];
   reg  [SHA-1:0] shw_q;                // the LOAD's next word ...
-  reg  [LGL-1:0] shl_lane_q;           // ... and lane
+  reg  [LGL-1:0] shw_lane_q;           // ... and lane
   integer sj;
   always @(posedge clk_i) begin
     if (prm_fire && sh_load)
       for (sj = 0; sj < L; sj = sj + 1)
-        if (sj == {{(32-LGL){1'b0}}, shl_lane_q})
+        if (sj == {{(32-LGL){1'b0}}, shw_lane_q})
           sh_mem[shw_q][sj*3 +: 3] <= ent[2:0];
   end
   wire [BW:0] ui_nx = ui_q + {{(BW-3){1'b0}}, eb};
@@ -356,7 +356,7 @@ module tf_epilogue #(
       gom_q <= 16'd0; goe_q <= 6'd0;
       uw_q <= {DW{1'b0}}; uv_q <= 1'b0; ui_q <= {(BW+1){1'b0}}; left_q <= {XDW{1'b0}};
       rwa_q <= {RAW{1'b0}}; rrow_q <= {RAW{1'b0}}; res_ok_q <= 1'b0;
-      shw_q <= {SHA{1'b0}}; shl_lane_q <= {LGL{1'b0}};
+      shw_q <= {SHA{1'b0}}; shw_lane_q <= {LGL{1'b0}};
       mi_q <= {XRowW{1'b0}}; ni_q <= {XColW{1'b0}}; mo_q <= {XRowW{1'b0}}; no_q <= {XColW{1'b0}};
       jv_q <= 1'b0; jd_q <= {(L*EAccW){1'b0}}; jr_q <= {XRowW{1'b0}}; jc_q <= {XColW{1'b0}};
       x_cmd_valid_o <= 1'b0; rd_valid_o <= 1'b0; done_o <= 1'b0;
@@ -369,7 +369,7 @@ module tf_epilogue #(
             addr_q <= cmd_addr_i; stride_q <= cmd_stride_i; m_q <= cmd_m_i; grp_q <= cmd_grp_i;
             ops_q <= cmd_kind_i ? 5'd0 : cmd_ops_i; zero_q <= cmd_zero_i; rq_pt_q <= cmd_rq_pt_i;
             shl_q <= !cmd_kind_i && cmd_shl_i; shr_q <= !cmd_kind_i && cmd_shr_i;
-            shw_q <= {SHA{1'b0}}; shl_lane_q <= {LGL{1'b0}};
+            shw_q <= {SHA{1'b0}}; shw_lane_q <= {LGL{1'b0}};
             res_mult_q <= cmd_res_mult_i; res_lsh_q <= cmd_res_lsh_i; res_shift_q <= cmd_res_shift_i;
             ln_gf_q <= cmd_ln_gf_i; ln_bf_q <= cmd_ln_bf_i; ln_eps_q <= cmd_ln_eps_i;
             gim_q <= cmd_gelu_in_mant_i; gie_q <= cmd_gelu_in_exp_i;
@@ -409,11 +409,11 @@ module tf_epilogue #(
           if (prm_fire) begin
             left_q <= left_q - 1'b1;
             ui_q   <= ui_nx;
-            if ({{(32-LGL){1'b0}}, shl_lane_q} == L - 1) begin
-              shl_lane_q <= {LGL{1'b0}};
+            if ({{(32-LGL){1'b0}}, shw_lane_q} == L - 1) begin
+              shw_lane_q <= {LGL{1'b0}};
               shw_q      <= shw_q + 1'b1;
             end else begin
-              shl_lane_q <= shl_lane_q + 1'b1;
+              shw_lane_q <= shw_lane_q + 1'b1;
             end
             if (word_used)
               uv_q <= 1'b0;
