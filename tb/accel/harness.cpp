@@ -591,7 +591,10 @@ void run_accel(const AccOptions &o, tb::Run &r, Result &res)
                 v = v << 8 | m[a + (uint64_t)b];
             return v;
         };
-        uint64_t ff1 = WBASE + le64(WBASE + le64(WBASE + 60) + 12 * 8);
+        // the header's layer table, layer 0's record, its offset of FF1's weights (each
+        // projection's weights, biases, requantization entries in order: q k v o ff1 ff2)
+        const uint64_t ff1_weights = 4 * 3;
+        uint64_t ff1 = WBASE + le64(WBASE + le64(WBASE + TFI_H_TABLE) + ff1_weights * 8);
         mem.set_err(ff1, ff1 + (uint64_t)PB);
         res.sb.check(DRV(_drv_start)(&bus, 0) == 0, [] { return std::string("start refused"); });
         int w = DRV(_drv_wait)(&bus, 2000000);

@@ -624,7 +624,9 @@ module tf_seq #(
         SGemm: begin
           if (ctl_valid_o && ctl_ready_i) begin
             ctl_valid_o <= 1'b0;
-            held_q      <= !(ctl_done_i && ctl_done_code_i != 3'd0);   // not refused
+            // not refused: the controller never accepts a command in a cycle it completes one,
+            // so a done in this cycle is this command's refusal
+            held_q      <= !(ctl_done_i && ctl_done_code_i != 3'd0);
             st_q        <= SWait;
           end else begin
             ctl_valid_o <= 1'b1;
