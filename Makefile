@@ -16,7 +16,11 @@
 #                 <name>_sys co-simulation (fixed latency and random stalls) and the DMA/AXI4
 #                 cocotb tests for configs/mem/*.ini
 #   make lint | cosim | icarus | synth | gen   one design (CONFIG=path, default configs/default.ini;
-#                 D="array.rows=4 array.dataflow=ws" overrides keys, into a variant's own directories)
+#                 D="array.rows=4 array.dataflow=ws" overrides keys, into a variant's own directories);
+#                 synth also simulates the GEMM engine's netlist against the golden model
+#   make fpga     the GEMM engine on an FPGA (FAMILY=ice40|ecp5, DEVICE=up5k|hx8k|hx1k|25k|45k|85k,
+#                 DSP=1|0, FREQ=MHz): Yosys, the iCE40 netlist against the golden model, nextpnr;
+#                 cells, DSPs, block RAMs and Fmax in build/<variant>/fpga_<family>_<device>.json
 #   make trf-cosim | trf-icarus | trf-synth    the register file of a design with a [trf] section
 #   make attn-cosim | attn-icarus | attn-synth the attention unit of a design with an [attn] section
 #   make aux-cosim | aux-icarus | aux-synth    the auxiliary unit of a design with an [aux] section
@@ -36,6 +40,8 @@
 #                 every byte of memory against tf_accel (ACCEL_ROUNDS=4, ACCEL_ARGS="--prompt 16");
 #                 Yosys generic synthesis
 #   make pack-check  a BERT checkpoint through tforge pack and tforge golden against numpy
+#   make formal   the `ifdef FORMAL properties of the small blocks (skid buffer, FIFO) proven by
+#                 Yosys's SAT induction, and each block with a deliberate fault refuted
 #   make perf-check  tforge perf's figures against their invariants and the attention unit's formula
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
@@ -78,10 +84,10 @@ GEN_MODEL := model/tf_attn.c model/tf_aux.c model/tf_model.c model/tf_image.c mo
 # ... and their host-side (double precision) parts, for tforge pack's random models
 GEN_HOST  := model/tf_aux_host.c model/tf_image_host.c
 
-.PHONY: all deps tforge run test lint synth cosim icarus gen bench clean update-golden matrix \
+.PHONY: all deps tforge run test lint synth fpga cosim icarus gen bench clean update-golden matrix \
         trf-cosim trf-icarus trf-synth attn-cosim attn-icarus attn-synth aux-cosim aux-icarus aux-synth \
         aux-rom-check mem-synth mem-cocotb mem-sys-cocotb csr-cocotb model-cosim accel-cosim accel-synth pack-check \
-        perf-check badinput fuzz minilm \
+        perf-check badinput fuzz minilm formal \
         test-long \
         tb-selftest
 all: tforge
@@ -112,6 +118,11 @@ gen lint cosim icarus synth trf-cosim trf-icarus trf-synth attn-cosim attn-icaru
 aux-cosim aux-icarus aux-synth mem-cosim mem-synth model-cosim accel-cosim accel-synth: deps $(TFORGE)
 	@scripts/flow.sh $@ $(CONFIG) $(FLOW_D)
 
+# FAMILY=ice40|ecp5 DEVICE=... DSP=1|0 FREQ=MHz: the GEMM engine through Yosys and nextpnr
+fpga: deps $(TFORGE)
+	@FAMILY=$(or $(FAMILY),ice40) $(if $(DEVICE),DEVICE=$(DEVICE)) $(if $(DSP),DSP=$(DSP)) \
+	  $(if $(FREQ),FREQ=$(FREQ)) scripts/flow.sh fpga $(CONFIG) $(FLOW_D)
+
 run: deps $(TFORGE)
 	@scripts/run.sh $(CONFIG)
 
@@ -132,6 +143,10 @@ mem-cocotb: deps
 
 pack-check: deps $(TFORGE)
 	@python3 tests/pack_check.py
+
+# the `ifdef FORMAL properties of the small blocks, proven by Yosys's SAT induction
+formal: deps
+	@scripts/formal.sh
 
 perf-check: $(TFORGE)
 	@python3 tests/perf_check.py

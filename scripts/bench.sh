@@ -12,7 +12,9 @@
 # accelerator top's cycles and bytes against tforge perf, accel_vs_perf.csv, and
 # (scripts/bench_batch.sh) decode against B on one build, batch_rtl.csv and .png, and
 # (scripts/bench_serve.sh) the batch policy on served requests, serve.csv and .png, and
-# (scripts/bench_minilm.sh) all-MiniLM-L6-v2 against fp32, minilm.csv and .png.
+# (scripts/bench_minilm.sh) all-MiniLM-L6-v2 against fp32, minilm.csv and .png, and
+# (scripts/bench_fpga.sh) the arrays on iCE40 and ECP5 against a plain one, fpga.csv and .png,
+# and the FPGA flow on GEMM engines, fpga_engine.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -103,3 +105,6 @@ scripts/bench_serve.sh
 echo
 echo "== all-MiniLM-L6-v2 on the accelerator against fp32 (build/bench/minilm.csv, minilm.png)"
 scripts/bench_minilm.sh
+echo
+echo "== FPGAs: tforge's arrays against a plain output-stationary array, the engines (build/bench/fpga.csv, fpga.png, fpga_engine.csv)"
+scripts/bench_fpga.sh

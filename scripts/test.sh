@@ -6,7 +6,8 @@
 # and tforge golden against numpy (tests/pack_check.py, also with the sanitizer tforge), tforge
 # perf against its invariants (tests/perf_check.py, also with the sanitizer tforge), the
 # DMA's, the AXI4 mux's, the row streamer's, the attention feeder's and the GEMM epilogue's
-# cocotb tests, then
+# cocotb tests, the netlist checks (the default engine's generic netlist, an iCE40 netlist
+# through make fpga, broken netlists refused), then
 # for each CONFIG: lint, and for every block the design builds (its manifest says which)
 # a Verilator co-simulation and an Icarus run; for each LIGHT_CONFIG (examples, 64x64
 # arrays, golden-text configs): lint and the Icarus runs; for each config after --lint
@@ -28,7 +29,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: |minilm.py: |accel vs perf: )' "$log" | tail -1 | cut -c1-140)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|netlist |netlist_fault: [0-9]|formal: [0-9]|  Fmax|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: |minilm.py: |accel vs perf: )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -85,6 +86,16 @@ check "cocotb: attention feeder (a08, 1 head per cache)" tb/top/run_feed.sh conf
 # beats in the controller's step order) against cocotbext-axi's AxiRam and the golden model
 check "cocotb: GEMM epilogue (tiny_layer)" tb/top/run_ep.sh
 check "cocotb: GEMM epilogue (minilm_8x8)" tb/top/run_ep.sh configs/model/minilm_8x8.ini
+# Netlists against the golden model (every element and the cycle count of each GEMM): the
+# default design's GEMM engine after Yosys's generic synthesis (make synth); a 2x2
+# weight-stationary engine through the FPGA flow on an iCE40 UP5K with DSPs (make fpga:
+# synthesis, netlist check, nextpnr); and broken netlists, which the check must refuse
+check "netlist: tf_default generic synthesis" scripts/flow.sh synth configs/default.ini
+check "netlist: f01_ws_2x2_i8 iCE40 UP5K + DSPs (make fpga)" env FAMILY=ice40 DEVICE=up5k DSP=1 \
+  scripts/flow.sh fpga configs/fpga/f01_ws_2x2_i8.ini
+check "netlist: broken netlists refused" tests/netlist_fault.sh
+# the small blocks' `ifdef FORMAL properties proven by SAT induction, and refuted when broken
+check "formal: skid buffer, FIFO (Yosys SAT induction)" scripts/formal.sh
 # What each block's verification runs: a Verilator co-simulation (full configs) and an
 # Icarus run on golden-model vectors (full and light configs), sized for each design.
 block_cosim() { # block config name

@@ -2,7 +2,8 @@
 # cocotb_vvp.sh OUT MODULE TOPLEVEL TESTDIR TAG [NAME=VALUE...] -- run the cocotb test MODULE
 # (in TESTDIR) on the Icarus simulation OUT/sim.vvp whose top is TOPLEVEL, with the NAME=VALUE
 # pairs in its environment, and give the verdict: "cocotb TAG: N passed, M failed" from
-# OUT/results.xml (tb/common/cocotb_results.py), non-zero on a failure. The one place the
+# OUT/results.xml (tb/common/cocotb_results.py), non-zero on a failure (vvp -n: a $stop of
+# the design's simulation checks ends the run instead of waiting for input). The one place the
 # cocotb runners (tb/*/run*.sh, tb/common/cocotb_top.sh) start a simulation.
 set -euo pipefail
 out=$1 module=$2 toplevel=$3 testdir=$4 tag=$5
@@ -18,5 +19,5 @@ rm -f "$out/results.xml"
 (cd "$out" && env "$@" MODULE="$module" TOPLEVEL="$toplevel" TOPLEVEL_LANG=verilog COCOTB_RESULTS_FILE=results.xml \
    PYTHONPATH="$root/$testdir:${PYTHONPATH:-}" COCOTB_REDUCED_LOG_FMT=1 \
    vvp -M "$(python3 -m cocotb.config --lib-dir)" -m "$(python3 -m cocotb.config --lib-name vpi icarus)" \
-   sim.vvp -none >sim.log 2>&1) || true # the verdict is results.xml's (above)
+   -n sim.vvp -none >sim.log 2>&1) || true # the verdict is results.xml's (above)
 exec python3 "$root/tb/common/cocotb_results.py" "$out/results.xml" "$out/sim.log" "$tag"

@@ -76,9 +76,10 @@ module gemm_tb;
     .bw_ready_o    (),
     .bw_tgt_i      (1'b0),
     .bw_half_i     (1'b0),
-    .bw_addr_i     ({`TFP_MEM_BW_AW{1'b0}}),
-    .bw_data_i     ({(`TFP_MEM_LANES*`TFP_OP_BITS){1'b0}}),
-    .bw_mask_i     ({`TFP_MEM_LANES{1'b0}}),
+    .bw_addr_i     ({(2*`TFP_MEM_BW_AW){1'b0}}),   // two slots per beat
+    .bw_gpar_i     (2'b00),
+    .bw_data_i     ({(2*`TFP_MEM_LANES*`TFP_OP_BITS){1'b0}}),
+    .bw_mask_i     ({(2*`TFP_MEM_LANES){1'b0}}),
 `endif
     .in_valid_i    (in_valid),
     .in_ready_o    (in_ready),

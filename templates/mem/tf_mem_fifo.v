@@ -72,6 +72,70 @@ module tf_mem_fifo #(
     end
   end
 
+`ifndef SYNTHESIS
+  // Checks in every simulation (Verilator, Icarus; a synthesis tool defines SYNTHESIS):
+  // the producer holds in_valid_i and in_data_i while in_ready_o is low (the valid/ready
+  // rule), and this FIFO holds out_valid_o and the head while out_ready_i is low. A broken
+  // rule prints the instance and stops the run ($stop; vvp -n and Verilator end on it).
+  reg             chk_in_wait_q;
+  reg [Width-1:0] chk_in_data_q;
+  reg             chk_out_wait_q;
+  reg [Width-1:0] chk_out_data_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      chk_in_wait_q  <= 1'b0;
+      chk_out_wait_q <= 1'b0;
+    end else begin
+      if (chk_in_wait_q && (in_valid_i !== 1'b1 || in_data_i !== chk_in_data_q)) begin
+        $display("%m: ASSERTION FAILED: in_valid_i or in_data_i changed while in_ready_o was low");
+        $stop;
+      end
+      if (chk_out_wait_q && (out_valid_o !== 1'b1 || out_data_o !== chk_out_data_q)) begin
+        $display("%m: ASSERTION FAILED: out_valid_o or out_data_o changed while out_ready_i was low");
+        $stop;
+      end
+      if (cnt_q > DepthV) begin
+        $display("%m: ASSERTION FAILED: count %0d above the depth %0d", cnt_q, Depth);
+        $stop;
+      end
+      chk_in_wait_q  <= in_valid_i && !in_ready_o;
+      chk_out_wait_q <= out_valid_o && !out_ready_i;
+    end
+  end
+  always @(posedge clk_i) begin
+    chk_in_data_q  <= in_data_i;
+    chk_out_data_q <= out_data_o;
+  end
+`endif
+
+`ifdef FORMAL
+  // Properties proven by SAT induction (scripts/formal.sh: Yosys read_verilog -formal,
+  // sat -tempinduct) from a reset in the first cycle: the count stays within 0..Depth and
+  // agrees with the pointers, and the head holds while the consumer stalls.
+  reg             f_init_q = 1'b1;
+  reg             f_stall_q;
+  reg [Width-1:0] f_head_q;
+  always @(posedge clk_i) begin
+    f_init_q  <= 1'b0;
+    f_stall_q <= rst_ni && out_valid_o && !out_ready_i;
+    f_head_q  <= out_data_o;
+  end
+  always @(*) begin
+    if (f_init_q) assume (!rst_ni);
+  end
+  always @(posedge clk_i) begin
+    if (!f_init_q && rst_ni) begin
+      assert (cnt_q <= DepthV);
+      assert (wp_q <= LastP && rp_q <= LastP);
+      assert ((wp_q + Depth - rp_q) % Depth == cnt_q % Depth);
+      if (f_stall_q) begin
+        assert (out_valid_o);
+        assert (out_data_o == f_head_q);
+      end
+    end
+  end
+`endif
+
   assign in_ready_o  = (cnt_q != DepthV);
   assign out_valid_o = (cnt_q != {CntW{1'b0}});
   assign out_data_o  = mem_q[rp_q];
