@@ -45,7 +45,8 @@
 #   make perf-check  tforge perf's figures against their invariants and the attention unit's formula
 #   make badinput the bad-input corpus (BADINPUT_ARGS=--full: every mutation, ~50 000 cases)
 #   make fuzz     fuzz the config loader for FUZZ_SECONDS (default 300)
-#   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, the
+#   make test-long  the long sweeps: the full bad-input corpus, 10 minutes of fuzzing, 25 random
+#                 configs at wider sizes (tests/random_configs.py --wide), the
 #                 auxiliary unit's matrix at seeds 1..5 with longer runs, MiniLM's 128-token
 #                 prefill on the accelerator top against tforge perf (5 minutes), and two soaks of
 #                 the default accelerator in batches of 3 with AXI stalls: 450 runs of random
@@ -171,6 +172,7 @@ test-long: deps $(TFORGE)
 	  SEED=$$s AUX_CMDS=600 scripts/flow.sh aux-cosim $$c || exit 1; \
 	  SEED=$$s AUX_ICARUS_CMDS=200 scripts/flow.sh aux-icarus $$c || exit 1; \
 	done; done; echo "test-long: aux matrix, seeds 1..5: passed"
+	@python3 tests/random_configs.py --count 25 --wide
 	@scripts/accel_check.sh configs/model/minilm_8x8.ini 128 0
 	@ACCEL_ROUNDS=450 ACCEL_ARGS="--stall 0.1 --bw 8" SEED=7 scripts/flow.sh accel-cosim configs/default.ini -D batch.bmax=3
 	@ACCEL_ARGS="--serve 1000 --stall 0.1 --bw 8" SEED=7 scripts/flow.sh accel-cosim configs/default.ini -D batch.bmax=3

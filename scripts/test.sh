@@ -29,7 +29,7 @@ check() { # name command...
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
     pass=$((pass + 1))
-    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|netlist |netlist_fault: [0-9]|formal: [0-9]|  Fmax|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: |minilm.py: |accel vs perf: )' "$log" | tail -1 | cut -c1-140)"
+    printf 'PASS  %-46s %4ss  %s\n' "$name" $((SECONDS - t0)) "$(grep -hE '^(lint |ICARUS|netlist |netlist_fault: [0-9]|formal: [0-9]|random_configs: [0-9]|  Fmax|[a-z0-9_]+: PASS|\[  PASSED|badinput: [0-9]|fuzz: |doccheck: |selftest: |aux-rom-check: |cocotb |pack_check: |perf_check: |minilm.py: |accel vs perf: )' "$log" | tail -1 | cut -c1-140)"
   else
     fail=$((fail + 1))
     failed+=("$name")
@@ -96,6 +96,9 @@ check "netlist: f01_ws_2x2_i8 iCE40 UP5K + DSPs (make fpga)" env FAMILY=ice40 DE
 check "netlist: broken netlists refused" tests/netlist_fault.sh
 # the small blocks' `ifdef FORMAL properties proven by SAT induction, and refuted when broken
 check "formal: skid buffer, FIFO (Yosys SAT induction)" scripts/formal.sh
+# random valid configs, a new seed each run (RANDOM_SEED=S replays; the seed is in the log):
+# gen, lint and a short co-simulation of every block each one builds
+check "random configs (seeded; RANDOM_SEED replays)" python3 tests/random_configs.py --count "${RANDOM_COUNT:-3}"
 # What each block's verification runs: a Verilator co-simulation (full configs) and an
 # Icarus run on golden-model vectors (full and light configs), sized for each design.
 block_cosim() { # block config name

@@ -12,7 +12,7 @@
 // range (>= NR for a row, >= NC for a column) writes nothing and reads zeros.
 // Handshake: none (always ready); an access happens in a cycle where its valid is
 // high. Latency: read data and r_valid_o one cycle after r_valid_i.
-// Storage: NR registers of NC*W bits; a column access is a word-select in every row.
+// Storage: NR x NC registers of W bits; a column access is a word-select in every row.
 `default_nettype none
 
 module tf_trf_flops #(
@@ -39,34 +39,39 @@ module tf_trf_flops #(
   output wire [Ports*NB*W-1:0] r_data_o
 );
 
-  // Registers, not a memory: a column write touches every row in one cycle.
-  (* mem2reg *) reg [NC*W-1:0] row_q [0:NR-1];
-
+  // Registers, not a memory: a column write touches every row in one cycle. One register
+  // per word (g_row[r].g_word[c].q), each with its own write condition: no loop writes an
+  // array, so no tool has to unroll one (Verilator keeps loops above 64 iterations rolled and
+  // cannot then schedule a delayed write into an array).
   wire [RowW-1:0] w_row = w_idx_i[RowW-1:0];
   wire [ColW-1:0] w_col = w_idx_i[ColW-1:0];
   wire            unused_w_idx = ^w_idx_i;
   localparam [IdxW:0] NRV = NR[IdxW:0];
   localparam [IdxW:0] NCV = NC[IdxW:0];
   wire            w_ok  = w_valid_i && ({1'b0, w_idx_i} < (w_dir_i ? NCV : NRV));
+  wire [NR*NC*W-1:0] all_q;  // row r, word c at bits [(r*NC + c)*W +: W]
 
-  // Row write: one row, masked per word. Column write: word w_col of every row.
-  integer wr;
-  always @(posedge clk_i) begin
-    if (w_ok && !w_dir_i) begin
-      for (wr = 0; wr < NC; wr = wr + 1) begin
-        if (w_mask_i[wr]) begin
-          row_q[w_row][wr*W +: W] <= w_data_i[wr*W +: W];
+  // Row write: one row, masked per word. Column write: word w_col of every row, masked per row.
+  genvar gr, gw;
+  generate
+    for (gr = 0; gr < NR; gr = gr + 1) begin : g_row
+      wire row_hit = w_ok && !w_dir_i && (w_row == gr[RowW-1:0]);
+      wire col_hit = w_ok && w_dir_i && w_mask_i[gr];
+      wire [NC*W-1:0] vec;  // the row's words, word c at bits [c*W +: W]
+      for (gw = 0; gw < NC; gw = gw + 1) begin : g_word
+        reg [W-1:0] q;
+        always @(posedge clk_i) begin
+          if (row_hit && w_mask_i[gw]) begin
+            q <= w_data_i[gw*W +: W];
+          end else if (col_hit && (w_col == gw[ColW-1:0])) begin
+            q <= w_data_i[gr*W +: W];
+          end
         end
+        assign vec[gw*W +: W] = q;
       end
+      assign all_q[gr*NC*W +: NC*W] = vec;
     end
-    if (w_ok && w_dir_i) begin
-      for (wr = 0; wr < NR; wr = wr + 1) begin
-        if (w_mask_i[wr]) begin
-          row_q[wr][w_col*W +: W] <= w_data_i[wr*W +: W];
-        end
-      end
-    end
-  end
+  endgenerate
 
   genvar gp, gi;
   generate
@@ -91,9 +96,9 @@ module tf_trf_flops #(
             if (!ok) begin
               data_q[gi*W +: W] <= {W{1'b0}};
             end else if (!r_dir_i[gp]) begin
-              data_q[gi*W +: W] <= (gi < NC) ? row_q[row][(gi % NC)*W +: W] : {W{1'b0}};
+              data_q[gi*W +: W] <= (gi < NC) ? all_q[(row*NC + (gi % NC))*W +: W] : {W{1'b0}};
             end else begin
-              data_q[gi*W +: W] <= (gi < NR) ? row_q[gi % NR][col*W +: W] : {W{1'b0}};
+              data_q[gi*W +: W] <= (gi < NR) ? g_row[gi % NR].vec[col*W +: W] : {W{1'b0}};
             end
           end
         end

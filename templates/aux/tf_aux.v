@@ -146,8 +146,31 @@ module tf_aux #(
   wire res_wfail  = ops[1] ? RqGtRes : AccGtRes;
   wire ln_wfail   = ops[2] ? ResGtLn : (ops[1] ? RqGtLn : AccGtLn);
   wire gelu_wfail = ops[3] ? LnGtGelu : (ops[2] ? ResGtGelu : (ops[1] ? RqGtGelu : AccGtGelu));
-  wire d_bad      = (cmd_d_i == {DW{1'b0}}) || (cmd_d_i > MaxDV);
-  wire ln_d_bad   = (cmd_d_i == {DW{1'b0}}) || (cmd_d_i > LnMaxDV);
+  // d above max_d, d above ln_max_d, a group above ln_rows: no comparison where the limit is
+  // the field's largest value (2^n - 1: nothing can be above it, and lint would call the
+  // comparison constant)
+  wire d_long;
+  wire ln_d_long;
+  wire grp_long;
+  generate
+    if (MaxD >= (1 << DW) - 1) begin : g_d_all
+      assign d_long = 1'b0;
+    end else begin : g_d_cmp
+      assign d_long = (cmd_d_i > MaxDV);
+    end
+    if (LnMaxD >= (1 << DW) - 1) begin : g_ln_d_all
+      assign ln_d_long = 1'b0;
+    end else begin : g_ln_d_cmp
+      assign ln_d_long = (cmd_d_i > LnMaxDV);
+    end
+    if (LnRows >= (1 << RowW) - 1) begin : g_grp_all
+      assign grp_long = 1'b0;
+    end else begin : g_grp_cmp
+      assign grp_long = (cmd_grp_i > LnRowsV);
+    end
+  endgenerate
+  wire d_bad      = (cmd_d_i == {DW{1'b0}}) || d_long;
+  wire ln_d_bad   = (cmd_d_i == {DW{1'b0}}) || ln_d_long;
 
   reg [2:0] code;
   always @* begin
@@ -158,8 +181,8 @@ module tf_aux #(
         else if ((ops & ~Built) != 5'd0)                                  code = EBuilt;
         else if (ops[2] && res_wfail)                                     code = EWidth;
         else if (ops[2] && (cmd_res_lsh_i > 5'd24))                       code = EParam;
-        else if (ops[3] && ((cmd_d_i > LnMaxDV) || (cmd_grp_i == {RowW{1'b0}}) ||
-                            (cmd_grp_i > LnRowsV)))                       code = ED;
+        else if (ops[3] && (ln_d_long || (cmd_grp_i == {RowW{1'b0}}) ||
+                            grp_long))                                    code = ED;
         else if (ops[3] && ln_wfail)                                      code = EWidth;
         else if (ops[3] && (cmd_ln_bf_i > 5'd16))                         code = EParam;
         else if (ops[4] && gelu_wfail)                                    code = EWidth;
