@@ -137,8 +137,9 @@ module tf_gemm_store #(
       end
     end
   endgenerate
-  // low OpW bits of each lane: requantized results fit (requant_bits <= operand_bits)
-  wire unused_w_data = ^w_data_i;
+  // low OpW bits of each lane: requantized results fit (requant_bits <= operand_bits); with
+  // max_n < C the GEMM's lanes from max_n on never reach a live word
+  wire unused_w_data = ^{w_data_i, x_w_data_i, x_w_mask_i};
 
   // ---- read side
   // Port 1 serves the DMA's row read (x_r_valid_i) in place of the schedule's B read.
