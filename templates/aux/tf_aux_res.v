@@ -69,6 +69,9 @@ module tf_aux_res #(
     end else begin : g_xnodly
       assign x_d = x_i;
     end
+    if (RD == 0 && XD == 0) begin : g_nodly
+      wire unused_rst = rst_ni;  // PreLat = 2: neither operand is delayed
+    end
   endgenerate
 
   genvar j;
