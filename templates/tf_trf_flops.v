@@ -83,6 +83,9 @@ module tf_trf_flops #(
       wire            ok  = {1'b0, idx} < (r_dir_i[gp] ? NCV : NRV);
       reg             valid_q;
       reg [NB*W-1:0]  data_q;
+      // the addressed row: a row-wide select, so that synthesis builds an NR:1 multiplexer
+      // of rows (a word-wide select into all NR*NC words would be one shifter per word)
+      wire [NC*W-1:0] row_vec = all_q[row*(NC*W) +: NC*W];
       always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
           valid_q <= 1'b0;
@@ -96,7 +99,7 @@ module tf_trf_flops #(
             if (!ok) begin
               data_q[gi*W +: W] <= {W{1'b0}};
             end else if (!r_dir_i[gp]) begin
-              data_q[gi*W +: W] <= (gi < NC) ? all_q[(row*NC + (gi % NC))*W +: W] : {W{1'b0}};
+              data_q[gi*W +: W] <= (gi < NC) ? row_vec[(gi % NC)*W +: W] : {W{1'b0}};
             end else begin
               data_q[gi*W +: W] <= (gi < NR) ? g_row[gi % NR].vec[col*W +: W] : {W{1'b0}};
             end
