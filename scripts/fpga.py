@@ -10,9 +10,6 @@
       optimized away (every output reaches a pin) and every path in and out of TOP is
       register to register, as in a larger design. PORTS.json is Yosys's write_json of TOP
       after hierarchy.
-  fpga.py stat STAT.json TOP
-      Print the cells of TOP (with its submodules) from Yosys's `stat -json`, one
-      "cell count" per line: the core's own area, without the wrapper.
   fpga.py fault NETLIST OUT
       Write OUT: NETLIST (Yosys write_verilog) with one gate of the first processing
       element changed -- a generic XOR made XNOR, or an iCE40 LUT's truth table inverted --
@@ -267,9 +264,6 @@ def main():
         wrap(*sys.argv[2:5])
     elif cmd == "fault" and len(sys.argv) == 4:
         fault(sys.argv[2], sys.argv[3])
-    elif cmd == "stat" and len(sys.argv) == 4:
-        for cell, n in sorted(core_cells(sys.argv[2], sys.argv[3]).items()):
-            print(cell, n)
     elif cmd == "report":
         ap = argparse.ArgumentParser(prog="fpga.py report")
         for k in ("family", "device", "design", "top", "dir", "out"):

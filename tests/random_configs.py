@@ -118,6 +118,10 @@ NEEDS = {
     ("aux", "gelu_out_bits"): ("gelu", "true", "true"),
 }
 NOT_DRAWN = {"model", "batch"}
+# keys always written (besides all of [array]): the sizes, so that a default never makes a
+# design larger than the caps above
+ALWAYS_SET = {("gemm", "max_m"), ("gemm", "max_k"), ("gemm", "max_n"), ("trf", "rows"),
+              ("trf", "cols"), ("attn", "banks"), ("attn", "tokens_per_bank")}
 OPTIONAL = ["trf", "attn", "aux", "mem"]
 # the flow step and its short run, per block the manifest lists
 COSIM = {
@@ -178,8 +182,9 @@ def draw(rng, name, wide):
             v = rng.choice([1 << i for i in range(31) if bounds[0] <= (1 << i) <= bounds[1]])
         else:
             v = rng.choice(bounds)
-        # about half the keys are left at their defaults, so defaults are drawn too
-        if rng.random() < 0.5 or sec in ("array",) or (sec, key) in (("gemm", "max_m"), ("gemm", "max_k"), ("gemm", "max_n"), ("trf", "rows"), ("trf", "cols"), ("attn", "banks"), ("attn", "tokens_per_bank")):
+        # about half the keys are left at their defaults, so defaults are drawn too (the
+        # draw comes first, so the random sequence is the same whichever keys are kept)
+        if rng.random() < 0.5 or sec == "array" or (sec, key) in ALWAYS_SET:
             cfg[sec][key] = v
     # a few orderings between keys drawn in order, so that most draws pass (tforge check
     # still decides; these only raise the rate)
